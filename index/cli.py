@@ -1,0 +1,144 @@
+"""The ``manchette`` command line: thin commands over library functions.
+
+Indexing commands live here and never import Flask; ``search``/``show`` (search package) and
+``serve`` (web package) are loaded only when invoked, so a cron job loads the indexer alone.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from index.config import SETTINGS, load_settings
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_ERROR, EXIT_LOCKED = 0, 1, 2, 3, 75
+
+LAZY_COMMANDS = {
+    "search": "search.cli:search_command",
+    "show": "search.cli:show_command",
+    "serve": "web.cli:serve_command",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose commands from other packages are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS:
+            module, attr = LAZY_COMMANDS[cmd_name].split(":")
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, cmd_name)
+
+
+def index_dir_option(func):  # noqa: ANN001, ANN201 - a click decorator
+    setting = next(s for s in SETTINGS if s.name == "index_dir")
+    return click.option(
+        "--index-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help=f"{setting.help} [env {setting.env}; default {setting.default}]",
+    )(func)
+
+
+def resolve_index_dir(index_dir: Path | None) -> Path:
+    return load_settings(index_dir=index_dir).index_dir
+
+
+def fail(message: str, code: int) -> NoReturn:
+    click.echo(f"manchette: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="manchette")
+def main() -> None:
+    """Manchette: index news articles and search them, from the terminal or the browser."""
+
+
+@main.command("parse")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per article (JSON Lines).")
+def parse_command(files: tuple[Path, ...], as_json: bool) -> None:
+    """Show how FILES would be split into articles, without touching an index."""
+    from index.build import read_inputs
+    from index.report import IndexReport
+
+    report = IndexReport()
+    for article in read_inputs(list(files), report):
+        if as_json:
+            click.echo(json.dumps(article.to_dict(), ensure_ascii=False))
+        else:
+            click.echo(f"{article.id}\t{article.lang}\t{article.date or '-'}\t{article.title}")
+    for rejected in report.rejected:
+        click.echo(f"rejected: {rejected.path}: {rejected.reason}", err=True)
+    sys.exit(EXIT_REJECTED if report.rejected else EXIT_OK)
+
+
+@main.command("index")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@index_dir_option
+@click.option("--wait", type=float, default=0.0, show_default=True,
+              help="Seconds to wait for another job's lock before giving up (exit 75).")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing unless something went wrong.")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the run's report as JSON to this file.")
+def index_command(
+    paths: tuple[Path, ...], index_dir: Path | None, wait: float, quiet: bool,
+    report_file: Path | None,
+) -> None:
+    """Index files and folders (recursively): .txt page dumps, .jsonl and .jsonl.gz.
+
+    Exit codes: 0 all inputs indexed or unchanged; 1 committed, but some inputs were
+    rejected; 2 usage error; 75 another job holds the lock; 3 failed, nothing committed.
+    """
+    from index.build import index_paths
+    from index.writer import IndexLocked, RebuildRequired
+
+    target = resolve_index_dir(index_dir)
+    try:
+        report = index_paths(list(paths), target, wait=wait)
+    except IndexLocked as exc:
+        fail(str(exc), EXIT_LOCKED)
+    except RebuildRequired as exc:
+        fail(str(exc), EXIT_ERROR)
+    except OSError as exc:
+        fail(f"indexing failed, nothing committed: {exc}", EXIT_ERROR)
+    if report_file is not None:
+        report_file.write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
+    for rejected in report.rejected:
+        click.echo(f"rejected: {rejected.path}: {rejected.reason}", err=True)
+    if not quiet or report.rejected:
+        click.echo(report.summary(), err=bool(quiet))
+    sys.exit(EXIT_REJECTED if report.rejected else EXIT_OK)
+
+
+@main.command("analyze")
+@click.argument("text")
+@click.option("--lang", default="fr", show_default=True, help="Language whose chain to use.")
+@click.option("--exact", is_flag=True, help="Use the unstemmed chain.")
+@click.option("--explain", is_flag=True, help="Show the tokens after each stage of the chain.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def analyze_command(text: str, lang: str, exact: bool, explain: bool, as_json: bool) -> None:
+    """Show the tokens the analysis chain of a language makes of TEXT."""
+    from index.analysis import analyze, explain as explain_stages
+
+    if explain:
+        stages = explain_stages(text, lang, exact=exact)
+        if as_json:
+            click.echo(json.dumps([{"stage": n, "tokens": t} for n, t in stages],
+                                  ensure_ascii=False))
+            return
+        width = max(len(name) for name, _ in stages)
+        for name, tokens in stages:
+            click.echo(f"{name:<{width}}  " + " ".join(t["text"] for t in tokens))
+        return
+    tokens = analyze(text, lang, exact=exact)
+    click.echo(json.dumps(tokens, ensure_ascii=False) if as_json else " ".join(tokens))

@@ -1,0 +1,74 @@
+"""Settings, declared once as data: CLI options, env vars and the README table come from here.
+
+This is the only module of the indexer that reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV_PREFIX = "MANCHETTE_"
+
+
+def default_index_dir() -> str:
+    """``$XDG_DATA_HOME/manchette/index``, i.e. ``~/.local/share/manchette/index`` by default."""
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return str(Path(data_home) / "manchette" / "index")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One user-facing setting: its name, default (as text), and help line."""
+
+    name: str
+    default: str
+    help: str
+
+    @property
+    def env(self) -> str:
+        return ENV_PREFIX + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("index_dir", "$XDG_DATA_HOME/manchette/index", "Directory of the Whoosh index."),
+    Setting("host", "127.0.0.1", "Address `manchette serve` listens on."),
+    Setting("port", "8000", "Port `manchette serve` listens on."),
+    Setting("page_size", "10", "Hits per result page."),
+    Setting("threads", "8", "Worker threads of the WSGI server."),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    index_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 8000
+    page_size: int = 10
+    threads: int = 8
+
+
+def _raw_value(setting: Setting, overrides: dict) -> str:
+    if overrides.get(setting.name) is not None:
+        return str(overrides[setting.name])
+    if os.environ.get(setting.env):
+        return os.environ[setting.env]
+    if setting.name == "index_dir":
+        return default_index_dir()
+    return setting.default
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Defaults, then ``MANCHETTE_*`` environment variables, then explicit overrides (CLI flags)."""
+    raw = {s.name: _raw_value(s, overrides) for s in SETTINGS}
+    try:
+        return Settings(
+            index_dir=Path(raw["index_dir"]).expanduser(),
+            host=raw["host"],
+            port=int(raw["port"]),
+            page_size=int(raw["page_size"]),
+            threads=int(raw["threads"]),
+        )
+    except ValueError as exc:
+        raise ValueError(f"invalid setting: {exc}") from exc

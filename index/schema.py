@@ -1,0 +1,51 @@
+"""The Whoosh schema: one set of text fields per analysis language, plus stored metadata.
+
+Whoosh pickles the analyzers into the index, so any change to a chain or to this schema bumps
+``SCHEMA_VERSION`` (or ``ANALYSIS_VERSION``) and an older index must be rebuilt.
+"""
+
+from __future__ import annotations
+
+from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+
+from index.analysis import ANALYSIS_VERSION, LANGS, analyzer_for
+
+SCHEMA_VERSION = 1
+
+# Field names shared by the writer and the searcher.
+ID_FIELD = "id"
+HASH_FIELD = "hash"
+LANG_FIELD = "lang"
+SOURCE_FIELD = "source"
+PUBLISHED_FIELD = "published"
+TEXT_PARTS = ("title", "lead", "body")
+STORED_FIELDS = (
+    "title", "lead", "body", "related", "credit", "url", "date", "path",
+)  # fmt: skip
+
+
+def text_field(part: str, lang: str) -> str:
+    """The searchable field of one part of an article in one language, e.g. ``title_fr``."""
+    return f"{part}_{lang}"
+
+
+def build_schema() -> Schema:
+    schema = Schema(
+        id=ID(stored=True, unique=True, sortable=True),
+        hash=ID(sortable=True),
+        lang=ID(stored=True),
+        source=ID(stored=True),
+        published=DATETIME(sortable=True),
+    )
+    for name in STORED_FIELDS:
+        schema.add(name, STORED())
+    for lang in LANGS:
+        analyzer = analyzer_for(lang)
+        for part in TEXT_PARTS:
+            # Only the title gets a field boost at query time; BM25F needs the field lengths.
+            schema.add(text_field(part, lang), TEXT(analyzer=analyzer, phrase=True))
+    return schema
+
+
+def index_version() -> dict[str, int]:
+    return {"schema_version": SCHEMA_VERSION, "analysis_version": ANALYSIS_VERSION}

@@ -1,0 +1,91 @@
+"""``manchette search`` and ``manchette show``: thin commands over ``run_search``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from index.cli import EXIT_ERROR, EXIT_USAGE, fail, index_dir_option, resolve_index_dir
+from index.writer import IndexMissing, RebuildRequired, open_index
+from search.execute import get_article, run_search
+from search.ranking import explain_rules
+from search.request import InvalidRequest, SearchRequest
+
+
+def _open(index_dir: Path | None):  # noqa: ANN202
+    try:
+        return open_index(resolve_index_dir(index_dir))
+    except (IndexMissing, RebuildRequired) as exc:
+        fail(str(exc), EXIT_ERROR)
+
+
+@click.command("search")
+@click.argument("query")
+@index_dir_option
+@click.option("--limit", type=int, default=10, show_default=True, help="Hits per page.")
+@click.option("--page", type=int, default=1, show_default=True, help="Page number.")
+@click.option("--lang", default=None, help="Only articles in this language (fr, en, ...).")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]),
+              default="relevance", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--explain", is_flag=True, help="Show the ranking rules and the parsed query.")
+def search_command(
+    query: str, index_dir: Path | None, limit: int, page: int, lang: str | None, sort: str,
+    as_json: bool, explain: bool,
+) -> None:
+    """Search the index for QUERY and print ranked hits."""
+    request = SearchRequest(q=query, page=page, limit=limit, lang=lang, sort=sort)
+    try:
+        request.validate()
+    except InvalidRequest as exc:
+        fail(str(exc), EXIT_USAGE)
+    ix = _open(index_dir)
+    with ix.searcher() as searcher:
+        result = run_search(searcher, request)
+    if explain:
+        for rule in explain_rules():
+            click.echo(f"rule {rule['name']} = {rule['value']}: {rule['help']}", err=True)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        return
+    if result.notice:
+        click.echo(f"note: {result.notice}", err=True)
+    click.echo(f"{result.total} hits ({result.took_ms:.1f} ms), page {result.page}")
+    for n, hit in enumerate(result.hits, start=(page - 1) * limit + 1):
+        click.echo(f"\n{n}. {hit.title}  [{hit.lang} · {hit.source} · {hit.date or 'no date'}]")
+        click.echo(f"   id {hit.id}  score {hit.score:.3f}")
+        click.echo("   " + _terminal_snippet(hit.snippet.text, hit.snippet.spans))
+
+
+def _terminal_snippet(text: str, spans: list[tuple[int, int]]) -> str:
+    out, pos = [], 0
+    for start, end in sorted(spans):
+        out += [text[pos:start], click.style(text[start:end], bold=True, underline=True)]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+@click.command("show")
+@click.argument("article_id")
+@index_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print the article as JSON.")
+def show_command(article_id: str, index_dir: Path | None, as_json: bool) -> None:
+    """Print one stored article with all its fields."""
+    ix = _open(index_dir)
+    with ix.searcher() as searcher:
+        article = get_article(searcher, article_id)
+    if article is None:
+        fail(f"no article with id {article_id!r}", EXIT_ERROR)
+    if as_json:
+        click.echo(json.dumps(article.to_dict(), ensure_ascii=False))
+        return
+    for name, value in article.to_dict().items():
+        if name == "body":
+            continue
+        click.echo(f"{name}: {value}")
+    click.echo("\n" + article.body)
+
+

@@ -1,0 +1,130 @@
+"""The ``manchette`` command line, run in-process through click's runner."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from builders import SEED, write_jsonl
+from index.cli import main
+from index.writer import create_or_open, open_writer
+
+SEED_TITLE = (
+    "«Pas de coopération» : le premier Conseil OTAN-Russie depuis 2014 n’a pas abouti à "
+    "grand-chose"
+)
+
+
+def test_parse_json_on_the_seed(runner):
+    result = runner.invoke(main, ["parse", str(SEED), "--json"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1
+    article = json.loads(lines[0])
+    assert article["title"] == SEED_TITLE
+    assert article["body"].startswith("Le 20 avril")
+    assert "Stoltenberg" in article["body"] and "provocation" in article["body"]
+    for banner in ("cookies", "Tout Accepter", "Paramétrer", "Suivez RT France"):
+        assert banner not in article["body"]
+    assert len(article["related"]) == 2
+    assert article["related"][0].endswith("L’OTAN veut renouer le contact avec la Russie")
+    assert article["related"][1].startswith("L'OTAN renforce ses moyens militaire")
+    assert article["credit"] == "Capture d'écran du site www.nato.int"
+    assert article["date"] is None
+    assert article["lang"] == "fr"
+    assert set(article) >= {"id", "title", "lead", "body", "related", "credit", "source",
+                            "url", "lang", "date", "path"}
+
+
+def test_index_exit_codes(runner, tmp_path: Path):
+    good = write_jsonl(tmp_path / "good.jsonl", [
+        {"id": "x1", "lang": "en", "title": "Hello", "text": "A text about lighthouses."}])
+    ix_dir = tmp_path / "ix"
+    ok = runner.invoke(main, ["index", str(good), "--index-dir", str(ix_dir)])
+    assert ok.exit_code == 0, ok.output
+    assert "1 added" in ok.output
+
+    again = runner.invoke(main, ["index", str(good), "--index-dir", str(ix_dir), "--quiet"])
+    assert (again.exit_code, again.output) == (0, "")
+
+    bad = runner.invoke(main, ["index", str(good), str(tmp_path / "nope.txt"),
+                               "--index-dir", str(ix_dir)])
+    assert bad.exit_code == 1
+    assert "nope.txt" in bad.stderr
+
+    holder = open_writer(create_or_open(ix_dir))
+    try:
+        locked = runner.invoke(main, ["index", str(good), "--index-dir", str(ix_dir)])
+    finally:
+        holder.cancel()
+    assert locked.exit_code == 75
+    assert "another manchette job" in locked.stderr
+
+    usage = runner.invoke(main, ["index", "--index-dir", str(ix_dir)])
+    assert usage.exit_code == 2
+
+
+def test_index_dir_comes_from_the_environment(runner, tmp_path: Path):
+    good = write_jsonl(tmp_path / "good.jsonl", [
+        {"id": "x1", "lang": "en", "title": "Hello", "text": "A text about lighthouses."}])
+    env = {"MANCHETTE_INDEX_DIR": str(tmp_path / "envix")}
+    assert runner.invoke(main, ["index", str(good)], env=env).exit_code == 0
+    found = runner.invoke(main, ["search", "lighthouses", "--json"], env=env)
+    assert json.loads(found.stdout)["total"] == 1
+
+
+def test_report_file(runner, tmp_path: Path):
+    good = write_jsonl(tmp_path / "good.jsonl", [
+        {"id": "x1", "lang": "en", "title": "Hello", "text": "A text about lighthouses."}])
+    out = tmp_path / "report.json"
+    runner.invoke(main, ["index", str(good), "--index-dir", str(tmp_path / "ix"),
+                         "--report", str(out)])
+    report = json.loads(out.read_text())
+    assert (report["added"], report["rejected_count"]) == (1, 0)
+    assert report["analysis_version"] >= 1
+
+
+def test_analyze_explain_shows_each_stage(runner):
+    result = runner.invoke(main, ["analyze", "l’OTAN et les manœuvres", "--lang", "fr",
+                                  "--explain"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) >= 4
+    assert lines[-1].split()[1:] == ["otan", "manoeuvr"]
+    plain = runner.invoke(main, ["analyze", "Coopération", "--lang", "fr"])
+    assert plain.stdout.strip() == "cooper"
+
+
+def test_search_and_show(runner, sample_index: Path):
+    found = runner.invoke(main, ["search", "Stoltenberg", "--index-dir", str(sample_index),
+                                 "--json"])
+    assert found.exit_code == 0, found.output
+    data = json.loads(found.stdout)
+    assert set(data) >= {"query", "total", "page", "took_ms", "hits"}
+    hit = data["hits"][0]
+    assert set(hit) >= {"id", "title", "url", "source", "lang", "date", "score", "snippet"}
+    assert "<mark>Stoltenberg</mark>" in hit["snippet"]
+    shown = runner.invoke(main, ["show", hit["id"], "--index-dir", str(sample_index), "--json"])
+    assert json.loads(shown.stdout)["credit"] == "Capture d'écran du site www.nato.int"
+    text = runner.invoke(main, ["search", "Stoltenberg", "--index-dir", str(sample_index)])
+    assert "OTAN-Russie" in text.stdout
+    missing = runner.invoke(main, ["show", "no-such-id", "--index-dir", str(sample_index)])
+    assert missing.exit_code != 0 and "no-such-id" in missing.stderr
+
+
+def test_search_without_an_index_says_how_to_make_one(runner, tmp_path: Path):
+    result = runner.invoke(main, ["search", "x", "--index-dir", str(tmp_path / "none")])
+    assert result.exit_code == 3
+    assert "manchette index" in result.stderr
+
+
+def test_indexing_path_never_imports_flask():
+    code = (
+        "import sys; from index.cli import main; from index import build;"
+        "print('flask' in sys.modules, 'search' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.split() == ["False", "False"]

@@ -1,0 +1,56 @@
+"""One test per ranking rule, asserting the exact order on a tiny corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from builders import write_jsonl
+from index.build import index_paths
+from index.writer import open_index
+from search.execute import run_search
+from search.ranking import RULES, explain_rules, rule, weighting
+from search.request import SearchRequest
+
+FILLER = "Le conseil municipal a voté le budget annuel après un long débat en séance publique."
+
+
+def doc(i: str, title: str, body: str, date: str = "2020-01-01") -> dict:
+    return {"id": i, "lang": "fr", "source": "T", "title": title, "date": date, "text": body}
+
+
+@pytest.fixture(scope="module")
+def ranked(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("rank")
+    records = [
+        doc("body", "Budget municipal", f"{FILLER}\n\nLe port accueille un paquebot géant."),
+        doc("title", "Un paquebot géant au port", f"{FILLER}\n\nIl arrive demain.", "2020-06-01"),
+        doc("lead", "Nouvelles du port", f"Un paquebot est attendu.\n\n{FILLER}", "2021-05-01"),
+        doc("none", "Autre sujet", FILLER, "2019-03-01"),
+        doc("twice", "Marché", f"{FILLER}\n\nPaquebot, paquebot et encore paquebot.",
+            "2018-01-01"),
+    ]
+    index_paths([write_jsonl(base / "r.jsonl", records)], base / "ix")
+    return base / "ix"
+
+
+def ids(index_dir: Path, q: str, sort: str = "relevance") -> list[str]:
+    with open_index(index_dir).searcher(weighting=weighting()) as s:
+        result = run_search(s, SearchRequest(q=q, sort=sort).validate())
+    return [h.id for h in result.hits]
+
+
+def test_rules_are_declared_in_order():
+    assert [r.name for r in RULES][:3] == ["boost.title", "boost.lead", "boost.body"]
+    assert rule("boost.title") > rule("boost.lead") > rule("boost.body")
+    assert [r["name"] for r in explain_rules()] == [r.name for r in RULES]
+
+
+def test_title_boost_then_lead_then_body(ranked: Path):
+    assert ids(ranked, "paquebot") == ["title", "lead", "twice", "body"]
+
+
+def test_sort_newest_and_oldest(ranked: Path):
+    assert ids(ranked, "paquebot", sort="newest") == ["lead", "title", "body", "twice"]
+    assert ids(ranked, "paquebot", sort="oldest") == ["twice", "body", "title", "lead"]

@@ -1,0 +1,66 @@
+"""Snippets are text + spans; ``to_html`` escapes everything and marks only the spans."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from index.analysis import analyze
+from search.snippets import ELLIPSIS, Snippet, highlight_all, make_snippet, to_html
+
+
+def terms(text: str, lang: str = "fr") -> set[str]:
+    return set(analyze(text, lang))
+
+
+def test_marks_words_as_written_not_stems():
+    s = make_snippet("Les manifestations ont eu lieu à Paris.", "fr", terms("manifestation"))
+    assert to_html(s) == "Les <mark>manifestations</mark> ont eu lieu à Paris."
+
+
+def test_elision_outside_the_mark():
+    s = make_snippet("Il a rejoint l’OTAN hier.", "fr", terms("otan"))
+    assert "l’<mark>OTAN</mark>" in to_html(s)
+
+
+def test_long_text_is_cut_at_word_boundaries_with_ellipses():
+    text = " ".join(["mot"] * 200) + " Stoltenberg parle. " + " ".join(["fin"] * 200)
+    s = make_snippet(text, "fr", terms("Stoltenberg"), width=120)
+    assert s.text.startswith(ELLIPSIS) and s.text.endswith(ELLIPSIS)
+    assert len(s.text) <= 122
+    inner = s.text.strip(ELLIPSIS)
+    assert inner == inner.strip() and " mo " not in f" {inner} "[:5]
+    assert to_html(s).count("<mark>Stoltenberg</mark>") == 1
+
+
+def test_window_prefers_the_passage_with_most_distinct_terms():
+    text = ("Lavrov " + "x " * 300 + "Lavrov et Stoltenberg se parlent. " + "y " * 300)
+    s = make_snippet(text, "fr", terms("Lavrov Stoltenberg"), width=150)
+    assert "Stoltenberg" in s.text and s.text.count("Lavrov") == 1
+
+
+def test_no_match_gives_none():
+    assert make_snippet("Rien à voir.", "fr", terms("OTAN")) is None
+
+
+def test_html_in_article_text_is_escaped():
+    s = highlight_all('<script>alert("x")</script> OTAN & co', "fr", terms("OTAN"))
+    html = to_html(s)
+    assert "<script>" not in html
+    assert html == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; <mark>OTAN</mark> &amp; co"
+
+
+def test_to_html_ignores_overlapping_spans():
+    assert to_html(Snippet("abcdef", [(0, 3), (2, 4)])) == "<mark>abc</mark>def"
+
+
+@given(st.text(max_size=400), st.text(max_size=30))
+def test_snippet_text_comes_from_the_source_and_no_raw_markup_escapes(text: str, query: str):
+    s = make_snippet(text, "fr", terms(query)) if query.strip() else None
+    if s is None:
+        return
+    inner = s.text.removeprefix(ELLIPSIS).removesuffix(ELLIPSIS)
+    assert inner in text.replace("\n", " ")
+    for start, end in s.spans:
+        assert 0 <= start < end <= len(s.text)
+    assert "<" not in to_html(s).replace("<mark>", "").replace("</mark>", "")

@@ -1,0 +1,102 @@
+"""The Flask app through its test client, on a real index of the sample."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from builders import XSS_ARTICLE
+from index.cli import main
+
+
+def test_home_has_a_search_box(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    assert b'type="search"' in page.data and b'name="q"' in page.data
+
+
+def test_search_page_shows_highlighted_hits(client):
+    page = client.get("/search", query_string={"q": "Stoltenberg"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "<mark>Stoltenberg</mark>" in html
+    assert 'value="Stoltenberg"' in html
+    assert "/articles/" in html
+
+
+def test_search_json_is_exactly_the_cli_json(client, runner, sample_index):
+    api = client.get("/search.json", query_string={"q": "Crimee"}).get_json()
+    cli = json.loads(runner.invoke(
+        main, ["search", "Crimee", "--index-dir", str(sample_index), "--json"]).stdout)
+    for data in (api, cli):
+        data.pop("took_ms")
+    assert api == cli
+
+
+def test_article_page_and_twin(client):
+    hit = client.get("/search.json", query_string={"q": "Stoltenberg"}).get_json()["hits"][0]
+    page = client.get(f"/articles/{hit['id']}").get_data(as_text=True)
+    assert "Capture d&#39;écran du site www.nato.int" in page
+    assert "Read also" in page and "renforce ses moyens" in page
+    data = client.get(f"/articles/{hit['id']}.json").get_json()
+    assert data["id"] == hit["id"] and data["body"].startswith("Le 20 avril")
+
+
+def test_pagination_links_keep_the_query(client):
+    html = client.get("/search", query_string={"q": "the", "lang": "en"}).get_data(as_text=True)
+    assert 'rel="next"' in html and "page=2" in html and "q=the" in html
+
+
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [({"q": "x" * 1001}, 400), ({"q": "otan", "page": "0"}, 400),
+     ({"q": "otan", "page": "abc"}, 400), ({"q": "otan", "sort": "random"}, 400),
+     ({"q": "otan", "page": "99999"}, 400)],
+)
+def test_bad_requests_get_a_helpful_400(client, params, status):
+    page = client.get("/search", query_string=params)
+    assert page.status_code == status
+    assert b"Invalid search" in page.data and b"Traceback" not in page.data
+    api = client.get("/search.json", query_string=params)
+    assert api.status_code == status and "error" in api.get_json()
+
+
+def test_unknown_article_is_a_404_page(client):
+    page = client.get("/articles/does-not-exist")
+    assert page.status_code == 404 and b"does-not-exist" in page.data
+
+
+@pytest.mark.parametrize("q", ["(((", '"', "AND OR NOT", "*", "title:", "\x00", "é" * 900])
+def test_odd_queries_never_500(client, q):
+    assert client.get("/search", query_string={"q": q}).status_code == 200
+
+
+def test_security_headers_everywhere(client):
+    for path in ("/", "/search?q=otan", "/articles/nope", "/search.json?q=otan"):
+        headers = client.get(path).headers
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_hostile_article_is_escaped(client):
+    html = client.get("/search", query_string={"q": "zebras"}).get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+    page = client.get(f"/articles/{XSS_ARTICLE['id']}").get_data(as_text=True)
+    assert "<script>alert" not in page and "<img src=x" not in page and "<b>Evil" not in page
+    assert "javascript:" not in page  # the non-http URL does not become a link
+
+
+def test_healthz(client):
+    data = client.get("/healthz").get_json()
+    assert data["status"] == "ok" and data["articles"] == 192
+
+
+def test_missing_index_is_a_503_not_a_500(tmp_path):
+    from web import create_app
+
+    client = create_app({"INDEX_DIR": str(tmp_path / "none")}).test_client()
+    assert client.get("/search?q=x").status_code == 503
+    assert client.get("/healthz").status_code == 503

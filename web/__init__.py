@@ -1,0 +1,29 @@
+"""The Flask front end: ``create_app`` is the one way to build the application."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from search.searchers import IndexHandle
+from web.render import register_filters
+from web.settings import default_config
+from web.views import bp, register_error_handlers, set_security_headers
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_mapping(default_config())
+    app.config.from_envvar("MANCHETTE_WEB_CONFIG", silent=True)
+    app.config.from_prefixed_env("MANCHETTE")
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.config["DEBUG"] = False
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    app.extensions["manchette.index"] = IndexHandle(
+        app.config["INDEX_DIR"], float(app.config["REFRESH_SECONDS"])
+    )
+    register_filters(app)
+    register_error_handlers(app)
+    app.after_request(set_security_headers)
+    app.register_blueprint(bp)
+    return app

@@ -1,0 +1,140 @@
+"""Views: each HTML page has a JSON twin built from the same function."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+)
+from werkzeug.exceptions import HTTPException
+
+from index.writer import IndexMissing, RebuildRequired
+from search.execute import get_article, run_search
+from search.request import InvalidRequest, SearchRequest, parse_int
+from search.results import SearchResult, StoredArticle
+from search.searchers import IndexHandle
+
+bp = Blueprint("pages", __name__)
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def _handle() -> IndexHandle:
+    return current_app.extensions["manchette.index"]
+
+
+def _search_request() -> SearchRequest:
+    args = request.args
+    lang = args.get("lang") or None
+    return SearchRequest(
+        q=args.get("q", ""),
+        page=parse_int(args.get("page"), 1, "page"),
+        limit=parse_int(args.get("limit"), int(current_app.config["PAGE_SIZE"]), "limit"),
+        lang=lang,
+        sort=args.get("sort") or "relevance",
+    ).validate()
+
+
+def search_results() -> SearchResult | None:
+    """The result of the request's query, or None when no query was typed."""
+    req = _search_request()
+    if not req.q.strip():
+        return None
+    return run_search(_handle().searcher(), req)
+
+
+def article_data(article_id: str) -> StoredArticle:
+    article = get_article(_handle().searcher(), article_id)
+    if article is None:
+        abort(404, description=f"No article has the id {article_id!r}.")
+    return article
+
+
+@bp.get("/")
+def home() -> str:
+    return render_template("index.html", q="", lang="")
+
+
+@bp.get("/search")
+def search_page() -> str:
+    result = search_results()
+    return render_template(
+        "search.html", result=result, q=request.args.get("q", ""),
+        lang=request.args.get("lang", ""), sort=request.args.get("sort", "relevance"),
+    )
+
+
+@bp.get("/search.json")
+def search_json() -> Response:
+    result = search_results()
+    if result is None:
+        raise InvalidRequest("The parameter q (the query) is required.")
+    return jsonify(result.to_dict())
+
+
+@bp.get("/articles/<path:article_id>.json")
+def article_json(article_id: str) -> Response:
+    return jsonify(article_data(article_id).to_dict())
+
+
+@bp.get("/articles/<path:article_id>")
+def article_page(article_id: str) -> str:
+    return render_template("article.html", article=article_data(article_id), q="", lang="")
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[Response, int]:
+    try:
+        searcher = _handle().searcher()
+    except (IndexMissing, RebuildRequired) as exc:
+        return jsonify({"status": "unavailable", "error": str(exc)}), 503
+    return jsonify({"status": "ok", "articles": searcher.doc_count()}), 200
+
+
+def _wants_json() -> bool:
+    return request.path.endswith(".json")
+
+
+def _error(status: int, title: str, message: str) -> tuple[Response | str, int]:
+    if _wants_json():
+        return jsonify({"error": message, "status": status}), status
+    return render_template("error.html", status=status, title=title, message=message,
+                           q=request.args.get("q", ""), lang=""), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(InvalidRequest)
+    def bad_request(exc: InvalidRequest):  # noqa: ANN202
+        return _error(400, "Invalid search", str(exc))
+
+    @app.errorhandler(IndexMissing)
+    @app.errorhandler(RebuildRequired)
+    def no_index(exc: Exception):  # noqa: ANN202
+        current_app.logger.error("index unavailable: %s", exc)
+        return _error(503, "Search unavailable", "The search index is not available yet.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):  # noqa: ANN202
+        return _error(exc.code or 500, exc.name, exc.description or exc.name)
+
+    @app.errorhandler(Exception)
+    def internal_error(exc: Exception):  # noqa: ANN202
+        current_app.logger.exception("unhandled error on %s", request.path)
+        return _error(500, "Something went wrong", "An internal error occurred.")
+
+
+def set_security_headers(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    return response
