@@ -6,9 +6,9 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from index.analysis import ANALYSIS_VERSION
 from index.article import Article
 from index.report import IndexReport, RejectedInput
-from index.analysis import ANALYSIS_VERSION
 from index.schema import SCHEMA_VERSION
 from index.sources import Rejected, iter_files, read_path
 from index.writer import article_to_doc, create_or_open, known_hashes, open_writer
@@ -88,4 +88,3 @@ def index_paths(
     finally:
         report.seconds = round(time.perf_counter() - started, 3)
     return report
-

@@ -38,7 +38,7 @@ class LazyGroup(click.Group):
         return super().get_command(ctx, cmd_name)
 
 
-def index_dir_option(func):  # noqa: ANN001, ANN201 - a click decorator
+def index_dir_option(func):
     setting = next(s for s in SETTINGS if s.name == "index_dir")
     return click.option(
         "--index-dir",
@@ -85,13 +85,25 @@ def parse_command(files: tuple[Path, ...], as_json: bool) -> None:
 @main.command("index")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @index_dir_option
-@click.option("--wait", type=float, default=0.0, show_default=True,
-              help="Seconds to wait for another job's lock before giving up (exit 75).")
+@click.option(
+    "--wait",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Seconds to wait for another job's lock before giving up (exit 75).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing unless something went wrong.")
-@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the run's report as JSON to this file.")
+@click.option(
+    "--report",
+    "report_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the run's report as JSON to this file.",
+)
 def index_command(
-    paths: tuple[Path, ...], index_dir: Path | None, wait: float, quiet: bool,
+    paths: tuple[Path, ...],
+    index_dir: Path | None,
+    wait: float,
+    quiet: bool,
     report_file: Path | None,
 ) -> None:
     """Index files and folders (recursively): .txt page dumps, .jsonl and .jsonl.gz.
@@ -128,13 +140,15 @@ def index_command(
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def analyze_command(text: str, lang: str, exact: bool, explain: bool, as_json: bool) -> None:
     """Show the tokens the analysis chain of a language makes of TEXT."""
-    from index.analysis import analyze, explain as explain_stages
+    from index.analysis import analyze
+    from index.analysis import explain as explain_stages
 
     if explain:
         stages = explain_stages(text, lang, exact=exact)
         if as_json:
-            click.echo(json.dumps([{"stage": n, "tokens": t} for n, t in stages],
-                                  ensure_ascii=False))
+            click.echo(
+                json.dumps([{"stage": n, "tokens": t} for n, t in stages], ensure_ascii=False)
+            )
             return
         width = max(len(name) for name, _ in stages)
         for name, tokens in stages:

@@ -22,7 +22,6 @@ from index.schema import (
     HASH_FIELD,
     ID_FIELD,
     STORED_FIELDS,
-    TEXT_PARTS,
     build_schema,
     index_version,
     text_field,
@@ -120,6 +119,18 @@ def parse_published(date: str | None) -> datetime | None:
     return value
 
 
+def indexed_parts(article: Article) -> dict[str, str]:
+    """The text indexed in each part's field: every word counts in exactly one field.
+
+    The lead is the body's first paragraph; indexing it in both fields would count a lead
+    match twice and let it outrank a title match.
+    """
+    body = article.body
+    if article.lead and body.startswith(article.lead):
+        body = body[len(article.lead) :].lstrip()
+    return {"title": article.title, "lead": article.lead, "body": body}
+
+
 def article_to_doc(article: Article, content_hash: str) -> dict:
     """The Whoosh document of an article: text goes to the fields of its language."""
     doc: dict = {
@@ -131,8 +142,7 @@ def article_to_doc(article: Article, content_hash: str) -> dict:
     for name in STORED_FIELDS:
         doc[name] = getattr(article, name)
     key = lang_key(article.lang)
-    for part in TEXT_PARTS:
-        text = getattr(article, part)
+    for part, text in indexed_parts(article).items():
         if text:
             doc[text_field(part, key)] = text
     published = parse_published(article.date)

@@ -14,7 +14,7 @@ from search.ranking import explain_rules
 from search.request import InvalidRequest, SearchRequest
 
 
-def _open(index_dir: Path | None):  # noqa: ANN202
+def _open(index_dir: Path | None):
     try:
         return open_index(resolve_index_dir(index_dir))
     except (IndexMissing, RebuildRequired) as exc:
@@ -27,13 +27,23 @@ def _open(index_dir: Path | None):  # noqa: ANN202
 @click.option("--limit", type=int, default=10, show_default=True, help="Hits per page.")
 @click.option("--page", type=int, default=1, show_default=True, help="Page number.")
 @click.option("--lang", default=None, help="Only articles in this language (fr, en, ...).")
-@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]),
-              default="relevance", show_default=True)
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "newest", "oldest"]),
+    default="relevance",
+    show_default=True,
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--explain", is_flag=True, help="Show the ranking rules and the parsed query.")
 def search_command(
-    query: str, index_dir: Path | None, limit: int, page: int, lang: str | None, sort: str,
-    as_json: bool, explain: bool,
+    query: str,
+    index_dir: Path | None,
+    limit: int,
+    page: int,
+    lang: str | None,
+    sort: str,
+    as_json: bool,
+    explain: bool,
 ) -> None:
     """Search the index for QUERY and print ranked hits."""
     request = SearchRequest(q=query, page=page, limit=limit, lang=lang, sort=sort)
@@ -87,5 +97,3 @@ def show_command(article_id: str, index_dir: Path | None, as_json: bool) -> None
             continue
         click.echo(f"{name}: {value}")
     click.echo("\n" + article.body)
-
-

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
-from whoosh.qparser import MultifieldParser, PlusMinusPlugin
 from whoosh.fields import Schema
+from whoosh.qparser import MultifieldParser, PlusMinusPlugin
 
 from index.analysis import LANGS, lang_key
 from index.schema import TEXT_PARTS, text_field

@@ -70,7 +70,8 @@ def make_snippet(text: str, lang: str, terms: set[str], width: int = 240) -> Sni
     if not matches:
         return None
     first = matches[_best_window(matches, width)][0]
-    start, end = _cut(text, max(0, first - CONTEXT_BEFORE), min(len(text), first + width))
+    window_start = max(0, first - CONTEXT_BEFORE)
+    start, end = _cut(text, window_start, min(len(text), window_start + width))
     prefix = ELLIPSIS if start > 0 else ""
     suffix = ELLIPSIS if end < len(text) else ""
     passage = text[start:end].replace("\n", " ")

@@ -25,7 +25,10 @@ def serve_command(
 
     settings = load_settings(index_dir=index_dir, host=host, port=port, threads=threads)
     app = create_app({"INDEX_DIR": str(settings.index_dir)})
-    click.echo(f"Manchette serving {settings.index_dir} on http://{settings.host}:{settings.port}/",
-               err=True)
-    waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads,
-                   ident="manchette")
+    click.echo(
+        f"Manchette serving {settings.index_dir} on http://{settings.host}:{settings.port}/",
+        err=True,
+    )
+    waitress.serve(
+        app, host=settings.host, port=settings.port, threads=settings.threads, ident="manchette"
+    )

@@ -1,4 +1,4 @@
-"""Web settings, layered: defaults → file (``MANCHETTE_WEB_CONFIG``) → ``MANCHETTE_*`` env → test."""
+"""Web settings, layered: defaults → file (MANCHETTE_WEB_CONFIG) → MANCHETTE_* env → test."""
 
 from __future__ import annotations
 

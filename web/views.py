@@ -68,8 +68,11 @@ def home() -> str:
 def search_page() -> str:
     result = search_results()
     return render_template(
-        "search.html", result=result, q=request.args.get("q", ""),
-        lang=request.args.get("lang", ""), sort=request.args.get("sort", "relevance"),
+        "search.html",
+        result=result,
+        q=request.args.get("q", ""),
+        lang=request.args.get("lang", ""),
+        sort=request.args.get("sort", "relevance"),
     )
 
 
@@ -107,27 +110,33 @@ def _wants_json() -> bool:
 def _error(status: int, title: str, message: str) -> tuple[Response | str, int]:
     if _wants_json():
         return jsonify({"error": message, "status": status}), status
-    return render_template("error.html", status=status, title=title, message=message,
-                           q=request.args.get("q", ""), lang=""), status
+    return render_template(
+        "error.html",
+        status=status,
+        title=title,
+        message=message,
+        q=request.args.get("q", ""),
+        lang="",
+    ), status
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(InvalidRequest)
-    def bad_request(exc: InvalidRequest):  # noqa: ANN202
+    def bad_request(exc: InvalidRequest):
         return _error(400, "Invalid search", str(exc))
 
     @app.errorhandler(IndexMissing)
     @app.errorhandler(RebuildRequired)
-    def no_index(exc: Exception):  # noqa: ANN202
+    def no_index(exc: Exception):
         current_app.logger.error("index unavailable: %s", exc)
         return _error(503, "Search unavailable", "The search index is not available yet.")
 
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):  # noqa: ANN202
+    def http_error(exc: HTTPException):
         return _error(exc.code or 500, exc.name, exc.description or exc.name)
 
     @app.errorhandler(Exception)
-    def internal_error(exc: Exception):  # noqa: ANN202
+    def internal_error(exc: Exception):
         current_app.logger.exception("unhandled error on %s", request.path)
         return _error(500, "Something went wrong", "An internal error occurred.")
 

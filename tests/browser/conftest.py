@@ -14,8 +14,13 @@ import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -26,13 +31,16 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server(sample_index: Path) -> Iterator[str]:
+def server(sample_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     manchette = Path(sys.executable).parent / "manchette"
-    proc = subprocess.Popen(
-        [str(manchette), "serve", "--index-dir", str(sample_index), "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
+    log = tmp_path_factory.mktemp("server") / "stderr.log"
+    with log.open("wb") as err:
+        proc = subprocess.Popen(
+            [str(manchette), "serve", "--index-dir", str(sample_index), "--port", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -43,7 +51,7 @@ def server(sample_index: Path) -> Iterator[str]:
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "no server")
+                raise RuntimeError(log.read_text(errors="replace")) from None
             time.sleep(0.2)
     yield url
     proc.terminate()

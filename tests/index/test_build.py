@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from builders import write_jsonl
+
 from index.build import index_paths
 from index.writer import (
     VERSION_FILE,
@@ -20,9 +20,15 @@ from index.writer import (
 )
 
 RECORDS = [
-    {"id": f"a{i}", "url": f"https://example.org/{i}", "source": "Example", "lang": "en",
-     "title": f"Story number {i} about harbours", "date": f"2020-01-0{i + 1}",
-     "text": f"Paragraph one of story {i} about the harbour.\n\nParagraph two, ships {i}."}
+    {
+        "id": f"a{i}",
+        "url": f"https://example.org/{i}",
+        "source": "Example",
+        "lang": "en",
+        "title": f"Story number {i} about harbours",
+        "date": f"2020-01-0{i + 1}",
+        "text": f"Paragraph one of story {i} about the harbour.\n\nParagraph two, ships {i}.",
+    }
     for i in range(4)
 ]
 

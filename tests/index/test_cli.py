@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 from builders import SEED, write_jsonl
+
 from index.cli import main
 from index.writer import create_or_open, open_writer
 
 SEED_TITLE = (
-    "«Pas de coopération» : le premier Conseil OTAN-Russie depuis 2014 n’a pas abouti à "
-    "grand-chose"
+    "«Pas de coopération» : le premier Conseil OTAN-Russie depuis 2014 n’a pas abouti à grand-chose"
 )
 
 
@@ -34,13 +34,26 @@ def test_parse_json_on_the_seed(runner):
     assert article["credit"] == "Capture d'écran du site www.nato.int"
     assert article["date"] is None
     assert article["lang"] == "fr"
-    assert set(article) >= {"id", "title", "lead", "body", "related", "credit", "source",
-                            "url", "lang", "date", "path"}
+    assert set(article) >= {
+        "id",
+        "title",
+        "lead",
+        "body",
+        "related",
+        "credit",
+        "source",
+        "url",
+        "lang",
+        "date",
+        "path",
+    }
 
 
 def test_index_exit_codes(runner, tmp_path: Path):
-    good = write_jsonl(tmp_path / "good.jsonl", [
-        {"id": "x1", "lang": "en", "title": "Hello", "text": "A text about lighthouses."}])
+    good = write_jsonl(
+        tmp_path / "good.jsonl",
+        [{"id": "x1", "lang": "en", "title": "Hello", "text": "A text about lighthouses."}],
+    )
     ix_dir = tmp_path / "ix"
     ok = runner.invoke(main, ["index", str(good), "--index-dir", str(ix_dir)])
     assert ok.exit_code == 0, ok.output
@@ -49,8 +62,9 @@ def test_index_exit_codes(runner, tmp_path: Path):
     again = runner.invoke(main, ["index", str(good), "--index-dir", str(ix_dir), "--quiet"])
     assert (again.exit_code, again.output) == (0, "")
 
-    bad = runner.invoke(main, ["index", str(good), str(tmp_path / "nope.txt"),
-                               "--index-dir", str(ix_dir)])
+    bad = runner.invoke(
+        main, ["index", str(good), str(tmp_path / "nope.txt"), "--index-dir", str(ix_dir)]
+    )
     assert bad.exit_code == 1
     assert "nope.txt" in bad.stderr
 
@@ -67,8 +81,10 @@ def test_index_exit_codes(runner, tmp_path: Path):
 
 
 def test_index_dir_comes_from_the_environment(runner, tmp_path: Path):
-    good = write_jsonl(tmp_path / "good.jsonl", [
-        {"id": "x1", "lang": "en", "title": "Hello", "text": "A text about lighthouses."}])
+    good = write_jsonl(
+        tmp_path / "good.jsonl",
+        [{"id": "x1", "lang": "en", "title": "Hello", "text": "A text about lighthouses."}],
+    )
     env = {"MANCHETTE_INDEX_DIR": str(tmp_path / "envix")}
     assert runner.invoke(main, ["index", str(good)], env=env).exit_code == 0
     found = runner.invoke(main, ["search", "lighthouses", "--json"], env=env)
@@ -76,19 +92,23 @@ def test_index_dir_comes_from_the_environment(runner, tmp_path: Path):
 
 
 def test_report_file(runner, tmp_path: Path):
-    good = write_jsonl(tmp_path / "good.jsonl", [
-        {"id": "x1", "lang": "en", "title": "Hello", "text": "A text about lighthouses."}])
+    good = write_jsonl(
+        tmp_path / "good.jsonl",
+        [{"id": "x1", "lang": "en", "title": "Hello", "text": "A text about lighthouses."}],
+    )
     out = tmp_path / "report.json"
-    runner.invoke(main, ["index", str(good), "--index-dir", str(tmp_path / "ix"),
-                         "--report", str(out)])
+    runner.invoke(
+        main, ["index", str(good), "--index-dir", str(tmp_path / "ix"), "--report", str(out)]
+    )
     report = json.loads(out.read_text())
     assert (report["added"], report["rejected_count"]) == (1, 0)
     assert report["analysis_version"] >= 1
 
 
 def test_analyze_explain_shows_each_stage(runner):
-    result = runner.invoke(main, ["analyze", "l’OTAN et les manœuvres", "--lang", "fr",
-                                  "--explain"])
+    result = runner.invoke(
+        main, ["analyze", "l’OTAN et les manœuvres", "--lang", "fr", "--explain"]
+    )
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().splitlines()
     assert len(lines) >= 4
@@ -98,8 +118,9 @@ def test_analyze_explain_shows_each_stage(runner):
 
 
 def test_search_and_show(runner, sample_index: Path):
-    found = runner.invoke(main, ["search", "Stoltenberg", "--index-dir", str(sample_index),
-                                 "--json"])
+    found = runner.invoke(
+        main, ["search", "Stoltenberg", "--index-dir", str(sample_index), "--json"]
+    )
     assert found.exit_code == 0, found.output
     data = json.loads(found.stdout)
     assert set(data) >= {"query", "total", "page", "took_ms", "hits"}
@@ -125,6 +146,5 @@ def test_indexing_path_never_imports_flask():
         "import sys; from index.cli import main; from index import build;"
         "print('flask' in sys.modules, 'search' in sys.modules)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from builders import write_jsonl
+
 from index.build import index_paths
 from index.writer import open_index
 from search.execute import run_search
@@ -28,8 +28,7 @@ def ranked(tmp_path_factory) -> Path:
         doc("title", "Un paquebot géant au port", f"{FILLER}\n\nIl arrive demain.", "2020-06-01"),
         doc("lead", "Nouvelles du port", f"Un paquebot est attendu.\n\n{FILLER}", "2021-05-01"),
         doc("none", "Autre sujet", FILLER, "2019-03-01"),
-        doc("twice", "Marché", f"{FILLER}\n\nPaquebot, paquebot et encore paquebot.",
-            "2018-01-01"),
+        doc("twice", "Marché", f"{FILLER}\n\nPaquebot, paquebot et encore paquebot.", "2018-01-01"),
     ]
     index_paths([write_jsonl(base / "r.jsonl", records)], base / "ix")
     return base / "ix"

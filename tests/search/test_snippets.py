@@ -34,7 +34,7 @@ def test_long_text_is_cut_at_word_boundaries_with_ellipses():
 
 
 def test_window_prefers_the_passage_with_most_distinct_terms():
-    text = ("Lavrov " + "x " * 300 + "Lavrov et Stoltenberg se parlent. " + "y " * 300)
+    text = "Lavrov " + "x " * 300 + "Lavrov et Stoltenberg se parlent. " + "y " * 300
     s = make_snippet(text, "fr", terms("Lavrov Stoltenberg"), width=150)
     assert "Stoltenberg" in s.text and s.text.count("Lavrov") == 1
 

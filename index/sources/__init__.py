@@ -1,0 +1,80 @@
+"""Readers: one per input format, each ``read_X(path) -> Iterator[Article | Rejected]``.
+
+A reader never raises for bad input: an unreadable file, or a bad line of a file, is yielded
+as a ``Rejected`` and the batch goes on. ``read_path`` picks the reader from the file name and
+``iter_files`` walks folders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from index.article import Article
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """An input that could not become an article: a whole file (``line`` None) or one line."""
+
+    path: str
+    reason: str
+    line: int | None = None
+
+    @property
+    def where(self) -> str:
+        """``path``, or ``path#L<line>`` for one line of a file."""
+        return f"{self.path}#L{self.line}" if self.line is not None else self.path
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+# The readers need ``Rejected``, so they are imported once it exists.
+from index.sources.jsonl import read_jsonl  # noqa: E402
+from index.sources.text import read_text  # noqa: E402
+
+Reader = Callable[[Path], Iterator[Article | Rejected]]
+
+# File name endings and their readers, longest first (".jsonl.gz" before ".gz" would matter).
+READERS: dict[str, Reader] = {
+    ".jsonl.gz": read_jsonl,
+    ".jsonl": read_jsonl,
+    ".txt": read_text,
+}
+
+
+def reader_for(path: Path) -> Reader | None:
+    """The reader for ``path``'s file name ending (case-insensitive), None if unsupported."""
+    name = path.name.lower()
+    return next((reader for suffix, reader in READERS.items() if name.endswith(suffix)), None)
+
+
+def read_path(path: Path) -> Iterator[Article | Rejected]:
+    """The articles of one file, read by the reader its name calls for."""
+    path = Path(path)
+    reader = reader_for(path)
+    if reader is None:
+        yield Rejected(str(path), f"unsupported file type: {path.name}")
+        return
+    yield from reader(path)
+
+
+def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """The readable files among ``paths``, folders walked recursively in sorted order.
+
+    Inside folders, hidden files and folders (name starting with ".") and files no reader
+    supports are skipped; a file named explicitly is kept if a reader supports it.
+    """
+    for path in map(Path, paths):
+        if path.is_dir():
+            for found in sorted(path.rglob("*")):
+                hidden = any(part.startswith(".") for part in found.relative_to(path).parts)
+                if not hidden and found.is_file() and reader_for(found) is not None:
+                    yield found
+        elif path.is_file() and reader_for(path) is not None:
+            yield path
+
+
+__all__ = ["READERS", "Rejected", "iter_files", "read_jsonl", "read_path", "read_text"]

@@ -1,0 +1,111 @@
+"""JSON Lines exports (``.jsonl``, ``.jsonl.gz``): one article per line.
+
+Each line is an object with ``id, url, source, lang, title, date, text`` (any may be missing or
+null; unknown keys are ignored). A line that cannot be read becomes a ``Rejected`` carrying its
+line number, and the file goes on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import hashlib
+import json
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from index.article import Article
+from index.fields import split_blocks
+from index.language import detect_language
+from index.sources import Rejected
+from index.sources.text import source_from_url
+from index.text import decode_bytes, normalize_text
+
+
+def read_jsonl(path: Path) -> Iterator[Article | Rejected]:
+    """The articles of a JSON Lines file, gzip-compressed if its name ends in ``.gz``."""
+    path = Path(path)
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    number = 0
+    try:
+        with opener(path, "rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                if raw.strip():
+                    yield parse_line(raw, str(path), number)
+    except (OSError, EOFError, zlib.error) as exc:
+        reason = f"unreadable after line {number}: {exc}" if number else f"unreadable: {exc}"
+        yield Rejected(str(path), reason)
+
+
+def parse_line(raw: bytes, path: str, number: int) -> Article | Rejected:
+    """The article one line of a JSON Lines file holds, or why it holds none."""
+    try:
+        record = json.loads(decode_bytes(raw))
+    except json.JSONDecodeError as exc:
+        return Rejected(path, f"invalid JSON: {exc.msg} at column {exc.colno}", number)
+    except RecursionError:
+        return Rejected(path, "invalid JSON: nested too deeply", number)
+    if not isinstance(record, dict):
+        return Rejected(path, f"not a JSON object but {type(record).__name__}", number)
+    try:
+        return article_from_record(record, f"{path}#L{number}")
+    except ValueError as exc:
+        return Rejected(path, str(exc), number)
+
+
+def article_from_record(record: dict, where: str = "") -> Article:
+    """The article of one record; raises ``ValueError`` for wrong types or no text at all.
+
+    id: the record's ``id``, else its ``url``, else the SHA-1 of its title and paragraphs.
+    Paragraphs are separated by blank lines or single newlines; hard-wrapped lines are joined,
+    and a first paragraph that only repeats the title is dropped.
+    """
+    title = " ".join(normalize_text(_string(record, "title")).split())
+    paragraphs = split_blocks(normalize_text(_string(record, "text")))
+    if paragraphs and title and paragraphs[0].casefold() == title.casefold():
+        paragraphs = paragraphs[1:]
+    if not title and not paragraphs:
+        raise ValueError("no title and no text")
+    url = _string(record, "url").strip() or None
+    content = "\n\n".join([title, *paragraphs])
+    body = "\n\n".join(paragraphs)
+    return Article(
+        id=_string(record, "id").strip() or url or hashlib.sha1(content.encode()).hexdigest(),
+        title=title,
+        lead=paragraphs[0] if paragraphs else "",
+        body=body,
+        source=" ".join(normalize_text(_string(record, "source")).split()) or source_from_url(url),
+        url=url,
+        lang=_language_code(_string(record, "lang")) or detect_language(f"{title}\n{body}"),
+        date=_iso_date(_string(record, "date")),
+        path=where,
+    )
+
+
+def _string(record: dict, key: str) -> str:
+    """A text field of the record: "" when missing or null; an integer id is accepted."""
+    value = record.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, int) and not isinstance(value, bool) and key == "id":
+        return str(value)
+    if not isinstance(value, str):
+        raise ValueError(f"field {key!r} must be a string, not {type(value).__name__}")
+    return value
+
+
+def _language_code(value: str) -> str:
+    """The primary subtag of a language tag, lower-cased ("fr-FR" → "fr"); "" if not one."""
+    code = value.strip().lower().replace("_", "-").split("-")[0]
+    return code if 2 <= len(code) <= 3 and code.isascii() and code.isalpha() else ""
+
+
+def _iso_date(value: str) -> str | None:
+    """``value`` if it is an ISO 8601 date or timestamp of a plausible year, else None."""
+    value = value.strip()
+    try:
+        year = dt.datetime.fromisoformat(value).year
+    except ValueError:
+        return None
+    return value if 1900 <= year <= 2100 else None

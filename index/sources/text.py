@@ -1,0 +1,73 @@
+"""Plain-text page dumps (``.txt``, e.g. ``lynx -dump`` output): one file, one article."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from index.article import Article
+from index.fields import split_fields
+from index.language import detect_language
+from index.sources import Rejected
+from index.text import decode_bytes, normalize_text
+
+# The page's own address, when the dump states it on one of its first lines: a bare URL, or
+# "URL: ...", "Source: ...", "Lien : ...".
+_URL_LINE = re.compile(
+    r"^(?:(?:url|source|lien|link|quelle|fuente|fonte|источник)\s*:\s*)?(https?://\S+)$",
+    re.IGNORECASE,
+)
+_URL_LINES_READ = 5
+
+
+def source_from_url(url: str | None) -> str:
+    """The site an article comes from, as its host name without ``www.`` ("" if unknown)."""
+    if not url:
+        return ""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:  # a malformed address, e.g. "http://[::1"
+        return ""
+    return host.removeprefix("www.")
+
+
+def find_url(text: str) -> str | None:
+    """The URL a dump states for itself on one of its first non-empty lines, if any."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    for line in lines[:_URL_LINES_READ]:
+        match = _URL_LINE.match(line)
+        if match:
+            return match.group(1)
+    return None
+
+
+def read_text(path: Path) -> Iterator[Article | Rejected]:
+    """One article from a page dump; its id is the SHA-1 of the normalised text."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        yield Rejected(str(path), f"unreadable file: {exc.strerror or exc}")
+        return
+    text = normalize_text(decode_bytes(data))
+    fields = split_fields(text)
+    if not fields["title"] and not fields["body"]:
+        yield Rejected(str(path), "no text")
+        return
+    url = find_url(text)
+    yield Article(
+        id=hashlib.sha1(text.encode("utf-8")).hexdigest(),
+        title=fields["title"],
+        lead=fields["lead"],
+        body=fields["body"],
+        related=fields["related"],
+        credit=fields["credit"],
+        source=source_from_url(url),
+        url=url,
+        lang=detect_language(f"{fields['title']}\n{fields['body']}"),
+        date=fields["date"],
+        path=str(path),
+    )

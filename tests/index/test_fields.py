@@ -1,0 +1,414 @@
+"""Splitting page dumps into fields: the seed article, then one hand-made case per rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from index.fields import (
+    boilerplate_rule,
+    find_date,
+    read_also_title,
+    split_blocks,
+    split_fields,
+)
+from index.sources import read_text
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+SEED = DATA / "seed" / "000_6295ffdbc15f7e73.txt"
+LYNX_FR = DATA / "dumps" / "lynx_fr.txt"
+
+SEED_TITLE = (
+    "«Pas de coopération» : le premier Conseil OTAN-Russie depuis 2014 n’a pas abouti à grand-chose"
+)
+SEED_RELATED = [
+    "«Il faut qu’on parle !» L’OTAN veut renouer le contact avec la Russie",
+    "L'OTAN renforce ses moyens militaire en Europe de l'Est malgré l'avertissement russe",
+]
+
+TITLE = "A title for the test page"
+PROSE_EN = (
+    "The harbour authority confirmed on Monday that the new ferry line will open in the spring, "
+    "after two years of delays caused by the storms."
+)
+PROSE_FR = (
+    "La mairie a confirmé lundi que la nouvelle ligne de ferry ouvrira au printemps, après deux "
+    "années de retard dues aux tempêtes."
+)
+PROSE_DE = (
+    "Die Hafenbehörde hat am Montag bestätigt, dass die neue Fährlinie im Frühjahr öffnet, nach "
+    "zwei Jahren Verspätung wegen der Stürme."
+)
+
+
+def page(*blocks: str, title: str = TITLE) -> str:
+    """A page dump: the title, then blocks separated by blank lines."""
+    return "\n\n".join([title, *blocks]) + "\n"
+
+
+# --- the seed article (the issue's acceptance test) -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed() -> dict:
+    return split_fields(SEED.read_text(encoding="utf-8"))
+
+
+def test_seed_title(seed: dict):
+    assert seed["title"] == SEED_TITLE
+
+
+def test_seed_body_keeps_the_article(seed: dict):
+    assert seed["body"].startswith("Le 20 avril")
+    assert "Stoltenberg" in seed["body"]
+    assert "provocation" in seed["body"]
+    assert seed["body"].endswith("hélicoptères de combat et engins blindés.")
+
+
+@pytest.mark.parametrize(
+    "banned",
+    ["cookies", "Tout Accepter", "Suivez RT France", "Raconter l'actualité", "Lire aussi", "OK"],
+)
+def test_seed_body_has_no_boilerplate(seed: dict, banned: str):
+    assert banned.casefold() not in seed["body"].casefold()
+    assert banned.casefold() not in seed["lead"].casefold()
+
+
+def test_seed_related_holds_both_read_also_titles(seed: dict):
+    assert seed["related"] == SEED_RELATED
+
+
+def test_seed_credit_and_date(seed: dict):
+    assert seed["credit"] == "Capture d'écran du site www.nato.int"
+    assert seed["date"] is None
+
+
+def test_seed_lead_is_the_first_paragraph(seed: dict):
+    assert seed["lead"] == seed["body"].split("\n\n")[0]
+    assert seed["lead"].endswith("rien n’a changé.")
+    assert len(seed["body"].split("\n\n")) == 6
+
+
+def test_seed_read_as_a_file():
+    (article,) = read_text(SEED)
+    assert article.title == SEED_TITLE
+    assert article.body.startswith("Le 20 avril")
+    assert article.related == SEED_RELATED
+    assert article.credit == "Capture d'écran du site www.nato.int"
+    assert article.date is None
+    assert article.lang == "fr"
+
+
+# --- boilerplate, one kind at a time, in several languages ------------------------------------
+
+CONSENT = [
+    "Nous utilisons des cookies pour mesurer l'audience. Vous pouvez modifier vos choix.",
+    "En cliquant sur « Tout accepter », vous consentez au dépôt de traceurs.",
+    "Gestion des cookies",
+    "We use cookies to give you the best experience on our website.",
+    "By clicking Accept all you agree to the storing of cookies on your device.",
+    "Privacy policy",
+    "Wir verwenden Cookies, um Ihnen das beste Erlebnis zu bieten.",
+    "Alle akzeptieren",
+    "Utilizamos cookies para mejorar su experiencia. Aceptar todas",
+    "Este site usa cookies. Aceitar todos",
+    "Мы используем cookie, чтобы собирать статистику.",
+]
+FOLLOW = [
+    "Suivez RT France surTelegram",
+    "Suivez-nous sur Instagram",
+    "Abonnez-vous à notre newsletter",
+    "Follow us on Twitter",
+    "Follow The Daily Planet on Facebook",
+    "Folgen Sie uns auf Mastodon",
+    "Síguenos en Twitter",
+    "Siga-nos no Instagram",
+    "Подписывайтесь на наш Telegram-канал",
+]
+COUNTERS = ["59 commentaires 76 partages", "12 comments 3 shares", "Share Tweet Email"]
+COUNTERS += ["5 Kommentare Teilen", "Partager"]
+UI = ["OK", "Publicité", "Advertisement", "Anzeige", "Schließen"]
+ARTEFACTS = ["Skip to main content", "(BUTTON) Menu", "#alternate", "[logo.png]"]
+ARTEFACTS += ["https://example.org/a?b=1&c=2"]
+FOOTERS = [
+    "© 2023 Le Quotidien. Tous droits réservés.",
+    "Copyright 2023 Daily Planet. All rights reserved.",
+    "© 2023 Tagesblatt. Alle Rechte vorbehalten.",
+]
+
+
+@pytest.mark.parametrize(
+    ("rule", "text"),
+    [("consent", t) for t in CONSENT]
+    + [("follow", t) for t in FOLLOW]
+    + [("counter", t) for t in COUNTERS]
+    + [("ui", t) for t in UI]
+    + [("artefact", t) for t in ARTEFACTS]
+    + [("footer", t) for t in FOOTERS],
+)
+def test_boilerplate_rule_names_what_it_removes(rule: str, text: str):
+    assert boilerplate_rule(text) == rule
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        PROSE_EN,
+        PROSE_FR,
+        PROSE_DE,
+        "The regulator fined the company for setting tracking cookies without consent.",
+        "Suivez le guide : voici comment la ville a financé son nouveau port de plaisance, "
+        "avec des fonds européens, régionaux et municipaux réunis sur dix ans de travaux.",
+        "OK Computer is the third album by Radiohead.",
+    ],
+)
+def test_article_text_is_not_boilerplate(text: str):
+    assert boilerplate_rule(text) is None
+
+
+@pytest.mark.parametrize("prose", [PROSE_EN, PROSE_FR, PROSE_DE])
+@pytest.mark.parametrize("junk", CONSENT + FOLLOW + COUNTERS + UI + ARTEFACTS + FOOTERS)
+def test_boilerplate_never_reaches_the_body(prose: str, junk: str):
+    fields = split_fields(page(junk, prose, junk, prose + " Again.", junk))
+    assert fields["body"] == f"{prose}\n\n{prose} Again."
+    assert fields["lead"] == prose
+
+
+@pytest.mark.parametrize(
+    "slogans",
+    [
+        ["Raconter l'actualité", "Le port, la ville, la mer"],
+        ["All the news that matters", "Home of the harbour"],
+        ["Nachrichten aus aller Welt"],
+    ],
+)
+def test_short_lines_after_the_article_are_dropped(slogans: list[str]):
+    fields = split_fields(page(PROSE_FR, PROSE_EN, *slogans))
+    assert fields["body"] == f"{PROSE_FR}\n\n{PROSE_EN}"
+
+
+def test_short_lines_before_the_article_are_dropped():
+    fields = split_fields(page("Accueil Monde Sport", "Dernières nouvelles", PROSE_FR))
+    assert fields["body"] == PROSE_FR
+
+
+def test_subheading_inside_the_article_is_kept():
+    fields = split_fields(page(PROSE_EN, "What comes next", PROSE_EN + " Again."))
+    assert fields["body"].split("\n\n") == [PROSE_EN, "What comes next", PROSE_EN + " Again."]
+
+
+# --- "read also" lines --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("Lire aussi : Le port fête ses cent ans", "Le port fête ses cent ans"),
+        ("À lire aussi : Le port fête ses cent ans", "Le port fête ses cent ans"),
+        ("À lire aussiLe port fête ses cent ans", "Le port fête ses cent ans"),
+        ("LIRE AUSSI >> Le port fête ses cent ans", "Le port fête ses cent ans"),
+        ("Read more: Harbour turns 100", "Harbour turns 100"),
+        ("Read also - Harbour turns 100", "Harbour turns 100"),
+        ("Lesen Sie auch: Der Hafen wird 100", "Der Hafen wird 100"),
+        ("Lee también: El puerto cumple cien años", "El puerto cumple cien años"),
+        ("Leia também: O porto faz cem anos", "O porto faz cem anos"),
+        ("Читайте также: Порту исполнилось сто лет", "Порту исполнилось сто лет"),
+        ("À lire aussi", ""),
+        ("Read more about the harbour, she said.", None),
+        ("Lire aussitôt la suite.", None),
+        (PROSE_FR, None),
+    ],
+)
+def test_read_also_title(line: str, title: str | None):
+    assert read_also_title(line) == title
+
+
+def test_read_also_lines_go_to_related_in_order_without_duplicates():
+    text = page(
+        PROSE_EN,
+        "Read more: Harbour turns 100",
+        PROSE_EN + " Again.",
+        "Lesen Sie auch: Der Hafen wird 100",
+        "Read more: Harbour turns 100",
+    )
+    fields = split_fields(text)
+    assert fields["related"] == ["Harbour turns 100", "Der Hafen wird 100"]
+    assert fields["body"] == f"{PROSE_EN}\n\n{PROSE_EN} Again."
+
+
+def test_read_also_heading_announces_the_headlines_below_it():
+    text = page(
+        PROSE_FR,
+        "À lire aussi",
+        "Le chantier naval relance les voiliers de charge",
+        "Quais : la mairie veut piétonniser le front de mer",
+        PROSE_FR + " Encore.",
+    )
+    fields = split_fields(text)
+    assert fields["related"] == [
+        "Le chantier naval relance les voiliers de charge",
+        "Quais : la mairie veut piétonniser le front de mer",
+    ]
+    assert fields["body"] == f"{PROSE_FR}\n\n{PROSE_FR} Encore."
+
+
+def test_more_stories_heading_ends_the_article():
+    text = page(PROSE_EN, "Related stories", PROSE_EN + " Elsewhere.")
+    assert split_fields(text)["body"] == PROSE_EN
+
+
+# --- photo credits ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("glued", "credit"),
+    [
+        (
+            f"{TITLE}© Capture d'écran du site www.example.org",
+            "Capture d'écran du site www.example.org",
+        ),
+        (f"{TITLE} Photo: Reuters/Jane Doe", "Reuters/Jane Doe"),
+        (f"{TITLE}Foto: dpa", "dpa"),
+        (f"{TITLE} Crédit : AFP", "AFP"),
+    ],
+)
+def test_title_glued_to_a_credit_gives_the_credit(glued: str, credit: str):
+    fields = split_fields(page(glued, PROSE_EN))
+    assert fields["title"] == TITLE
+    assert fields["credit"] == credit
+    assert fields["body"] == PROSE_EN
+
+
+def test_credit_line_alone_gives_the_credit_once():
+    fields = split_fields(page("© AFP", PROSE_FR, "Photo : Jean Dupont", PROSE_FR + " Fin."))
+    assert fields["credit"] == "AFP"
+    assert fields["body"] == f"{PROSE_FR}\n\n{PROSE_FR} Fin."
+
+
+def test_repeated_title_is_dropped():
+    assert split_fields(page(TITLE, PROSE_EN))["body"] == PROSE_EN
+
+
+# --- datelines ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("Publié le 20 novembre 2023 à 15h15", "2023-11-20"),
+        ("lundi, 1er janvier 2024", "2024-01-01"),
+        ("Updated February 14, 2023, 4:47 p.m.", "2023-02-14"),
+        ("Sun October 1, 2023", "2023-10-01"),
+        ("Veröffentlicht am 20. November 2023", "2023-11-20"),
+        ("20 de noviembre de 2023", "2023-11-20"),
+        ("2 августа 2022", "2022-08-02"),
+        ("2023年09月06日 07:41", "2023-09-06"),
+        ("2023-11-20T10:00:00Z", "2023-11-20"),
+        ("Le 27/09/2023 à 17:08", "2023-09-27"),
+        ("Le 05/04/2023", None),  # day and month could be swapped: never guessed
+        ("Publié le 08/03/22", None),  # no four-digit year
+        ("Le 20 avril, à Bruxelles", None),
+        ("31 février 2023", None),
+        ("", None),
+    ],
+)
+def test_find_date(text: str, date: str | None):
+    assert find_date(text) == date
+
+
+def test_dateline_before_the_article_gives_the_date():
+    fields = split_fields(page("Publié le 20 novembre 2023 à 15h15", PROSE_FR))
+    assert fields["date"] == "2023-11-20"
+    assert fields["body"] == PROSE_FR
+
+
+def test_dateline_opening_the_first_paragraph_gives_the_date():
+    assert split_fields(page("22 mai 2012. - " + PROSE_FR))["date"] == "2012-05-22"
+
+
+def test_a_date_inside_the_body_is_not_the_dateline():
+    later = "Le référendum du 16 mars 2014 avait déjà divisé la ville, rappelle le maire."
+    assert split_fields(page(PROSE_FR, later))["date"] is None
+
+
+# --- wrapped dumps ------------------------------------------------------------------------------
+
+
+def test_lynx_dump_is_unwrapped_and_cleaned():
+    fields = split_fields(LYNX_FR.read_text(encoding="utf-8"))
+    assert fields["title"] == (
+        "Le port de Saint-Aubin accueille son premier cargo à voile, une traversée de dix-neuf "
+        "jours depuis Lisbonne"
+    )
+    paragraphs = fields["body"].split("\n\n")
+    assert [p[:30] for p in paragraphs] == [
+        "Le « Vent d'Ouest », un trois-",
+        "« Nous avons mis dix-neuf jour",
+        "L'armateur, une coopérative fo",
+        "Une filière encore fragile",
+        "La chambre de commerce reste p",
+    ]
+    assert paragraphs[0].endswith("malgré la pluie.")
+    assert fields["lead"] == paragraphs[0]
+    assert fields["related"] == [
+        "Le chantier naval relance la construction de voiliers de charge",
+        "Quais : la mairie veut piétonniser le front de mer",
+        "Cacao : les prix atteignent un record historique",
+    ]
+    assert fields["credit"] == "Jean Dupont / Le Quotidien du Port"
+    assert fields["date"] == "2024-03-03"
+
+
+def test_split_blocks_on_blank_lines_and_single_newlines():
+    assert split_blocks("One.\n\nTwo.\nThree.\n") == ["One.", "Two.", "Three."]
+
+
+def test_split_blocks_joins_hard_wrapped_lines():
+    sentence = "word " * 60
+    wrapped = "\n".join(sentence[i : i + 70].strip() for i in range(0, len(sentence), 70))
+    assert split_blocks(wrapped + "\n\nNext paragraph.") == [sentence.strip(), "Next paragraph."]
+
+
+def test_split_blocks_first_line_indent_starts_a_paragraph():
+    lines = [
+        "    The company said the warrants are exercisable for five years at a",
+        "purchase price of .125 dlrs per share, and that the sale was completed",
+        "last week in New York.",
+        "    Computer Terminal said Sedio also has the right to buy additional",
+        "shares and increase its total holdings up to 40 pct of the company.",
+    ]
+    blocks = split_blocks("\n".join(lines))
+    assert len(blocks) == 2
+    assert blocks[0].endswith("completed last week in New York.")
+
+
+def test_split_blocks_joins_cjk_lines_without_a_space():
+    lines = ["海南省旅游和文化广电厅日前发布通知" * 2] * 4
+    assert split_blocks("\n".join(lines)) == ["".join(lines)]
+
+
+# --- invariants ---------------------------------------------------------------------------------
+
+
+@given(st.text())
+def test_split_fields_never_raises_and_returns_clean_fields(text: str):
+    fields = split_fields(text)
+    assert set(fields) == {"title", "lead", "body", "related", "credit", "date"}
+    assert "\n" not in fields["title"]
+    assert fields["lead"] == fields["body"].split("\n\n")[0]
+    assert "\n\n\n" not in fields["body"]
+    assert all(r and "\n" not in r for r in fields["related"])
+
+
+def test_empty_text_gives_empty_fields():
+    assert split_fields("") == {
+        "title": "",
+        "lead": "",
+        "body": "",
+        "related": [],
+        "credit": "",
+        "date": None,
+    }
