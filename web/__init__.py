@@ -17,6 +17,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_prefixed_env("MANCHETTE")
     if test_config:
         app.config.from_mapping(test_config)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
     app.config["DEBUG"] = False
     app.config["PROPAGATE_EXCEPTIONS"] = False
     app.extensions["manchette.index"] = IndexHandle(
