@@ -1,37 +1,158 @@
-"""The indexing job: files → articles → index, incremental and all-or-nothing per run."""
+"""The indexing job: files → articles → index, incremental, locked and all-or-nothing per run."""
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
+
+from whoosh.writing import SegmentWriter
 
 from index.analysis import ANALYSIS_VERSION
 from index.article import Article
-from index.report import IndexReport, RejectedInput
-from index.schema import SCHEMA_VERSION
+from index.layout import (
+    LAST_RUN,
+    job_lock,
+    live_dir,
+    new_build_dir,
+    remove_build,
+    remove_stale_builds,
+    swap_in,
+)
+from index.manifest import (
+    FileState,
+    file_key,
+    load_manifest,
+    save_manifest,
+    sha1_file,
+    stat_state,
+)
+from index.report import Duplicate, IndexReport, RejectedInput
+from index.schema import ID_FIELD, SCHEMA_VERSION
 from index.sources import Rejected, iter_files, read_path
-from index.writer import article_to_doc, create_or_open, known_hashes, open_writer
+from index.writer import (
+    article_to_doc,
+    create_index,
+    create_or_open,
+    known_hashes,
+    open_writer,
+    text_key,
+)
 
-Progress = Callable[[IndexReport], None]
+Progress = Callable[[IndexReport, int, int], None]  # report, files done, files total
 
 
-def read_inputs(paths: Iterable[Path], report: IndexReport) -> Iterable[Article]:
+def read_inputs(paths: Iterable[Path], report: IndexReport) -> Iterator[Article]:
     """Every article of every file; unreadable inputs are recorded in the report, never fatal."""
+    for path in list_inputs(paths, report):
+        report.files += 1
+        yield from read_file(path, report)
+
+
+def list_inputs(paths: Iterable[Path], report: IndexReport) -> list[Path]:
+    paths = list(paths)
     for raw in paths:
         if not Path(raw).exists():
             report.rejected.append(RejectedInput(str(raw), "no such file or directory"))
-    for path in iter_files([p for p in paths if Path(p).exists()]):
-        report.files += 1
+    return list(iter_files([p for p in paths if Path(p).exists()]))
+
+
+def read_file(path: Path, report: IndexReport) -> Iterator[Article]:
+    try:
+        for item in read_path(path):
+            if isinstance(item, Rejected):
+                where = f"{item.path}#L{item.line}" if item.line else item.path
+                report.rejected.append(RejectedInput(where, item.reason))
+            else:
+                yield item
+    except (OSError, ValueError, UnicodeError, EOFError) as exc:
+        report.rejected.append(RejectedInput(str(path), f"{type(exc).__name__}: {exc}"))
+
+
+class Job:
+    """One run's state: what the index holds, what this run has seen, and the open writer."""
+
+    def __init__(
+        self, writer: SegmentWriter, known: dict, texts: dict, manifest: dict, report: IndexReport
+    ) -> None:
+        self.writer = writer
+        self.known = known  # id → content hash
+        self.texts = texts  # text hash → id
+        self.manifest: dict[str, FileState] = manifest
+        self.report = report
+        self.seen: set[str] = set()
+        self.deleted = 0
+
+    def index_file(self, path: Path) -> None:
+        key = file_key(path)
+        old = self.manifest.get(key)
         try:
-            for item in read_path(path):
-                if isinstance(item, Rejected):
-                    where = f"{item.path}#L{item.line}" if item.line else item.path
-                    report.rejected.append(RejectedInput(where, item.reason))
-                else:
-                    yield item
-        except (OSError, ValueError, UnicodeError, EOFError) as exc:
-            report.rejected.append(RejectedInput(str(path), f"{type(exc).__name__}: {exc}"))
+            size, mtime_ns = stat_state(path)
+            if old and (old.size, old.mtime_ns) == (size, mtime_ns):
+                self._skip(old)
+                return
+            sha1 = sha1_file(path)
+        except OSError as exc:
+            self.report.rejected.append(RejectedInput(str(path), f"unreadable: {exc}"))
+            return
+        if old and old.sha1 == sha1:
+            self.manifest[key] = replace(old, size=size, mtime_ns=mtime_ns)
+            self._skip(old)
+            return
+        rejected_before = len(self.report.rejected)
+        ids = [a.id for a in read_file(path, self.report) if self.index_article(a)]
+        if len(self.report.rejected) == rejected_before:  # only a clean read is remembered
+            if old:
+                self._delete(set(old.ids) - set(ids) - self.seen)
+            self.manifest[key] = FileState(size, mtime_ns, sha1, ids)
+
+    def _skip(self, state: FileState) -> None:
+        self.report.files_skipped += 1
+        self.report.unchanged += len(state.ids)
+        self.seen.update(state.ids)
+
+    def index_article(self, article: Article) -> bool:
+        """Add, update or skip one article; True when the index holds it after this run."""
+        report = self.report
+        if article.id in self.seen:  # the first occurrence in a run wins
+            report.duplicates.append(Duplicate(article.id, article.id, article.path))
+            return False
+        content_hash = article.content_hash()
+        text_hash = text_key(article)
+        original = self.texts.get(text_hash) if text_hash else None
+        if original is not None and original != article.id:
+            report.duplicates.append(Duplicate(article.id, original, article.path))
+            return False
+        self.seen.add(article.id)
+        previous = self.known.get(article.id)
+        if previous == content_hash:
+            report.unchanged += 1
+            return True
+        doc = article_to_doc(article, content_hash, text_hash)
+        if previous is None:
+            self.writer.add_document(**doc)
+            report.added += 1
+        else:
+            self.writer.update_document(**doc)
+            report.updated += 1
+        self.known[article.id] = content_hash
+        if text_hash:
+            self.texts[text_hash] = article.id
+        return True
+
+    def _delete(self, ids: Iterable[str]) -> None:
+        for article_id in ids:
+            self.deleted += self.writer.delete_by_term(ID_FIELD, article_id)
+            self.known.pop(article_id, None)
+
+    def prune(self) -> None:
+        """Forget files that no longer exist, and delete their articles."""
+        for key in [k for k in self.manifest if not os.path.exists(k)]:
+            self._delete(set(self.manifest.pop(key).ids) - self.seen)
 
 
 def index_paths(
@@ -39,52 +160,62 @@ def index_paths(
     index_dir: Path,
     *,
     wait: float = 0.0,
+    rebuild: bool = False,
+    prune: bool = False,
     progress: Progress | None = None,
 ) -> IndexReport:
     """Index files and folders into ``index_dir``; commit once, only if something changed.
 
-    Raises ``IndexLocked`` when another job holds the lock; on any other exception the writer
-    is cancelled and the index stays at its last commit.
+    Raises ``IndexLocked`` when another job holds the lock. On any other exception nothing is
+    committed: the writer is cancelled (or the fresh rebuild deleted) and the live index stays
+    at its last commit.
     """
     started = time.perf_counter()
+    index_dir = Path(index_dir)
     report = IndexReport(
         index_dir=str(index_dir),
         schema_version=SCHEMA_VERSION,
         analysis_version=ANALYSIS_VERSION,
+        rebuild=rebuild,
     )
-    ix = create_or_open(Path(index_dir))
-    known = known_hashes(ix)
-    writer = open_writer(ix, wait)
-    seen: set[str] = set()
-    try:
-        for article in read_inputs(list(paths), report):
-            content_hash = article.content_hash()
-            if article.id in seen:  # first occurrence in a run wins
-                report.duplicates += 1
-                continue
-            seen.add(article.id)
-            previous = known.get(article.id)
-            if previous == content_hash:
-                report.unchanged += 1
-                continue
-            doc = article_to_doc(article, content_hash)
-            if previous is None:
-                writer.add_document(**doc)
-                report.added += 1
-            else:
-                writer.update_document(**doc)
-                report.updated += 1
-            known[article.id] = content_hash
-            if progress is not None:
-                progress(report)
-        if report.changed:
-            writer.commit()
-            report.committed = True
+    with job_lock(index_dir, wait):
+        remove_stale_builds(index_dir)
+        if rebuild:
+            build = new_build_dir(index_dir)
+            ix = create_index(build)
+            known, texts, manifest = {}, {}, {}
         else:
+            ix = create_or_open(index_dir)
+            build = live_dir(index_dir)
+            known, texts = known_hashes(ix)
+            manifest = load_manifest(build)
+        writer = open_writer(ix)
+        job = Job(writer, known, texts, manifest, report)
+        try:
+            files = list_inputs(paths, report)
+            for done, path in enumerate(files, start=1):
+                report.files += 1
+                job.index_file(path)
+                if progress is not None:
+                    progress(report, done, len(files))
+            if prune:
+                job.prune()
+            report.deleted = job.deleted
+            if report.changed or report.deleted or rebuild:
+                writer.commit()
+                report.committed = True
+            else:
+                writer.cancel()
+            save_manifest(build, job.manifest)
+        except BaseException:
             writer.cancel()
-    except BaseException:
-        writer.cancel()
-        raise
-    finally:
+            if rebuild:
+                shutil.rmtree(build, ignore_errors=True)
+            raise
+        if rebuild:
+            remove_build(index_dir, swap_in(index_dir, build))
         report.seconds = round(time.perf_counter() - started, 3)
+        (index_dir / LAST_RUN).write_text(
+            json.dumps(report.to_dict(), indent=1) + "\n", encoding="utf-8"
+        )
     return report

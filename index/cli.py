@@ -86,6 +86,10 @@ def parse_command(files: tuple[Path, ...], as_json: bool) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @index_dir_option
 @click.option(
+    "--rebuild", is_flag=True, help="Build a fresh index from PATHS and swap it in atomically."
+)
+@click.option("--prune", is_flag=True, help="Delete articles whose files no longer exist.")
+@click.option(
     "--wait",
     type=float,
     default=0.0,
@@ -102,11 +106,13 @@ def parse_command(files: tuple[Path, ...], as_json: bool) -> None:
 def index_command(
     paths: tuple[Path, ...],
     index_dir: Path | None,
+    rebuild: bool,
+    prune: bool,
     wait: float,
     quiet: bool,
     report_file: Path | None,
 ) -> None:
-    """Index files and folders (recursively): .txt page dumps, .jsonl and .jsonl.gz.
+    """Index files and folders (recursively); unchanged inputs are skipped.
 
     Exit codes: 0 all inputs indexed or unchanged; 1 committed, but some inputs were
     rejected; 2 usage error; 75 another job holds the lock; 3 failed, nothing committed.
@@ -115,14 +121,22 @@ def index_command(
     from index.writer import IndexLocked, RebuildRequired
 
     target = resolve_index_dir(index_dir)
+    show_progress = not quiet and sys.stderr.isatty()
     try:
-        report = index_paths(list(paths), target, wait=wait)
+        report = index_paths(
+            list(paths),
+            target,
+            wait=wait,
+            rebuild=rebuild,
+            prune=prune,
+            progress=_progress_line if show_progress else None,
+        )
     except IndexLocked as exc:
         fail(str(exc), EXIT_LOCKED)
-    except RebuildRequired as exc:
-        fail(str(exc), EXIT_ERROR)
-    except OSError as exc:
+    except (RebuildRequired, OSError) as exc:
         fail(f"indexing failed, nothing committed: {exc}", EXIT_ERROR)
+    if show_progress:
+        click.echo("", err=True)
     if report_file is not None:
         report_file.write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
     for rejected in report.rejected:
@@ -130,6 +144,54 @@ def index_command(
     if not quiet or report.rejected:
         click.echo(report.summary(), err=bool(quiet))
     sys.exit(EXIT_REJECTED if report.rejected else EXIT_OK)
+
+
+_started: list[float] = []
+
+
+def _progress_line(report, done: int, total: int) -> None:
+    """A one-line progress display on a terminal: files, articles/s, ETA."""
+    import time
+
+    if not _started:
+        _started.append(time.monotonic())
+    elapsed = max(time.monotonic() - _started[0], 1e-6)
+    eta = elapsed / done * (total - done)
+    click.echo(
+        f"\r{done}/{total} files · {report.changed:,} indexed · "
+        f"{report.changed / elapsed:,.0f} articles/s · ETA {eta:,.0f}s ",
+        err=True,
+        nl=False,
+    )
+
+
+@main.command("stats")
+@index_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def stats_command(index_dir: Path | None, as_json: bool) -> None:
+    """Articles per language and source, index size, and the last indexing run."""
+    from index.stats import index_stats
+    from index.writer import IndexMissing, RebuildRequired
+
+    try:
+        stats = index_stats(resolve_index_dir(index_dir))
+    except (IndexMissing, RebuildRequired) as exc:
+        fail(str(exc), EXIT_ERROR)
+    if as_json:
+        click.echo(json.dumps(stats.to_dict(), ensure_ascii=False))
+        return
+    click.echo(f"{stats.articles:,} articles, {stats.size_bytes / 1e6:,.1f} MB on disk")
+    for title, counts in (("language", stats.by_lang), ("source", stats.by_source)):
+        click.echo(f"\nby {title}:")
+        for name, count in counts.items():
+            click.echo(f"  {count:>9,}  {name or '(unknown)'}")
+    if stats.last_run:
+        click.echo(
+            f"\nlast run: {stats.last_run.get('finished_at')}: "
+            f"{stats.last_run.get('added')} added, {stats.last_run.get('updated')} "
+            f"updated, {stats.last_run.get('rejected_count')} rejected "
+            f"in {stats.last_run.get('seconds')}s"
+        )
 
 
 @main.command("analyze")

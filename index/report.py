@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 
 
 @dataclass
@@ -14,16 +15,31 @@ class RejectedInput:
 
 
 @dataclass
+class Duplicate:
+    """An article not indexed because another one (``duplicate_of``) has the same text or id."""
+
+    id: str
+    duplicate_of: str
+    path: str
+
+
+@dataclass
 class IndexReport:
     index_dir: str = ""
     files: int = 0
+    files_skipped: int = 0
     added: int = 0
     updated: int = 0
     unchanged: int = 0
-    duplicates: int = 0
+    deleted: int = 0
+    duplicates: list[Duplicate] = field(default_factory=list)
     rejected: list[RejectedInput] = field(default_factory=list)
     seconds: float = 0.0
     committed: bool = False
+    rebuild: bool = False
+    finished_at: str = field(
+        default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds")
+    )
     schema_version: int = 0
     analysis_version: int = 0
 
@@ -34,11 +50,13 @@ class IndexReport:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["rejected_count"] = len(self.rejected)
+        data["duplicate_count"] = len(self.duplicates)
         return data
 
     def summary(self) -> str:
         return (
             f"{self.files} files: {self.added} added, {self.updated} updated, "
-            f"{self.unchanged} unchanged, {len(self.rejected)} rejected "
+            f"{self.unchanged} unchanged, {self.deleted} deleted, "
+            f"{len(self.duplicates)} duplicates, {len(self.rejected)} rejected "
             f"in {self.seconds:.2f}s"
         )

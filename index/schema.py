@@ -10,11 +10,12 @@ from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from index.analysis import ANALYSIS_VERSION, LANGS, analyzer_for
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Field names shared by the writer and the searcher.
 ID_FIELD = "id"
 HASH_FIELD = "hash"
+TEXT_HASH_FIELD = "text_hash"
 LANG_FIELD = "lang"
 SOURCE_FIELD = "source"
 PUBLISHED_FIELD = "published"
@@ -33,8 +34,9 @@ def build_schema() -> Schema:
     schema = Schema(
         id=ID(stored=True, unique=True, sortable=True),
         hash=ID(sortable=True),
-        lang=ID(stored=True),
-        source=ID(stored=True),
+        text_hash=ID(sortable=True),
+        lang=ID(stored=True, sortable=True),
+        source=ID(stored=True, sortable=True),
         published=DATETIME(sortable=True),
     )
     for name in STORED_FIELDS:

@@ -7,6 +7,7 @@ raises :class:`RebuildRequired` with the command that fixes it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from datetime import UTC, datetime
@@ -18,14 +19,18 @@ from whoosh.writing import SegmentWriter
 
 from index.analysis import lang_key
 from index.article import Article
+from index.layout import IndexLocked, live_dir, new_build_dir, swap_in
 from index.schema import (
     HASH_FIELD,
     ID_FIELD,
     STORED_FIELDS,
+    TEXT_HASH_FIELD,
     build_schema,
     index_version,
     text_field,
 )
+
+__all__ = ["IndexLocked", "IndexMissing", "RebuildRequired", "create_or_open", "open_index"]
 
 VERSION_FILE = "manchette.json"
 WRITER_LIMIT_MB = 128  # measured sweet spot for Whoosh's pool on 2 cores
@@ -39,10 +44,6 @@ class RebuildRequired(Exception):
     """The index on disk was written with another schema or analysis version."""
 
 
-class IndexLocked(Exception):
-    """Another job holds the index's write lock."""
-
-
 def _read_version(index_dir: Path) -> dict:
     try:
         return json.loads((index_dir / VERSION_FILE).read_text(encoding="utf-8"))
@@ -51,30 +52,40 @@ def _read_version(index_dir: Path) -> dict:
 
 
 def open_index(index_dir: Path) -> FileIndex:
-    """Open an existing index for reading, checking it was built by this version."""
+    """Open the live index for reading, checking it was built by this version."""
     index_dir = Path(index_dir)
-    if not index_dir.is_dir() or not whoosh_index.exists_in(str(index_dir)):
+    live = live_dir(index_dir)
+    if not live.is_dir() or not whoosh_index.exists_in(str(live)):
         raise IndexMissing(
             f"no index in {index_dir}: run `manchette index PATH --index-dir {index_dir}` first"
         )
-    found = _read_version(index_dir)
+    found = _read_version(live)
     if found != index_version():
         raise RebuildRequired(
             f"the index in {index_dir} was built with {found or 'an unknown version'}, this "
             f"Manchette needs {index_version()}: rebuild required "
             f"(`manchette index PATH --index-dir {index_dir} --rebuild`)"
         )
-    return whoosh_index.open_dir(str(index_dir))
+    return whoosh_index.open_dir(str(live))
+
+
+def create_index(build_dir: Path) -> FileIndex:
+    """A new, empty index in ``build_dir`` with this version's schema."""
+    ix = whoosh_index.create_in(str(build_dir), build_schema())
+    (build_dir / VERSION_FILE).write_text(json.dumps(index_version()) + "\n", encoding="utf-8")
+    return ix
 
 
 def create_or_open(index_dir: Path) -> FileIndex:
-    """Open the index for writing, creating an empty one if the directory has none."""
+    """Open the live index for writing, creating an empty one if there is none."""
     index_dir = Path(index_dir)
-    if index_dir.is_dir() and whoosh_index.exists_in(str(index_dir)):
+    live = live_dir(index_dir)
+    if live.is_dir() and whoosh_index.exists_in(str(live)):
         return open_index(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
-    ix = whoosh_index.create_in(str(index_dir), build_schema())
-    (index_dir / VERSION_FILE).write_text(json.dumps(index_version()) + "\n", encoding="utf-8")
+    build = new_build_dir(index_dir)
+    ix = create_index(build)
+    swap_in(index_dir, build)
     return ix
 
 
@@ -93,17 +104,27 @@ def open_writer(ix: FileIndex, wait: float = 0.0) -> SegmentWriter:
             time.sleep(0.2)
 
 
-def known_hashes(ix: FileIndex) -> dict[str, str]:
-    """Map every live article id to the content hash it was indexed with."""
-    result: dict[str, str] = {}
+def known_hashes(ix: FileIndex) -> tuple[dict[str, str], dict[str, str]]:
+    """(id → content hash, text hash → id) of every live article."""
+    by_id: dict[str, str] = {}
+    by_text: dict[str, str] = {}
     with ix.reader() as reader:
         if reader.doc_count_all() == 0:
-            return result
+            return by_id, by_text
         ids = reader.column_reader(ID_FIELD)
         hashes = reader.column_reader(HASH_FIELD)
+        texts = reader.column_reader(TEXT_HASH_FIELD)
         for docnum in reader.all_doc_ids():
-            result[ids[docnum]] = hashes[docnum]
-    return result
+            by_id[ids[docnum]] = hashes[docnum]
+            if texts[docnum]:
+                by_text[texts[docnum]] = ids[docnum]
+    return by_id, by_text
+
+
+def text_key(article: Article) -> str:
+    """Exact-duplicate key: the body, case-folded with white space collapsed."""
+    text = " ".join(article.body.casefold().split())
+    return hashlib.sha1(text.encode("utf-8")).hexdigest() if text else ""
 
 
 def parse_published(date: str | None) -> datetime | None:
@@ -131,11 +152,12 @@ def indexed_parts(article: Article) -> dict[str, str]:
     return {"title": article.title, "lead": article.lead, "body": body}
 
 
-def article_to_doc(article: Article, content_hash: str) -> dict:
+def article_to_doc(article: Article, content_hash: str, text_hash: str = "") -> dict:
     """The Whoosh document of an article: text goes to the fields of its language."""
     doc: dict = {
         ID_FIELD: article.id,
         HASH_FIELD: content_hash,
+        TEXT_HASH_FIELD: text_hash,
         "lang": article.lang or "",
         "source": article.source or "",
     }

@@ -1,8 +1,9 @@
 """A long-lived handle on an index for servers: one searcher per thread, refreshed cheaply.
 
 Whoosh searchers see the index as of when they were opened. ``IndexHandle.searcher()`` returns
-this thread's searcher, calling ``refresh()`` at most every ``refresh_seconds`` so that a
-running server sees what a cron job committed without reopening the index on every request.
+this thread's searcher, checking at most every ``refresh_seconds`` whether a job committed
+(``refresh()``) or a rebuild swapped in a new build directory (reopen), so a running server
+sees new articles within seconds without reopening the index on every request.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from whoosh.index import FileIndex
 from whoosh.searching import Searcher
 
+from index.layout import live_dir
 from index.writer import open_index
 from search.ranking import weighting
 
@@ -23,24 +25,34 @@ class IndexHandle:
         self.index_dir = Path(index_dir)
         self.refresh_seconds = refresh_seconds
         self._ix: FileIndex | None = None
+        self._live: Path | None = None
+        self._generation = 0
         self._lock = threading.Lock()
         self._local = threading.local()
 
-    def index(self) -> FileIndex:
-        """The opened index (raises IndexMissing / RebuildRequired until there is a good one)."""
+    def _current(self) -> tuple[FileIndex, int]:
+        """The opened index and its generation, reopened when a rebuild was swapped in."""
         with self._lock:
-            if self._ix is None:
+            live = live_dir(self.index_dir)
+            if self._ix is None or live != self._live:
                 self._ix = open_index(self.index_dir)
-            return self._ix
+                self._live = live
+                self._generation += 1
+            return self._ix, self._generation
 
     def searcher(self) -> Searcher:
         local = self._local
         now = time.monotonic()
         current: Searcher | None = getattr(local, "searcher", None)
-        if current is None:
-            local.searcher = self.index().searcher(weighting=weighting())
-            local.checked = now
-        elif now - local.checked >= self.refresh_seconds:
+        if current is not None and now - local.checked < self.refresh_seconds:
+            return current
+        ix, generation = self._current()
+        if current is None or local.generation != generation:
+            if current is not None:
+                current.close()
+            local.searcher = ix.searcher(weighting=weighting())
+            local.generation = generation
+        else:
             local.searcher = current.refresh()
-            local.checked = now
+        local.checked = now
         return local.searcher

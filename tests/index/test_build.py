@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 from builders import write_jsonl
 
 from index.build import index_paths
+from index.layout import job_lock, live_dir
 from index.writer import (
     VERSION_FILE,
     IndexLocked,
@@ -46,7 +51,7 @@ def test_first_run_adds_every_article_from_nested_folders(corpus: Path, tmp_path
     report = index_paths([corpus], tmp_path / "ix")
     assert (report.files, report.added, report.updated, report.unchanged) == (2, 4, 0, 0)
     assert report.committed
-    assert set(known_hashes(open_index(tmp_path / "ix"))) == {"a0", "a1", "a2", "a3"}
+    assert set(known_hashes(open_index(tmp_path / "ix"))[0]) == {"a0", "a1", "a2", "a3"}
 
 
 def test_rerun_on_unchanged_input_changes_nothing(corpus: Path, tmp_path: Path):
@@ -82,7 +87,7 @@ def test_broken_file_is_reported_and_the_rest_is_indexed(corpus: Path, tmp_path:
 def test_same_id_twice_in_one_run_is_indexed_once(tmp_path: Path):
     src = write_jsonl(tmp_path / "dup.jsonl", [RECORDS[0], dict(RECORDS[0], title="Other")])
     report = index_paths([src], tmp_path / "ix")
-    assert (report.added, report.duplicates) == (1, 1)
+    assert (report.added, len(report.duplicates)) == (1, 1)
     assert open_index(tmp_path / "ix").doc_count() == 1
 
 
@@ -99,21 +104,129 @@ def test_a_second_writer_is_refused_at_once(corpus: Path, tmp_path: Path):
 
 def test_failure_mid_run_leaves_the_last_commit(corpus: Path, tmp_path: Path, monkeypatch):
     index_paths([corpus], tmp_path / "ix")
-    write_jsonl(corpus / "three.jsonl", [dict(RECORDS[0], id="new", title="Brand new")])
+    fresh = dict(RECORDS[0], id="new", title="Brand new", text="Different text.")
+    write_jsonl(corpus / "three.jsonl", [fresh])
 
-    def explode(report):
+    def explode(report, done, total):
         raise RuntimeError("disk on fire")
 
     with pytest.raises(RuntimeError):
         index_paths([corpus], tmp_path / "ix", progress=explode)
     ix = open_index(tmp_path / "ix")
     assert ix.doc_count() == 4
-    assert "new" not in known_hashes(ix)
+    assert "new" not in known_hashes(ix)[0]
     assert index_paths([corpus], tmp_path / "ix").added == 1  # the lock was released
 
 
 def test_index_from_another_version_requires_a_rebuild(corpus: Path, tmp_path: Path):
     index_paths([corpus], tmp_path / "ix")
-    (tmp_path / "ix" / VERSION_FILE).write_text(json.dumps({"schema_version": 0}))
+    (live_dir(tmp_path / "ix") / VERSION_FILE).write_text(json.dumps({"schema_version": 0}))
     with pytest.raises(RebuildRequired, match="rebuild required"):
         open_index(tmp_path / "ix")
+    with pytest.raises(RebuildRequired):
+        index_paths([corpus], tmp_path / "ix")
+    assert index_paths([corpus], tmp_path / "ix", rebuild=True).added == 4
+    assert open_index(tmp_path / "ix").doc_count() == 4
+
+
+def test_unchanged_files_are_not_even_read(corpus: Path, tmp_path: Path, monkeypatch):
+    index_paths([corpus], tmp_path / "ix")
+    import index.build
+
+    def no_reading(path):
+        raise AssertionError(f"{path} was read")
+
+    monkeypatch.setattr(index.build, "read_path", no_reading)
+    report = index_paths([corpus], tmp_path / "ix")
+    assert (report.files_skipped, report.unchanged, report.added) == (2, 4, 0)
+
+
+def test_touched_file_is_rehashed_but_not_reparsed(corpus: Path, tmp_path: Path):
+    index_paths([corpus], tmp_path / "ix")
+    target = corpus / "one.jsonl"
+    os.utime(target, ns=(time.time_ns(), time.time_ns() + 10**9))
+    report = index_paths([corpus], tmp_path / "ix")
+    assert (report.files_skipped, report.unchanged, report.changed) == (2, 4, 0)
+
+
+def test_article_removed_from_a_file_is_deleted(corpus: Path, tmp_path: Path):
+    index_paths([corpus], tmp_path / "ix")
+    write_jsonl(corpus / "one.jsonl", RECORDS[:1])
+    report = index_paths([corpus], tmp_path / "ix")
+    assert report.deleted == 1
+    assert set(known_hashes(open_index(tmp_path / "ix"))[0]) == {"a0", "a2", "a3"}
+
+
+def test_prune_removes_articles_of_deleted_files(corpus: Path, tmp_path: Path):
+    index_paths([corpus], tmp_path / "ix")
+    (corpus / "nested" / "two.jsonl").unlink()
+    kept = index_paths([corpus], tmp_path / "ix")
+    assert kept.deleted == 0 and open_index(tmp_path / "ix").doc_count() == 4
+    pruned = index_paths([corpus], tmp_path / "ix", prune=True)
+    assert pruned.deleted == 2
+    assert set(known_hashes(open_index(tmp_path / "ix"))[0]) == {"a0", "a1"}
+
+
+def test_exact_duplicate_text_is_indexed_once(tmp_path: Path):
+    copy = dict(RECORDS[1], id="copy", title="Same story elsewhere")
+    src = write_jsonl(tmp_path / "d.jsonl", [RECORDS[1], copy])
+    report = index_paths([src], tmp_path / "ix")
+    assert report.added == 1
+    assert [(d.id, d.duplicate_of) for d in report.duplicates] == [("copy", "a1")]
+
+
+def test_rebuild_swaps_in_a_fresh_index_atomically(corpus: Path, tmp_path: Path):
+    ix_dir = tmp_path / "ix"
+    index_paths([corpus], ix_dir)
+    before = open_index(ix_dir)
+    old_searcher = before.searcher()
+    write_jsonl(corpus / "one.jsonl", [dict(RECORDS[0], id="fresh", text="Fresh text.")])
+    report = index_paths([corpus], ix_dir, rebuild=True)
+    assert report.rebuild and report.added == 3
+    assert set(known_hashes(open_index(ix_dir))[0]) == {"fresh", "a2", "a3"}
+    # a searcher opened before the swap still reads its own, complete snapshot
+    assert old_searcher.doc_count() == 4
+    assert old_searcher.document(id="a1")["title"].startswith("Story number 1")
+    old_searcher.close()
+    assert len(list((ix_dir / "builds").iterdir())) == 1
+
+
+def test_failed_rebuild_leaves_the_live_index(corpus: Path, tmp_path: Path):
+    ix_dir = tmp_path / "ix"
+    index_paths([corpus], ix_dir)
+
+    def explode(report, done, total):
+        raise RuntimeError("killed")
+
+    with pytest.raises(RuntimeError):
+        index_paths([corpus], ix_dir, rebuild=True, progress=explode)
+    assert open_index(ix_dir).doc_count() == 4
+    assert len(list((ix_dir / "builds").iterdir())) == 1
+
+
+def test_lock_of_a_killed_job_does_not_block(corpus: Path, tmp_path: Path):
+    ix_dir = tmp_path / "ix"
+    code = (
+        "import sys, time; from pathlib import Path; from index.layout import job_lock\n"
+        "with job_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(60)\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(ix_dir)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(IndexLocked):
+            index_paths([corpus], ix_dir)
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+    assert index_paths([corpus], ix_dir).added == 4
+
+
+def test_wait_gives_up_after_the_given_time(corpus: Path, tmp_path: Path):
+    with job_lock(tmp_path / "ix"):
+        started = time.monotonic()
+        with pytest.raises(IndexLocked):
+            index_paths([corpus], tmp_path / "ix", wait=0.5)
+        assert time.monotonic() - started >= 0.5

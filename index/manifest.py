@@ -1,0 +1,58 @@
+"""What the index knows of its input files, to skip unchanged ones cheaply.
+
+A file is unchanged when its size and mtime match (no read at all), or else when the SHA-1 of
+its bytes matches (one read, no parsing). The manifest lives in the build directory and is
+replaced atomically after each commit; if a job dies between the two, the next run re-reads the
+files and finds their articles unchanged by content hash, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+MANIFEST = "files.json"
+
+
+@dataclass
+class FileState:
+    size: int
+    mtime_ns: int
+    sha1: str
+    ids: list[str] = field(default_factory=list)
+
+
+def file_key(path: Path) -> str:
+    return str(Path(path).resolve())
+
+
+def load_manifest(build_dir: Path) -> dict[str, FileState]:
+    try:
+        raw = json.loads((Path(build_dir) / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: FileState(**v) for k, v in raw.items()}
+
+
+def save_manifest(build_dir: Path, manifest: dict[str, FileState]) -> None:
+    target = Path(build_dir) / MANIFEST
+    tmp = target.with_suffix(".tmp")
+    data = {k: asdict(v) for k, v in sorted(manifest.items())}
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, target)
+
+
+def sha1_file(path: Path) -> str:
+    digest = hashlib.sha1()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def stat_state(path: Path) -> tuple[int, int]:
+    st = Path(path).stat()
+    return st.st_size, st.st_mtime_ns
