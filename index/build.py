@@ -14,6 +14,7 @@ from whoosh.writing import SegmentWriter
 
 from index.analysis import ANALYSIS_VERSION
 from index.article import Article
+from index.dedup import simhash
 from index.layout import (
     LAST_RUN,
     job_lock,
@@ -35,10 +36,11 @@ from index.report import Duplicate, IndexReport, RejectedInput
 from index.schema import ID_FIELD, SCHEMA_VERSION
 from index.sources import Rejected, iter_files, read_path
 from index.writer import (
+    IndexState,
     article_to_doc,
     create_index,
     create_or_open,
-    known_hashes,
+    load_state,
     open_writer,
     text_key,
 )
@@ -77,11 +79,12 @@ class Job:
     """One run's state: what the index holds, what this run has seen, and the open writer."""
 
     def __init__(
-        self, writer: SegmentWriter, known: dict, texts: dict, manifest: dict, report: IndexReport
+        self, writer: SegmentWriter, state: IndexState, manifest: dict, report: IndexReport
     ) -> None:
         self.writer = writer
-        self.known = known  # id → content hash
-        self.texts = texts  # text hash → id
+        self.known = state.by_id  # id → content hash
+        self.texts = state.by_text  # text hash → id
+        self.clusters = state.clusters
         self.manifest: dict[str, FileState] = manifest
         self.report = report
         self.seen: set[str] = set()
@@ -132,7 +135,9 @@ class Job:
         if previous == content_hash:
             report.unchanged += 1
             return True
-        doc = article_to_doc(article, content_hash, text_hash)
+        value = simhash(article.body)
+        cluster = self.clusters.assign(value, article.id)
+        doc = article_to_doc(article, content_hash, text_hash, value, cluster)
         if previous is None:
             self.writer.add_document(**doc)
             report.added += 1
@@ -183,14 +188,14 @@ def index_paths(
         if rebuild:
             build = new_build_dir(index_dir)
             ix = create_index(build)
-            known, texts, manifest = {}, {}, {}
+            state, manifest = IndexState(), {}
         else:
             ix = create_or_open(index_dir)
             build = live_dir(index_dir)
-            known, texts = known_hashes(ix)
+            state = load_state(ix)
             manifest = load_manifest(build)
         writer = open_writer(ix)
-        job = Job(writer, known, texts, manifest, report)
+        job = Job(writer, state, manifest, report)
         try:
             files = list_inputs(paths, report)
             for done, path in enumerate(files, start=1):

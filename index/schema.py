@@ -10,12 +10,14 @@ from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from index.analysis import ANALYSIS_VERSION, LANGS, analyzer_for
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Field names shared by the writer and the searcher.
 ID_FIELD = "id"
 HASH_FIELD = "hash"
 TEXT_HASH_FIELD = "text_hash"
+SIMHASH_FIELD = "simhash"
+CLUSTER_FIELD = "cluster"
 LANG_FIELD = "lang"
 SOURCE_FIELD = "source"
 PUBLISHED_FIELD = "published"
@@ -35,6 +37,8 @@ def build_schema() -> Schema:
         id=ID(stored=True, unique=True, sortable=True),
         hash=ID(sortable=True),
         text_hash=ID(sortable=True),
+        simhash=ID(sortable=True),
+        cluster=ID(stored=True, sortable=True),
         lang=ID(stored=True, sortable=True),
         source=ID(stored=True, sortable=True),
         published=DATETIME(sortable=True),

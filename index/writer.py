@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,10 +20,13 @@ from whoosh.writing import SegmentWriter
 
 from index.analysis import lang_key
 from index.article import Article
+from index.dedup import Clusters
 from index.layout import IndexLocked, live_dir, new_build_dir, swap_in
 from index.schema import (
+    CLUSTER_FIELD,
     HASH_FIELD,
     ID_FIELD,
+    SIMHASH_FIELD,
     STORED_FIELDS,
     TEXT_HASH_FIELD,
     build_schema,
@@ -104,21 +108,39 @@ def open_writer(ix: FileIndex, wait: float = 0.0) -> SegmentWriter:
             time.sleep(0.2)
 
 
-def known_hashes(ix: FileIndex) -> tuple[dict[str, str], dict[str, str]]:
-    """(id → content hash, text hash → id) of every live article."""
-    by_id: dict[str, str] = {}
-    by_text: dict[str, str] = {}
+@dataclass
+class IndexState:
+    """What a job needs to know of the live index: hashes by id and by text, the clusters."""
+
+    by_id: dict[str, str] = field(default_factory=dict)  # id → content hash
+    by_text: dict[str, str] = field(default_factory=dict)  # text hash → id
+    clusters: Clusters = field(default_factory=Clusters)
+
+
+def load_state(ix: FileIndex) -> IndexState:
+    """Read the state from the index's columns (no stored fields are decompressed)."""
+    state = IndexState()
     with ix.reader() as reader:
         if reader.doc_count_all() == 0:
-            return by_id, by_text
-        ids = reader.column_reader(ID_FIELD)
-        hashes = reader.column_reader(HASH_FIELD)
-        texts = reader.column_reader(TEXT_HASH_FIELD)
+            return state
+        columns = [
+            reader.column_reader(name)
+            for name in (ID_FIELD, HASH_FIELD, TEXT_HASH_FIELD, SIMHASH_FIELD, CLUSTER_FIELD)
+        ]
+        ids, hashes, texts, simhashes, clusters = columns
         for docnum in reader.all_doc_ids():
-            by_id[ids[docnum]] = hashes[docnum]
+            article_id = ids[docnum]
+            state.by_id[article_id] = hashes[docnum]
             if texts[docnum]:
-                by_text[texts[docnum]] = ids[docnum]
-    return by_id, by_text
+                state.by_text[texts[docnum]] = article_id
+            if simhashes[docnum]:
+                state.clusters.add(int(simhashes[docnum], 16), clusters[docnum] or article_id)
+    return state
+
+
+def known_hashes(ix: FileIndex) -> dict[str, str]:
+    """Map every live article id to the content hash it was indexed with."""
+    return load_state(ix).by_id
 
 
 def text_key(article: Article) -> str:
@@ -152,12 +174,20 @@ def indexed_parts(article: Article) -> dict[str, str]:
     return {"title": article.title, "lead": article.lead, "body": body}
 
 
-def article_to_doc(article: Article, content_hash: str, text_hash: str = "") -> dict:
+def article_to_doc(
+    article: Article,
+    content_hash: str,
+    text_hash: str = "",
+    simhash: int | None = None,
+    cluster: str = "",
+) -> dict:
     """The Whoosh document of an article: text goes to the fields of its language."""
     doc: dict = {
         ID_FIELD: article.id,
         HASH_FIELD: content_hash,
         TEXT_HASH_FIELD: text_hash,
+        SIMHASH_FIELD: f"{simhash:016x}" if simhash is not None else "",
+        CLUSTER_FIELD: cluster or article.id,
         "lang": article.lang or "",
         "source": article.source or "",
     }

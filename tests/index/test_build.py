@@ -51,7 +51,7 @@ def test_first_run_adds_every_article_from_nested_folders(corpus: Path, tmp_path
     report = index_paths([corpus], tmp_path / "ix")
     assert (report.files, report.added, report.updated, report.unchanged) == (2, 4, 0, 0)
     assert report.committed
-    assert set(known_hashes(open_index(tmp_path / "ix"))[0]) == {"a0", "a1", "a2", "a3"}
+    assert set(known_hashes(open_index(tmp_path / "ix"))) == {"a0", "a1", "a2", "a3"}
 
 
 def test_rerun_on_unchanged_input_changes_nothing(corpus: Path, tmp_path: Path):
@@ -114,7 +114,7 @@ def test_failure_mid_run_leaves_the_last_commit(corpus: Path, tmp_path: Path, mo
         index_paths([corpus], tmp_path / "ix", progress=explode)
     ix = open_index(tmp_path / "ix")
     assert ix.doc_count() == 4
-    assert "new" not in known_hashes(ix)[0]
+    assert "new" not in known_hashes(ix)
     assert index_paths([corpus], tmp_path / "ix").added == 1  # the lock was released
 
 
@@ -154,7 +154,7 @@ def test_article_removed_from_a_file_is_deleted(corpus: Path, tmp_path: Path):
     write_jsonl(corpus / "one.jsonl", RECORDS[:1])
     report = index_paths([corpus], tmp_path / "ix")
     assert report.deleted == 1
-    assert set(known_hashes(open_index(tmp_path / "ix"))[0]) == {"a0", "a2", "a3"}
+    assert set(known_hashes(open_index(tmp_path / "ix"))) == {"a0", "a2", "a3"}
 
 
 def test_prune_removes_articles_of_deleted_files(corpus: Path, tmp_path: Path):
@@ -164,7 +164,7 @@ def test_prune_removes_articles_of_deleted_files(corpus: Path, tmp_path: Path):
     assert kept.deleted == 0 and open_index(tmp_path / "ix").doc_count() == 4
     pruned = index_paths([corpus], tmp_path / "ix", prune=True)
     assert pruned.deleted == 2
-    assert set(known_hashes(open_index(tmp_path / "ix"))[0]) == {"a0", "a1"}
+    assert set(known_hashes(open_index(tmp_path / "ix"))) == {"a0", "a1"}
 
 
 def test_exact_duplicate_text_is_indexed_once(tmp_path: Path):
@@ -183,7 +183,7 @@ def test_rebuild_swaps_in_a_fresh_index_atomically(corpus: Path, tmp_path: Path)
     write_jsonl(corpus / "one.jsonl", [dict(RECORDS[0], id="fresh", text="Fresh text.")])
     report = index_paths([corpus], ix_dir, rebuild=True)
     assert report.rebuild and report.added == 3
-    assert set(known_hashes(open_index(ix_dir))[0]) == {"fresh", "a2", "a3"}
+    assert set(known_hashes(open_index(ix_dir))) == {"fresh", "a2", "a3"}
     # a searcher opened before the swap still reads its own, complete snapshot
     assert old_searcher.doc_count() == 4
     assert old_searcher.document(id="a1")["title"].startswith("Story number 1")
@@ -230,3 +230,46 @@ def test_wait_gives_up_after_the_given_time(corpus: Path, tmp_path: Path):
         with pytest.raises(IndexLocked):
             index_paths([corpus], tmp_path / "ix", wait=0.5)
         assert time.monotonic() - started >= 0.5
+
+
+WIRE = (
+    "The central bank raised its main interest rate by a quarter point on Tuesday, citing "
+    "persistent inflation in services and a labour market that remains tight despite slower "
+    "growth, and said further increases could follow if price pressures fail to ease over the "
+    "coming months according to a statement released after the meeting in the capital. "
+    "Analysts had expected the move after figures published last week showed consumer prices "
+    "rising faster than forecast for a third month in a row, driven by rents, insurance and "
+    "restaurant bills. The governor told reporters that the committee was united in its view "
+    "that policy must stay restrictive for some time, but declined to say how high rates might "
+    "go or when cuts could begin. Markets reacted calmly, with the currency little changed "
+    "against the dollar and government bond yields edging up slightly in afternoon trading"
+)
+
+
+def test_near_duplicates_share_a_cluster_key(tmp_path: Path):
+    records = [
+        {"id": "wire-1", "lang": "en", "title": "Rates up", "text": WIRE + "."},
+        {
+            "id": "wire-2",
+            "lang": "en",
+            "title": "Bank lifts rates",
+            "text": WIRE + ", officials said.",
+        },
+        {
+            "id": "other",
+            "lang": "en",
+            "title": "Football",
+            "text": "The home side won the derby three goals to one " * 5,
+        },
+    ]
+    index_paths([write_jsonl(tmp_path / "w.jsonl", records)], tmp_path / "ix")
+    later = {"id": "wire-3", "lang": "en", "title": "Rates", "text": "Update: " + WIRE + "!"}
+    index_paths([write_jsonl(tmp_path / "w2.jsonl", [later])], tmp_path / "ix")
+    with open_index(tmp_path / "ix").searcher() as s:
+        clusters = {i: s.document(id=i)["cluster"] for i in ("wire-1", "wire-2", "wire-3", "other")}
+    assert clusters == {
+        "wire-1": "wire-1",
+        "wire-2": "wire-1",
+        "wire-3": "wire-1",
+        "other": "other",
+    }
