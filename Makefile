@@ -10,7 +10,7 @@ PORT ?= 8000
 SAMPLE := data/sample
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test venv chromium lint format index serve clean
+.PHONY: run test venv chromium lint format index serve clean bench-index bench-langid
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,15 @@ format: venv
 
 test: venv chromium lint
 	$(BIN)/python -m pytest
+
+CORPUS ?= ../shared/corpus
+
+# Benchmarks read the research corpus from ../shared/corpus (never copied into the project).
+bench-index: venv
+	$(BIN)/python bench/index_corpus.py --corpus $(CORPUS)
+
+bench-langid: venv
+	$(BIN)/python bench/langid.py --corpus $(CORPUS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

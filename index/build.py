@@ -24,6 +24,7 @@ from index.layout import (
     remove_stale_builds,
     swap_in,
 )
+from index.learned import Learned, load_learned, save_learned
 from index.manifest import (
     FileState,
     file_key,
@@ -79,9 +80,19 @@ class Job:
     """One run's state: what the index holds, what this run has seen, and the open writer."""
 
     def __init__(
-        self, writer: SegmentWriter, state: IndexState, manifest: dict, report: IndexReport
+        self,
+        writer: SegmentWriter,
+        state: IndexState,
+        manifest: dict,
+        report: IndexReport,
+        learned: Learned,
+        *,
+        observing: bool = True,
     ) -> None:
         self.writer = writer
+        self.learned = learned
+        self.observing = observing  # learn boilerplate from what is read (not when revisiting)
+        self.revisit: set[str] = set()
         self.known = state.by_id  # id → content hash
         self.texts = state.by_text  # text hash → id
         self.clusters = state.clusters
@@ -107,7 +118,7 @@ class Job:
             self._skip(old)
             return
         rejected_before = len(self.report.rejected)
-        ids = [a.id for a in read_file(path, self.report) if self.index_article(a)]
+        ids = [a.id for a in read_file(path, self.report) if self.index_article(a, path)]
         if len(self.report.rejected) == rejected_before:  # only a clean read is remembered
             if old:
                 self._delete(set(old.ids) - set(ids) - self.seen)
@@ -118,8 +129,16 @@ class Job:
         self.report.unchanged += len(state.ids)
         self.seen.update(state.ids)
 
-    def index_article(self, article: Article) -> bool:
+    def reindex_file(self, path: Path) -> None:
+        """Read a file again regardless of the manifest (after new boilerplate was learned)."""
+        for article in read_file(path, self.report):
+            self.index_article(article, path)
+
+    def index_article(self, article: Article, path: Path) -> bool:
         """Add, update or skip one article; True when the index holds it after this run."""
+        if self.observing:
+            self.revisit |= self.learned.observe(article, str(path))
+        article = self.learned.clean(article)
         report = self.report
         if article.id in self.seen:  # the first occurrence in a run wins
             report.duplicates.append(Duplicate(article.id, article.id, article.path))
@@ -160,6 +179,28 @@ class Job:
             self._delete(set(self.manifest.pop(key).ids) - self.seen)
 
 
+def _revisit(ix, state: IndexState, job: Job, learned: Learned) -> int:
+    """Second commit: re-read files whose articles held paragraphs learned later in the run.
+
+    Whoosh cannot update a document still buffered in the open writer, so this runs after the
+    first commit; both commits are complete, consistent states of the index.
+    """
+    sub = IndexReport()
+    writer = open_writer(ix)
+    again = Job(writer, state, job.manifest, sub, learned, observing=False)
+    try:
+        for path in sorted(job.revisit):
+            again.reindex_file(Path(path))
+        if sub.changed:
+            writer.commit()
+        else:
+            writer.cancel()
+    except BaseException:
+        writer.cancel()
+        raise
+    return sub.updated
+
+
 def index_paths(
     paths: Iterable[Path],
     index_dir: Path,
@@ -188,14 +229,15 @@ def index_paths(
         if rebuild:
             build = new_build_dir(index_dir)
             ix = create_index(build)
-            state, manifest = IndexState(), {}
+            state, manifest, learned = IndexState(), {}, Learned()
         else:
             ix = create_or_open(index_dir)
             build = live_dir(index_dir)
             state = load_state(ix)
             manifest = load_manifest(build)
+            learned = load_learned(build)
         writer = open_writer(ix)
-        job = Job(writer, state, manifest, report)
+        job = Job(writer, state, manifest, report, learned)
         try:
             files = list_inputs(paths, report)
             for done, path in enumerate(files, start=1):
@@ -211,7 +253,10 @@ def index_paths(
                 report.committed = True
             else:
                 writer.cancel()
+            if job.revisit:
+                report.relearned = _revisit(ix, state, job, learned)
             save_manifest(build, job.manifest)
+            save_learned(build, learned)
         except BaseException:
             writer.cancel()
             if rebuild:

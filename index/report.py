@@ -32,6 +32,7 @@ class IndexReport:
     updated: int = 0
     unchanged: int = 0
     deleted: int = 0
+    relearned: int = 0  # articles re-indexed after boilerplate was learned in this run
     duplicates: list[Duplicate] = field(default_factory=list)
     rejected: list[RejectedInput] = field(default_factory=list)
     seconds: float = 0.0

@@ -1,0 +1,93 @@
+"""Boilerplate learned from the collection: paragraphs that recur across articles of a source.
+
+A short paragraph (a slogan, a subscription prompt, a footer) that appears in at least
+``MIN_ARTICLES`` articles of the same source is not article text. The indexer learns these as
+it reads, removes them from bodies, and keeps what it learned next to the index
+(``boilerplate.json``) so later runs use it. Articles read before a paragraph was learned are
+re-read at the end of the same run (``Learned.observe`` returns the files to revisit).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from index.article import Article
+
+LEARNED_FILE = "boilerplate.json"
+MIN_ARTICLES = 5  # a paragraph seen in this many articles of one source is boilerplate
+MAX_CHARS = 200  # only short paragraphs can be learned: long ones are reporting
+PARAGRAPH_BREAK = "\n\n"
+
+
+def paragraph_key(paragraph: str) -> str:
+    text = " ".join(paragraph.casefold().split())
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def _candidates(article: Article) -> set[str]:
+    return {
+        paragraph_key(p)
+        for p in article.body.split(PARAGRAPH_BREAK)
+        if p.strip() and len(p) <= MAX_CHARS
+    }
+
+
+class Learned:
+    def __init__(self, known: dict[str, set[str]] | None = None) -> None:
+        self.known: dict[str, set[str]] = known or {}  # source → learned paragraph keys
+        self._counts: dict[str, dict[str, int]] = {}
+        self._first_paths: dict[tuple[str, str], list[str]] = {}
+        self.learned_now = 0
+
+    def clean(self, article: Article) -> Article:
+        """The article without the paragraphs learned as its source's boilerplate."""
+        learned = self.known.get(article.source)
+        if not learned or not article.body:
+            return article
+        paragraphs = [
+            p
+            for p in article.body.split(PARAGRAPH_BREAK)
+            if len(p) > MAX_CHARS or paragraph_key(p) not in learned
+        ]
+        body = PARAGRAPH_BREAK.join(paragraphs)
+        if body == article.body:
+            return article
+        lead = paragraphs[0].strip() if paragraphs else ""
+        return replace(article, body=body, lead=lead)
+
+    def observe(self, article: Article, path: str) -> set[str]:
+        """Count the article's short paragraphs; return files to re-read after new learning."""
+        if not article.source:
+            return set()
+        counts = self._counts.setdefault(article.source, {})
+        learned = self.known.setdefault(article.source, set())
+        revisit: set[str] = set()
+        for key in _candidates(article) - learned:
+            counts[key] = counts.get(key, 0) + 1
+            if counts[key] < MIN_ARTICLES:
+                self._first_paths.setdefault((article.source, key), []).append(path)
+                continue
+            learned.add(key)
+            self.learned_now += 1
+            revisit.update(self._first_paths.pop((article.source, key), []))
+        return revisit
+
+
+def load_learned(build_dir: Path) -> Learned:
+    try:
+        raw = json.loads((Path(build_dir) / LEARNED_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Learned()
+    return Learned({source: set(keys) for source, keys in raw.items()})
+
+
+def save_learned(build_dir: Path, learned: Learned) -> None:
+    target = Path(build_dir) / LEARNED_FILE
+    tmp = target.with_suffix(".tmp")
+    data = {source: sorted(keys) for source, keys in sorted(learned.known.items()) if keys}
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(tmp, target)
