@@ -10,7 +10,7 @@ from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from index.analysis import ANALYSIS_VERSION, LANGS, analyzer_for
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Field names shared by the writer and the searcher.
 ID_FIELD = "id"
@@ -21,6 +21,10 @@ CLUSTER_FIELD = "cluster"
 LANG_FIELD = "lang"
 SOURCE_FIELD = "source"
 PUBLISHED_FIELD = "published"
+EXACT_FIELD = "exact"
+SOURCE_KEY_FIELD = "source_key"
+YEAR_FIELD = "year"
+MONTH_FIELD = "month"
 TEXT_PARTS = ("title", "lead", "body")
 STORED_FIELDS = (
     "title", "lead", "body", "related", "credit", "url", "date", "path",
@@ -41,6 +45,12 @@ def build_schema() -> Schema:
         cluster=ID(stored=True, sortable=True),
         lang=ID(stored=True, sortable=True),
         source=ID(stored=True, sortable=True),
+        source_key=TEXT(analyzer=analyzer_for("xx", exact=True), phrase=True),
+        year=ID(sortable=True),
+        month=ID(sortable=True),
+        # Every word of title, lead and body, unstemmed (lowercased, folded), all languages:
+        # quoted phrases, the exact-match bonus, prefixes and "did you mean" use it.
+        exact=TEXT(analyzer=analyzer_for("xx", exact=True), phrase=True),
         published=DATETIME(sortable=True),
     )
     for name in STORED_FIELDS:

@@ -197,7 +197,11 @@ def article_to_doc(
     for part, text in indexed_parts(article).items():
         if text:
             doc[text_field(part, key)] = text
+    doc["source_key"] = article.source or ""
+    doc["exact"] = "\n\n".join(t for t in (article.title, article.body) if t)
     published = parse_published(article.date)
     if published is not None:
         doc["published"] = published
+        doc["year"] = f"{published.year:04d}"
+        doc["month"] = f"{published.year:04d}-{published.month:02d}"
     return doc

@@ -3,20 +3,40 @@
 from __future__ import annotations
 
 import math
+import re
 import time
 
 from whoosh import query as wq
+from whoosh import sorting
 from whoosh.searching import Searcher
 
-from index.analysis import lang_key
-from index.schema import ID_FIELD, LANG_FIELD, PUBLISHED_FIELD
-from search.parse import parse_query
+from index.analysis import analyze, lang_key
+from index.schema import (
+    CLUSTER_FIELD,
+    EXACT_FIELD,
+    ID_FIELD,
+    LANG_FIELD,
+    MONTH_FIELD,
+    PUBLISHED_FIELD,
+    SOURCE_FIELD,
+    YEAR_FIELD,
+)
+from search.parse import ParsedQuery, parse_query, split_clauses
 from search.request import SearchRequest
-from search.results import Hit, SearchResult, StoredArticle
+from search.results import Facet, Hit, SearchResult, StoredArticle
 from search.snippets import highlight_all, lead_snippet, make_snippet
 
+FACET_FIELDS = {
+    "lang": LANG_FIELD,
+    "source": SOURCE_FIELD,
+    "year": YEAR_FIELD,
+    "month": MONTH_FIELD,
+}
+FACET_SIZE = 20
+SUGGEST_BELOW = 3  # suggest a spelling when a query finds fewer hits than this
 
-def _hit(fields: dict, score: float, terms: dict[str, set[str]]) -> Hit:
+
+def _hit(fields: dict, score: float, terms: dict[str, set[str]], cluster_size: int) -> Hit:
     key = lang_key(fields.get("lang"))
     wanted = terms.get(key, set())
     body = fields.get("body") or ""
@@ -32,30 +52,61 @@ def _hit(fields: dict, score: float, terms: dict[str, set[str]]) -> Hit:
         score=score,
         snippet=snippet,
         title_snippet=highlight_all(title, key, wanted),
+        cluster_size=cluster_size,
     )
 
 
+def _facets(results) -> dict[str, list[Facet]]:
+    facets: dict[str, list[Facet]] = {}
+    for name in FACET_FIELDS:
+        counts = results.groups(name)
+        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        if name in ("year", "month"):
+            ordered = sorted(counts.items())  # a date histogram reads in time order
+        facets[name] = [Facet(str(v), c) for v, c in ordered if v][
+            : FACET_SIZE if name in ("lang", "source") else None
+        ]
+    return facets
+
+
+def _filter(parsed: ParsedQuery, request: SearchRequest) -> wq.Query | None:
+    parts = [parsed.filter] if parsed.filter is not None else []
+    if request.lang:
+        parts.append(wq.Term(LANG_FIELD, request.lang))
+    for name, value in request.filters:
+        parts.append(wq.Term(FACET_FIELDS[name], value))
+    return wq.And(parts) if parts else None
+
+
 def run_search(searcher: Searcher, request: SearchRequest) -> SearchResult:
-    """Ranked, paged hits with snippets for a request (call ``request.validate()`` first)."""
+    """Ranked, paged, collapsed hits with snippets and facets for a validated request."""
     started = time.perf_counter()
-    parsed = parse_query(request.q, searcher.schema, request.lang)
-    filter_q = wq.Term(LANG_FIELD, request.lang) if request.lang else None
-    sortedby = None
-    if request.sort != "relevance":
-        sortedby = PUBLISHED_FIELD
+    parsed = parse_query(request.q, searcher.schema, request.lang, searcher.reader())
+    groupedby = {
+        name: sorting.FieldFacet(f, maptype=sorting.Count) for name, f in FACET_FIELDS.items()
+    }
+    sortedby = None if request.sort == "relevance" else PUBLISHED_FIELD
     results = searcher.search_page(
         parsed.query,
         request.page,
         pagelen=request.limit,
-        filter=filter_q,
+        filter=_filter(parsed, request),
         sortedby=sortedby,
         reverse=request.sort == "newest",
+        groupedby=groupedby,
+        collapse=CLUSTER_FIELD if request.collapse else None,
         terms=False,
     )
-    total = results.total
+    inner = results.results
+    collapsed = getattr(inner, "collapsed_counts", {}) or {}
+    total = max(len(inner) - sum(collapsed.values()), 0)
     hits: list[Hit] = []
     if results.pagenum == request.page:  # whoosh clamps pages past the end to the last one
-        hits = [_hit(hit.fields(), hit.score or 0.0, parsed.terms) for hit in results]
+        for hit in results:
+            fields = hit.fields()
+            size = 1 + collapsed.get(fields.get(CLUSTER_FIELD), 0)
+            hits.append(_hit(fields, hit.score or 0.0, parsed.terms, size))
+    suggestion = suggest(searcher, parsed) if total < SUGGEST_BELOW else None
     return SearchResult(
         query=request.q,
         total=total,
@@ -65,7 +116,34 @@ def run_search(searcher: Searcher, request: SearchRequest) -> SearchResult:
         page_count=math.ceil(total / request.limit) if total else 0,
         limit=request.limit,
         notice=parsed.notice,
+        facets=_facets(inner),
+        suggestion=suggestion,
     )
+
+
+def suggest(searcher: Searcher, parsed: ParsedQuery) -> str | None:
+    """A corrected query from the index's own unstemmed vocabulary, or None."""
+    if EXACT_FIELD not in searcher.schema:
+        return None
+    reader = searcher.reader()
+    corrector = searcher.corrector(EXACT_FIELD)
+    text = parsed.text
+    changed = False
+    items, _, _ = split_clauses(text)
+    for item in items:
+        if isinstance(item, str) or item.negated or item.text.endswith("*"):
+            continue
+        for word in re.findall(r"\w+", item.text):
+            folded = analyze(word, "xx", exact=True)
+            if len(folded) != 1 or reader.frequency(EXACT_FIELD, folded[0]) > 0:
+                continue
+            found = corrector.suggest(folded[0], limit=1, maxdist=2)
+            if not found:
+                continue
+            better = found[0].capitalize() if word[:1].isupper() else found[0]
+            text = re.sub(rf"\b{re.escape(word)}\b", better, text, count=1)
+            changed = True
+    return text if changed else None
 
 
 def get_article(searcher: Searcher, article_id: str) -> StoredArticle | None:
@@ -84,4 +162,5 @@ def get_article(searcher: Searcher, article_id: str) -> StoredArticle | None:
         lang=fields.get("lang") or "",
         date=fields.get("date"),
         path=fields.get("path") or "",
+        cluster=fields.get(CLUSTER_FIELD) or fields[ID_FIELD],
     )

@@ -8,6 +8,7 @@ MAX_QUERY_CHARS = 1000
 MAX_PAGE = 1000
 MAX_LIMIT = 100
 SORTS = ("relevance", "newest", "oldest")
+FILTER_NAMES = ("source", "year", "month")
 
 
 class InvalidRequest(ValueError):
@@ -21,6 +22,8 @@ class SearchRequest:
     limit: int = 10
     lang: str | None = None
     sort: str = "relevance"
+    filters: tuple[tuple[str, str], ...] = ()  # facet filters: ("source", "Reuters"), ...
+    collapse: bool = True  # near-duplicates (same cluster) show once
 
     def validate(self) -> SearchRequest:
         """Return self if the request is acceptable, else raise InvalidRequest."""
@@ -32,6 +35,9 @@ class SearchRequest:
             raise InvalidRequest(f"The number of hits per page must be between 1 and {MAX_LIMIT}.")
         if self.sort not in SORTS:
             raise InvalidRequest(f"Sort must be one of: {', '.join(SORTS)}.")
+        for name, value in self.filters:
+            if name not in FILTER_NAMES or len(value) > 200:
+                raise InvalidRequest(f"Unknown filter {name[:20]!r}.")
         if self.lang is not None and not (self.lang.isalpha() and len(self.lang) <= 3):
             raise InvalidRequest("The language must be a code such as fr or en.")
         return self

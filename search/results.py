@@ -18,6 +18,7 @@ class Hit:
     score: float
     snippet: Snippet
     title_snippet: Snippet
+    cluster_size: int = 1
 
     def to_dict(self) -> dict:
         return {
@@ -30,7 +31,17 @@ class Hit:
             "score": round(self.score, 4),
             "snippet": to_html(self.snippet),
             "title_html": to_html(self.title_snippet),
+            "cluster_size": self.cluster_size,
         }
+
+
+@dataclass(frozen=True)
+class Facet:
+    value: str
+    count: int
+
+    def to_dict(self) -> dict:
+        return {"value": self.value, "count": self.count}
 
 
 @dataclass
@@ -43,6 +54,8 @@ class SearchResult:
     page_count: int = 0
     limit: int = 10
     notice: str | None = None
+    facets: dict[str, list[Facet]] = field(default_factory=dict)
+    suggestion: str | None = None
 
     def to_dict(self) -> dict:
         data = {
@@ -52,9 +65,10 @@ class SearchResult:
             "took_ms": round(self.took_ms, 2),
             "hits": [h.to_dict() for h in self.hits],
             "page_count": self.page_count,
+            "facets": {k: [f.to_dict() for f in v] for k, v in self.facets.items()},
+            "suggestion": self.suggestion,
+            "notice": self.notice,
         }
-        if self.notice:
-            data["notice"] = self.notice
         return data
 
 
@@ -73,6 +87,7 @@ class StoredArticle:
     lang: str
     date: str | None
     path: str
+    cluster: str = ""
 
     @property
     def paragraphs(self) -> list[str]:

@@ -17,7 +17,7 @@ FILLER = "Le conseil municipal a voté le budget annuel après un long débat en
 
 
 def doc(i: str, title: str, body: str, date: str = "2020-01-01") -> dict:
-    return {"id": i, "lang": "fr", "source": "T", "title": title, "date": date, "text": body}
+    return {"id": i, "lang": "fr", "source": f"S-{i}", "title": title, "date": date, "text": body}
 
 
 @pytest.fixture(scope="module")
