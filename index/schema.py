@@ -10,7 +10,7 @@ from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from index.analysis import ANALYSIS_VERSION, LANGS, analyzer_for
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Field names shared by the writer and the searcher.
 ID_FIELD = "id"
@@ -52,6 +52,7 @@ def build_schema() -> Schema:
         # quoted phrases, the exact-match bonus, prefixes and "did you mean" use it.
         exact=TEXT(analyzer=analyzer_for("xx", exact=True), phrase=True),
         published=DATETIME(sortable=True),
+        dated=ID(sortable=True),  # "1" when the article has a date: undated ones sort last
     )
     for name in STORED_FIELDS:
         schema.add(name, STORED())

@@ -202,6 +202,7 @@ def article_to_doc(
     published = parse_published(article.date)
     if published is not None:
         doc["published"] = published
+        doc["dated"] = "1"
         doc["year"] = f"{published.year:04d}"
         doc["month"] = f"{published.year:04d}-{published.month:02d}"
     return doc

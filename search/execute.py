@@ -85,14 +85,20 @@ def run_search(searcher: Searcher, request: SearchRequest) -> SearchResult:
     groupedby = {
         name: sorting.FieldFacet(f, maptype=sorting.Count) for name, f in FACET_FIELDS.items()
     }
-    sortedby = None if request.sort == "relevance" else PUBLISHED_FIELD
+    sortedby = None
+    if request.sort != "relevance":  # dated articles first, then by date; undated last
+        sortedby = sorting.MultiFacet(
+            [
+                sorting.FieldFacet("dated", reverse=True),
+                sorting.FieldFacet(PUBLISHED_FIELD, reverse=request.sort == "newest"),
+            ]
+        )
     results = searcher.search_page(
         parsed.query,
         request.page,
         pagelen=request.limit,
         filter=_filter(parsed, request),
         sortedby=sortedby,
-        reverse=request.sort == "newest",
         groupedby=groupedby,
         collapse=CLUSTER_FIELD if request.collapse else None,
         terms=False,

@@ -22,7 +22,11 @@ RULES: tuple[Rule, ...] = (
     Rule("boost.title", 3.0, "a match in the title counts 3x a body match"),
     Rule("boost.lead", 1.5, "a match in the lead (first paragraph) counts 1.5x"),
     Rule("boost.body", 1.0, "a match in the body counts once"),
-    Rule("bonus.exact", 1.0, "a flat bonus when the word appears as typed (unstemmed), not only by its stem"),
+    Rule(
+        "bonus.exact",
+        3.0,
+        "a flat bonus when the word appears as typed (unstemmed), not only by its stem",
+    ),
     Rule("bm25f.k1", 1.2, "term-frequency saturation of BM25F"),
     Rule("bm25f.b", 0.75, "length normalisation of BM25F (0 none, 1 full)"),
 )

@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-from builders import write_jsonl
 
+from builders import write_jsonl
 from index.build import index_paths
 from index.layout import job_lock, live_dir
 from index.writer import (

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from builders import SEED, write_jsonl
-
 from index.cli import main
 from index.writer import create_or_open, open_writer
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from builders import ROOT
 
+from builders import ROOT
 from index.cli import main
 from index.config import SETTINGS, load_settings
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from builders import write_jsonl
 from index.article import Article
 from index.build import index_paths
-from index.learned import MIN_ARTICLES, Learned, load_learned
 from index.layout import live_dir
+from index.learned import MIN_ARTICLES, Learned, load_learned
 from index.writer import open_index
 
 PROMO = "Subscribe to the Daily Bugle newsletter for more stories like this."

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from builders import write_jsonl
 
+from builders import write_jsonl
 from index.build import index_paths
 from index.writer import open_index
 from search.execute import run_search

@@ -6,7 +6,6 @@ import threading
 from pathlib import Path
 
 from builders import write_jsonl
-
 from index.build import index_paths
 from search.searchers import IndexHandle
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from builders import XSS_ARTICLE
 
+from builders import XSS_ARTICLE
 from index.cli import main
 
 

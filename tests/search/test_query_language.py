@@ -1,0 +1,139 @@
+"""The query language on a small hand-made corpus: each operator changes the hits as documented."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from builders import write_jsonl
+from index.build import index_paths
+from index.writer import open_index
+from search.execute import run_search
+from search.parse import parse_query
+from search.ranking import weighting
+from search.request import SearchRequest
+
+DOCS = [
+    {"id": "manif", "lang": "fr", "source": "Le Monde", "date": "2012-05-03",
+     "title": "Les manifestations continuent à Paris",
+     "text": "Des milliers de personnes ont défilé contre la réforme. L'OTAN n'est pas citée."},
+    {"id": "manifestant", "lang": "fr", "source": "Libération", "date": "2012-11-20",
+     "title": "Un manifestant interpellé",
+     "text": "Un manifestant a été interpellé près de la gare en fin de journée."},
+    {"id": "otan", "lang": "fr", "source": "Le Monde", "date": "2015-02-01",
+     "title": "Réunion de l’OTAN à Bruxelles",
+     "text": "Les ministres de l’OTAN se sont réunis pour parler de sécurité en Europe."},
+    {"id": "nato", "lang": "en", "source": "Reuters", "date": "2015-03-10",
+     "title": "NATO ministers meet in Brussels",
+     "text": "NATO defence ministers met to discuss security in Europe and Stoltenberg spoke."},
+    {"id": "nodate", "lang": "en", "source": "Reuters", "date": None,
+     "title": "Harvest season begins",
+     "text": "Farmers began the harvest early this year because of the dry summer."},
+]
+
+
+@pytest.fixture(scope="module")
+def ix_dir(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("ql")
+    index_paths([write_jsonl(base / "d.jsonl", DOCS)], base / "ix")
+    return base / "ix"
+
+
+def run(ix_dir: Path, q: str, **kw):
+    with open_index(ix_dir).searcher(weighting=weighting()) as s:
+        return run_search(s, SearchRequest(q=q, **kw).validate())
+
+
+def ids(ix_dir: Path, q: str, **kw) -> set[str]:
+    return {h.id for h in run(ix_dir, q, **kw).hits}
+
+
+def test_unquoted_words_match_stems_and_exact_ranks_first(ix_dir):
+    result = run(ix_dir, "manifestations")
+    assert [h.id for h in result.hits] == ["manif", "manifestant"]
+
+
+def test_quoted_word_matches_only_the_exact_form(ix_dir):
+    assert ids(ix_dir, '"manifestations"') == {"manif"}
+    assert ids(ix_dir, "«manifestations»") == {"manif"}
+
+
+def test_or_and_not(ix_dir):
+    assert ids(ix_dir, "otan OR nato") == {"otan", "nato", "manif"}
+    assert ids(ix_dir, "otan -réforme") == {"otan"}
+    assert ids(ix_dir, "otan NOT réforme") == {"otan"}
+
+
+def test_title_field(ix_dir):
+    assert ids(ix_dir, "title:otan") == {"otan"}
+
+
+def test_lang_and_source_filters(ix_dir):
+    assert ids(ix_dir, "ministers lang:en") == {"nato"}
+    assert ids(ix_dir, "otan source:monde") == {"otan", "manif"}
+    assert ids(ix_dir, "source:reuters") == {"nato", "nodate"}
+
+
+def test_date_ranges(ix_dir):
+    assert ids(ix_dir, "manifestant date:2012-05..2012-11") == {"manif", "manifestant"}
+    assert ids(ix_dir, "manifestant date:2012-11") == {"manifestant"}
+    assert ids(ix_dir, "security after:2015-03-01") == {"nato"}
+    assert ids(ix_dir, "sécurité before:2015-02-28") == {"otan"}
+
+
+def test_prefix_is_folded(ix_dir):
+    assert ids(ix_dir, "Brux*") == {"otan"}
+    assert ids(ix_dir, "sécu*") == {"otan", "nato"}
+
+
+def test_malformed_queries_degrade_with_a_notice(ix_dir):
+    result = run(ix_dir, "otan date:someday")
+    assert {h.id for h in result.hits} == {"otan", "manif"}
+    assert "date" in result.notice
+    unclosed = run(ix_dir, '"ministres de')
+    assert unclosed.notice and "quote" in unclosed.notice
+    assert run(ix_dir, "foo:otan").notice
+
+
+def test_facets_count_the_matches(ix_dir):
+    facets = run(ix_dir, "otan OR nato OR manifestant").facets
+    assert {f.value: f.count for f in facets["lang"]} == {"fr": 3, "en": 1}
+    assert [f.value for f in facets["year"]] == ["2012", "2015"]
+    assert {f.value: f.count for f in facets["month"]}["2012-11"] == 1
+
+
+def test_facet_filter(ix_dir):
+    assert ids(ix_dir, "otan OR nato", filters=(("source", "Reuters"),)) == {"nato"}
+    assert ids(ix_dir, "otan OR nato", filters=(("year", "2012"),)) == {"manif"}
+
+
+def test_did_you_mean(ix_dir):
+    result = run(ix_dir, "Stoltenbreg")
+    assert result.total == 0 and result.suggestion == "Stoltenberg"
+    assert run(ix_dir, "Stoltenberg").suggestion is None
+
+
+def test_sort_newest_puts_undated_last(ix_dir):
+    order = [h.id for h in run(ix_dir, "source:reuters", sort="newest").hits]
+    assert order == ["nato", "nodate"]
+
+
+QUERY_CHARS = st.sampled_from(list('ab "«»-*:()OR NOT é’\'\\\x00'))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=60), st.lists(QUERY_CHARS, max_size=30).map("".join),
+                 st.sampled_from(["lang:", "date:..", "title:\"", "-", "OR OR", "a*", "NOT"])))
+def test_parser_never_raises_and_notices_explain_degradation(text):
+    from whoosh.fields import Schema
+
+    from index.schema import build_schema
+
+    schema: Schema = build_schema()
+    parsed = parse_query(text, schema)
+    assert parsed.query is not None
+    if parsed.notice:
+        assert isinstance(parsed.notice, str) and parsed.notice.strip()
