@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from index.writer import IndexMissing, RebuildRequired
 from search.execute import get_article, run_search
-from search.request import InvalidRequest, SearchRequest, parse_int
+from search.request import FILTER_NAMES, InvalidRequest, SearchRequest, parse_int
 from search.results import SearchResult, StoredArticle
 from search.searchers import IndexHandle
 
@@ -35,13 +35,26 @@ def _handle() -> IndexHandle:
 def _search_request() -> SearchRequest:
     args = request.args
     lang = args.get("lang") or None
+    filters = tuple((name, args[name]) for name in FILTER_NAMES if args.get(name))
     return SearchRequest(
         q=args.get("q", ""),
         page=parse_int(args.get("page"), 1, "page"),
         limit=parse_int(args.get("limit"), int(current_app.config["PAGE_SIZE"]), "limit"),
         lang=lang,
         sort=args.get("sort") or "relevance",
+        filters=filters,
+        collapse=args.get("collapse", "1") != "0",
     ).validate()
+
+
+def search_args(**changes: object) -> dict:
+    """The current search's parameters with some changed (None removes one); page resets."""
+    keep = ("q", "lang", "sort", *FILTER_NAMES)
+    params = {k: request.args[k] for k in keep if request.args.get(k)}
+    params.update(changes)
+    if "page" not in changes:
+        params.pop("page", None)
+    return {k: v for k, v in params.items() if v not in (None, "")}
 
 
 def search_results() -> SearchResult | None:
@@ -73,6 +86,8 @@ def search_page() -> str:
         q=request.args.get("q", ""),
         lang=request.args.get("lang", ""),
         sort=request.args.get("sort", "relevance"),
+        search_args=search_args,
+        active={k: request.args.get(k) for k in ("lang", *FILTER_NAMES)},
     )
 
 

@@ -105,3 +105,25 @@ def test_missing_index_is_a_503_not_a_500(tmp_path):
     client = create_app({"INDEX_DIR": str(tmp_path / "none")}).test_client()
     assert client.get("/search?q=x").status_code == 503
     assert client.get("/healthz").status_code == 503
+
+
+def test_facets_narrow_and_clear(client):
+    html = client.get("/search", query_string={"q": "said OR a"}).get_data(as_text=True)
+    assert 'href="/search?q=said+OR+a&amp;lang=en"' in html
+    narrowed = client.get("/search.json", query_string={"q": "said OR a", "lang": "en"})
+    assert {h["lang"] for h in narrowed.get_json()["hits"]} == {"en"}
+    page = client.get("/search", query_string={"q": "said OR a", "lang": "en"})
+    assert "All (en ✕)" in page.get_data(as_text=True)
+
+
+def test_source_filter_from_a_facet(client):
+    data = client.get("/search.json", query_string={"q": "a", "source": "Wikinews (fr)"})
+    hits = data.get_json()["hits"]
+    assert hits and {h["source"] for h in hits} == {"Wikinews (fr)"}
+
+
+def test_did_you_mean_is_a_link(client):
+    html = client.get("/search", query_string={"q": "Stoltenbreg"}).get_data(as_text=True)
+    assert "Did you mean" in html and 'href="/search?q=Stoltenberg"' in html
+    api = client.get("/search.json", query_string={"q": "Stoltenbreg"}).get_json()
+    assert api["suggestion"] == "Stoltenberg"
