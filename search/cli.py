@@ -10,7 +10,9 @@ import click
 from index.cli import EXIT_ERROR, EXIT_USAGE, fail, index_dir_option, resolve_index_dir
 from index.writer import IndexMissing, RebuildRequired, open_index
 from search.execute import get_article, run_search
-from search.ranking import explain_rules
+from search.explain import explain_hit
+from search.parse import parse_query
+from search.ranking import explain_rules, weighting
 from search.request import InvalidRequest, SearchRequest
 
 
@@ -52,20 +54,32 @@ def search_command(
     except InvalidRequest as exc:
         fail(str(exc), EXIT_USAGE)
     ix = _open(index_dir)
-    with ix.searcher() as searcher:
+    with ix.searcher(weighting=weighting()) as searcher:
         result = run_search(searcher, request)
+        explained = {}
+        if explain:
+            parsed = parse_query(query, searcher.schema, lang, searcher.reader())
+            explained = {h.id: explain_hit(searcher, parsed, h.id) for h in result.hits}
+    if as_json:
+        data = result.to_dict()
+        if explain:
+            data["rules"] = explain_rules()
+            for hit in data["hits"]:
+                hit["explain"] = explained[hit["id"]]
+        click.echo(json.dumps(data, ensure_ascii=False))
+        return
     if explain:
         for rule in explain_rules():
-            click.echo(f"rule {rule['name']} = {rule['value']}: {rule['help']}", err=True)
-    if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
-        return
+            click.echo(f"rule {rule['name']} = {rule['value']}: {rule['help']}")
     if result.notice:
         click.echo(f"note: {result.notice}", err=True)
     click.echo(f"{result.total} hits ({result.took_ms:.1f} ms), page {result.page}")
     for n, hit in enumerate(result.hits, start=(page - 1) * limit + 1):
         click.echo(f"\n{n}. {hit.title}  [{hit.lang} · {hit.source} · {hit.date or 'no date'}]")
         click.echo(f"   id {hit.id}  score {hit.score:.3f}")
+        if explain:
+            parts = ", ".join(f"{k} {v:.3f}" for k, v in explained[hit.id].items())
+            click.echo(f"   explain: {parts}")
         click.echo("   " + _terminal_snippet(hit.snippet.text, hit.snippet.spans))
 
 

@@ -24,7 +24,7 @@ RULES: tuple[Rule, ...] = (
     Rule("boost.body", 1.0, "a match in the body counts once"),
     Rule(
         "bonus.exact",
-        3.0,
+        5.0,
         "a flat bonus when the word appears as typed (unstemmed), not only by its stem",
     ),
     Rule("bm25f.k1", 1.2, "term-frequency saturation of BM25F"),
@@ -47,3 +47,10 @@ def weighting() -> scoring.WeightingModel:
 
 def explain_rules() -> list[dict]:
     return [{"name": r.name, "value": r.value, "help": r.help} for r in RULES]
+
+
+def rule_of_field(fieldname: str) -> str:
+    """The ranking rule a field's matches count under (``title_fr`` → ``boost.title``)."""
+    if fieldname == "exact":
+        return "bonus.exact"
+    return "boost." + fieldname.split("_", 1)[0]

@@ -53,3 +53,17 @@ def test_title_boost_then_lead_then_body(ranked: Path):
 def test_sort_newest_and_oldest(ranked: Path):
     assert ids(ranked, "paquebot", sort="newest") == ["lead", "title", "body", "twice"]
     assert ids(ranked, "paquebot", sort="oldest") == ["twice", "body", "title", "lead"]
+
+
+def test_explain_shows_each_rules_contribution(ranked: Path):
+    from search.explain import explain_hit
+    from search.parse import parse_query
+
+    with open_index(ranked).searcher(weighting=weighting()) as s:
+        parsed = parse_query("paquebot", s.schema, None, s.reader())
+        title = explain_hit(s, parsed, "title")
+        body = explain_hit(s, parsed, "body")
+    assert set(title) == {"boost.title", "bonus.exact"}
+    assert set(body) == {"boost.body", "bonus.exact"}
+    assert title["bonus.exact"] == body["bonus.exact"] == rule("bonus.exact")
+    assert title["boost.title"] > body["boost.body"]
