@@ -10,7 +10,7 @@ PORT ?= 8000
 SAMPLE := data/sample
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test venv chromium lint format index serve clean bench-index bench-langid
+.PHONY: run test venv chromium lint format index serve clean bench-index bench-langid bench-relevance
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,9 @@ bench-index: venv
 
 bench-langid: venv
 	$(BIN)/python bench/langid.py --corpus $(CORPUS)
+
+bench-relevance: venv
+	$(BIN)/python bench/relevance.py --corpus $(CORPUS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,204 @@
+"""Known-item relevance on the real corpus: Manchette against SQLite FTS5, per language.
+
+    python bench/relevance.py [--corpus ../shared/corpus] [--index-dir DIR] [--per-lang 300]
+
+For a seeded random sample of articles per language, the query is 3-5 of the most distinctive
+words of the article's title (the first sentence when the dataset has no title), and the article
+is the single right answer. The same queries are run with accents stripped. Both engines index
+the same articles: Manchette through its real indexer (or an index given with --index-dir),
+FTS5 with `unicode61 remove_diacritics 2` and bm25 with title weight 3. Reports MRR@10 and
+recall@10, writes bench/results/relevance-<date>.json and doc/relevance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import math
+import random
+import re
+import sqlite3
+import sys
+import tempfile
+import time
+import unicodedata
+from collections import Counter, defaultdict
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from index.build import index_paths  # noqa: E402
+from index.writer import open_index  # noqa: E402
+from search.execute import run_search  # noqa: E402
+from search.ranking import weighting  # noqa: E402
+from search.request import SearchRequest  # noqa: E402
+
+SEED = 20261128
+WORD = re.compile(r"\w+")
+
+
+def load(corpus: Path) -> list[dict]:
+    records = []
+    for path in sorted(corpus.glob("*.jsonl.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            records.extend(json.loads(line) for line in handle)
+    return records
+
+
+def headline(record: dict) -> str:
+    if record.get("title"):
+        return record["title"]
+    first = re.split(r"(?<=[.!?])\s", record["text"].strip(), maxsplit=1)[0]
+    return first[:200]
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
+    )
+
+
+def make_queries(records: list[dict], per_lang: int) -> list[dict]:
+    df: Counter = Counter()
+    for r in records:
+        df.update({w.casefold() for w in WORD.findall(headline(r) + " " + r["text"][:2000])})
+    n = len(records)
+    by_lang: dict[str, list[dict]] = defaultdict(list)
+    for r in records:
+        by_lang[r["lang"]].append(r)
+    rng = random.Random(SEED)
+    queries = []
+    for lang, items in sorted(by_lang.items()):
+        for r in rng.sample(items, min(per_lang, len(items))):
+            words = [
+                w
+                for w in dict.fromkeys(WORD.findall(headline(r)))
+                if len(w) >= 3 and not w.isdigit()
+            ]
+            words.sort(key=lambda w: math.log(n / (1 + df[w.casefold()])), reverse=True)
+            chosen = words[: max(3, min(5, len(words)))]
+            if len(chosen) < 3:
+                continue
+            text = " ".join(chosen)
+            queries.append(
+                {"lang": lang, "id": str(r["id"]), "q": text, "q_plain": strip_accents(text)}
+            )
+    return queries
+
+
+def fts5_index(records: list[dict]) -> sqlite3.Connection:
+    db = sqlite3.connect(":memory:")
+    db.execute(
+        "CREATE VIRTUAL TABLE a USING fts5(id UNINDEXED, title, body, "
+        "tokenize = 'unicode61 remove_diacritics 2')"
+    )
+    db.executemany(
+        "INSERT INTO a VALUES (?, ?, ?)",
+        ((str(r["id"]), r.get("title") or "", r["text"]) for r in records),
+    )
+    return db
+
+
+def fts5_search(db: sqlite3.Connection, q: str) -> list[str]:
+    match = " ".join('"' + w.replace('"', "") + '"' for w in WORD.findall(q))
+    if not match:
+        return []
+    rows = db.execute(
+        "SELECT id FROM a WHERE a MATCH ? ORDER BY bm25(a, 0, 3.0, 1.0) LIMIT 10", (match,)
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def score(ranked: list[str], target: str) -> tuple[float, float]:
+    if target in ranked[:10]:
+        return 1.0 / (ranked.index(target) + 1), 1.0
+    return 0.0, 0.0
+
+
+def evaluate(queries: list[dict], search) -> dict:
+    per_lang: dict[str, dict] = defaultdict(
+        lambda: {"n": 0, "mrr": 0.0, "recall": 0.0, "mrr_plain": 0.0, "recall_plain": 0.0}
+    )
+    for q in queries:
+        row = per_lang[q["lang"]]
+        row["n"] += 1
+        for key, text in (("", q["q"]), ("_plain", q["q_plain"])):
+            rr, hit = score(search(text), q["id"])
+            row["mrr" + key] += rr
+            row["recall" + key] += hit
+    for row in per_lang.values():
+        for key in ("mrr", "recall", "mrr_plain", "recall_plain"):
+            row[key] = round(row[key] / row["n"], 4)
+    return dict(sorted(per_lang.items()))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--index-dir", type=Path, help="an index of the corpus to reuse")
+    parser.add_argument("--per-lang", type=int, default=300)
+    args = parser.parse_args()
+    if not list(args.corpus.glob("*.jsonl.gz")):
+        print(f"no corpus in {args.corpus}: nothing to measure", file=sys.stderr)
+        return 0
+    records = load(args.corpus)
+    queries = make_queries(records, args.per_lang)
+    with tempfile.TemporaryDirectory() as tmp:
+        index_dir = args.index_dir
+        if index_dir is None:
+            index_dir = Path(tmp) / "index"
+            started = time.perf_counter()
+            index_paths(sorted(args.corpus.glob("*.jsonl.gz")), index_dir)
+            print(f"indexed in {time.perf_counter() - started:.0f}s", file=sys.stderr)
+        with open_index(index_dir).searcher(weighting=weighting()) as searcher:
+
+            def manchette(text: str) -> list[str]:
+                request = SearchRequest(q=text, limit=10, collapse=False).validate()
+                return [h.id for h in run_search(searcher, request).hits]
+
+            ours = evaluate(queries, manchette)
+    db = fts5_index(records)
+    fts5 = evaluate(queries, lambda text: fts5_search(db, text))
+    write_report(ours, fts5, len(queries))
+    return 0
+
+
+def write_report(ours: dict, fts5: dict, n: int) -> None:
+    today = date.today().isoformat()
+    out = ROOT / "bench" / "results" / f"relevance-{today}.json"
+    out.write_text(
+        json.dumps(
+            {"date": today, "queries": n, "seed": SEED, "manchette": ours, "fts5": fts5}, indent=1
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    lines = [
+        "# Known-item relevance",
+        "",
+        f"Measured {today} by `make bench-relevance` (`bench/relevance.py`, seed {SEED}) on "
+        "`../shared/corpus/`: for a random sample of articles per language, a query of 3-5 of "
+        "the most distinctive title words (first sentence when there is no title); the article "
+        "is the single right answer. *plain* = the same queries with accents stripped.",
+        "",
+        "| lang | queries | Manchette MRR@10 | FTS5 MRR@10 | Manchette R@10 | FTS5 R@10 "
+        "| Manchette MRR plain | FTS5 MRR plain |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for lang, row in ours.items():
+        other = fts5[lang]
+        lines.append(
+            f"| {lang} | {row['n']} | {row['mrr']:.3f} | {other['mrr']:.3f} | "
+            f"{row['recall']:.3f} | {other['recall']:.3f} | {row['mrr_plain']:.3f} | "
+            f"{other['mrr_plain']:.3f} |"
+        )
+    (ROOT / "doc" / "relevance.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
