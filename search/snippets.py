@@ -93,13 +93,22 @@ def highlight_all(text: str, lang: str, terms: set[str]) -> Snippet:
     return Snippet(text, [(s, e) for s, e, _ in find_matches(text, lang, terms)])
 
 
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping spans (CJK bigrams overlap by one character) become one."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
 def to_html(snippet: Snippet) -> str:
     """Escaped HTML of a snippet, each span wrapped in ``<mark>``."""
     out: list[str] = []
     pos = 0
-    for start, end in sorted(snippet.spans):
-        if start < pos:
-            continue
+    for start, end in merge_spans(snippet.spans):
         out.append(html.escape(snippet.text[pos:start]))
         out.append("<mark>" + html.escape(snippet.text[start:end]) + "</mark>")
         pos = end

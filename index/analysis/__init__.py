@@ -5,7 +5,8 @@
 
 Each language key of ``LANGS`` gets its own index fields, analysed by ``analyzer_for(lang)``
 (stemmed, stop words removed) or ``analyzer_for(lang, exact=True)`` (inflected forms and stop
-words kept). Any other language falls back to ``xx`` (tokenize, lowercase, fold).
+words kept). Chinese, Japanese and Korean share the ``cjk`` key (overlapping bigrams). Any
+other language falls back to ``xx`` (tokenize, lowercase, fold).
 
 Whoosh pickles these analyzers into the index: bump ``ANALYSIS_VERSION`` whenever a chain, a
 filter, the tokenizer or a stop list changes, so an older index is rebuilt.
@@ -21,15 +22,25 @@ from index.analysis.chains import BUILDERS
 
 __all__ = ["ANALYSIS_VERSION", "LANGS", "analyze", "analyzer_for", "explain", "lang_key"]
 
-ANALYSIS_VERSION: int = 1
+ANALYSIS_VERSION: int = 2
 
-LANGS: tuple[str, ...] = ("fr", "en", "xx")
+LANGS: tuple[str, ...] = ("fr", "en", "de", "es", "pt", "it", "nl", "ru", "ar", "cjk", "xx")
 
-# ISO 639-1, 639-2/B and 639-2/T codes, and English names, of the languages with a chain.
-_ALIASES = {
-    "fr": "fr", "fra": "fr", "fre": "fr", "french": "fr", "français": "fr",
-    "en": "en", "eng": "en", "english": "en",
-}  # fmt: skip
+# ISO 639-1, 639-2/B and 639-2/T (and a few 639-3) codes, English and native names, of the
+# languages with a chain.
+_NAMES = {
+    "fr": "fr fra fre french français francais",
+    "en": "en eng english",
+    "de": "de deu ger german deutsch",
+    "es": "es spa spanish español espanol castellano",
+    "pt": "pt por portuguese português portugues",
+    "it": "it ita italian italiano",
+    "nl": "nl nld dut dutch nederlands flemish vlaams",
+    "ru": "ru rus russian русский",
+    "ar": "ar ara arb arabic العربية",
+    "cjk": "cjk zh zho chi cmn yue chinese 中文 ja jpn japanese 日本語 ko kor korean 한국어",
+}
+_ALIASES = {name: key for key, names in _NAMES.items() for name in names.split()}
 
 
 def lang_key(lang: str | None) -> str:

@@ -50,8 +50,13 @@ def test_html_in_article_text_is_escaped():
     assert html == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; <mark>OTAN</mark> &amp; co"
 
 
-def test_to_html_ignores_overlapping_spans():
-    assert to_html(Snippet("abcdef", [(0, 3), (2, 4)])) == "<mark>abc</mark>def"
+def test_to_html_merges_overlapping_spans():
+    assert to_html(Snippet("abcdef", [(0, 3), (2, 4)])) == "<mark>abcd</mark>ef"
+
+
+def test_cjk_bigrams_highlight_as_one_run():
+    s = make_snippet("他在北京大学工作。", "zh", set(analyze("北京大学", "zh")))
+    assert to_html(s) == "他在<mark>北京大学</mark>工作。"
 
 
 @given(st.text(max_size=400), st.text(max_size=30))
