@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -93,19 +92,16 @@ def create_or_open(index_dir: Path) -> FileIndex:
     return ix
 
 
-def open_writer(ix: FileIndex, wait: float = 0.0) -> SegmentWriter:
-    """Take the index's write lock, waiting up to ``wait`` seconds, else raise IndexLocked."""
-    deadline = time.monotonic() + max(wait, 0.0)
-    while True:
-        try:
-            return ix.writer(limitmb=WRITER_LIMIT_MB)
-        except LockError:
-            if time.monotonic() >= deadline:
-                raise IndexLocked(
-                    "another manchette job is writing this index; try again later "
-                    "(or pass --wait SECONDS)"
-                ) from None
-            time.sleep(0.2)
+def open_writer(ix: FileIndex) -> SegmentWriter:
+    """Take Whoosh's write lock at once, else raise IndexLocked.
+
+    Jobs first hold the directory's job lock (``index.layout.job_lock``), which is where
+    waiting happens; this lock only guards against writers that bypass it.
+    """
+    try:
+        return ix.writer(limitmb=WRITER_LIMIT_MB)
+    except LockError:
+        raise IndexLocked("another process holds this index's write lock") from None
 
 
 @dataclass

@@ -95,7 +95,7 @@ def test_a_second_writer_is_refused_at_once(corpus: Path, tmp_path: Path):
     ix = create_or_open(tmp_path / "ix")
     holder = open_writer(ix)
     try:
-        with pytest.raises(IndexLocked, match="another manchette job"):
+        with pytest.raises(IndexLocked, match="write lock"):
             index_paths([corpus], tmp_path / "ix")
     finally:
         holder.cancel()

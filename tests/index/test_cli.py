@@ -9,7 +9,7 @@ from pathlib import Path
 
 from builders import SEED, write_jsonl
 from index.cli import main
-from index.writer import create_or_open, open_writer
+from index.layout import job_lock
 
 SEED_TITLE = (
     "«Pas de coopération» : le premier Conseil OTAN-Russie depuis 2014 n’a pas abouti à grand-chose"
@@ -67,11 +67,8 @@ def test_index_exit_codes(runner, tmp_path: Path):
     assert bad.exit_code == 1
     assert "nope.txt" in bad.stderr
 
-    holder = open_writer(create_or_open(ix_dir))
-    try:
+    with job_lock(ix_dir):
         locked = runner.invoke(main, ["index", str(good), "--index-dir", str(ix_dir)])
-    finally:
-        holder.cancel()
     assert locked.exit_code == 75
     assert "another manchette job" in locked.stderr
 
