@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -33,6 +34,7 @@ from index.manifest import (
     sha1_file,
     stat_state,
 )
+from index.parallel import parsed_files
 from index.report import Duplicate, IndexReport, RejectedInput
 from index.schema import ID_FIELD, SCHEMA_VERSION
 from index.sources import Rejected, iter_files, read_path
@@ -64,16 +66,26 @@ def list_inputs(paths: Iterable[Path], report: IndexReport) -> list[Path]:
     return list(iter_files([p for p in paths if Path(p).exists()]))
 
 
-def read_file(path: Path, report: IndexReport) -> Iterator[Article]:
+def safe_items(path: Path) -> Iterator[Article | Rejected]:
+    """A file's articles, and a ``Rejected`` for anything that cannot be read; never raises."""
     try:
-        for item in read_path(path):
-            if isinstance(item, Rejected):
-                where = f"{item.path}#L{item.line}" if item.line else item.path
-                report.rejected.append(RejectedInput(where, item.reason))
-            else:
-                yield item
+        yield from read_path(path)
     except (OSError, ValueError, UnicodeError, EOFError) as exc:
-        report.rejected.append(RejectedInput(str(path), f"{type(exc).__name__}: {exc}"))
+        yield Rejected(str(path), f"{type(exc).__name__}: {exc}")
+
+
+def keep_articles(items: Iterable[Article | Rejected], report: IndexReport) -> Iterator[Article]:
+    """The articles of a stream; rejections go to the report."""
+    for item in items:
+        if isinstance(item, Rejected):
+            where = f"{item.path}#L{item.line}" if item.line else item.path
+            report.rejected.append(RejectedInput(where, item.reason))
+        else:
+            yield item
+
+
+def read_file(path: Path, report: IndexReport) -> Iterator[Article]:
+    return keep_articles(safe_items(path), report)
 
 
 class Job:
@@ -101,28 +113,36 @@ class Job:
         self.seen: set[str] = set()
         self.deleted = 0
 
-    def index_file(self, path: Path) -> None:
+    def plan(self, path: Path) -> FileState | None:
+        """The file's new state when it must be read, or None when it is unchanged."""
         key = file_key(path)
         old = self.manifest.get(key)
         try:
             size, mtime_ns = stat_state(path)
             if old and (old.size, old.mtime_ns) == (size, mtime_ns):
                 self._skip(old)
-                return
+                return None
             sha1 = sha1_file(path)
         except OSError as exc:
             self.report.rejected.append(RejectedInput(str(path), f"unreadable: {exc}"))
-            return
+            return None
         if old and old.sha1 == sha1:
             self.manifest[key] = replace(old, size=size, mtime_ns=mtime_ns)
             self._skip(old)
-            return
+            return None
+        return FileState(size, mtime_ns, sha1)
+
+    def ingest(self, path: Path, state: FileState, items: Iterable[Article | Rejected]) -> None:
+        """Index a file's parsed items and remember the file if it was read cleanly."""
+        key = file_key(path)
+        old = self.manifest.get(key)
         rejected_before = len(self.report.rejected)
-        ids = [a.id for a in read_file(path, self.report) if self.index_article(a, path)]
+        articles = keep_articles(items, self.report)
+        state.ids = [a.id for a in articles if self.index_article(a, path)]
         if len(self.report.rejected) == rejected_before:  # only a clean read is remembered
             if old:
-                self._delete(set(old.ids) - set(ids) - self.seen)
-            self.manifest[key] = FileState(size, mtime_ns, sha1, ids)
+                self._delete(set(old.ids) - set(state.ids) - self.seen)
+            self.manifest[key] = state
 
     def _skip(self, state: FileState) -> None:
         self.report.files_skipped += 1
@@ -209,6 +229,7 @@ def index_paths(
     rebuild: bool = False,
     prune: bool = False,
     progress: Progress | None = None,
+    parse_workers: int = 1,
 ) -> IndexReport:
     """Index files and folders into ``index_dir``; commit once, only if something changed.
 
@@ -240,11 +261,16 @@ def index_paths(
         job = Job(writer, state, manifest, report, learned)
         try:
             files = list_inputs(paths, report)
-            for done, path in enumerate(files, start=1):
-                report.files += 1
-                job.index_file(path)
-                if progress is not None:
-                    progress(report, done, len(files))
+            report.files = len(files)
+            planned = [(path, new) for path in files if (new := job.plan(path))]
+            stream = parsed_files([path for path, _ in planned], parse_workers)
+            with contextlib.closing(stream):  # stops the parsing process on any failure
+                for done, ((path, new), items) in enumerate(
+                    zip(planned, stream, strict=True), start=1
+                ):
+                    job.ingest(path, new, items)
+                    if progress is not None:
+                        progress(report, done, len(planned))
             if prune:
                 job.prune()
             report.deleted = job.deleted

@@ -96,6 +96,13 @@ def parse_command(files: tuple[Path, ...], as_json: bool) -> None:
     show_default=True,
     help="Seconds to wait for another job's lock before giving up (exit 75).",
 )
+@click.option(
+    "--parse-workers",
+    type=click.IntRange(0, 1),
+    default=1,
+    show_default=True,
+    help="1: read and split files in a worker process while this one writes; 0: inline.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing unless something went wrong.")
 @click.option(
     "--report",
@@ -109,6 +116,7 @@ def index_command(
     rebuild: bool,
     prune: bool,
     wait: float,
+    parse_workers: int,
     quiet: bool,
     report_file: Path | None,
 ) -> None:
@@ -130,6 +138,7 @@ def index_command(
             rebuild=rebuild,
             prune=prune,
             progress=_progress_line if show_progress else None,
+            parse_workers=parse_workers,
         )
     except IndexLocked as exc:
         fail(str(exc), EXIT_LOCKED)

@@ -273,3 +273,11 @@ def test_near_duplicates_share_a_cluster_key(tmp_path: Path):
         "wire-3": "wire-1",
         "other": "other",
     }
+
+
+def test_parsing_in_a_worker_process_gives_the_same_index(corpus: Path, tmp_path: Path):
+    (corpus / "broken.jsonl.gz").write_bytes(b"not gzip")
+    inline = index_paths([corpus], tmp_path / "a", parse_workers=0)
+    worker = index_paths([corpus], tmp_path / "b", parse_workers=1)
+    assert (inline.added, len(inline.rejected)) == (worker.added, len(worker.rejected)) == (4, 1)
+    assert known_hashes(open_index(tmp_path / "a")) == known_hashes(open_index(tmp_path / "b"))
