@@ -1,232 +1,47 @@
-"""Split a page dump into title, lead, body, "read also" titles, photo credit and dateline.
+"""Split a page into title, lead, body, "read also" titles, photo credit and date.
 
-How a dump is read, in order:
+How a page dump is read, in order:
 
 1. lines hard-wrapped by ``lynx`` (or a newswire) are joined back into blocks (paragraphs, list
    items, headings); blank lines, indentation changes and bullets separate blocks;
-2. the title is the first block that is not a rendering artefact or a UI label; in an indented
-   dump (lynx indents paragraphs, not headings) it is the heading closest before the article;
-3. each later block meets the rules: the title repeated (alone, or glued to a photo credit,
-   which becomes ``credit``) is dropped; "read also" lines feed ``related``; boilerplate
-   (consent banners, "follow us", counters, UI labels, footers) is dropped; a "more stories"
+2. the title is the heading that best announces the article (see ``_title_index``);
+3. each later block meets the rules of ``index.boilerplate``: the title repeated (alone, or
+   glued to a photo credit, which becomes ``credit``) is dropped; "read also" lines feed
+   ``related``; publication stamps give the date and leave; other boilerplate (consent banners,
+   "follow us", share lines, counters, bylines, UI labels, footers) is dropped; a "more stories"
    heading ends the article;
 4. the article is the span of blocks richest in *prose* (sentences, long paragraphs): short
    unpunctuated lines around it (menus, slogans, tags, buttons) are left out;
-5. ``date`` comes from a dateline just before the article or at its very start, never from the
-   body, and only when a full date with a four-digit year is written.
+5. ``date`` comes from a stamp or dateline just before the article or at its start (never from
+   the body), and only when a full date with its year is written (``index.dates``).
 
-The rules are data: the tables below, per language, one comment per rule. Every function here
-is pure.
+Paragraphs that an HTML extractor already isolated go through steps 3 and 5 only
+(``clean_paragraphs``). Every function here is pure.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
-from index.text import normalize_text
-
-# ---------------------------------------------------------------------------------------------
-# Rules as data. Keys are ISO 639-1 codes ("*" = any language); patterns are case-insensitive.
-# ---------------------------------------------------------------------------------------------
-
-# "Read also" markers: the title that follows goes to ``related`` and the line leaves the body.
-# Alone on a line, a marker announces the headlines in the next blocks.
-READ_ALSO: dict[str, str] = {
-    "fr": "à lire aussi|a lire aussi|lire aussi|à lire également|lire également|voir aussi|à lire",
-    "en": "read more|read also|also read|see also|related",
-    "de": "lesen sie auch|lesen sie mehr|auch interessant|siehe auch",
-    "es": "lee también|lea también|leer más|ver también",
-    "pt": "leia também|leia mais|veja também",
-    "it": "leggi anche|vedi anche",
-    "ru": "читайте также|смотрите также|по теме",
-}
-
-# Headings that open the "more stories" part of a page: they and everything after them go.
-END_HEADINGS: dict[str, str] = {
-    "fr": "articles similaires|sur le même sujet|dans la même rubrique|les plus lus"
-    "|vous pourriez aussi aimer|vous aimerez aussi|à découvrir aussi",
-    "en": "related stories|related articles|related content|related posts|related topics"
-    "|more on this story|more stories|most popular|most read|you may also like",
-    "de": "mehr zum thema|das könnte sie auch interessieren|meistgelesen",
-    "es": "noticias relacionadas|lo más leído|te puede interesar",
-    "pt": "notícias relacionadas|mais lidas",
-    "ru": "самое популярное|главное|не пропустите|похожие материалы|темы",
-}
-
-# Photo credits ("© X", "Photo : X"), glued to the repeated title or alone on a short line:
-# the text after the marker becomes ``credit`` and the line leaves the body (regexes).
-CREDIT_MARKERS: dict[str, str] = {
-    "*": r"©|\(c\)",
-    "fr": r"photos?\s*:|cr[ée]dits?(?:\s+photos?)?\s*:|illustration\s*:",
-    "en": r"photo(?:graph)?s?(?:\s+credit)?\s*:|credits?\s*:|image source,|image\s*:",
-    "de": r"fotos?\s*:|bild\s*:|quelle\s*:",
-    "es": r"foto(?:grafía)?\s*:|cr[ée]dito\s*:",
-    "pt": r"foto\s*:|cr[ée]dito\s*:",
-    "ru": r"фото\s*:|автор фото,",
-}
-
-# Consent banners, recognised by phrases only banners use: the whole block goes (regexes).
-CONSENT: dict[str, str] = {
-    "fr": r"tout accepter|tout refuser|cookies?/traceurs|choix de consentement|gestion des cookies"
-    r"|(?:param[ée]trer|g[ée]rer|modifier) (?:vos|mes|les) (?:choix|cookies|pr[ée]f[ée]rences)"
-    r"|(?:accepter|refuser) (?:les |des )?cookies"
-    r"|(?:utilise|utilisons|d[ée]p[ôo]t|d[ée]pose) (?:des |de |les )?(?:cookies|traceurs)",
-    "en": r"accept all\b|reject all\b|accept cookies|(?:we|site|website) uses? cookies"
-    r"|use of cookies|cookie (?:settings|preferences|policy|notice|control)"
-    r"|manage (?:cookies|consent|preferences)|do not sell my|(?:this|these) cookies?\b",
-    "de": r"alle akzeptieren|alle ablehnen|cookie-einstellungen|datenschutzeinstellungen"
-    r"|(?:verwendet|verwenden|nutzt|nutzen) cookies",
-    "es": r"aceptar todas?\b|rechazar todas?\b|(?:utiliza|utilizamos|usa|usamos) cookies"
-    r"|pol[íi]tica de cookies",
-    "pt": r"aceitar todos\b|rejeitar todos\b|(?:utiliza|utilizamos|usa|usamos) cookies",
-    "it": r"accetta tutti|rifiuta tutti|utilizz\w+ (?:i )?cookie",
-    "ru": r"использу\w* (?:файлы )?cookie|cookie-файл|файл\w* cookie",
-}
-
-# Consent topics: a block naming one goes when it is short (a menu item) or speaks to the reader
-# like a banner does ("vous", "your", "the website"...): topics, then context words (regexes).
-CONSENT_TOPICS = (
-    r"\bcookie|\btraceurs\b|\bconsentement\b|\bconsent\b|politique de confidentialit[ée]"
-    r"|privacy policy|datenschutz|pol[íi]tica de privacidad|\bкуки\b|персональн\w+ данн\w+"
+from index.boilerplate import (
+    boilerplate_rule,
+    credit_of,
+    is_end_heading,
+    is_name_list,
+    is_stamp,
+    key,
+    read_also_title,
 )
-CONSENT_CONTEXT: dict[str, str] = {
-    "fr": r"vous|vos|votre|nous|notre|nos",
-    "en": r"you|your|we|our",
-    "*": r"website|web site|browser|navigateur|site web|webseite|navegador|сайт\w*",
-    "de": r"sie|ihre?[mnrs]?|wir|unsere?[mnrs]?",
-    "es": r"usted|nuestr[oa]s?",
-    "pt": r"você|nosso|nossa",
-    "ru": r"вы|вас|ваш\w*|мы|наш\w*",
-}
+from index.dates import find_date
+from index.language import detect_language
+from index.text import WIDE_RE, count_words, normalize_text, text_width
 
-# "Follow us" and newsletter prompts opening a short block (regexes, matched at the start).
-FOLLOW_US: dict[str, str] = {
-    "fr": r"suivez\b|abonnez-vous|rejoignez-nous|inscrivez-vous|retrouvez-nous",
-    "en": r"follow us\b|follow\b.{0,40}\bon (?:twitter|x|facebook|instagram|telegram)\b"
-    r"|subscribe to\b|sign up (?:for|to)\b|join us on\b",
-    "de": r"folgen sie\b|abonnieren sie\b|melden sie sich\b.{0,40}\bnewsletter",
-    "es": r"s[íi]guenos\b|suscr[íi]bete\b",
-    "pt": r"siga-nos\b|inscreva-se\b|assine (?:a|o|nossa|nosso)\b",
-    "ru": r"подписывайтесь\b|подпишитесь\b|следите за нами\b",
-}
-
-# Share and comment counters ("59 commentaires 76 partages", "Share Tweet"): a block made only
-# of numbers and these words goes.
-COUNTER_WORDS: dict[str, str] = {
-    "*": "facebook|twitter|whatsapp|telegram|linkedin|messenger|email|e-mail",
-    "fr": "commentaire|commentaires|partage|partages|partager|réagir|réactions|vues|imprimer"
-    "|envoyer|tweeter",
-    "en": "comment|comments|share|shares|like|likes|view|views|tweet|print",
-    "de": "kommentar|kommentare|teilen|geteilt|drucken",
-    "es": "comentario|comentarios|compartir|compartido|imprimir",
-    "pt": "comentário|comentários|compartilhar|compartilhamentos|imprimir",
-    "ru": "комментарий|комментария|комментариев|комментарии|поделиться|просмотров",
-}
-
-# Lone UI labels (a whole block, case and end punctuation ignored): buttons, menus, ads.
-UI_LINES: dict[str, str] = {
-    "*": "ok|×|x|menu|rss|loading|newsletter|préc. suiv",
-    "fr": "accueil|retour à l'accueil|rechercher|recherche|fermer|publicité|se connecter"
-    "|s'abonner|mon compte|précédent|suivant|lire la suite|voir plus|retour en haut|chargement",
-    "en": "home|search|close|advertisement|skip advertisement|sign in|log in|subscribe|previous"
-    "|next|back to top|continue reading"
-    "|image caption|media caption|link copied",
-    "de": "startseite|suche|schließen|anzeige|werbung|anmelden|zurück|weiter|nach oben",
-    "es": "inicio|buscar|cerrar|publicidad|anterior|siguiente",
-    "pt": "início|pesquisar|fechar|publicidade|anterior|próximo",
-    "ru": "главная|поиск|закрыть|реклама|войти|наверх|далее|подпись к фото",
-}
-
-# Copyright footers ("© 2023 BBC", "Copyright ... tous droits réservés"): dropped, not a credit.
-FOOTER = r"^(?:©|\(c\)|copyright\b).*(?:\b(?:19|20)\d\d\b|droits|rights|réservés|vorbehalten)"
-
-# Rendering artefacts of lynx dumps: <link rel> header lines (#alternate), buttons, iframes,
-# meta refresh, image placeholders ([logo.png]), empty checkboxes, skip links, and lines that are
-# only a URL, a URL tail or a run of %-escapes.
-ARTEFACTS = (
-    r"^#\S|^\(BUTTON\)|^IFRAME:|^REFRESH\(|^\[[^\]]*\]$|^\[\s*\]|(?:%[0-9A-F]{2}[^%]*){3}"
-    r"|^(?:skip to|aller au contenu|passer au contenu|перейти к содерж)"
-    r"|^(?:url|source)\s*:\s*https?://\S+$|^\S*(?:https?://|www\.|[=&])\S*$"
-)
-
-# Month names for datelines: twelve "|"-separated groups (January first) of spelling variants.
-MONTHS: dict[str, str] = {
-    "fr": "janvier janv|février fevrier févr|mars|avril avr|mai|juin|juillet juil|août aout"
-    "|septembre|octobre|novembre|décembre decembre déc",
-    "en": "january jan|february feb|march mar|april apr|may|june jun|july jul|august aug"
-    "|september sept sep|october oct|november nov|december dec",
-    "de": "januar jänner|februar|märz|april|mai|juni|juli|august|september|oktober|november"
-    "|dezember",
-    "es": "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre setiembre|octubre"
-    "|noviembre|diciembre",
-    "pt": "janeiro|fevereiro|março|abril|maio|junho|julho|agosto|setembro|outubro|novembro"
-    "|dezembro",
-    "it": "gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre"
-    "|novembre|dicembre",
-    "ru": "января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря",
-}
-
-# ---------------------------------------------------------------------------------------------
-# Compiled forms of the tables.
-# ---------------------------------------------------------------------------------------------
-
-
-def _phrases(table: dict[str, str]) -> frozenset[str]:
-    return frozenset(p.casefold() for value in table.values() for p in value.split("|"))
-
-
-def _regex(patterns: list[str], flags: int = re.IGNORECASE) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
-
-
-def _month_numbers() -> dict[str, int]:
-    numbers: dict[str, int] = {}
-    for groups in MONTHS.values():
-        for number, names in enumerate(groups.split("|"), start=1):
-            numbers.update(dict.fromkeys(names.split(), number))
-    return numbers
-
-
-_LONGEST_FIRST = sorted(_phrases(READ_ALSO), key=len, reverse=True)  # "à lire aussi" > "à lire"
-_READ_ALSO_RE = _regex([re.escape(p) for p in _LONGEST_FIRST])
-_END_SET = _phrases(END_HEADINGS)
-_CREDIT_RE = re.compile(rf"(?:{'|'.join(CREDIT_MARKERS.values())})\s*", re.IGNORECASE)
-_CONSENT_RE = _regex(list(CONSENT.values()))
-_TOPIC_RE = _regex([CONSENT_TOPICS])
-_CONTEXT_RE = re.compile(rf"\b(?:{'|'.join(CONSENT_CONTEXT.values())})\b", re.IGNORECASE)
-_FOLLOW_RE = _regex(list(FOLLOW_US.values()))
-_COUNTER_SET = _phrases(COUNTER_WORDS)
-_UI_SET = _phrases(UI_LINES)
-_FOOTER_RE = re.compile(FOOTER, re.IGNORECASE)
-_ARTEFACT_RE = re.compile(ARTEFACTS, re.IGNORECASE)
-_MONTH = _month_numbers()
-_MONTH_RE = "|".join(sorted(map(re.escape, _MONTH), key=len, reverse=True))
-_DATE_RES = (  # (regex, order of its groups)
-    (re.compile(r"\b(\d{4})-(\d\d)-(\d\d)(?!\d)"), "ymd"),  # also 2023-11-20T10:00
-    (re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"), "ymd"),
-    (re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b"), "dmy?"),
-    (
-        re.compile(
-            rf"\b(\d{{1,2}})(?:er|st|nd|rd|th|\.|º)?\s+(?:de\s+)?({_MONTH_RE})\b\.?,?\s+"
-            r"(?:de\s+)?(\d{4})\b",
-            re.IGNORECASE,
-        ),
-        "dmy",
-    ),
-    (
-        re.compile(
-            rf"\b({_MONTH_RE})\b\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE
-        ),
-        "mdy",
-    ),
-)
 _BULLET_RE = re.compile(r"^[*+•▪●◦■►]\s+")
-_SEPARATORS = ":>»›|–—-.…"
 _CLOSERS = " \"'»”’)]"
 _SENTENCE_END = ".!?…。！？"
-_STRIP_UI = " .:!…|>-–—·•*"
+_CJK_ENDS = "。！？」』）】"
 # Wrapped dumps are hard-wrapped at 60-80 columns; a heading more than 100 columns wide is not.
 # A line counts as full when the next word would have overflowed it by more than -_SLACK.
 # Headings may overflow the paragraphs' wrap width by a few columns (lynx: 77 against 74).
@@ -234,24 +49,21 @@ _MAX_WRAP, _MIN_WRAP, _NEAR, _SLACK, _OVERFLOW = 100, 50, 10, 2, 4
 # What a non-prose block (caption, subheading, menu item) costs the span that includes it, in
 # characters of prose.
 _GAP_COST = 40
-# Menu items and buttons are at most this many words long.
-_SHORT = 6
-
-
-# East Asian wide characters (Hangul, CJK, kana, fullwidth forms): two columns, about half a word.
-_WIDE_RE = re.compile(
-    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
-    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
-)
-
-
-def _width(line: str) -> int:
-    return len(line) + len(_WIDE_RE.findall(line))
-
-
-def _words(text: str) -> int:
-    return len(text.split()) + len(_WIDE_RE.findall(text)) // 2
-
+# An end heading ends the article once this many paragraphs or characters of prose were kept
+# (before, it is a box beside the byline: "More stories by X").
+_MIN_PARAGRAPHS, _MIN_ARTICLE = 2, 300
+_STAMP_COST = 120
+# How far before the article a stamp or dateline may stand, in kept blocks, and how far into a
+# block a dateline's date may start (further in, a date belongs to a sentence or a caption).
+_DATELINE_REACH, _DATELINE_CHARS, _DATELINE_WORDS = 6, 40, 20
+# A byline without its marker ("Mathilde Cousin" next to "Publié le …") has at most this many
+# words.
+_LONE_NAME_WORDS = 4
+# The title is looked for among this many blocks before the article, and compared with this
+# many characters of it; each block of distance costs a heading this share of shared words.
+_TITLE_REACH, _LEAD_CHARS, _TITLE_DISTANCE_COST = 40, 1500, 0.01
+_MIN_REPEATED_WORDS = 4  # a text said twice in a row is said once (see ``_once``)
+_FIELDS = ("title", "lead", "body", "related", "credit", "date", "lang")
 
 # ---------------------------------------------------------------------------------------------
 # Lines to blocks.
@@ -270,26 +82,38 @@ class _Block:
     def finish(self) -> _Block:
         joined = ""
         for line in (line.strip() for line in self.lines):
-            wide = joined and _WIDE_RE.match(joined[-1]) and _WIDE_RE.match(line)
+            wide = joined and WIDE_RE.match(joined[-1]) and WIDE_RE.match(line)
             glue = "" if not joined or wide else " "  # CJK text has no spaces between words
             joined += glue + line
-        self.text = " ".join(_BULLET_RE.sub("", joined).split())
-        self.rule = boilerplate_rule(self.text)
+        self.text = _once(" ".join(_BULLET_RE.sub("", joined).split()))
+        self.rule = boilerplate_rule(self.text) if self.text else None
         return self
+
+
+def _once(text: str) -> str:
+    """``text`` said once when it is said twice in a row (lynx: an image's alt text, then its
+    caption): "Caption. Caption." → "Caption."."""
+    half = len(text) // 2
+    first = text[:half].strip()
+    if len(set(first.split())) >= _MIN_REPEATED_WORDS and first == text[half:].strip():
+        return first
+    return text
 
 
 def _wrap_width(lines: list[str]) -> int | None:
     """The column at which the text was hard-wrapped, or None if it was not.
 
     That is the 97th percentile of the widths of lines 50-100 columns wide (a few lines overflow
-    the wrap width: unbreakable words, miscounted characters), if enough lines come close to it.
+    the wrap width: unbreakable words, miscounted characters), if a quarter of the lines 50
+    columns wide or more come close to it (menus and headings, short, do not count).
     """
-    widths = sorted(w for w in map(_width, lines) if _MIN_WRAP <= w <= _MAX_WRAP)
+    widths = sorted(w for w in map(text_width, lines) if _MIN_WRAP <= w <= _MAX_WRAP)
     if len(widths) < 3:
         return None
     width = widths[int(0.97 * (len(widths) - 1))]
     near = sum(1 for w in widths if width - _NEAR <= w <= width)
-    return width if near >= 0.25 * sum(1 for line in lines if line.strip()) else None
+    long_lines = sum(1 for line in lines if text_width(line) >= _MIN_WRAP)
+    return width if near >= 0.25 * long_lines else None
 
 
 def _continues(block: _Block, line: str, indent: int, width: int | None) -> bool:
@@ -300,13 +124,18 @@ def _continues(block: _Block, line: str, indent: int, width: int | None) -> bool
     if _BULLET_RE.match(stripped):
         return False
     previous = block.lines[-1]
-    used = _width(previous)
+    used = text_width(previous)
     full = (
         width is not None
         and used <= width + _OVERFLOW
-        and used + 1 + _width(stripped.split()[0]) > width - _SLACK
+        and used + 1 + text_width(stripped.split()[0]) > width - _SLACK
     )
     unfinished = stripped[0].islower() and previous.rstrip(_CLOSERS)[-1:] not in _SENTENCE_END
+    # CJK paragraphs have no line breaks of their own: a line ending inside a sentence and
+    # followed by more CJK text was wrapped, whatever its width.
+    unfinished = unfinished or bool(
+        WIDE_RE.match(previous[-1]) and previous[-1] not in _CJK_ENDS and WIDE_RE.match(stripped)
+    )
     if not (full or unfinished):
         return False
     if block.bullet:
@@ -342,137 +171,29 @@ def _blocks(lines: list[str]) -> list[_Block]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Block rules.
+# Sorting blocks: title repeats, credits, "read also", stamps, boilerplate.
 # ---------------------------------------------------------------------------------------------
 
 
-def _key(text: str) -> str:
-    return " ".join(text.casefold().strip(_STRIP_UI).split())
-
-
-def _is_consent(text: str) -> bool:
-    if _CONSENT_RE.search(text):
-        return True
-    short = _words(text) <= _SHORT  # a menu item: "Gestion des cookies", "Privacy policy"
-    return bool(_TOPIC_RE.search(text)) and (short or bool(_CONTEXT_RE.search(text)))
-
-
-def _is_counter(text: str) -> bool:
-    tokens = [t.strip(_STRIP_UI).casefold() for t in text.split()]
-    if not tokens or len(tokens) > 12:
-        return False
-    counted = [t for t in tokens if t in _COUNTER_SET]
-    return bool(counted) and all(t in _COUNTER_SET or t.replace(",", "").isdigit() for t in tokens)
-
-
-# Boilerplate rules in the order they are tried; the name says what each removes.
-_BOILERPLATE = (
-    ("artefact", lambda text: bool(_ARTEFACT_RE.search(text))),  # lynx rendering debris
-    ("ui", lambda text: _key(text) in _UI_SET),  # lone button/menu/ad labels: "OK"
-    ("consent", _is_consent),  # cookie and consent banners, privacy-policy links
-    ("follow", lambda text: _words(text) <= 15 and bool(_FOLLOW_RE.match(text))),  # "Suivez X"
-    ("counter", _is_counter),  # share and comment counters
-    ("footer", lambda text: bool(_FOOTER_RE.search(text))),  # copyright footers
-)
-
-
-def boilerplate_rule(text: str) -> str | None:
-    """The name of the first boilerplate rule ``text`` (one block) matches, else None."""
-    for name, matches in _BOILERPLATE:
-        if matches(text):
-            return name
-    return None
-
-
-def read_also_title(text: str) -> str | None:
-    """The headline announced by a "read also" line ("" if the marker stands alone), else None."""
-    stripped = text.lstrip("|>•*-– ")
-    match = _READ_ALSO_RE.match(stripped)
-    if match is None:
-        return None
-    rest = stripped[match.end() :]
-    title = rest.lstrip(_SEPARATORS + " ")
-    if not title or any(ch in _SEPARATORS for ch in rest[: len(rest) - len(title)]):
-        return title
-    # "Read more about it", "Lire aussitôt": a sentence that starts like a marker.
-    return None if title[0].islower() else title
-
-
-def _credit_after_title(text: str, title: str) -> str | None:
-    """The credit of a block that repeats the title with a credit glued to it."""
-    if not title or not text.startswith(title):
-        return None
-    match = _CREDIT_RE.match(text[len(title) :].lstrip())
-    return text[len(title) :].lstrip()[match.end() :].strip() if match else None
-
-
 def _is_prose(block: _Block, headings: bool) -> bool:
-    """A block that reads as article text: a sentence of 6+ words, or 25+ words."""
+    """A block that reads as article text: a sentence of 6+ words, or 25+ words; in Chinese
+    or Japanese (often segmented into words by spaces), a block holding a full stop."""
     if block.bullet or (headings and block.indent == 0):
         return False
-    words = _words(block.text)
-    ends = block.text.rstrip(_CLOSERS)[-1:] in _SENTENCE_END
+    text = block.text
+    words = count_words(text)
+    if len(WIDE_RE.findall(text)) > len(text) / 3:
+        return words >= 6 and any(ch in _CJK_ENDS[:3] for ch in text)
+    ends = text.rstrip(_CLOSERS)[-1:] in _SENTENCE_END
     return words >= 25 or (ends and words >= 6)
 
 
 def _headline_like(text: str) -> bool:
-    return 2 <= _words(text) <= 25 and text.rstrip(_CLOSERS)[-1:] not in ".!?"
+    return 2 <= count_words(text) <= 25 and text.rstrip(_CLOSERS)[-1:] not in ".!?"
 
 
 def _date_only(text: str) -> bool:
-    return _words(text) <= 6 and find_date(text) is not None
-
-
-def _credit(text: str, title: str) -> str | None:
-    """The photo credit a block carries ("" for a copyright footer), None if it is no credit."""
-    glued = _credit_after_title(text, title)
-    if glued is not None:
-        return glued
-    if not _CREDIT_RE.match(text) or _words(text) > 12:
-        return None
-    return "" if _FOOTER_RE.search(text) else _CREDIT_RE.sub("", text, count=1).strip()
-
-
-# ---------------------------------------------------------------------------------------------
-# Dates.
-# ---------------------------------------------------------------------------------------------
-
-
-def find_date(text: str) -> str | None:
-    """The first full date (with a four-digit year) written in ``text``, as ``YYYY-MM-DD``."""
-    found: list[tuple[int, str]] = []
-    for regex, order in _DATE_RES:
-        for match in regex.finditer(text):
-            iso = _to_iso(match.groups(), order)
-            if iso is not None:
-                found.append((match.start(), iso))
-                break
-    return min(found)[1] if found else None
-
-
-def _to_iso(groups: tuple[str, ...], order: str) -> str | None:
-    if order == "ymd":
-        year, month, day = (int(g) for g in groups)
-    elif order == "mdy":
-        month, day, year = _MONTH[groups[0].casefold()], int(groups[1]), int(groups[2])
-    elif order == "dmy":
-        day, month, year = int(groups[0]), _MONTH[groups[1].casefold()], int(groups[2])
-    else:  # dd/mm/yyyy or mm/dd/yyyy: only when one of them cannot be a month
-        first, second, year = (int(g) for g in groups)
-        if first <= 12 and second <= 12:
-            return None
-        day, month = (first, second) if first > 12 else (second, first)
-    if not 1900 <= year <= 2100:
-        return None
-    try:
-        return dt.date(year, month, day).isoformat()
-    except ValueError:
-        return None
-
-
-# ---------------------------------------------------------------------------------------------
-# The splitter.
-# ---------------------------------------------------------------------------------------------
+    return count_words(text) <= 6 and find_date(text) is not None
 
 
 @dataclass
@@ -480,30 +201,47 @@ class _Parts:
     credit: str = ""
     related: list[str] = field(default_factory=list)
     kept: list[_Block] = field(default_factory=list)
+    stamps: list[tuple[int, str]] = field(default_factory=list)  # (index in kept, stamp text)
+    early_stamps: list[str] = field(default_factory=list)  # stamps above the title, nearest first
 
     def add_related(self, title: str) -> None:
         if title and title.casefold() not in {r.casefold() for r in self.related}:
             self.related.append(title)
 
 
+def _mark_lone_bylines(blocks: list[_Block]) -> None:
+    """A short list of names right next to a stamp or byline is a byline too."""
+    for i, block in enumerate(blocks):
+        if block.rule is not None or count_words(block.text) > _LONE_NAME_WORDS:
+            continue
+        neighbours = blocks[max(0, i - 1) : i] + blocks[i + 1 : i + 2]
+        if is_name_list(block.text) and any(n.rule in ("stamp", "byline") for n in neighbours):
+            block.rule = "byline"
+
+
 def _sort_blocks(blocks: list[_Block], title: str, headings: bool) -> _Parts:
-    """Credit, related titles and the blocks kept, in order; stops at an end heading."""
+    """Credit, related titles, stamps and the blocks kept, in order; stops at an end heading."""
+    _mark_lone_bylines(blocks)
     parts = _Parts()
     announced = 0  # headlines still expected after a "read also" marker standing alone
+    seen: set[str] = set()
     for block in blocks:
         text = block.text
-        if _key(text) == _key(title):
-            continue  # the title repeated
-        credit = _credit(text, title)
+        if key(text) == key(title) or key(text) in seen:
+            continue  # the title repeated; a caption or teaser repeated (lynx: alt and text)
+        seen.add(key(text))
+        credit = credit_of(text, title)
         if credit is not None:
             parts.credit = parts.credit or credit
             continue
-        if _key(text) in _END_SET:
+        if is_end_heading(text) or block.rule == "paywall":
             if block.indent > 0 and headings:  # an inline box of links inside the article
                 announced = 3
                 continue
-            if any(_is_prose(b, headings) for b in parts.kept):
+            prose = [len(b.text) for b in parts.kept if _is_prose(b, headings)]
+            if len(prose) >= _MIN_PARAGRAPHS or sum(prose) >= _MIN_ARTICLE:
                 break
+            continue  # a box beside the byline: "More stories by X"
         related = read_also_title(text)
         if related is not None:
             parts.add_related(related)
@@ -516,9 +254,33 @@ def _sort_blocks(blocks: list[_Block], title: str, headings: bool) -> _Parts:
             announced -= 1
             continue
         announced = 0
-        if block.rule is None:
+        if block.rule in ("stamp", "byline"):
+            parts.stamps.append((len(parts.kept), text))
+        elif block.rule == "caption" and is_stamp(tail := " ".join(text.split()[-6:])):
+            parts.stamps.append((len(parts.kept), tail))  # "… / AFP 13h02, le 27 octobre 2023"
+        elif block.rule is None:
             parts.kept.append(block)
     return parts
+
+
+def _find_date(parts: _Parts, first: int, last: int, lang: str) -> str | None:
+    """The article's date: the nearest stamp before the article (within reach), else the first
+    stamp inside it, else a date opening one of the blocks just before it or its first
+    paragraph ("22 mai 2012. - ..."), else a stamp above the title."""
+    before = [s for i, s in reversed(parts.stamps) if first - _DATELINE_REACH <= i <= first]
+    inside = [s for i, s in parts.stamps if first < i <= last + 1]
+    above = [b.text for b in parts.kept[max(0, first - _DATELINE_REACH) : first][::-1]]
+    # A short block is a dateline wherever its date stands; a long one only if it opens with it.
+    openings = [t if count_words(t) <= _DATELINE_WORDS else t[:_DATELINE_CHARS] for t in above]
+    if first < len(parts.kept):
+        openings.append(parts.kept[first].text[: 3 * _DATELINE_CHARS // 2])
+    candidates = [*before, *inside, *openings, *parts.early_stamps]
+    return next((d for d in (find_date(c, lang) for c in candidates) if d), None)
+
+
+# ---------------------------------------------------------------------------------------------
+# The article span and the title.
+# ---------------------------------------------------------------------------------------------
 
 
 def _is_indented(blocks: list[_Block]) -> bool:
@@ -527,22 +289,25 @@ def _is_indented(blocks: list[_Block]) -> bool:
     return indented > 0.5 * sum(len(b.text) for b in blocks)
 
 
-def _dateline(kept: list[_Block], first: int) -> str | None:
-    """The date written just before the first prose block (nearest first) or at its start."""
-    openings = [b.text for b in kept[max(0, first - 6) : first][::-1]]
-    if first < len(kept):
-        openings.append(kept[first].text[:60])
-    return next((d for d in map(find_date, openings) if d), None)
-
-
-def _main_span(blocks: list[_Block], headings: bool) -> tuple[int, int] | None:
+def _main_span(
+    blocks: list[_Block],
+    headings: bool,
+    stamps: list[tuple[int, str]] = (),
+    escalate: bool = True,
+) -> tuple[int, int] | None:
     """First and last index of the article: the span of blocks with the best score, where a
-    prose block scores its length and any other block costs ``_GAP_COST`` (a maximum-sum
-    subarray: menus and footers hold many blocks and little prose)."""
-    best, best_score, start, score = None, 0, 0, 0
+    prose block scores its length, the k-th non-prose block in a row costs k times
+    ``_GAP_COST``, and a stamp that stood before a block costs ``_STAMP_COST`` (a maximum-sum
+    subarray: menus and footers hold many blocks in a row and little prose; an article's
+    subheadings and captions stand alone; lists of other articles and comments hold a date
+    every few blocks). Without ``escalate``, every non-prose block costs one gap (the rough
+    span the title is looked for before, where "read also" lists are not sorted out yet)."""
+    stamped = Counter(i for i, _text in stamps)
+    best, best_score, start, score, run = None, 0, 0, 0, 0
     for i, block in enumerate(blocks):
         prose = _is_prose(block, headings) and not block.rule
-        gain = len(block.text) if prose else -_GAP_COST
+        run = 0 if prose else run + 1 if escalate else 1  # k-th non-prose in a row: k gaps
+        gain = (len(block.text) if prose else -_GAP_COST * run) - _STAMP_COST * stamped[i]
         if score <= 0:
             if gain <= 0:
                 continue
@@ -554,33 +319,96 @@ def _main_span(blocks: list[_Block], headings: bool) -> tuple[int, int] | None:
 
 
 def _title_index(blocks: list[_Block], headings: bool) -> int:
-    """The title: the first block that is no artefact or UI label, except in an indented dump,
-    where it is the heading (flush-left block) closest before the article."""
+    """The title: among the headings before the article (in an indented dump, flush-left
+    blocks), the one sharing most words with the article's start, the nearest on a tie. If none
+    shares any, the nearest heading in an indented dump, else the first block that is no
+    artefact or UI label."""
     skipped = ("artefact", "ui")
     first = next((i for i, b in enumerate(blocks) if b.rule not in skipped), 0)
-    span = _main_span(blocks, headings) if headings else None
-    for i in range(span[0] - 1 if span else -1, first - 1, -1):
-        block = blocks[i]
-        heading = block.indent == 0 and not block.bullet and 3 <= _words(block.text) <= 40
-        if heading and not block.rule and read_also_title(block.text) is None:
-            return i
-    return first
+    span = _main_span(blocks, headings, escalate=False)
+    if span is None:
+        return first
+    article = _title_tokens(" ".join(b.text for b in blocks[span[0] : span[1] + 1])[:_LEAD_CHARS])
+    best, best_score, nearest = None, 0.0, None
+    for i in range(span[0] - 1, max(first, span[0] - _TITLE_REACH) - 1, -1):
+        if not _heading_like(blocks[i], headings):
+            continue
+        nearest = i if nearest is None else nearest
+        tokens = _title_tokens(blocks[i].text)
+        shared = len(tokens & article) / len(tokens) if tokens else 0.0
+        score = shared - _TITLE_DISTANCE_COST * (span[0] - 1 - i)
+        if shared > 0 and (best is None or score > best_score):
+            best, best_score = i, score
+    if best is not None:
+        return best
+    return nearest if headings and nearest is not None else first
 
 
-def split_fields(text: str) -> dict:
-    """Split a page dump into ``title, lead, body, related, credit, date`` (see module doc)."""
-    blocks = _blocks(normalize_text(text).split("\n"))
-    headings = _is_indented(blocks)
-    start = _title_index(blocks, headings)
-    title = blocks[start].text if blocks else ""
-    parts = _sort_blocks(blocks[start + 1 :], title, headings)
-    first, last = _main_span(parts.kept, headings) or (0, len(parts.kept) - 1)
+def _heading_like(block: _Block, headings: bool) -> bool:
+    # In an indented dump lynx indents its "#link" lines; a flush-left "#Hashtag : ..." is an
+    # <h1>.
+    hashtag = block.rule == "artefact" and block.text.startswith("#") and block.indent == 0
+    if (block.rule and not (headings and hashtag)) or block.bullet:
+        return False
+    if headings and block.indent > 0:
+        return False
+    words = count_words(block.text)
+    return 3 <= words <= 40 and read_also_title(block.text) is None
+
+
+def _title_tokens(text: str) -> set[str]:
+    """Words of 4+ letters, and pairs of CJK characters, for comparing a heading with text."""
+    folded = text.casefold()
+    words = {w for w in re.findall(r"[^\W\d_]{4,}", folded) if not WIDE_RE.match(w)}
+    wide = "".join(WIDE_RE.findall(folded))
+    return words | {wide[i : i + 2] for i in range(len(wide) - 1)}
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry points.
+# ---------------------------------------------------------------------------------------------
+
+
+def _fields(title: str, parts: _Parts, span: tuple[int, int] | None, lang: str) -> dict:
+    first, last = span or (0, len(parts.kept) - 1)
     paragraphs = [b.text for b in parts.kept[first : last + 1]]
+    body = "\n\n".join(paragraphs)
+    lang = lang or detect_language(f"{title}\n{body}")
     return {
         "title": title,
         "lead": paragraphs[0] if paragraphs else "",
-        "body": "\n\n".join(paragraphs),
+        "body": body,
         "related": parts.related,
         "credit": parts.credit,
-        "date": _dateline(parts.kept, first),
+        "date": _find_date(parts, first, last, lang),
+        "lang": lang,
     }
+
+
+def split_fields(text: str, lang: str = "") -> dict:
+    """Split a page dump into ``title, lead, body, related, credit, date, lang`` (module doc).
+
+    ``lang`` is the page's language if known; otherwise it is detected on the article found.
+    """
+    blocks = _blocks(normalize_text(text).split("\n"))
+    if not blocks:
+        return dict(zip(_FIELDS, ("", "", "", [], "", None, lang), strict=True))
+    headings = _is_indented(blocks)
+    start = _title_index(blocks, headings)
+    title = blocks[start].text
+    parts = _sort_blocks(blocks[start + 1 :], title, headings)
+    above = blocks[max(0, start - _DATELINE_REACH) : start][::-1]
+    parts.early_stamps = [b.text for b in above if b.rule in ("stamp", "byline")]
+    return _fields(title, parts, _main_span(parts.kept, headings, parts.stamps), lang)
+
+
+def clean_paragraphs(paragraphs: list[str], title: str = "", lang: str = "") -> dict:
+    """The fields of an article whose paragraphs an extractor already isolated (one per item):
+    boilerplate, "read also" lines and stamps are sorted out as in a dump (steps 3 and 5), but
+    every paragraph left is kept, prose or not (headings, short list items)."""
+    blocks = [_Block([p], 0).finish() for p in paragraphs]
+    parts = _sort_blocks([b for b in blocks if b.text], title, headings=False)
+    return _fields(title, parts, None, lang)
+
+
+__all__ = ["clean_paragraphs", "split_blocks", "split_fields"]

@@ -1,8 +1,13 @@
 """Readers: one per input format, each ``read_X(path) -> Iterator[Article | Rejected]``.
 
-A reader never raises for bad input: an unreadable file, or a bad line of a file, is yielded
-as a ``Rejected`` and the batch goes on. ``read_path`` picks the reader from the file name and
-``iter_files`` walks folders.
+Formats: page dumps (``.txt``), HTML pages (``.html``, ``.htm``), JSON Lines (``.jsonl``,
+``.jsonl.gz``), JSON arrays (``.json``, ``.json.gz``) and web crawls (``.warc``, ``.warc.gz``).
+A sidecar ``NAME.meta.json`` beside a page supplies the URL, date, source and language the page
+does not state (``index.sources.meta``); it is never an input itself.
+
+A reader never raises for bad input: an unreadable file, or a bad line or record of a file, is
+yielded as a ``Rejected`` and the batch goes on. ``read_path`` picks the reader from the file
+name and ``iter_files`` walks folders.
 """
 
 from __future__ import annotations
@@ -32,21 +37,36 @@ class Rejected:
 
 
 # The readers need ``Rejected``, so they are imported once it exists.
+from index.sources.html import read_html  # noqa: E402
+from index.sources.json import read_json  # noqa: E402
 from index.sources.jsonl import read_jsonl  # noqa: E402
+from index.sources.meta import is_sidecar  # noqa: E402
 from index.sources.text import read_text  # noqa: E402
+from index.sources.warc import read_warc  # noqa: E402
 
 Reader = Callable[[Path], Iterator[Article | Rejected]]
 
 # File name endings and their readers, longest first (".jsonl.gz" before ".gz" would matter).
 READERS: dict[str, Reader] = {
     ".jsonl.gz": read_jsonl,
+    ".json.gz": read_json,
+    ".warc.gz": read_warc,
     ".jsonl": read_jsonl,
+    ".json": read_json,
+    ".warc": read_warc,
+    ".html": read_html,
+    ".htm": read_html,
     ".txt": read_text,
 }
 
 
 def reader_for(path: Path) -> Reader | None:
-    """The reader for ``path``'s file name ending (case-insensitive), None if unsupported."""
+    """The reader for ``path``'s file name ending (case-insensitive), None if unsupported.
+
+    A sidecar (``NAME.meta.json``) is metadata for the page beside it, never an input.
+    """
+    if is_sidecar(path):
+        return None
     name = path.name.lower()
     return next((reader for suffix, reader in READERS.items() if name.endswith(suffix)), None)
 
@@ -64,8 +84,9 @@ def read_path(path: Path) -> Iterator[Article | Rejected]:
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
     """The readable files among ``paths``, folders walked recursively in sorted order.
 
-    Inside folders, hidden files and folders (name starting with ".") and files no reader
-    supports are skipped; a file named explicitly is kept if a reader supports it.
+    Inside folders, hidden files and folders (name starting with "."), sidecar metadata files
+    and files no reader supports are skipped; a file named explicitly is kept if a reader
+    supports it.
     """
     for path in map(Path, paths):
         if path.is_dir():
@@ -77,4 +98,14 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-__all__ = ["READERS", "Rejected", "iter_files", "read_jsonl", "read_path", "read_text"]
+__all__ = [
+    "READERS",
+    "Rejected",
+    "iter_files",
+    "read_html",
+    "read_json",
+    "read_jsonl",
+    "read_path",
+    "read_text",
+    "read_warc",
+]

@@ -7,7 +7,6 @@ line number, and the file goes on.
 
 from __future__ import annotations
 
-import datetime as dt
 import gzip
 import hashlib
 import json
@@ -16,10 +15,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from index.article import Article
+from index.dates import parse_date
 from index.fields import split_blocks
-from index.language import detect_language
+from index.language import detect_language, language_code
 from index.sources import Rejected
-from index.sources.text import source_from_url
+from index.sources.meta import site_name
 from index.text import decode_bytes, normalize_text
 
 
@@ -70,15 +70,16 @@ def article_from_record(record: dict, where: str = "") -> Article:
     url = _string(record, "url").strip() or None
     content = "\n\n".join([title, *paragraphs])
     body = "\n\n".join(paragraphs)
+    lang = language_code(_string(record, "lang")) or detect_language(f"{title}\n{body}")
     return Article(
         id=_string(record, "id").strip() or url or hashlib.sha1(content.encode()).hexdigest(),
         title=title,
         lead=paragraphs[0] if paragraphs else "",
         body=body,
-        source=" ".join(normalize_text(_string(record, "source")).split()) or source_from_url(url),
+        source=site_name(_string(record, "source"), url),
         url=url,
-        lang=_language_code(_string(record, "lang")) or detect_language(f"{title}\n{body}"),
-        date=_iso_date(_string(record, "date")),
+        lang=lang,
+        date=parse_date(_string(record, "date"), lang),
         path=where,
     )
 
@@ -93,19 +94,3 @@ def _string(record: dict, key: str) -> str:
     if not isinstance(value, str):
         raise ValueError(f"field {key!r} must be a string, not {type(value).__name__}")
     return value
-
-
-def _language_code(value: str) -> str:
-    """The primary subtag of a language tag, lower-cased ("fr-FR" → "fr"); "" if not one."""
-    code = value.strip().lower().replace("_", "-").split("-")[0]
-    return code if 2 <= len(code) <= 3 and code.isascii() and code.isalpha() else ""
-
-
-def _iso_date(value: str) -> str | None:
-    """``value`` if it is an ISO 8601 date or timestamp of a plausible year, else None."""
-    value = value.strip()
-    try:
-        year = dt.datetime.fromisoformat(value).year
-    except ValueError:
-        return None
-    return value if 1900 <= year <= 2100 else None

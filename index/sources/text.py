@@ -1,4 +1,8 @@
-"""Plain-text page dumps (``.txt``, e.g. ``lynx -dump`` output): one file, one article."""
+"""Plain-text page dumps (``.txt``, e.g. ``lynx -dump`` output): one file, one article.
+
+A sidecar ``NAME.meta.json`` beside the dump supplies the URL, date, source and language the
+dump does not state (``index.sources.meta``).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,11 @@ import hashlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from index.article import Article
 from index.fields import split_fields
-from index.language import detect_language
 from index.sources import Rejected
+from index.sources.meta import read_sidecar, source_from_url
 from index.text import decode_bytes, normalize_text
 
 # The page's own address, when the dump states it on one of its first lines: a bare URL, or
@@ -22,16 +25,7 @@ _URL_LINE = re.compile(
 )
 _URL_LINES_READ = 5
 
-
-def source_from_url(url: str | None) -> str:
-    """The site an article comes from, as its host name without ``www.`` ("" if unknown)."""
-    if not url:
-        return ""
-    try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:  # a malformed address, e.g. "http://[::1"
-        return ""
-    return host.removeprefix("www.")
+__all__ = ["find_url", "read_text", "source_from_url"]
 
 
 def find_url(text: str) -> str | None:
@@ -52,12 +46,15 @@ def read_text(path: Path) -> Iterator[Article | Rejected]:
     except OSError as exc:
         yield Rejected(str(path), f"unreadable file: {exc.strerror or exc}")
         return
+    sidecar, problem = read_sidecar(path)
+    if problem:
+        yield Rejected(str(path), problem)
     text = normalize_text(decode_bytes(data))
-    fields = split_fields(text)
+    fields = split_fields(text, sidecar.lang)
     if not fields["title"] and not fields["body"]:
         yield Rejected(str(path), "no text")
         return
-    url = find_url(text)
+    url = find_url(text) or sidecar.url
     yield Article(
         id=hashlib.sha1(text.encode("utf-8")).hexdigest(),
         title=fields["title"],
@@ -65,9 +62,9 @@ def read_text(path: Path) -> Iterator[Article | Rejected]:
         body=fields["body"],
         related=fields["related"],
         credit=fields["credit"],
-        source=source_from_url(url),
+        source=sidecar.source or source_from_url(url),
         url=url,
-        lang=detect_language(f"{fields['title']}\n{fields['body']}"),
-        date=fields["date"],
+        lang=fields["lang"],
+        date=fields["date"] or sidecar.date,
         path=str(path),
     )

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from index.language import LANGUAGES, detect_language, get_identifier
+from index.language import (
+    LANGUAGES,
+    choose_language,
+    detect_language,
+    get_identifier,
+    language_code,
+)
 
 
 @pytest.mark.parametrize(
@@ -38,3 +44,31 @@ def test_only_supported_languages_are_answered():
 
 def test_the_identifier_is_created_once():
     assert get_identifier() is get_identifier()
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [("fr", "fr"), ("fr-FR", "fr"), ("en_GB", "en"), (" PT-br ", "pt"), ("", ""), ("x", "")],
+)
+def test_language_code(value: str, code: str):
+    assert language_code(value) == code
+
+
+ARTICLE_EN = (
+    "The harbour authority confirmed on Monday that the new ferry line will open in the spring, "
+    "after two years of delays caused by the storms. Tickets go on sale next week, and the "
+    "operator expects the first crossings to be full."
+)
+
+
+def test_a_long_text_is_detected_whatever_the_page_declares():
+    assert choose_language(ARTICLE_EN, "fr-FR") == "en"
+
+
+def test_a_short_text_keeps_the_declared_language():
+    assert choose_language("Ferry line", "fr") == "fr"
+
+
+def test_without_a_declaration_the_text_decides():
+    assert choose_language(ARTICLE_EN) == "en"
+    assert choose_language("", "") == ""

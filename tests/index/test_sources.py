@@ -1,18 +1,32 @@
-"""Readers: JSON Lines (plain and gzip), page dumps, and the file walker."""
+"""Readers: JSON Lines, JSON arrays, page dumps, HTML pages, WARC crawls, sidecar metadata,
+and the file walker."""
 
 from __future__ import annotations
 
 import gzip
 import hashlib
 import json
+from io import BytesIO
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from index.article import Article
-from index.sources import Rejected, iter_files, read_jsonl, read_path, read_text
+from index.sources import (
+    Rejected,
+    iter_files,
+    read_html,
+    read_json,
+    read_jsonl,
+    read_path,
+    read_text,
+    read_warc,
+)
+from index.sources.html import article_from_html, decode_html, strip_site_name
 from index.sources.jsonl import parse_line
 from index.text import decode_bytes, normalize_text
 
@@ -215,7 +229,12 @@ def tree(tmp_path: Path) -> Path:
         "nested/deeper/c.jsonl.gz",
         "nested/d.TXT",
         "notes.md",
-        "data.json",
+        "data.csv",
+        "page.html",
+        "page.meta.json",
+        "a.txt.meta.json",
+        "crawl.warc.gz",
+        "export.json",
         ".hidden.txt",
         ".git/e.jsonl",
         "nested/.cache/f.txt",
@@ -227,11 +246,19 @@ def tree(tmp_path: Path) -> Path:
 
 def test_iter_files_walks_folders_sorted_skipping_hidden_and_unknown(tree: Path):
     found = [p.relative_to(tree).as_posix() for p in iter_files([tree])]
-    assert found == ["a.txt", "b.jsonl", "nested/d.TXT", "nested/deeper/c.jsonl.gz"]
+    assert found == [
+        "a.txt",
+        "b.jsonl",
+        "crawl.warc.gz",
+        "export.json",
+        "nested/d.TXT",
+        "nested/deeper/c.jsonl.gz",
+        "page.html",
+    ]
 
 
 def test_iter_files_keeps_named_files_and_the_given_order(tree: Path):
-    named = [tree / "b.jsonl", tree / "notes.md", tree / "nested", tree / "missing.txt"]
+    named = [tree / "b.jsonl", tree / "notes.md", tree / "nested", tree / "page.meta.json"]
     found = [p.relative_to(tree).as_posix() for p in iter_files(named)]
     assert found == ["b.jsonl", "nested/d.TXT", "nested/deeper/c.jsonl.gz"]
 
@@ -263,3 +290,329 @@ def test_any_record_of_strings_gives_an_article_or_a_reason(record: dict):
     assert isinstance(item, (Article, Rejected))
     if isinstance(item, Article):
         assert item.id and item.path == "x.jsonl#L1"
+
+
+# --- HTML pages ---------------------------------------------------------------------------------
+
+HARBOUR = DATA / "html" / "harbour_fr.html"
+HARBOUR_URL = "https://www.quotidien-du-port.example/actu/cargo-a-voile"
+
+# A page that states nothing about itself: no <html lang>, canonical URL, site name or date.
+BARE_PAGE = """<html><head><title>Ferry line opens in spring</title></head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<article><h1>Ferry line opens in spring</h1>
+<p>The harbour authority confirmed on Monday that the new ferry line will open in the spring,
+after two years of delays caused by the winter storms and a shortage of qualified crews.</p>
+<p>Tickets go on sale next week, and the operator expects the first crossings to be full, with
+families and commuters already asking for season passes at the harbour office.</p>
+</article></body></html>"""
+
+
+def test_html_page_becomes_an_article():
+    (article,) = read_html(HARBOUR)
+    assert article.title == "Le premier cargo à voile accoste à Saint-Aubin"  # no "| site"
+    assert (article.id, article.url) == (HARBOUR_URL, HARBOUR_URL)
+    assert (article.source, article.lang, article.date) == (
+        "Le Quotidien du Port",
+        "fr",
+        "2024-03-03",
+    )
+    assert article.related == ["Le chantier naval relance la construction de voiliers de charge"]
+    paragraphs = article.body.split("\n\n")
+    assert [p[:25] for p in paragraphs] == [
+        "Le « Vent d'Ouest », un t",
+        "« Nous avons mis dix-neuf",
+        "L'armateur, une coopérati",
+    ]
+    assert article.lead == paragraphs[0]
+    assert article.path == str(HARBOUR)
+
+
+@pytest.mark.parametrize(
+    "banned", ["cookies", "Tout accepter", "Accueil", "Par Jeanne", "Publié le", "Partager", "©"]
+)
+def test_html_boilerplate_stays_out_of_the_body(banned: str):
+    (article,) = read_html(HARBOUR)
+    assert banned not in article.body
+
+
+def test_html_declared_charset_is_used(tmp_path: Path):
+    page = BARE_PAGE.replace("<head>", '<head><meta charset="iso-8859-1">')
+    page = page.replace("winter storms", "tempêtes d'hiver")
+    path = tmp_path / "latin.html"
+    path.write_bytes(page.encode("cp1252"))
+    (article,) = read_path(path)
+    assert "tempêtes d'hiver" in article.body
+
+
+def test_html_page_without_metadata_gets_what_it_can(tmp_path: Path):
+    path = tmp_path / "ferry.html"
+    path.write_text(BARE_PAGE, encoding="utf-8")
+    (article,) = read_html(path)
+    assert article.title == "Ferry line opens in spring"
+    assert article.body.startswith("The harbour authority confirmed on Monday")
+    assert (article.url, article.date, article.source, article.lang) == (None, None, "", "en")
+    content = f"{article.title}\n\n{article.body}"
+    assert article.id == hashlib.sha1(content.encode()).hexdigest()
+
+
+@pytest.mark.parametrize(
+    "content", [b"", b"<html><body></body></html>", b"<html><body><nav>Home</nav></body></html>"]
+)
+def test_html_page_without_text_is_rejected(tmp_path: Path, content: bytes):
+    path = tmp_path / "empty.html"
+    path.write_bytes(content)
+    (failure,) = read_html(path)
+    assert isinstance(failure, Rejected)
+
+
+@pytest.mark.parametrize(
+    ("title", "source", "url", "expected"),
+    [
+        ("Headline | CNN Business", "CNN", None, "Headline"),
+        ("Headline - Le Grand Continent", "Le Grand Continent", None, "Headline"),
+        (
+            "Headline / Afis Science - Association française",
+            "Afis Science - Association française",
+            None,
+            "Headline",
+        ),
+        ("Headline – BBC News", "", "https://www.bbc.com/news/1", "Headline"),
+        ("Guerre Hamas – Israël", "Le Monde", None, "Guerre Hamas – Israël"),
+        ("Headline", "CNN", None, "Headline"),
+    ],
+)
+def test_strip_site_name(title: str, source: str, url: str | None, expected: str):
+    assert strip_site_name(title, source, url) == expected
+
+
+@pytest.mark.parametrize(
+    ("data", "charset", "text"),
+    [
+        ("<p>Crimée</p>".encode(), None, "<p>Crimée</p>"),
+        ("<p>Crimée</p>".encode("cp1252"), "iso-8859-1", "<p>Crimée</p>"),
+        ('<meta charset="windows-1252"><p>Crimée</p>'.encode("cp1252"), None, "Crimée"),
+        ("<p>Крым</p>".encode("cp1251"), "windows-1251", "Крым"),
+        ("<p>Crimée</p>".encode("cp1252"), "no-such-charset", "Crimée"),
+    ],
+)
+def test_decode_html(data: bytes, charset: str | None, text: str):
+    assert text in decode_html(data, charset)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.binary(max_size=400))
+def test_no_page_makes_the_html_reader_raise(data: bytes):
+    assert isinstance(article_from_html(data, "x.html"), (Article, Rejected))
+
+
+# --- sidecar metadata ---------------------------------------------------------------------------
+
+SIDECAR = {
+    "url": "https://www.example.org/ferry",
+    "date": "2024-03-04",
+    "source": "The Harbour Times",
+    "lang": "en-GB",
+}
+
+
+def test_sidecar_fills_what_a_dump_does_not_say(tmp_path: Path):
+    path = tmp_path / "ferry.txt"
+    path.write_text("Ferry line opens\n\n" + BARE_PAGE_TEXT, encoding="utf-8")
+    (tmp_path / "ferry.meta.json").write_text(json.dumps(SIDECAR), encoding="utf-8")
+    (article,) = read_path(path)
+    assert (article.url, article.date, article.source, article.lang) == (
+        "https://www.example.org/ferry",
+        "2024-03-04",
+        "The Harbour Times",
+        "en",
+    )
+
+
+def test_sidecar_may_keep_the_full_file_name(tmp_path: Path):
+    path = tmp_path / "ferry.html"
+    path.write_text(BARE_PAGE, encoding="utf-8")
+    (tmp_path / "ferry.html.meta.json").write_text(json.dumps(SIDECAR), encoding="utf-8")
+    (article,) = read_path(path)
+    assert (article.id, article.url, article.date, article.source) == (
+        "https://www.example.org/ferry",
+        "https://www.example.org/ferry",
+        "2024-03-04",
+        "The Harbour Times",
+    )
+
+
+def test_the_page_own_metadata_wins_over_the_sidecar(tmp_path: Path):
+    path = tmp_path / "harbour.html"
+    path.write_bytes(HARBOUR.read_bytes())
+    (tmp_path / "harbour.meta.json").write_text(json.dumps(SIDECAR), encoding="utf-8")
+    (article,) = read_path(path)
+    assert (article.url, article.date, article.source, article.lang) == (
+        HARBOUR_URL,
+        "2024-03-03",
+        "Le Quotidien du Port",
+        "fr",
+    )
+
+
+@pytest.mark.parametrize("content", ["{not json", "[1, 2]", '"text"'])
+def test_broken_sidecar_is_reported_and_the_page_still_read(tmp_path: Path, content: str):
+    path = tmp_path / "ferry.txt"
+    path.write_text("Ferry line opens\n\n" + BARE_PAGE_TEXT, encoding="utf-8")
+    (tmp_path / "ferry.meta.json").write_text(content, encoding="utf-8")
+    failure, article = read_path(path)
+    assert isinstance(failure, Rejected) and "ferry.meta.json" in failure.reason
+    assert isinstance(article, Article) and article.url is None
+
+
+def test_a_sidecar_alone_is_not_an_input(tmp_path: Path):
+    path = tmp_path / "ferry.meta.json"
+    path.write_text(json.dumps(SIDECAR), encoding="utf-8")
+    assert list(iter_files([path, tmp_path])) == []
+    (failure,) = read_path(path)
+    assert failure.reason.startswith("unsupported file type")
+
+
+BARE_PAGE_TEXT = (
+    "The harbour authority confirmed on Monday that the new ferry line will open in the spring, "
+    "after two years of delays caused by the winter storms.\n"
+)
+
+
+# --- JSON arrays --------------------------------------------------------------------------------
+
+RECORDS = [
+    {"id": "a", "title": "Le premier cargo à voile accoste", "lang": "fr", "text": "Il a accosté."},
+    {"id": "b", "title": "Ferry line opens", "text": "The ferry line opens in spring."},
+    ["not", "a", "record"],
+    {"id": "c", "title": 7, "text": "A number is not a title."},
+]
+
+
+@pytest.mark.parametrize("shape", ["list", "object"])
+def test_json_file_of_records(tmp_path: Path, shape: str):
+    document = RECORDS if shape == "list" else {"source": "export", "articles": RECORDS}
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    items = list(read_path(path))
+    pointer = "" if shape == "list" else "/articles"
+    assert [(a.id, a.lang, a.path) for a in articles(items)] == [
+        ("a", "fr", f"{path}#{pointer}/0"),
+        ("b", "en", f"{path}#{pointer}/1"),
+    ]
+    assert [r.reason for r in rejected(items)] == [
+        f"{pointer}/2: not a JSON object but list",
+        f"{pointer}/3: field 'title' must be a string, not int",
+    ]
+
+
+def test_json_gz_reads_the_same(tmp_path: Path):
+    path = tmp_path / "export.json.gz"
+    path.write_bytes(gzip.compress(json.dumps(RECORDS).encode()))
+    assert [a.id for a in articles(list(read_path(path)))] == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"[{", "invalid JSON: "),
+        (b'{"items": []}', "not a list of articles nor an object with one, but dict"),
+        (b"42", "not a list of articles nor an object with one, but int"),
+    ],
+)
+def test_json_file_that_holds_no_records_is_rejected(tmp_path: Path, content: bytes, reason: str):
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    (failure,) = read_json(path)
+    assert failure.reason.startswith(reason)
+
+
+def test_json_gz_that_is_not_gzip_is_rejected(tmp_path: Path):
+    path = tmp_path / "fake.json.gz"
+    path.write_text("[]", encoding="utf-8")
+    (failure,) = read_json(path)
+    assert failure.reason.startswith("unreadable: ")
+
+
+# --- WARC crawls --------------------------------------------------------------------------------
+
+CANONICAL_PAGE = HARBOUR.read_text(encoding="utf-8")
+
+
+def write_warc(path: Path, records: list[tuple[str, str, bytes, str, int]], gz: bool) -> Path:
+    """A WARC file of (record type, URL, body, content type, HTTP status) records."""
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=gz)
+        writer.write_record(writer.create_warcinfo_record(path.name, {"software": "tests"}))
+        for rec_type, url, body, content_type, status in records:
+            http = None
+            if rec_type == "response":
+                http = StatusAndHeaders(
+                    f"{status} X", [("Content-Type", content_type)], protocol="HTTP/1.1"
+                )
+            record = writer.create_warc_record(
+                url,
+                rec_type,
+                payload=BytesIO(body),
+                http_headers=http,
+                warc_content_type=content_type if rec_type == "resource" else None,
+                warc_headers_dict={"WARC-Date": "2025-01-31T12:00:00Z"},
+            )
+            writer.write_record(record)
+            record.raw_stream.close()  # warcio buffers the payload in a temporary file
+    return path
+
+
+CRAWL = [
+    ("response", "https://example.org/ferry", BARE_PAGE.encode(), "text/html; charset=utf-8", 200),
+    ("response", "https://example.org/logo.png", b"\x89PNG...", "image/png", 200),
+    ("response", "https://example.org/gone", b"<p>Not found</p>", "text/html", 404),
+    ("response", "http://mirror.example/harbour", CANONICAL_PAGE.encode(), "text/html", 200),
+    (
+        "response",
+        "https://example.org/latin",
+        BARE_PAGE.replace("winter storms", "tempêtes d'hiver").encode("cp1252"),
+        'text/html; charset="windows-1252"',
+        200,
+    ),
+]
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_warc_html_responses_become_articles(tmp_path: Path, gz: bool):
+    path = write_warc(tmp_path / ("crawl.warc.gz" if gz else "crawl.warc"), CRAWL, gz)
+    items = list(read_path(path))
+    assert rejected(items) == []
+    ferry, harbour, latin = articles(items)
+    assert (ferry.url, ferry.id, ferry.source) == (
+        "https://example.org/ferry",
+        "https://example.org/ferry",
+        "example.org",
+    )
+    assert ferry.date is None  # WARC-Date is when the page was crawled, not published
+    assert ferry.path.startswith(f"{path}#offset=")
+    assert (harbour.url, harbour.date) == (HARBOUR_URL, "2024-03-03")  # canonical URL wins
+    assert "tempêtes d'hiver" in latin.body  # charset from the HTTP header
+
+
+def test_warc_resource_records_are_read_too(tmp_path: Path):
+    records = [("resource", "https://example.org/ferry", BARE_PAGE.encode(), "text/html", 200)]
+    path = write_warc(tmp_path / "saved.warc", records, gz=False)
+    (article,) = read_warc(path)
+    assert article.url == "https://example.org/ferry"
+
+
+def test_truncated_warc_keeps_what_was_read(tmp_path: Path):
+    whole = write_warc(tmp_path / "whole.warc.gz", CRAWL, gz=True).read_bytes()
+    path = tmp_path / "cut.warc.gz"
+    path.write_bytes(whole[: int(len(whole) * 0.8)])
+    items = list(read_warc(path))
+    assert len(articles(items)) >= 1
+    assert rejected(items)
+
+
+@pytest.mark.parametrize("content", [b"", b"not a warc at all\r\n\r\n", b"\x1f\x8b garbage"])
+def test_not_a_warc_is_rejected_or_empty(tmp_path: Path, content: bytes):
+    path = tmp_path / "bad.warc"
+    path.write_bytes(content)
+    assert all(isinstance(item, Rejected) for item in read_warc(path))

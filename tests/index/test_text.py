@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.text import decode_bytes, normalize_text
+from index.text import count_words, decode_bytes, normalize_text, text_width
 
 
 @pytest.mark.parametrize(
@@ -45,7 +45,10 @@ def test_normalize_text_is_idempotent_nfc_and_has_no_invisible_characters(text: 
     [
         ("Crimée".encode(), "Crimée"),
         (b"\xef\xbb\xbfwith BOM", "with BOM"),
-        ("Crimée".encode("utf-16"), "Crimée"),
+        ("Crimée".encode("utf-16"), "Crimée"),  # UTF-16 with its BOM, either byte order
+        (b"\xfe\xff" + "Crimée".encode("utf-16-be"), "Crimée"),
+        ("Crimée".encode("utf-32"), "Crimée"),
+        ("Crimée, été".encode("latin-1"), "Crimée, été"),
         ("Crimée, été".encode("cp1252"), "Crimée, été"),  # legacy single-byte text
         ("нелегальных".encode()[:-1] + b"\n   next", "нелегальны\ufffd\n   next"),  # lynx cut
         (b"", ""),
@@ -62,3 +65,61 @@ def test_decode_bytes_keeps_valid_utf8_around_a_stray_byte():
 @given(st.binary())
 def test_decode_bytes_never_raises(data: bytes):
     assert isinstance(decode_bytes(data), str)
+
+
+# --- damaged UTF-8: lynx dumps ------------------------------------------------------------------
+#
+# lynx read UTF-8 pages as Latin-1 and wrapped lines at what it took for spaces: the second byte
+# of "à" (C3 A0, A0 = no-break space) or of "х" (D1 85, 85 = NEL) became the line break, and
+# the first byte was left alone at the end of the line.
+
+
+def test_a_character_cut_at_a_line_end_is_restored_from_the_rest_of_the_text():
+    data = b"visant " + b"\xc3\n   " + "façonner une société à l'écoute".encode()
+    assert decode_bytes(data) == "visant à\n   façonner une société à l'écoute"
+
+
+def test_a_cut_cyrillic_letter_is_restored_too():
+    data = "которы".encode() + b"\xd1\n   " + "их было много".encode()
+    assert decode_bytes(data) == "которых\n   их было много"
+
+
+def test_a_cut_character_the_text_does_not_tell_stays_a_replacement_character():
+    data = "нелегальны".encode() + b"\xd1\n   " + b"next"
+    assert decode_bytes(data) == "нелегальны\ufffd\n   next"
+
+
+def test_stray_bytes_never_abort_a_text():
+    text = "Le trois-mâts a accosté à Saint-Aubin, après dix-neuf jours de traversée."
+    data = text.encode() + b"\xff\xfe\xc3" + b" Fin."
+    assert decode_bytes(data) == f"{text}\ufffd\ufffd\ufffd Fin."
+
+
+# --- legacy encodings ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("La traversée a duré dix-neuf jours, malgré la tempête.", "cp1252"),
+        ("Die Fischer sorgen sich um den sinkenden Fischpreis. Größe über alles.", "cp1252"),
+        ("El ayuntamiento aprobó anoche el presupuesto de la ciudad.", "latin-1"),
+        ("Городской совет вчера вечером утвердил бюджет города на следующий год.", "cp1251"),
+        ("海南省旅游和文化广电厅日前发布通知，要求各地做好准备。", "gb18030"),
+    ],
+)
+def test_text_without_utf8_is_detected(text: str, encoding: str):
+    assert decode_bytes(text.encode(encoding)) == text
+
+
+# --- words and widths ---------------------------------------------------------------------------
+
+
+def test_count_words_adds_a_word_per_two_cjk_characters():
+    assert count_words("le port de Saint-Aubin") == 4
+    assert count_words("海南省旅游") == 3  # one "word" between spaces, five characters
+
+
+def test_text_width_counts_wide_characters_twice():
+    assert text_width("abc") == 3
+    assert text_width("海南") == 4
