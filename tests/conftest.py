@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from builders import SAMPLE_DIR, XSS_ARTICLE, write_jsonl
 from click.testing import CliRunner
 
+from builders import SAMPLE_DIR, XSS_ARTICLE, write_jsonl
 from index.build import index_paths
 
 

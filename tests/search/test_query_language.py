@@ -17,21 +17,46 @@ from search.ranking import weighting
 from search.request import SearchRequest
 
 DOCS = [
-    {"id": "manif", "lang": "fr", "source": "Le Monde", "date": "2012-05-03",
-     "title": "Les manifestations continuent à Paris",
-     "text": "Des milliers de personnes ont défilé contre la réforme. L'OTAN n'est pas citée."},
-    {"id": "manifestant", "lang": "fr", "source": "Libération", "date": "2012-11-20",
-     "title": "Un manifestant interpellé",
-     "text": "Un manifestant a été interpellé près de la gare en fin de journée."},
-    {"id": "otan", "lang": "fr", "source": "Le Monde", "date": "2015-02-01",
-     "title": "Réunion de l’OTAN à Bruxelles",
-     "text": "Les ministres de l’OTAN se sont réunis pour parler de sécurité en Europe."},
-    {"id": "nato", "lang": "en", "source": "Reuters", "date": "2015-03-10",
-     "title": "NATO ministers meet in Brussels",
-     "text": "NATO defence ministers met to discuss security in Europe and Stoltenberg spoke."},
-    {"id": "nodate", "lang": "en", "source": "Reuters", "date": None,
-     "title": "Harvest season begins",
-     "text": "Farmers began the harvest early this year because of the dry summer."},
+    {
+        "id": "manif",
+        "lang": "fr",
+        "source": "Le Monde",
+        "date": "2012-05-03",
+        "title": "Les manifestations continuent à Paris",
+        "text": "Des milliers de personnes ont défilé contre la réforme. L'OTAN n'est pas citée.",
+    },
+    {
+        "id": "manifestant",
+        "lang": "fr",
+        "source": "Libération",
+        "date": "2012-11-20",
+        "title": "Un manifestant interpellé",
+        "text": "Un manifestant a été interpellé près de la gare en fin de journée.",
+    },
+    {
+        "id": "otan",
+        "lang": "fr",
+        "source": "Le Monde",
+        "date": "2015-02-01",
+        "title": "Réunion de l’OTAN à Bruxelles",
+        "text": "Les ministres de l’OTAN se sont réunis pour parler de sécurité en Europe.",
+    },
+    {
+        "id": "nato",
+        "lang": "en",
+        "source": "Reuters",
+        "date": "2015-03-10",
+        "title": "NATO ministers meet in Brussels",
+        "text": "NATO defence ministers met to discuss security in Europe and Stoltenberg spoke.",
+    },
+    {
+        "id": "nodate",
+        "lang": "en",
+        "source": "Reuters",
+        "date": None,
+        "title": "Harvest season begins",
+        "text": "Farmers began the harvest early this year because of the dry summer.",
+    },
 ]
 
 
@@ -121,12 +146,17 @@ def test_sort_newest_puts_undated_last(ix_dir):
     assert order == ["nato", "nodate"]
 
 
-QUERY_CHARS = st.sampled_from(list('ab "«»-*:()OR NOT é’\'\\\x00'))
+QUERY_CHARS = st.sampled_from(list("ab \"«»-*:()OR NOT é’'\\\x00"))
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.one_of(st.text(max_size=60), st.lists(QUERY_CHARS, max_size=30).map("".join),
-                 st.sampled_from(["lang:", "date:..", "title:\"", "-", "OR OR", "a*", "NOT"])))
+@given(
+    st.one_of(
+        st.text(max_size=60),
+        st.lists(QUERY_CHARS, max_size=30).map("".join),
+        st.sampled_from(["lang:", "date:..", 'title:"', "-", "OR OR", "a*", "NOT"]),
+    )
+)
 def test_parser_never_raises_and_notices_explain_degradation(text):
     from whoosh.fields import Schema
 

@@ -1,0 +1,155 @@
+"""HTML pages (``.html``, ``.htm``): one page, one article, extracted with trafilatura.
+
+trafilatura finds the main text and the page's metadata (title, canonical URL, site name,
+publication date from the markup, never guessed from the text); its paragraphs then go through
+our own boilerplate rules (``index.fields.clean_paragraphs``), which also move "read also" lines
+to ``related`` and take stamps out of the body. ``article_from_html`` is shared with the WARC
+reader.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import logging
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import trafilatura
+from lxml import etree
+
+from index.article import Article
+from index.dates import parse_date
+from index.fields import clean_paragraphs
+from index.language import choose_language, language_code
+from index.sources import Rejected
+from index.sources.meta import Sidecar, read_sidecar, site_name, source_from_url
+from index.text import decode_bytes, normalize_text
+
+# trafilatura logs what it cannot parse ("Document is empty") and pages it finds too short:
+# reporting bad inputs is the readers' job (a Rejected in the build report), not a log line's.
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+_SNIFF_BYTES = 4096
+# WHATWG: a page labelled Latin-1 or ASCII is decoded as windows-1252.
+_CHARSET_ALIASES = {"iso8859-1": "cp1252", "latin-1": "cp1252", "ascii": "cp1252"}
+# Separators between a headline and the site name in <title>: "Headline | CNN Business".
+_TITLE_SEPARATORS = re.compile(r"\s+[|/·•:–—-]{1,2}\s+")
+# trafilatura writes list items "- item"; AFP writes its subheadings "- Subheading -".
+_LIST_ITEM = re.compile(r"^[-*•]\s+(.*?)(?:\s+-)?$")
+# Options for trafilatura: markup dates only (its "extensive" search reads dates off the text
+# and the URL), and the original publication date rather than the last modification.
+_DATE_OPTIONS = {"extensive_search": False, "original_date": True}
+
+
+def read_html(path: Path) -> Iterator[Article | Rejected]:
+    """The article of one HTML page, with its sidecar's metadata where the page has none."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        yield Rejected(str(path), f"unreadable file: {exc.strerror or exc}")
+        return
+    sidecar, problem = read_sidecar(path)
+    if problem:
+        yield Rejected(str(path), problem)
+    yield article_from_html(data, str(path), sidecar=sidecar)
+
+
+def decode_html(data: bytes, charset: str | None = None) -> str:
+    """The text of an HTML page: a BOM, else valid UTF-8, else the charset the server
+    (``charset``) or the page (``<meta charset>``) declares, else ``decode_bytes``'s guess."""
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return decode_bytes(data)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    match = _META_CHARSET.search(data[:_SNIFF_BYTES])
+    for label in (charset, match.group(1).decode("ascii", "ignore") if match else None):
+        codec = _codec(label)
+        if codec is not None and codec != "utf-8":
+            return data.decode(codec, errors="replace")
+    return decode_bytes(data)
+
+
+def _codec(label: str | None) -> str | None:
+    try:
+        name = codecs.lookup(label.strip()).name if label else None
+    except LookupError:
+        return None
+    return _CHARSET_ALIASES.get(name or "", name)
+
+
+def article_from_html(
+    data: bytes,
+    where: str,
+    *,
+    url: str | None = None,
+    charset: str | None = None,
+    sidecar: Sidecar | None = None,
+) -> Article | Rejected:
+    """The article of one page (bytes as served); ``url`` is where it was fetched from, used
+    when the page names no canonical URL. Never raises: a page without text is a Rejected."""
+    sidecar = sidecar or Sidecar()
+    try:
+        tree = trafilatura.load_html(decode_html(data, charset))
+        if tree is None:
+            return Rejected(where, "not an HTML page")
+        declared = language_code(tree.get("lang") or "")
+        doc = trafilatura.bare_extraction(
+            tree,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            date_extraction_params=_DATE_OPTIONS,
+        )
+    except (ValueError, TypeError, etree.LxmlError, RecursionError) as exc:
+        return Rejected(where, f"unreadable HTML: {type(exc).__name__}: {exc}")
+    if doc is None or not (doc.text or "").strip():
+        return Rejected(where, "no article text found")
+    article = _article(doc, where, url or sidecar.url, declared, sidecar)
+    return article if article.body else Rejected(where, "no article text found")
+
+
+def _article(doc, where: str, url: str | None, declared: str, sidecar: Sidecar) -> Article:
+    url = (doc.url or "").strip() or url
+    source = site_name(doc.sitename) or sidecar.source or source_from_url(url)
+    title = strip_site_name(" ".join(normalize_text(doc.title or "").split()), source, url)
+    paragraphs = [_LIST_ITEM.sub(r"\1", p.strip()) for p in normalize_text(doc.text).split("\n")]
+    text = "\n".join([title, *paragraphs])
+    # The page's own <html lang> (checked against the text), else the sidecar's, else detected.
+    lang = sidecar.lang if sidecar.lang and not declared else choose_language(text, declared)
+    fields = clean_paragraphs(paragraphs, title, lang)
+    content = f"{title}\n\n{fields['body']}"
+    return Article(
+        id=url or hashlib.sha1(content.encode("utf-8")).hexdigest(),
+        title=title,
+        lead=fields["lead"],
+        body=fields["body"],
+        related=fields["related"],
+        credit=fields["credit"],
+        source=source,
+        url=url,
+        lang=lang,
+        date=parse_date(doc.date or "", lang) or fields["date"] or sidecar.date,
+        path=where,
+    )
+
+
+def strip_site_name(title: str, source: str, url: str | None = None) -> str:
+    """``title`` without the site name a ``<title>`` often ends with ("Headline | CNN Business",
+    "Headline - Le Grand Continent"), recognised by the site name or host it repeats."""
+    names = {n.casefold() for n in (source, source_from_url(url).split(".")[0]) if len(n) > 2}
+    names.discard("")
+    while names:
+        parts = list(_TITLE_SEPARATORS.finditer(title))
+        if not parts:
+            break
+        tail = title[parts[-1].end() :].casefold()
+        if len(tail) < 3 or not any(name in tail or tail in name for name in names):
+            break
+        title = title[: parts[-1].start()].rstrip()
+    return title

@@ -1,0 +1,89 @@
+"""What a file may say about itself besides its text: a sidecar ``NAME.meta.json``, and site names.
+
+A sidecar sits beside a page (``page.html`` → ``page.meta.json``, or ``page.html.meta.json``)
+and holds a JSON object with any of ``url, date, source, lang``. It only fills what the page
+itself does not state: the page's own metadata wins.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from index.dates import parse_date
+from index.language import language_code
+from index.text import normalize_text
+
+SIDECAR_SUFFIX = ".meta.json"
+_SITE_NAME_JUNK = " ©®™|-–—·:"
+
+
+@dataclass(frozen=True)
+class Sidecar:
+    """The metadata a sidecar file gives for a page; every field may be missing."""
+
+    url: str | None = None
+    date: str | None = None
+    source: str = ""
+    lang: str = ""
+
+
+def is_sidecar(path: Path) -> bool:
+    """Whether ``path`` is a sidecar metadata file rather than an article file."""
+    return path.name.lower().endswith(SIDECAR_SUFFIX)
+
+
+def sidecar_path(path: Path) -> Path | None:
+    """The sidecar of ``path``, if one exists: ``NAME.meta.json`` or ``NAME.EXT.meta.json``."""
+    for candidate in (path.with_name(path.stem + SIDECAR_SUFFIX), Path(f"{path}{SIDECAR_SUFFIX}")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_sidecar(path: Path) -> tuple[Sidecar, str | None]:
+    """The sidecar of the page at ``path`` (empty if none) and, if it is unreadable, why."""
+    found = sidecar_path(Path(path))
+    if found is None:
+        return Sidecar(), None
+    try:
+        record = json.loads(found.read_bytes().decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        return Sidecar(), f"unreadable sidecar {found.name}: {exc}"
+    if not isinstance(record, dict):
+        return Sidecar(), f"sidecar {found.name} is not a JSON object"
+    lang = language_code(_text(record, "lang"))
+    url = _text(record, "url").strip() or None
+    return Sidecar(
+        url=url,
+        date=parse_date(_text(record, "date"), lang),
+        source=" ".join(normalize_text(_text(record, "source")).split()),
+        lang=lang,
+    ), None
+
+
+def _text(record: dict, key: str) -> str:
+    value = record.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def source_from_url(url: str | None) -> str:
+    """The site an article comes from, as its host name without ``www.`` ("" if unknown)."""
+    if not url:
+        return ""
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:  # a malformed address, e.g. "http://[::1"
+        return ""
+    return host.removeprefix("www.")
+
+
+def site_name(name: str | None, url: str | None = None) -> str:
+    """A readable site name: ``name`` tidied ("Guinéenews©" → "Guinéenews"; a bare host name
+    loses its "www."), else the host of ``url``."""
+    name = " ".join(normalize_text(name or "").split()).strip(_SITE_NAME_JUNK)
+    if name and " " not in name and "." in name:  # "www.20minutes.fr": a host, not a name
+        name = source_from_url(f"http://{name}") or name
+    return name or source_from_url(url)

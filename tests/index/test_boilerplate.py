@@ -1,0 +1,203 @@
+"""Boilerplate rules: each kind, in each language, from hand-written examples.
+
+The examples live in ``tests/data/boilerplate.json`` (rule → language → blocks), shared with
+``test_fields.py``, which checks that none of them reaches an article's body.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from index.boilerplate import (
+    RULES,
+    boilerplate_rule,
+    credit_of,
+    is_byline,
+    is_caption,
+    is_end_heading,
+    is_name_list,
+    is_stamp,
+    read_also_title,
+)
+
+EXAMPLES = json.loads(
+    (Path(__file__).resolve().parent.parent / "data" / "boilerplate.json").read_text("utf-8")
+)
+CASES = [
+    (rule, lang, text)
+    for rule, languages in EXAMPLES.items()
+    for lang, texts in languages.items()
+    for text in texts
+]
+LANGUAGES = ("fr", "en", "de", "es", "pt", "ru")
+
+
+@pytest.mark.parametrize(("rule", "lang", "text"), CASES)
+def test_boilerplate_rule_names_what_it_removes(rule: str, lang: str, text: str):
+    assert boilerplate_rule(text) == rule
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r != "artefact"])
+def test_every_kind_has_examples_in_every_language(rule: str):
+    assert set(LANGUAGES) <= set(EXAMPLES[rule])
+
+
+def test_every_rule_is_exercised():
+    assert set(EXAMPLES) == set(RULES)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The harbour authority confirmed on Monday that the new ferry line will open in the "
+        "spring, after two years of delays caused by the storms.",
+        "La mairie a confirmé lundi que la nouvelle ligne de ferry ouvrira au printemps.",
+        "Die Hafenbehörde hat am Montag bestätigt, dass die neue Fährlinie im Frühjahr öffnet.",
+        "El ayuntamiento aprobó anoche el presupuesto de la ciudad para el próximo año.",
+        "A câmara municipal aprovou ontem à noite o orçamento da cidade.",
+        "Городской совет вчера вечером утвердил бюджет на следующий год.",
+        "The regulator fined the company for setting tracking cookies without consent.",
+        "Suivez le guide : voici comment la ville a financé son nouveau port de plaisance, "
+        "avec des fonds européens, régionaux et municipaux réunis sur dix ans de travaux.",
+        "OK Computer is the third album by Radiohead.",
+        "Le rapport publié le 3 mars 2015 montre que la ville a perdu 3 % de ses habitants.",
+        "Par ailleurs, la ville a voté le budget.",
+        "By 2030, the EU wants every port to run on shore power.",
+        "Von Montag an gilt die neue Regel.",
+        "Le Hamas et le Fatah/OLP ont signé un accord.",
+        "Il a rejoint Renault/Nissan en 2019.",
+        "I thought I would use the newsletter this weekend to think out loud.",
+        "Que se serait-il passé si ces textes avaient suivi les recommandations ?",
+        "What comes next",
+        "Emmanuel Macron",
+    ],
+)
+def test_article_text_is_not_boilerplate(text: str):
+    assert boilerplate_rule(text) is None
+
+
+# --- stamps and bylines in detail --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Publié le 06/11/23 à 19h38", "Sun October 1, 2023", "28.11.2022", "lundi, 1er janvier 2024"],
+)
+def test_stamps(text: str):
+    assert is_stamp(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le 20 avril, à Bruxelles, les ministres se sont réunis pour la troisième fois.",
+        "The report, published on March 3, 2015, found that the city had lost 3% of its people.",
+    ],
+)
+def test_prose_mentioning_a_date_is_no_stamp(text: str):
+    assert not is_stamp(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "byline"),
+    [
+        ("Par Mathilde Cousin", True),
+        ("Von Anna Schmidt, dpa", True),
+        ("By John Smith, a reporter who covered the war for ten years.", False),
+        ("Par ailleurs, la ville a voté.", False),
+    ],
+)
+def test_bylines(text: str, byline: bool):
+    assert is_byline(text) is byline
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Mathilde Cousin", True),
+        ("Ben Collins and Jo Ling Kent", True),
+        ("Le Parisien avec AFP", True),
+        ("What comes next", False),
+        ("", False),
+    ],
+)
+def test_name_lists(text: str, names: bool):
+    assert is_name_list(text) is names
+
+
+def test_captions_end_with_a_credit():
+    assert is_caption("Le port au petit matin. © Jean Dupont / Le Quotidien")
+    assert not is_caption("Le port au petit matin, avant l'arrivée des premiers cargos.")
+
+
+# --- "read also", "more stories", credits -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("Lire aussi : Le port fête ses cent ans", "Le port fête ses cent ans"),
+        ("À lire aussi : Le port fête ses cent ans", "Le port fête ses cent ans"),
+        ("À lire aussiLe port fête ses cent ans", "Le port fête ses cent ans"),
+        ("LIRE AUSSI >> Le port fête ses cent ans", "Le port fête ses cent ans"),
+        ("Read more: Harbour turns 100", "Harbour turns 100"),
+        ("Read also - Harbour turns 100", "Harbour turns 100"),
+        ("Lesen Sie auch: Der Hafen wird 100", "Der Hafen wird 100"),
+        ("Lee también: El puerto cumple cien años", "El puerto cumple cien años"),
+        ("Leia também: O porto faz cem anos", "O porto faz cem anos"),
+        ("Читайте также: Порту исполнилось сто лет", "Порту исполнилось сто лет"),
+        ("À lire aussi", ""),
+        ("Read more about the harbour, she said.", None),
+        ("Lire aussitôt la suite.", None),
+        ("La mairie a confirmé lundi que la ligne ouvrira au printemps.", None),
+    ],
+)
+def test_read_also_title(line: str, title: str | None):
+    assert read_also_title(line) == title
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sur le même sujet",
+        "Les plus lus",
+        "More from CNN Business",
+        "Recommended Stories",
+        "Mehr zum Thema",
+        "Noticias relacionadas",
+        "Notícias relacionadas",
+        "Читать на эту тему",
+    ],
+)
+def test_end_headings(text: str):
+    assert is_end_heading(text)
+
+
+def test_a_sentence_starting_like_an_end_heading_is_none():
+    assert not is_end_heading("More from the harbour authority was expected on Monday night.")
+
+
+@pytest.mark.parametrize(
+    ("text", "credit"),
+    [
+        ("Title© AFP", "AFP"),
+        ("Title Photo: Reuters/Jane Doe", "Reuters/Jane Doe"),
+        ("Photo : Jean Dupont", "Jean Dupont"),
+        ("© 2023 Le Quotidien. Tous droits réservés.", ""),
+        ("The harbour at dawn.", None),
+    ],
+)
+def test_credit_of(text: str, credit: str | None):
+    assert credit_of(text, "Title") == credit
+
+
+@given(st.text(max_size=300))
+def test_rules_never_raise(text: str):
+    assert boilerplate_rule(text) in (None, *RULES)
+    read_also_title(text)
+    credit_of(text, "Title")
