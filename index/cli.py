@@ -120,7 +120,9 @@ def index_command(
     quiet: bool,
     report_file: Path | None,
 ) -> None:
-    """Index files and folders (recursively); unchanged inputs are skipped.
+    """Index files and folders (recursively): .txt, .html, .json(l)[.gz], .warc[.gz].
+
+    Unchanged inputs are skipped.
 
     Exit codes: 0 all inputs indexed or unchanged; 1 committed, but some inputs were
     rejected; 2 usage error; 75 another job holds the lock; 3 failed, nothing committed.
