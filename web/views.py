@@ -19,6 +19,7 @@ from search.execute import get_article, run_search
 from search.request import FILTER_NAMES, InvalidRequest, SearchRequest, parse_int
 from search.results import SearchResult, StoredArticle
 from search.searchers import IndexHandle
+from search.similar import Similar, more_like_this
 
 bp = Blueprint("pages", __name__)
 
@@ -65,11 +66,13 @@ def search_results() -> SearchResult | None:
     return run_search(_handle().searcher(), req)
 
 
-def article_data(article_id: str) -> StoredArticle:
-    article = get_article(_handle().searcher(), article_id)
+def article_data(article_id: str) -> tuple[StoredArticle, list[Similar]]:
+    """The article and the articles most like it (the page and its JSON twin)."""
+    searcher = _handle().searcher()
+    article = get_article(searcher, article_id)
     if article is None:
         abort(404, description=f"No article has the id {article_id!r}.")
-    return article
+    return article, more_like_this(searcher, article)
 
 
 @bp.get("/")
@@ -101,12 +104,14 @@ def search_json() -> Response:
 
 @bp.get("/articles/<path:article_id>.json")
 def article_json(article_id: str) -> Response:
-    return jsonify(article_data(article_id).to_dict())
+    article, similar = article_data(article_id)
+    return jsonify({**article.to_dict(), "more_like_this": [a.to_dict() for a in similar]})
 
 
 @bp.get("/articles/<path:article_id>")
 def article_page(article_id: str) -> str:
-    return render_template("article.html", article=article_data(article_id), q="", lang="")
+    article, similar = article_data(article_id)
+    return render_template("article.html", article=article, similar=similar, q="", lang="")
 
 
 @bp.get("/healthz")

@@ -127,3 +127,12 @@ def test_did_you_mean_is_a_link(client):
     assert "Did you mean" in html and 'href="/search?q=Stoltenberg"' in html
     api = client.get("/search.json", query_string={"q": "Stoltenbreg"}).get_json()
     assert api["suggestion"] == "Stoltenberg"
+
+
+def test_article_page_shows_more_like_this(client):
+    hit = client.get("/search.json", query_string={"q": "Dragon SpaceX"}).get_json()["hits"][0]
+    data = client.get(f"/articles/{hit['id']}.json").get_json()
+    similar = data["more_like_this"]
+    assert similar and hit["id"] not in {a["id"] for a in similar}
+    page = client.get(f"/articles/{hit['id']}").get_data(as_text=True)
+    assert "More like this" in page and similar[0]["id"] in page
