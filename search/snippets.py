@@ -36,22 +36,22 @@ def find_matches(text: str, lang: str, terms: set[str]) -> list[tuple[int, int, 
     ]
 
 
-def _best_window(matches: list[tuple[int, int, str]], width: int) -> int:
+def _best_window(matches: list[tuple[int, int, str]], width: int, context: int) -> int:
     """Index of the match that starts the window holding the most distinct terms."""
     best, best_score = 0, (-1, -1)
     for i, (start, _end, _term) in enumerate(matches):
-        inside = [m for m in matches[i:] if m[1] <= start + width - CONTEXT_BEFORE]
+        inside = [m for m in matches[i:] if m[1] <= start + width - context]
         score = (len({m[2] for m in inside}), len(inside))
         if score > best_score:
             best, best_score = i, score
     return best
 
 
-def _cut(text: str, start: int, end: int) -> tuple[int, int]:
+def _cut(text: str, start: int, end: int, context: int = CONTEXT_BEFORE) -> tuple[int, int]:
     """Move a window's edges to word boundaries (or a sentence start) inside the text."""
     if start > 0:
         sentence = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start))
-        if sentence != -1 and start - sentence <= CONTEXT_BEFORE:
+        if sentence != -1 and start - sentence <= context:
             start = sentence + 1
         else:
             space = text.find(" ", start)
@@ -64,20 +64,45 @@ def _cut(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def make_snippet(text: str, lang: str, terms: set[str], width: int = 240) -> Snippet | None:
-    """The passage of ``text`` (about ``width`` characters) with the most query terms."""
+def _window(text: str, matches: list[tuple[int, int, str]], width: int) -> tuple[int, int]:
+    """The cut (start, end) of the ``width``-character window with the most distinct terms."""
+    context = min(CONTEXT_BEFORE, width // 4)
+    first = matches[_best_window(matches, width, context)][0]
+    window_start = max(0, first - context)
+    return _cut(text, window_start, min(len(text), window_start + width), context)
+
+
+def make_snippet(
+    text: str, lang: str, terms: set[str], width: int = 240, passages: int = 2
+) -> Snippet | None:
+    """The best passage of ``text`` (about ``width`` characters) for the query terms, plus a
+    second, shorter one when it shows query terms the first does not."""
     matches = find_matches(text, lang, terms)
     if not matches:
         return None
-    first = matches[_best_window(matches, width)][0]
-    window_start = max(0, first - CONTEXT_BEFORE)
-    start, end = _cut(text, window_start, min(len(text), window_start + width))
-    prefix = ELLIPSIS if start > 0 else ""
-    suffix = ELLIPSIS if end < len(text) else ""
-    passage = text[start:end].replace("\n", " ")
-    offset = len(prefix) - start
-    spans = [(s + offset, e + offset) for s, e, _ in matches if s >= start and e <= end]
-    return Snippet(prefix + passage + suffix, spans)
+    windows = [_window(text, matches, width)]
+    shown = {t for s, e, t in matches if windows[0][0] <= s and e <= windows[0][1]}
+    start0, end0 = windows[0]
+    rest = [m for m in matches if m[2] not in shown and (m[0] >= end0 or m[1] <= start0)]
+    if passages > 1 and rest:
+        extra = _window(text, rest, width // 2)
+        if extra[1] <= start0 or extra[0] >= end0:
+            windows.append(extra)
+    pieces: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length = 0
+    for start, end in sorted(windows):
+        lead_in = ELLIPSIS if start > 0 else ""
+        if pieces:
+            lead_in = " " + ELLIPSIS + " " if not pieces[-1].endswith(ELLIPSIS) else " "
+        offset = length + len(lead_in) - start
+        spans += [(s + offset, e + offset) for s, e, _ in matches if s >= start and e <= end]
+        pieces.append(lead_in + text[start:end].replace("\n", " "))
+        length += len(pieces[-1])
+        if end < len(text):
+            pieces[-1] += ELLIPSIS
+            length += len(ELLIPSIS)
+    return Snippet("".join(pieces), spans)
 
 
 def lead_snippet(text: str, width: int = 240) -> Snippet:
