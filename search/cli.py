@@ -35,6 +35,7 @@ def _open(index_dir: Path | None):
     default="relevance",
     show_default=True,
 )
+@click.option("--recency", is_flag=True, help="Apply the recency rule: newer articles rank higher.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--explain", is_flag=True, help="Show the ranking rules and the parsed query.")
 def search_command(
@@ -44,11 +45,12 @@ def search_command(
     page: int,
     lang: str | None,
     sort: str,
+    recency: bool,
     as_json: bool,
     explain: bool,
 ) -> None:
-    """Search the index for QUERY and print ranked hits."""
-    request = SearchRequest(q=query, page=page, limit=limit, lang=lang, sort=sort)
+    """Search the index for QUERY and print ranked hits (see the README's query language)."""
+    request = SearchRequest(q=query, page=page, limit=limit, lang=lang, sort=sort, recency=recency)
     try:
         request.validate()
     except InvalidRequest as exc:

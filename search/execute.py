@@ -22,6 +22,7 @@ from index.schema import (
     YEAR_FIELD,
 )
 from search.parse import ParsedQuery, parse_query, split_clauses
+from search.ranking import recency_weighting
 from search.request import SearchRequest
 from search.results import Facet, Hit, SearchResult, StoredArticle
 from search.snippets import highlight_all, lead_snippet, make_snippet
@@ -78,9 +79,31 @@ def _filter(parsed: ParsedQuery, request: SearchRequest) -> wq.Query | None:
     return wq.And(parts) if parts else None
 
 
+def newest_published(searcher: Searcher) -> int | None:
+    """Whoosh's long form of the newest publication date in the index, or None."""
+    newest = searcher.search(
+        wq.Every(),
+        filter=wq.Term("dated", "1"),
+        sortedby=sorting.FieldFacet(PUBLISHED_FIELD, reverse=True),
+        limit=1,
+    )
+    if not newest:
+        return None
+    column = searcher.reader().column_reader(PUBLISHED_FIELD, translate=False)
+    return column[newest.docnum(0)]
+
+
+def with_recency(searcher: Searcher) -> Searcher:
+    """A searcher over the same reader whose scores include the recency rule."""
+    weighting = recency_weighting(newest_published(searcher))
+    return Searcher(searcher.reader(), weighting=weighting, closereader=False)
+
+
 def run_search(searcher: Searcher, request: SearchRequest) -> SearchResult:
     """Ranked, paged, collapsed hits with snippets and facets for a validated request."""
     started = time.perf_counter()
+    if request.recency and request.sort == "relevance":
+        searcher = with_recency(searcher)
     parsed = parse_query(request.q, searcher.schema, request.lang, searcher.reader())
     groupedby = {
         name: sorting.FieldFacet(f, maptype=sorting.Count) for name, f in FACET_FIELDS.items()

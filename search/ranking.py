@@ -46,7 +46,7 @@ def weighting() -> scoring.WeightingModel:
 
 
 def explain_rules() -> list[dict]:
-    return [{"name": r.name, "value": r.value, "help": r.help} for r in RULES]
+    return [{"name": r.name, "value": r.value, "help": r.help} for r in RULES + RECENCY_RULES]
 
 
 def rule_of_field(fieldname: str) -> str:
@@ -54,3 +54,46 @@ def rule_of_field(fieldname: str) -> str:
     if fieldname == "exact":
         return "bonus.exact"
     return "boost." + fieldname.split("_", 1)[0]
+
+
+RECENCY_RULES: tuple[Rule, ...] = (
+    Rule("recency.weight", 0.5, "optional: up to +50% for the newest articles"),
+    Rule("recency.half_life_days", 365.0, "the recency bonus halves every year of age"),
+)
+
+
+MISSING_DATE = 2**63
+
+
+class RecencyBM25F(scoring.BM25F):
+    """BM25F whose final score grows with the article's recency.
+
+    Age is counted from the newest article in the index (archives are old: "now" would make
+    every article equally stale): ``score × (1 + weight × 0.5 ** (age / half_life))``.
+    Undated articles get no bonus.
+    """
+
+    use_final = True
+
+    def __init__(self, newest: int | None, **kwargs: float) -> None:
+        super().__init__(**kwargs)
+        self.newest = newest  # whoosh's long form of the newest publication datetime
+        self.weight = next(r.value for r in RECENCY_RULES if r.name == "recency.weight")
+        days = next(r.value for r in RECENCY_RULES if r.name == "recency.half_life_days")
+        self.half_life = days * 86_400 * 10**6  # whoosh stores datetimes in microseconds
+        self._column = None
+
+    def final(self, searcher, docnum: int, score: float) -> float:
+        if self.newest is None:
+            return score
+        if self._column is None:
+            self._column = searcher.reader().column_reader("published", translate=False)
+        value = self._column[docnum]
+        if value >= MISSING_DATE:  # undated: Whoosh's sentinel for a missing column value
+            return score
+        age = max(self.newest - value, 0)
+        return score * (1 + self.weight * 0.5 ** (age / self.half_life))
+
+
+def recency_weighting(newest: int | None) -> scoring.WeightingModel:
+    return RecencyBM25F(newest, B=rule("bm25f.b"), K1=rule("bm25f.k1"))

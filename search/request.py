@@ -24,6 +24,7 @@ class SearchRequest:
     sort: str = "relevance"
     filters: tuple[tuple[str, str], ...] = ()  # facet filters: ("source", "Reuters"), ...
     collapse: bool = True  # near-duplicates (same cluster) show once
+    recency: bool = False  # the optional recency ranking rule
 
     def validate(self) -> SearchRequest:
         """Return self if the request is acceptable, else raise InvalidRequest."""

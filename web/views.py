@@ -45,12 +45,13 @@ def _search_request() -> SearchRequest:
         sort=args.get("sort") or "relevance",
         filters=filters,
         collapse=args.get("collapse", "1") != "0",
+        recency=args.get("recency") == "1",
     ).validate()
 
 
 def search_args(**changes: object) -> dict:
     """The current search's parameters with some changed (None removes one); page resets."""
-    keep = ("q", "lang", "sort", *FILTER_NAMES)
+    keep = ("q", "lang", "sort", "recency", *FILTER_NAMES)
     params = {k: request.args[k] for k in keep if request.args.get(k)}
     params.update(changes)
     if "page" not in changes:

@@ -43,7 +43,8 @@ def ids(index_dir: Path, q: str, sort: str = "relevance") -> list[str]:
 def test_rules_are_declared_in_order():
     assert [r.name for r in RULES][:3] == ["boost.title", "boost.lead", "boost.body"]
     assert rule("boost.title") > rule("boost.lead") > rule("boost.body")
-    assert [r["name"] for r in explain_rules()] == [r.name for r in RULES]
+    assert [r["name"] for r in explain_rules()][: len(RULES)] == [r.name for r in RULES]
+    assert "recency.weight" in {r["name"] for r in explain_rules()}
 
 
 def test_title_boost_then_lead_then_body(ranked: Path):
@@ -67,3 +68,19 @@ def test_explain_shows_each_rules_contribution(ranked: Path):
     assert set(body) == {"boost.body", "bonus.exact"}
     assert title["bonus.exact"] == body["bonus.exact"] == rule("bonus.exact")
     assert title["boost.title"] > body["boost.body"]
+
+
+def test_recency_rule_lifts_newer_articles(tmp_path: Path):
+    records = [
+        doc("old", "Un paquebot au port", "Il arrive lundi.", "2010-01-01"),
+        doc("new", "Un paquebot au port", "Il arrive mardi.", "2020-01-01"),
+        doc("undated", "Un paquebot au port", "Il arrive jeudi.", None),
+    ]
+    index_paths([write_jsonl(tmp_path / "r.jsonl", records)], tmp_path / "ix")
+    with open_index(tmp_path / "ix").searcher(weighting=weighting()) as s:
+        plain = run_search(s, SearchRequest(q="paquebot").validate())
+        recent = run_search(s, SearchRequest(q="paquebot", recency=True).validate())
+    assert [h.id for h in plain.hits] == ["old", "new", "undated"]
+    assert len({round(h.score, 6) for h in plain.hits}) == 1
+    assert [h.id for h in recent.hits] == ["new", "old", "undated"]
+    assert recent.hits[0].score == pytest.approx(plain.hits[0].score * 1.5)
