@@ -24,7 +24,7 @@ from index.dates import parse_date
 from index.fields import clean_paragraphs
 from index.language import choose_language, language_code
 from index.sources import Rejected
-from index.sources.meta import Sidecar, read_sidecar, site_name, source_from_url
+from index.sources.meta import Sidecar, open_page, site_name, source_from_url
 from index.text import decode_bytes, normalize_text
 
 # trafilatura logs what it cannot parse ("Document is empty") and pages it finds too short:
@@ -46,16 +46,10 @@ _DATE_OPTIONS = {"extensive_search": False, "original_date": True}
 
 def read_html(path: Path) -> Iterator[Article | Rejected]:
     """The article of one HTML page, with its sidecar's metadata where the page has none."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        yield Rejected(str(path), f"unreadable file: {exc.strerror or exc}")
-        return
-    sidecar, problem = read_sidecar(path)
-    if problem:
-        yield Rejected(str(path), problem)
-    yield article_from_html(data, str(path), sidecar=sidecar)
+    data, sidecar, problems = open_page(path)
+    yield from (Rejected(str(path), problem) for problem in problems)
+    if data is not None:
+        yield article_from_html(data, str(path), sidecar=sidecar)
 
 
 def decode_html(data: bytes, charset: str | None = None) -> str:

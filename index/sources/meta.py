@@ -64,6 +64,16 @@ def read_sidecar(path: Path) -> tuple[Sidecar, str | None]:
     ), None
 
 
+def open_page(path: Path) -> tuple[bytes | None, Sidecar, list[str]]:
+    """A page's bytes (None if unreadable), its sidecar, and the problems met reading them."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return None, Sidecar(), [f"unreadable file: {exc.strerror or exc}"]
+    sidecar, problem = read_sidecar(path)
+    return data, sidecar, [problem] if problem else []
+
+
 def _text(record: dict, key: str) -> str:
     value = record.get(key)
     return value if isinstance(value, str) else ""

@@ -14,7 +14,7 @@ from pathlib import Path
 from index.article import Article
 from index.fields import split_fields
 from index.sources import Rejected
-from index.sources.meta import read_sidecar, source_from_url
+from index.sources.meta import open_page, source_from_url
 from index.text import decode_bytes, normalize_text
 
 # The page's own address, when the dump states it on one of its first lines: a bare URL, or
@@ -41,14 +41,10 @@ def find_url(text: str) -> str | None:
 def read_text(path: Path) -> Iterator[Article | Rejected]:
     """One article from a page dump; its id is the SHA-1 of the normalised text."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        yield Rejected(str(path), f"unreadable file: {exc.strerror or exc}")
+    data, sidecar, problems = open_page(path)
+    yield from (Rejected(str(path), problem) for problem in problems)
+    if data is None:
         return
-    sidecar, problem = read_sidecar(path)
-    if problem:
-        yield Rejected(str(path), problem)
     text = normalize_text(decode_bytes(data))
     fields = split_fields(text, sidecar.lang)
     if not fields["title"] and not fields["body"]:
