@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from whoosh.index import FileIndex
 from whoosh.writing import SegmentWriter
 
 from index.analysis import ANALYSIS_VERSION
@@ -48,6 +49,7 @@ from index.writer import (
     text_key,
 )
 
+BATCH_DOCS = 10_000  # documents per commit: bounds the writer's memory on large collections
 Progress = Callable[[IndexReport, int, int], None]  # report, files done, files total
 
 
@@ -99,8 +101,10 @@ class Job:
         report: IndexReport,
         learned: Learned,
         *,
+        ix: FileIndex,
         observing: bool = True,
     ) -> None:
+        self.ix = ix
         self.writer = writer
         self.learned = learned
         self.observing = observing  # learn boilerplate from what is read (not when revisiting)
@@ -112,6 +116,8 @@ class Job:
         self.report = report
         self.seen: set[str] = set()
         self.deleted = 0
+        self.pending = 0  # documents written since the last commit
+        self.commits = 0
 
     def plan(self, path: Path) -> FileState | None:
         """The file's new state when it must be read, or None when it is unchanged."""
@@ -143,6 +149,18 @@ class Job:
             if old:
                 self._delete(set(old.ids) - set(state.ids) - self.seen)
             self.manifest[key] = state
+
+    def flush(self) -> None:
+        """Commit what is buffered and go on with a new writer: memory stays flat.
+
+        Every commit is a complete, consistent state (articles are keyed by id, so a job
+        killed after one simply redoes the rest on its next run); a ``--rebuild`` commits into
+        its own directory, which is swapped in only at the end.
+        """
+        self.writer.commit()
+        self.commits += 1
+        self.pending = 0
+        self.writer = open_writer(self.ix)
 
     def _skip(self, state: FileState) -> None:
         self.report.files_skipped += 1
@@ -183,6 +201,9 @@ class Job:
         else:
             self.writer.update_document(**doc)
             report.updated += 1
+        self.pending += 1
+        if self.pending >= BATCH_DOCS:
+            self.flush()
         self.known[article.id] = content_hash
         if text_hash:
             self.texts[text_hash] = article.id
@@ -199,7 +220,7 @@ class Job:
             self._delete(set(self.manifest.pop(key).ids) - self.seen)
 
 
-def _revisit(ix, state: IndexState, job: Job, learned: Learned) -> int:
+def _revisit(ix: FileIndex, state: IndexState, job: Job, learned: Learned) -> int:
     """Second commit: re-read files whose articles held paragraphs learned later in the run.
 
     Whoosh cannot update a document still buffered in the open writer, so this runs after the
@@ -207,16 +228,16 @@ def _revisit(ix, state: IndexState, job: Job, learned: Learned) -> int:
     """
     sub = IndexReport()
     writer = open_writer(ix)
-    again = Job(writer, state, job.manifest, sub, learned, observing=False)
+    again = Job(writer, state, job.manifest, sub, learned, ix=ix, observing=False)
     try:
         for path in sorted(job.revisit):
             again.reindex_file(Path(path))
-        if sub.changed:
-            writer.commit()
+        if again.pending:
+            again.writer.commit()
         else:
-            writer.cancel()
+            again.writer.cancel()
     except BaseException:
-        writer.cancel()
+        again.writer.cancel()
         raise
     return sub.updated
 
@@ -258,7 +279,7 @@ def index_paths(
             manifest = load_manifest(build)
             learned = load_learned(build)
         writer = open_writer(ix)
-        job = Job(writer, state, manifest, report, learned)
+        job = Job(writer, state, manifest, report, learned, ix=ix)
         try:
             files = list_inputs(paths, report)
             report.files = len(files)
@@ -274,17 +295,17 @@ def index_paths(
             if prune:
                 job.prune()
             report.deleted = job.deleted
-            if report.changed or report.deleted or rebuild:
-                writer.commit()
-                report.committed = True
+            if job.pending or report.deleted or (rebuild and not job.commits):
+                job.writer.commit()
             else:
-                writer.cancel()
+                job.writer.cancel()
+            report.committed = bool(report.changed or report.deleted or rebuild)
             if job.revisit:
                 report.relearned = _revisit(ix, state, job, learned)
             save_manifest(build, job.manifest)
             save_learned(build, learned)
         except BaseException:
-            writer.cancel()
+            job.writer.cancel()
             if rebuild:
                 shutil.rmtree(build, ignore_errors=True)
             raise

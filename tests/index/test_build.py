@@ -281,3 +281,15 @@ def test_parsing_in_a_worker_process_gives_the_same_index(corpus: Path, tmp_path
     worker = index_paths([corpus], tmp_path / "b", parse_workers=1)
     assert (inline.added, len(inline.rejected)) == (worker.added, len(worker.rejected)) == (4, 1)
     assert known_hashes(open_index(tmp_path / "a")) == known_hashes(open_index(tmp_path / "b"))
+
+
+def test_large_runs_commit_in_batches(corpus: Path, tmp_path: Path, monkeypatch):
+    import index.build
+
+    monkeypatch.setattr(index.build, "BATCH_DOCS", 3)
+    report = index_paths([corpus], tmp_path / "ix")
+    ix = open_index(tmp_path / "ix")
+    assert report.added == 4 and ix.doc_count() == 4
+    assert ix.latest_generation() == 2  # two commits: 3 documents, then 1
+    again = index_paths([corpus], tmp_path / "ix")
+    assert (again.unchanged, again.committed) == (4, False)
