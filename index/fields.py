@@ -36,7 +36,7 @@ from index.boilerplate import (
 )
 from index.dates import find_date
 from index.language import detect_language
-from index.text import WIDE_RE, count_words, normalize_text, text_width
+from index.text import WIDE_RE, count_words, normalize_text, text_width, unglue_sentences
 
 _BULLET_RE = re.compile(r"^[*+•▪●◦■►]\s+")
 _CLOSERS = " \"'»”’)]"
@@ -146,8 +146,9 @@ def _continues(block: _Block, line: str, indent: int, width: int | None) -> bool
 
 
 def split_blocks(text: str) -> list[str]:
-    """The paragraphs of ``text``: blank-line separated, hard-wrapped lines joined back."""
-    return [block.text for block in _blocks(text.split("\n")) if block.text]
+    """The paragraphs of ``text``: blank-line separated, hard-wrapped lines joined back, and
+    sentences that lost the space after their full stop split again."""
+    return [unglue_sentences(b.text) for b in _blocks(text.split("\n")) if b.text]
 
 
 def _blocks(lines: list[str]) -> list[_Block]:

@@ -145,3 +145,22 @@ def count_words(text: str) -> int:
 def text_width(line: str) -> int:
     """Columns ``line`` takes in a terminal: East Asian wide characters take two."""
     return len(line) + len(WIDE_RE.findall(line))
+
+
+# "premières images.Ce véhicule": a word of two or more lowercase letters, a full stop (or ! ?)
+# and a capitalised word with no space between. Abbreviations (U.S., e.g., M.Dupont) and
+# domains (www.nato.int) do not fit this shape, so the evidence is clear.
+_GLUED_SENTENCES = re.compile(r"(?<=[^\W\d_]{2})([.!?])(?=[^\W\d_][^\W\d_])")
+
+
+def unglue_sentences(text: str) -> str:
+    """Put back the space between sentences that a scraper glued together."""
+
+    def fix(match: re.Match) -> str:
+        before = text[max(0, match.start() - 2) : match.start()]
+        after = text[match.end() : match.end() + 2]
+        if before.islower() and after[:1].isupper() and after[1:].islower():
+            return match.group(1) + " "
+        return match.group(1)
+
+    return _GLUED_SENTENCES.sub(fix, text)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.text import count_words, decode_bytes, normalize_text, text_width
+from index.text import count_words, decode_bytes, normalize_text, text_width, unglue_sentences
 
 
 @pytest.mark.parametrize(
@@ -123,3 +123,20 @@ def test_count_words_adds_a_word_per_two_cjk_characters():
 def test_text_width_counts_wide_characters_twice():
     assert text_width("abc") == 3
     assert text_width("海南") == 4
+
+
+@pytest.mark.parametrize(
+    ("glued", "expected"),
+    [
+        ("les premières images.Ce véhicule", "les premières images. Ce véhicule"),
+        ("à Moscou!Les", "à Moscou! Les"),
+        ("в Москве.Это", "в Москве. Это"),
+        ("les U.S.A. et l'UE", "les U.S.A. et l'UE"),
+        ("voir www.nato.int", "voir www.nato.int"),
+        ("M.Dupont a dit", "M.Dupont a dit"),
+        ("e.g.Foo", "e.g.Foo"),
+        ("en 2014.Le", "en 2014.Le"),
+    ],
+)
+def test_glued_sentences_are_split_only_on_clear_evidence(glued: str, expected: str):
+    assert unglue_sentences(glued) == expected
