@@ -92,13 +92,21 @@ def test_report_file(runner, tmp_path: Path):
         tmp_path / "good.jsonl",
         [{"id": "x1", "lang": "en", "title": "Hello", "text": "A text about lighthouses."}],
     )
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "ok", "title": "Fine", "text": "Fine text here."}\n{not json\n')
     out = tmp_path / "report.json"
-    runner.invoke(
-        main, ["index", str(good), "--index-dir", str(tmp_path / "ix"), "--report", str(out)]
+    result = runner.invoke(
+        main,
+        ["index", str(good), str(bad), "--index-dir", str(tmp_path / "ix"), "--report", str(out)],
     )
+    assert result.exit_code == 1
     report = json.loads(out.read_text())
-    assert (report["added"], report["rejected_count"]) == (1, 0)
-    assert report["analysis_version"] >= 1
+    assert (report["files"], report["added"], report["rejected_count"]) == (2, 2, 1)
+    assert report["rejected"][0]["path"].endswith("bad.jsonl#L2")
+    assert report["rejected"][0]["reason"]
+    assert report["seconds"] > 0 and report["committed"] is True
+    assert report["analysis_version"] >= 1 and report["schema_version"] >= 1
+    assert {"unchanged", "updated", "deleted", "duplicates", "finished_at"} <= set(report)
 
 
 def test_analyze_explain_shows_each_stage(runner):
