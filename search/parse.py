@@ -112,7 +112,7 @@ class _Builder:
         for lang in self.langs:
             self.terms.setdefault(lang, set()).update(analyze(text, lang))
 
-    def word(self, clause: Clause) -> wq.Query | None:
+    def word(self, clause: Clause, bonus: bool = True) -> wq.Query | None:
         if clause.text.endswith("*") and len(clause.text) > 1:
             return self.prefix(clause.text.rstrip("*"))
         self._note_terms(clause.text)
@@ -128,19 +128,21 @@ class _Builder:
                 alternatives.append(_terms_query(name, tokens, boosts[name]))
         if not alternatives:
             return None  # only stop words
-        if self.has_exact and not clause.part:
+        if bonus and self.has_exact and not clause.part:
             exact = analyze(clause.text, "xx", exact=True)
             if exact:  # an exact (unstemmed) match ranks above a stem-only match: a flat bonus
-                bonus = _terms_query(EXACT_FIELD, exact, 1.0)
-                alternatives.append(wq.ConstantScoreQuery(bonus, rule("bonus.exact")))
+                alternatives.append(_terms_query(EXACT_FIELD, exact, rule("bonus.exact")))
         return wq.Or(alternatives)
 
     def phrase(self, clause: Clause) -> wq.Query | None:
         self._note_terms(clause.text)
+        stemmed = self.word(Clause(clause.text, part=clause.part), bonus=False)
         if self.has_exact and not clause.part:
             words = analyze(clause.text, "xx", exact=True)
-            return _terms_query(EXACT_FIELD, words, rule("bonus.exact")) if words else None
-        return self.word(Clause(clause.text, part=clause.part))
+            if words:  # the exact field decides the match; the stemmed fields rank it
+                exact = _terms_query(EXACT_FIELD, words, rule("bonus.exact"))
+                return wq.And([exact, stemmed]) if stemmed is not None else exact
+        return stemmed
 
     def prefix(self, stem: str) -> wq.Query | None:
         folded = analyze(stem, "xx", exact=True)

@@ -42,7 +42,7 @@ def field_boosts(fields: list[str]) -> dict[str, float]:
 
 
 def weighting() -> scoring.WeightingModel:
-    return scoring.BM25F(B=rule("bm25f.b"), K1=rule("bm25f.k1"))
+    return Ranking()
 
 
 def explain_rules() -> list[dict]:
@@ -65,22 +65,38 @@ RECENCY_RULES: tuple[Rule, ...] = (
 MISSING_DATE = 2**63
 
 
-class RecencyBM25F(scoring.BM25F):
-    """BM25F whose final score grows with the article's recency.
+class FlatScorer(scoring.BaseScorer):
+    """Scores every match with the query's boost: a presence bonus, whatever the frequency."""
 
-    Age is counted from the newest article in the index (archives are old: "now" would make
-    every article equally stale): ``score × (1 + weight × 0.5 ** (age / half_life))``.
-    Undated articles get no bonus.
+    def __init__(self, boost: float) -> None:
+        self.boost = boost
+
+    def score(self, matcher) -> float:
+        return self.boost
+
+
+class Flat(scoring.WeightingModel):
+    def scorer(self, searcher, fieldname: str, text: str, qf: float = 1) -> FlatScorer:
+        return FlatScorer(qf)
+
+
+class Ranking(scoring.MultiWeighting):
+    """The ranking rules as one Whoosh weighting model.
+
+    BM25F for the text fields; a flat score for the ``exact`` field (the exact-match bonus,
+    scored lazily on its posting list, never by materialising it); and, when ``newest`` is
+    given, the recency rule as a final factor: ``score × (1 + weight × 0.5 ** (age /
+    half_life))``, age counted from the newest article in the index (archives are old: "now"
+    would make every article equally stale). Undated articles get no recency bonus.
     """
 
-    use_final = True
-
-    def __init__(self, newest: int | None, **kwargs: float) -> None:
-        super().__init__(**kwargs)
-        self.newest = newest  # whoosh's long form of the newest publication datetime
+    def __init__(self, newest: int | None = None) -> None:
+        super().__init__(scoring.BM25F(B=rule("bm25f.b"), K1=rule("bm25f.k1")), exact=Flat())
+        self.newest = newest  # whoosh's long form (microseconds) of the newest date
+        self.use_final = newest is not None
         self.weight = next(r.value for r in RECENCY_RULES if r.name == "recency.weight")
         days = next(r.value for r in RECENCY_RULES if r.name == "recency.half_life_days")
-        self.half_life = days * 86_400 * 10**6  # whoosh stores datetimes in microseconds
+        self.half_life = days * 86_400 * 10**6
         self._column = None
 
     def final(self, searcher, docnum: int, score: float) -> float:
@@ -96,4 +112,4 @@ class RecencyBM25F(scoring.BM25F):
 
 
 def recency_weighting(newest: int | None) -> scoring.WeightingModel:
-    return RecencyBM25F(newest, B=rule("bm25f.b"), K1=rule("bm25f.k1"))
+    return Ranking(newest)
