@@ -35,6 +35,8 @@ FACET_FIELDS = {
 }
 FACET_SIZE = 20
 SUGGEST_BELOW = 3  # suggest a spelling when a query finds fewer hits than this
+SUGGEST_MIN_CHARS = 4  # shorter words are not respelled
+SUGGEST_PREFIX = 2  # suggestions keep the word's first two letters
 
 
 def _hit(fields: dict, score: float, terms: dict[str, set[str]], cluster_size: int) -> Hit:
@@ -164,9 +166,13 @@ def suggest(searcher: Searcher, parsed: ParsedQuery) -> str | None:
             continue
         for word in re.findall(r"\w+", item.text):
             folded = analyze(word, "xx", exact=True)
-            if len(folded) != 1 or reader.frequency(EXACT_FIELD, folded[0]) > 0:
+            if len(word) < SUGGEST_MIN_CHARS or len(folded) != 1:
                 continue
-            found = corrector.suggest(folded[0], limit=1, maxdist=2)
+            if reader.frequency(EXACT_FIELD, folded[0]) > 0:
+                continue
+            # Candidates share the first letters: typos rarely touch them, and whoosh compares
+            # the word with every term of the vocabulary otherwise (seconds on a large index).
+            found = corrector.suggest(folded[0], limit=1, maxdist=2, prefix=SUGGEST_PREFIX)
             if not found:
                 continue
             better = found[0].capitalize() if word[:1].isupper() else found[0]
