@@ -149,7 +149,20 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     parser.add_argument("--index-dir", type=Path, help="an index of the corpus to reuse")
     parser.add_argument("--per-lang", type=int, default=300)
+    parser.add_argument(
+        "--bm25",
+        help="B,K1 to try instead of the ranking rules' values "
+        "(Manchette only; prints the table, writes nothing)",
+    )
     args = parser.parse_args()
+    if args.bm25:
+        import search.ranking as ranking
+
+        b, k1 = (float(x) for x in args.bm25.split(","))
+        ranking.RULES = tuple(
+            ranking.Rule(r.name, {"bm25f.b": b, "bm25f.k1": k1}.get(r.name, r.value), r.help)
+            for r in ranking.RULES
+        )
     if not list(args.corpus.glob("*.jsonl.gz")):
         print(f"no corpus in {args.corpus}: nothing to measure", file=sys.stderr)
         return 0
@@ -169,6 +182,10 @@ def main() -> int:
                 return [h.id for h in run_search(searcher, request).hits]
 
             ours = evaluate(queries, manchette)
+    if args.bm25:
+        for lang, row in ours.items():
+            print(f"b,k1={args.bm25} {lang} MRR@10 {row['mrr']:.4f} plain {row['mrr_plain']:.4f}")
+        return 0
     db = fts5_index(records)
     fts5 = evaluate(queries, lambda text: fts5_search(db, text))
     write_report(ours, fts5, len(queries))
@@ -190,7 +207,8 @@ def write_report(ours: dict, fts5: dict, n: int) -> None:
         "",
         f"Measured {today} by `make bench-relevance` (`bench/relevance.py`, seed {SEED}) on "
         "`../shared/corpus/`: for a random sample of articles per language, a query of 3-5 of "
-        "the most distinctive title words as a person types them (split on spaces, punctuation trimmed; first sentence when there is no title); the article "
+        "the most distinctive title words as a person types them (split on spaces, "
+        "punctuation trimmed; first sentence when there is no title); the article "
         "is the single right answer. *plain* = the same queries with accents stripped.",
         "",
         "| lang | queries | Manchette MRR@10 | FTS5 MRR@10 | Manchette R@10 | FTS5 R@10 "

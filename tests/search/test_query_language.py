@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from builders import write_jsonl
 from index.build import index_paths
 from index.writer import open_index
 from search.execute import run_search
-from search.parse import parse_query
+from search.parse import normalize_query, parse_query
 from search.ranking import weighting
 from search.request import SearchRequest
 
@@ -165,5 +166,18 @@ def test_parser_never_raises_and_notices_explain_degradation(text):
     schema: Schema = build_schema()
     parsed = parse_query(text, schema)
     assert parsed.query is not None
-    if parsed.notice:
-        assert isinstance(parsed.notice, str) and parsed.notice.strip()
+    cleaned = normalize_query(text)
+    # The notice says exactly what was degraded: an unclosed quote, an unknown field.
+    assert ("quote" in (parsed.notice or "")) == (cleaned.count('"') % 2 == 1)
+    for field in re.findall(r"(?:^|\s)-?(\w+):(?=[^\s\"])", cleaned.split('"')[0]):
+        if field.lower() not in (
+            "lang",
+            "source",
+            "date",
+            "after",
+            "before",
+            "title",
+            "lead",
+            "body",
+        ):
+            assert f"“{field}:”" in (parsed.notice or "")
