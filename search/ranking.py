@@ -28,7 +28,7 @@ RULES: tuple[Rule, ...] = (
         "a flat bonus when the word appears as typed (unstemmed), not only by its stem",
     ),
     Rule("bm25f.k1", 1.2, "term-frequency saturation of BM25F"),
-    Rule("bm25f.b", 0.75, "length normalisation of BM25F (0 none, 1 full)"),
+    Rule("bm25f.b", 0.5, "BM25F length normalisation (0 none, 1 full), tuned with bench-relevance"),
 )
 
 
