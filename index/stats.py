@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from whoosh import query as wq
@@ -25,13 +25,7 @@ class IndexStats:
     last_run: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        return {
-            "articles": self.articles,
-            "by_lang": self.by_lang,
-            "by_source": self.by_source,
-            "size_bytes": self.size_bytes,
-            "last_run": self.last_run,
-        }
+        return asdict(self)
 
 
 def _sorted_counts(counts: dict) -> dict[str, int]:

@@ -21,7 +21,7 @@ from index.schema import (
     SOURCE_FIELD,
     YEAR_FIELD,
 )
-from search.parse import ParsedQuery, parse_query, split_clauses
+from search.parse import Clause, ParsedQuery, parse_query
 from search.ranking import recency_weighting
 from search.request import SearchRequest
 from search.results import Facet, Hit, SearchResult, StoredArticle
@@ -59,16 +59,18 @@ def _hit(fields: dict, score: float, terms: dict[str, set[str]], cluster_size: i
     )
 
 
+TIME_FACETS = ("year", "month")  # date histograms: every bucket, in time order
+
+
 def _facets(results) -> dict[str, list[Facet]]:
     facets: dict[str, list[Facet]] = {}
     for name in FACET_FIELDS:
-        counts = results.groups(name)
-        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        if name in ("year", "month"):
-            ordered = sorted(counts.items())  # a date histogram reads in time order
-        facets[name] = [Facet(str(v), c) for v, c in ordered if v][
-            : FACET_SIZE if name in ("lang", "source") else None
-        ]
+        counts = [(str(v), c) for v, c in results.groups(name).items() if v]
+        if name in TIME_FACETS:
+            facets[name] = [Facet(v, c) for v, c in sorted(counts)]
+        else:
+            top = sorted(counts, key=lambda kv: (-kv[1], kv[0]))[:FACET_SIZE]
+            facets[name] = [Facet(v, c) for v, c in top]
     return facets
 
 
@@ -160,9 +162,8 @@ def suggest(searcher: Searcher, parsed: ParsedQuery) -> str | None:
     corrector = searcher.corrector(EXACT_FIELD)
     text = parsed.text
     changed = False
-    items, _, _ = split_clauses(text)
-    for item in items:
-        if isinstance(item, str) or item.negated or item.text.endswith("*"):
+    for item in parsed.clauses:
+        if not isinstance(item, Clause) or item.negated or item.text.endswith("*"):
             continue
         for word in re.findall(r"\w+", item.text):
             folded = analyze(word, "xx", exact=True)

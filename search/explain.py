@@ -13,19 +13,17 @@ from search.ranking import rule_of_field
 
 
 def _leaves(q: wq.Query) -> list[wq.Query]:
-    """The scoring leaves of a query (terms, phrases, flat bonuses), skipping negations."""
+    """The scoring leaves of a query (terms, phrases, prefixes), skipping negations."""
     if isinstance(q, wq.AndNot):
         return _leaves(q.a)
     if isinstance(q, wq.Not):
         return []
-    if isinstance(q, wq.Term | wq.Phrase | wq.ConstantScoreQuery | wq.Prefix):
+    if isinstance(q, wq.Term | wq.Phrase | wq.Prefix):
         return [q]
     return [leaf for child in q.children() for leaf in _leaves(child)]
 
 
 def _fieldname(q: wq.Query) -> str:
-    if isinstance(q, wq.ConstantScoreQuery):
-        return _fieldname(q.child)
     return getattr(q, "fieldname", "") or ""
 
 

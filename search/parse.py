@@ -60,6 +60,7 @@ class ParsedQuery:
     notice: str | None = None
     terms: dict[str, set[str]] = field(default_factory=dict)  # lang key → analysed terms
     langs: list[str] = field(default_factory=list)
+    clauses: list[Clause | str] = field(default_factory=list)  # as split, for "did you mean"
 
 
 def normalize_query(text: str) -> str:
@@ -274,4 +275,5 @@ def parse_query(
         notice=" ".join(notices) or None,
         terms=builder.terms,
         langs=langs,
+        clauses=items,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from whoosh import query as wq
 from whoosh.searching import Searcher
@@ -23,13 +23,7 @@ class Similar:
     lang: str
 
     def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "source": self.source,
-            "date": self.date,
-            "lang": self.lang,
-        }
+        return asdict(self)
 
 
 def more_like_this(searcher: Searcher, article: StoredArticle, limit: int = 5) -> list[Similar]:
