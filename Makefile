@@ -10,7 +10,8 @@ PORT ?= 8000
 SAMPLE := data/sample
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test venv chromium lint format index serve clean bench-index bench-langid bench-relevance
+.PHONY: run test venv chromium lint format index serve clean bench bench-index bench-langid bench-relevance \
+	chaos test-opensearch
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,6 +58,14 @@ bench-langid: venv
 
 bench-relevance: venv
 	$(BIN)/python bench/relevance.py --corpus $(CORPUS)
+
+# Issue 7: scenarios that take minutes (kill loops, disk full, soak); CI runs them too.
+chaos: venv
+	@echo "chaos: nothing yet"
+
+# Issue 8: the contract suite against a real OpenSearch node only.
+test-opensearch: venv
+	@echo "test-opensearch: nothing yet"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
