@@ -277,7 +277,9 @@ def _alternatives(table: dict[str, str]) -> str:
 _READ_ALSO_RE = re.compile(_alternatives(READ_ALSO), re.IGNORECASE)
 _END_RE = re.compile(rf"(?:{_alternatives(END_HEADINGS)})\b", re.IGNORECASE)
 CREDIT_RE = re.compile(rf"(?:{'|'.join(CREDIT_MARKERS.values())})\s*", re.IGNORECASE)
-_CONSENT_RE = _regex(list(CONSENT.values()))
+# Matched against casefolded text without IGNORECASE: four times faster on long paragraphs,
+# where this search ran on every block and took a fifth of the indexing time (py-spy).
+_CONSENT_RE = _regex(list(CONSENT.values()), flags=0)
 _TOPIC_RE = _regex([CONSENT_TOPICS])
 _CONTEXT_RE = re.compile(rf"\b(?:{'|'.join(CONSENT_CONTEXT.values())})\b", re.IGNORECASE)
 _FOLLOW_RE = _regex(list(FOLLOW_US.values()))
@@ -328,7 +330,7 @@ def is_end_heading(text: str) -> bool:
 
 
 def _is_consent(text: str) -> bool:
-    if _CONSENT_RE.search(text):
+    if _CONSENT_RE.search(text.casefold()):
         return True
     short = count_words(text) <= SHORT  # a menu item: "Gestion des cookies", "Privacy policy"
     return bool(_TOPIC_RE.search(text)) and (short or bool(_CONTEXT_RE.search(text)))

@@ -25,6 +25,7 @@ from index.layout import (
     remove_build,
     remove_stale_builds,
     swap_in,
+    write_atomic,
 )
 from index.learned import Learned, load_learned, save_learned
 from index.manifest import (
@@ -167,9 +168,10 @@ class Job:
         self.report.unchanged += len(state.ids)
         self.seen.update(state.ids)
 
-    def reindex_file(self, path: Path) -> None:
-        """Read a file again regardless of the manifest (after new boilerplate was learned)."""
-        for article in read_file(path, self.report):
+    def reindex_file(self, path: Path, items: Iterable[Article | Rejected]) -> None:
+        """Index a file's items again regardless of the manifest (after new boilerplate was
+        learned)."""
+        for article in keep_articles(items, self.report):
             self.index_article(article, path)
 
     def index_article(self, article: Article, path: Path) -> bool:
@@ -220,18 +222,23 @@ class Job:
             self._delete(set(self.manifest.pop(key).ids) - self.seen)
 
 
-def _revisit(ix: FileIndex, state: IndexState, job: Job, learned: Learned) -> int:
+def _revisit(
+    ix: FileIndex, state: IndexState, job: Job, learned: Learned, parse_workers: int
+) -> int:
     """Second commit: re-read files whose articles held paragraphs learned later in the run.
 
     Whoosh cannot update a document still buffered in the open writer, so this runs after the
-    first commit; both commits are complete, consistent states of the index.
+    first commit; both commits are complete, consistent states of the index. The files are
+    parsed again in the worker process, as in the first pass.
     """
     sub = IndexReport()
     writer = open_writer(ix)
     again = Job(writer, state, job.manifest, sub, learned, ix=ix, observing=False)
+    paths = [Path(p) for p in sorted(job.revisit)]
     try:
-        for path in sorted(job.revisit):
-            again.reindex_file(Path(path))
+        with contextlib.closing(parsed_files(paths, parse_workers)) as stream:
+            for path, items in zip(paths, stream, strict=True):
+                again.reindex_file(path, items)
         if again.pending:
             again.writer.commit()
         else:
@@ -301,7 +308,7 @@ def index_paths(
                 job.writer.cancel()
             report.committed = bool(report.changed or report.deleted or rebuild)
             if job.revisit:
-                report.relearned = _revisit(ix, state, job, learned)
+                report.relearned = _revisit(ix, state, job, learned, parse_workers)
             save_manifest(build, job.manifest)
             save_learned(build, learned)
         except BaseException:
@@ -312,7 +319,5 @@ def index_paths(
         if rebuild:
             remove_build(index_dir, swap_in(index_dir, build))
         report.seconds = round(time.perf_counter() - started, 3)
-        (index_dir / LAST_RUN).write_text(
-            json.dumps(report.to_dict(), indent=1) + "\n", encoding="utf-8"
-        )
+        write_atomic(index_dir / LAST_RUN, json.dumps(report.to_dict(), indent=1) + "\n")
     return report
