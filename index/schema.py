@@ -10,7 +10,7 @@ from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from index.analysis import ANALYSIS_VERSION, LANGS, analyzer_for
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Field names shared by the writer and the searcher.
 ID_FIELD = "id"
@@ -60,7 +60,10 @@ def build_schema() -> Schema:
         analyzer = analyzer_for(lang)
         for part in TEXT_PARTS:
             # Only the title gets a field boost at query time; BM25F needs the field lengths.
-            schema.add(text_field(part, lang), TEXT(analyzer=analyzer, phrase=True))
+            # Lead and body keep frequencies only: quoted phrases are matched on the exact
+            # field, so positions there would only double the postings (a third of the index).
+            field = TEXT(analyzer=analyzer, phrase=part == "title")
+            schema.add(text_field(part, lang), field)
     return schema
 
 

@@ -126,7 +126,8 @@ class _Builder:
                 continue
             for part in parts:
                 name = text_field(part, lang)
-                alternatives.append(_terms_query(name, tokens, boosts[name]))
+                positions = self.schema[name].format.supports("positions")
+                alternatives.append(_terms_query(name, tokens, boosts[name], positions))
         if not alternatives:
             return None  # only stop words
         if bonus and self.has_exact and not clause.part:
@@ -167,9 +168,15 @@ class _Builder:
         return wq.Or([wq.Term(fieldname, t) for t in expansions]) if expansions else wq.NullQuery
 
 
-def _terms_query(fieldname: str, tokens: list[str], boost: float) -> wq.Query:
+def _terms_query(
+    fieldname: str, tokens: list[str], boost: float, positions: bool = True
+) -> wq.Query:
+    """One token as a term; several as a phrase, or all of them where the field keeps no
+    positions (a lead or body: the exact field decides phrases there)."""
     if len(tokens) == 1:
         return wq.Term(fieldname, tokens[0], boost=boost)
+    if not positions:
+        return wq.And([wq.Term(fieldname, t, boost=boost) for t in tokens])
     return wq.Phrase(fieldname, tokens, boost=boost)
 
 
