@@ -2,14 +2,20 @@
 
 Whoosh has one writer, and its own multiprocessing writer measured slower than a single one on
 2 cores; but reading and splitting files (decoding, boilerplate removal, language detection)
-is independent of writing. One worker process parses the files in order and streams their
-items through a bounded queue (memory stays flat), so both cores work.
+is independent of writing. One worker process parses the files in order, analyses each
+article's text fields into postings (``index.writer.analyse_ahead``: two thirds of what the
+writer did per document), and streams the items through a bounded queue (memory stays flat),
+so both cores work and the writer only pools and writes postings.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing as mp
+import os
 import queue as queue_mod
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,10 +33,29 @@ def _safe_items(path: Path) -> Iterator[Item]:
     return safe_items(path)
 
 
-def _worker(paths: list[Path], out: mp.Queue) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Let the kernel kill this worker when the job dies (Linux ``PR_SET_PDEATHSIG``).
+
+    A worker that outlived a SIGKILLed job would keep the job's locks (their descriptors are
+    inherited through fork) and block every later run with exit 75.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the job died before the line above ran
+        os._exit(1)
+
+
+def _worker(paths: list[Path], out: mp.Queue, parent: int) -> None:
+    _die_with_parent(parent)
+    from index.schema import build_schema
+    from index.writer import analyse_ahead
+
+    schema = build_schema()
     for path in paths:
         batch: list[Item] = []
         for item in _safe_items(path):
+            if isinstance(item, Article):
+                analyse_ahead(item, schema)  # the writer process then only pools postings
             batch.append(item)
             if len(batch) >= BATCH:
                 out.put(batch)
@@ -60,7 +85,7 @@ def parsed_files(paths: list[Path], workers: int = 1) -> Iterator[Iterator[Item]
         return
     ctx = mp.get_context("fork")
     channel: mp.Queue = ctx.Queue(maxsize=QUEUE_BATCHES)
-    proc = ctx.Process(target=_worker, args=(paths, channel), daemon=True)
+    proc = ctx.Process(target=_worker, args=(paths, channel, os.getpid()), daemon=True)
     proc.start()
     try:
         for _ in paths:

@@ -31,6 +31,26 @@ STORED_FIELDS = (
 )  # fmt: skip
 
 
+class Analysed:
+    """A field's postings computed ahead, in the parsing process: Whoosh's
+    ``(term bytes, frequency, weight, encoded value)`` items for one document."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[tuple[bytes, int, float, bytes]]) -> None:
+        self.items = items
+
+
+class AnalysedText(TEXT):
+    """A text field that accepts ``Analysed`` values as well as text: the single writer
+    process then only pools postings, and the analysis runs beside it (``index.parallel``)."""
+
+    def index(self, value, **kwargs):
+        if isinstance(value, Analysed):
+            return value.items
+        return super().index(value, **kwargs)
+
+
 def text_field(part: str, lang: str) -> str:
     """The searchable field of one part of an article in one language, e.g. ``title_fr``."""
     return f"{part}_{lang}"
@@ -45,12 +65,12 @@ def build_schema() -> Schema:
         cluster=ID(stored=True, sortable=True),
         lang=ID(stored=True, sortable=True),
         source=ID(stored=True, sortable=True),
-        source_key=TEXT(analyzer=analyzer_for("xx", exact=True), phrase=True),
+        source_key=AnalysedText(analyzer=analyzer_for("xx", exact=True), phrase=True),
         year=ID(sortable=True),
         month=ID(sortable=True),
         # Every word of title, lead and body, unstemmed (lowercased, folded), all languages:
         # quoted phrases, the exact-match bonus, prefixes and "did you mean" use it.
-        exact=TEXT(analyzer=analyzer_for("xx", exact=True), phrase=True),
+        exact=AnalysedText(analyzer=analyzer_for("xx", exact=True), phrase=True),
         published=DATETIME(sortable=True),
         dated=ID(sortable=True),  # "1" when the article has a date: undated ones sort last
     )
@@ -62,7 +82,7 @@ def build_schema() -> Schema:
             # Only the title gets a field boost at query time; BM25F needs the field lengths.
             # Lead and body keep frequencies only: quoted phrases are matched on the exact
             # field, so positions there would only double the postings (a third of the index).
-            field = TEXT(analyzer=analyzer, phrase=part == "title")
+            field = AnalysedText(analyzer=analyzer, phrase=part == "title")
             schema.add(text_field(part, lang), field)
     return schema
 

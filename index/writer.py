@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.fields import Schema
 from whoosh.index import FileIndex, LockError
 from whoosh.writing import SegmentWriter
 
@@ -28,6 +29,7 @@ from index.schema import (
     SIMHASH_FIELD,
     STORED_FIELDS,
     TEXT_HASH_FIELD,
+    Analysed,
     build_schema,
     index_version,
     text_field,
@@ -170,6 +172,33 @@ def indexed_parts(article: Article) -> dict[str, str]:
     return {"title": article.title, "lead": article.lead, "body": body}
 
 
+def text_values(article: Article) -> dict[str, str]:
+    """The article's analysed fields and their text: its language's title, lead and body
+    fields, the exact field, and the source's words."""
+    key = lang_key(article.lang)
+    values = {text_field(part, key): text for part, text in indexed_parts(article).items() if text}
+    values["source_key"] = article.source or ""
+    values["exact"] = "\n\n".join(t for t in (article.title, article.body) if t)
+    return values
+
+
+_AHEAD = "_analysed_ahead"  # an instance attribute, not a field: ``replace()`` drops it
+
+
+def _inputs(article: Article) -> tuple[str, ...]:
+    return (article.title, article.lead, article.body, article.source or "", article.lang)
+
+
+def analyse_ahead(article: Article, schema: Schema) -> None:
+    """Compute the article's postings now (in a parsing process) and keep them on it.
+
+    ``article_to_doc`` uses them only while the article still holds the very same strings:
+    any change since (a cleaned copy, a new body) falls back to analysing it there.
+    """
+    items = {name: list(schema[name].index(text)) for name, text in text_values(article).items()}
+    setattr(article, _AHEAD, (_inputs(article), items))
+
+
 def article_to_doc(
     article: Article,
     content_hash: str,
@@ -189,12 +218,11 @@ def article_to_doc(
     }
     for name in STORED_FIELDS:
         doc[name] = getattr(article, name)
-    key = lang_key(article.lang)
-    for part, text in indexed_parts(article).items():
-        if text:
-            doc[text_field(part, key)] = text
-    doc["source_key"] = article.source or ""
-    doc["exact"] = "\n\n".join(t for t in (article.title, article.body) if t)
+    ahead = getattr(article, _AHEAD, None)
+    if ahead is not None and all(a is b for a, b in zip(ahead[0], _inputs(article), strict=True)):
+        doc.update((name, Analysed(items)) for name, items in ahead[1].items())
+    else:  # analysed here: not parsed in a worker, or changed since (learned boilerplate)
+        doc.update(text_values(article))
     published = parse_published(article.date)
     if published is not None:
         doc["published"] = published

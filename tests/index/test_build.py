@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from builders import write_jsonl
+from builders import SAMPLE_DIR, write_jsonl
 from index.build import index_paths
 from index.layout import job_lock, live_dir
 from index.writer import (
@@ -281,6 +281,45 @@ def test_parsing_in_a_worker_process_gives_the_same_index(corpus: Path, tmp_path
     worker = index_paths([corpus], tmp_path / "b", parse_workers=1)
     assert (inline.added, len(inline.rejected)) == (worker.added, len(worker.rejected)) == (4, 1)
     assert known_hashes(open_index(tmp_path / "a")) == known_hashes(open_index(tmp_path / "b"))
+
+
+def _postings(index_dir: Path) -> set[tuple]:
+    """Every posting of every field: (field, term, article id, encoded value)."""
+    with open_index(index_dir).searcher() as searcher:
+        reader = searcher.reader()
+        ids = {docnum: fields["id"] for docnum, fields in reader.iter_docs()}
+        found = set()
+        for fieldname, term in reader.all_terms():
+            matcher = reader.postings(fieldname, term)
+            while matcher.is_active():
+                found.add((fieldname, term, ids[matcher.id()], matcher.value()))
+                matcher.next()
+        return found
+
+
+def test_analysis_in_the_worker_writes_the_very_same_postings(tmp_path: Path):
+    # The worker analyses articles ahead; the writer must index exactly what it would have.
+    index_paths([SAMPLE_DIR], tmp_path / "a", parse_workers=0)
+    index_paths([SAMPLE_DIR], tmp_path / "b", parse_workers=1)
+    inline, ahead = _postings(tmp_path / "a"), _postings(tmp_path / "b")
+    assert len(inline) > 10_000
+    assert inline == ahead
+
+
+def test_a_changed_article_is_analysed_again(tmp_path: Path):
+    from dataclasses import replace
+
+    from index.article import Article
+    from index.schema import build_schema
+    from index.writer import analyse_ahead, article_to_doc
+
+    article = Article(id="x", title="Les ports", body="Les navires rentrent au port.", lang="fr")
+    analyse_ahead(article, build_schema())
+    assert not isinstance(article_to_doc(article, "h")["body_fr"], str)  # used as analysed
+    cleaned = replace(article, body="Les avions décollent.")
+    assert article_to_doc(cleaned, "h")["body_fr"] == "Les avions décollent."
+    article.body = "Un autre texte."  # changed in place: the analysis no longer applies
+    assert article_to_doc(article, "h")["body_fr"] == "Un autre texte."
 
 
 def test_large_runs_commit_in_batches(corpus: Path, tmp_path: Path, monkeypatch):
