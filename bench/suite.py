@@ -45,6 +45,7 @@ from workload import (  # noqa: E402
 BIN = Path(sys.executable).parent
 ENGINES = str(ROOT / "bench" / "engines.py")
 KINDS = ("title", "short", "phrase", "filter")
+WORKERS = ["--workers", str(os.cpu_count() or 1)]  # one server process per core (README)
 START, END = "<!-- results:start -->", "<!-- results:end -->"
 
 
@@ -126,7 +127,15 @@ def free_port() -> int:
 def web_load(index_dir: Path, queries: list[Query], seconds: int) -> list[dict]:
     port = free_port()
     server = subprocess.Popen(
-        [str(BIN / "manchette"), "serve", "--index-dir", str(index_dir), "--port", str(port)],
+        [
+            str(BIN / "manchette"),
+            "serve",
+            "--index-dir",
+            str(index_dir),
+            "--port",
+            str(port),
+            *WORKERS,
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

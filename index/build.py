@@ -39,12 +39,15 @@ from index.manifest import (
 from index.parallel import parsed_files
 from index.report import Duplicate, IndexReport, RejectedInput
 from index.schema import ID_FIELD, SCHEMA_VERSION
+from index.sinks.settings import backend_name
 from index.sources import Rejected, iter_files, read_path
 from index.writer import (
     IndexState,
+    abandon_writer,
     article_to_doc,
     create_index,
     create_or_open,
+    discard_uncommitted,
     load_state,
     open_writer,
     text_key,
@@ -265,6 +268,11 @@ def index_paths(
     committed: the writer is cancelled (or the fresh rebuild deleted) and the live index stays
     at its last commit.
     """
+    if backend_name() == "opensearch":  # the same job, written to OpenSearch (index/sinks)
+        from index.sinks.job import index_paths_opensearch
+
+        options = {"wait": wait, "rebuild": rebuild, "prune": prune, "progress": progress}
+        return index_paths_opensearch(paths, index_dir, parse_workers=parse_workers, **options)
     started = time.perf_counter()
     index_dir = Path(index_dir)
     report = IndexReport(
@@ -286,6 +294,7 @@ def index_paths(
             manifest = load_manifest(build)
             learned = load_learned(build)
         writer = open_writer(ix)
+        discard_uncommitted(ix, keep=writer)  # left by a killed job or a full disk
         job = Job(writer, state, manifest, report, learned, ix=ix)
         try:
             files = list_inputs(paths, report)
@@ -312,9 +321,11 @@ def index_paths(
             save_manifest(build, job.manifest)
             save_learned(build, learned)
         except BaseException:
-            job.writer.cancel()
+            abandon_writer(job.writer)
             if rebuild:
                 shutil.rmtree(build, ignore_errors=True)
+            else:  # a failed commit's files would keep a full disk full
+                discard_uncommitted(ix)
             raise
         if rebuild:
             remove_build(index_dir, swap_in(index_dir, build))

@@ -22,6 +22,7 @@ LAZY_COMMANDS = {
     "search": "search.cli:search_command",
     "show": "search.cli:show_command",
     "serve": "web.cli:serve_command",
+    "migrate": "index.sinks.cli:migrate_command",
 }
 
 
@@ -203,6 +204,28 @@ def stats_command(index_dir: Path | None, as_json: bool) -> None:
             f"updated, {stats.last_run.get('rejected_count')} rejected "
             f"in {stats.last_run.get('seconds')}s"
         )
+
+
+@main.command("check")
+@index_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
+def check_command(index_dir: Path | None, as_json: bool) -> None:
+    """Verify the index: segments, postings, stored fields, counts (read only).
+
+    Exit codes: 0 the index is sound; 3 it is missing, needs a rebuild, or is damaged.
+    """
+    from index.check import check_index
+
+    report = check_index(resolve_index_dir(index_dir))
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        click.echo(report.summary())
+        for problem in report.problems:
+            click.echo(f"problem: {problem}")
+        for note in report.notes:
+            click.echo(f"note: {note}", err=True)
+    sys.exit(EXIT_OK if report.ok else EXIT_ERROR)
 
 
 @main.command("analyze")

@@ -10,18 +10,27 @@
 
 Searchers open ``current``; a rebuild writes a fresh ``builds/`` directory, then renames a new
 symlink over ``current`` (``rename(2)`` is atomic), so nobody ever sees a half-built index.
+
+A job that is killed (SIGKILL, OOM killer, power cut of the container) loses its flock with its
+process, so it never blocks the next job. It does leave its name in ``job.lock`` (written when the
+lock is taken, erased when it is released): the next job finds it there, says so on stderr, and
+clears what the killed job left behind (half-written builds, temporary symlinks, Whoosh's pool
+files, unfinished manifests) before it starts.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
+import logging
 import os
 import shutil
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 CURRENT = "current"
 BUILDS = "builds"
@@ -29,8 +38,30 @@ LOCK_FILE = "job.lock"
 LAST_RUN = "last_run.json"
 
 
+log = logging.getLogger("manchette")
+_held: set[IO[str]] = set()  # job locks held by this process
+
+
 class IndexLocked(Exception):
     """Another indexing job holds the index directory's lock."""
+
+
+def _forget_locks_in_child() -> None:
+    """A forked child must not keep its parent's job lock alive after the parent dies."""
+    for handle in list(_held):
+        with contextlib.suppress(OSError):
+            handle.close()
+    _held.clear()
+
+
+os.register_at_fork(after_in_child=_forget_locks_in_child)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` in one ``rename(2)``: readers see the old or the new file."""
+    tmp = Path(path).with_name(f".{Path(path).name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def live_dir(index_dir: Path) -> Path:
@@ -77,6 +108,47 @@ def remove_stale_builds(index_dir: Path) -> None:
             shutil.rmtree(child, ignore_errors=True)
 
 
+def leftovers(index_dir: Path) -> list[Path]:
+    """What killed jobs leave behind: builds that are not live, temporary symlinks and files
+    of ours, Whoosh's pool directories (``*.tmp``) in the live build. Never the live index."""
+    index_dir = Path(index_dir)
+    found = [p for p in index_dir.glob(f".{CURRENT}.*") if p.is_symlink()]
+    found += list(index_dir.glob(".*.tmp"))
+    builds = index_dir / BUILDS
+    live = live_dir(index_dir).resolve()
+    if builds.is_dir():
+        found += [p for p in builds.iterdir() if p.resolve() != live]
+    if live.is_dir() and live != index_dir.resolve():
+        found += [p for p in live.iterdir() if p.name.endswith(".tmp")]
+    return sorted(found)
+
+
+def clear_leftovers(index_dir: Path) -> list[Path]:
+    """Delete ``leftovers`` (call with the job lock held: no writer is running)."""
+    removed = leftovers(index_dir)
+    for path in removed:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+    return removed
+
+
+def lock_holder(index_dir: Path) -> dict:
+    """What the job lock file says of the job that took it last ({} once it was released)."""
+    try:
+        text = (Path(index_dir) / LOCK_FILE).read_text(encoding="utf-8")
+        holder = json.loads(text) if text.strip() else {}
+    except (OSError, ValueError):
+        return {}
+    return holder if isinstance(holder, dict) else {}
+
+
+def _describe(holder: dict) -> str:
+    return f"pid {holder.get('pid', '?')}, started {holder.get('started', '?')}"
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -89,12 +161,14 @@ def _fsync_dir(path: Path) -> None:
 def job_lock(index_dir: Path, wait: float = 0.0) -> Iterator[None]:
     """Hold the directory's job lock, waiting up to ``wait`` seconds, else raise IndexLocked.
 
-    flock(2) locks die with their process, so a killed job never leaves a stale lock.
+    flock(2) locks die with their process, so a killed job never leaves a stale lock; the
+    holder's pid written in the file tells the next job that its predecessor was killed, and
+    the next job clears what it left behind.
     """
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + max(wait, 0.0)
-    with open(index_dir / LOCK_FILE, "a+") as handle:
+    with open(index_dir / LOCK_FILE, "a+", encoding="utf-8") as handle:
         while True:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -102,11 +176,33 @@ def job_lock(index_dir: Path, wait: float = 0.0) -> Iterator[None]:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise IndexLocked(
-                        "another manchette job is writing this index; try again later "
+                        "another manchette job is writing this index "
+                        f"({_describe(lock_holder(index_dir))}); try again later "
                         "(or pass --wait SECONDS)"
                     ) from None
                 time.sleep(0.2)
+        _held.add(handle)
         try:
+            _recover(index_dir, handle)
             yield
-        finally:
+        finally:  # a SIGKILL skips this: the next job then finds the holder's name
+            handle.truncate(0)
+            _held.discard(handle)
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _recover(index_dir: Path, handle: IO[str]) -> None:
+    """With the lock just taken: clear a killed predecessor's leftovers, then sign the file."""
+    stale = lock_holder(index_dir)
+    if stale:
+        removed = clear_leftovers(index_dir)
+        log.warning(
+            "manchette: the previous job (%s) did not finish; cleared %d leftover(s)%s",
+            _describe(stale),
+            len(removed),
+            "".join(f"\n  {p}" for p in removed[:20]),
+        )
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    handle.truncate(0)
+    handle.write(json.dumps({"pid": os.getpid(), "started": started}) + "\n")
+    handle.flush()

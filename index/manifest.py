@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -26,7 +27,10 @@ class FileState:
 
 
 def file_key(path: Path) -> str:
-    return str(Path(path).resolve())
+    try:
+        return str(Path(path).resolve())
+    except (OSError, RuntimeError):  # a symlink loop: rejected when read, keyed as given
+        return os.path.abspath(path)
 
 
 def load_manifest(build_dir: Path) -> dict[str, FileState]:
@@ -54,5 +58,8 @@ def sha1_file(path: Path) -> str:
 
 
 def stat_state(path: Path) -> tuple[int, int]:
+    """Size and mtime of a regular file; OSError for anything else (a FIFO would block)."""
     st = Path(path).stat()
+    if not stat.S_ISREG(st.st_mode):
+        raise OSError(f"not a regular file: {path}")
     return st.st_size, st.st_mtime_ns

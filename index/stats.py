@@ -11,6 +11,7 @@ from whoosh import sorting
 
 from index.layout import LAST_RUN, live_dir
 from index.schema import LANG_FIELD, SOURCE_FIELD
+from index.sinks.settings import backend_name
 from index.writer import open_index
 
 MAX_LISTED = 100
@@ -33,6 +34,10 @@ def _sorted_counts(counts: dict) -> dict[str, int]:
 
 
 def index_stats(index_dir: Path) -> IndexStats:
+    if backend_name() == "opensearch":  # the articles live in the cluster (index/sinks)
+        from index.sinks.opensearch import OpenSearchStore
+
+        return OpenSearchStore().stats(Path(index_dir))
     ix = open_index(index_dir)
     facets = {
         LANG_FIELD: sorting.FieldFacet(LANG_FIELD, maptype=sorting.Count),

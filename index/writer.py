@@ -7,6 +7,7 @@ raises :class:`RebuildRequired` with the command that fixes it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.fields import Schema
-from whoosh.index import FileIndex, LockError
+from whoosh.index import TOC, FileIndex, LockError
 from whoosh.writing import SegmentWriter
 
 from index.analysis import lang_key
@@ -104,6 +105,34 @@ def open_writer(ix: FileIndex) -> SegmentWriter:
         return ix.writer(limitmb=WRITER_LIMIT_MB)
     except LockError:
         raise IndexLocked("another process holds this index's write lock") from None
+
+
+def abandon_writer(writer: SegmentWriter) -> None:
+    """Cancel a writer after a failure, even when cancelling fails too (it flushes files: on
+    a full disk it raises ENOSPC); its lock is released either way."""
+    try:
+        writer.cancel()
+    except OSError:
+        with contextlib.suppress(Exception):
+            writer.writelock.release()
+
+
+def discard_uncommitted(ix: FileIndex, keep: SegmentWriter | None = None) -> list[str]:
+    """Delete the files of segments no commit refers to (but ``keep``'s own): what a commit
+    that failed (a full disk) or was killed left behind. Whoosh deletes them at its next
+    commit, but on a full disk that commit never comes. Call with the job lock held."""
+    used = {segment.segment_id() for segment in ix._segments()}
+    if keep is not None:
+        used.add(keep.newsegment.segment_id())
+    pattern = TOC._segment_pattern(ix.indexname)
+    removed = []
+    for name in list(ix.storage.list()):
+        match = pattern.match(name)
+        if match and match.group(1) not in used:
+            with contextlib.suppress(OSError):
+                ix.storage.delete_file(name)
+                removed.append(name)
+    return removed
 
 
 @dataclass

@@ -9,6 +9,7 @@ import click
 
 from index.cli import EXIT_ERROR, EXIT_USAGE, fail, index_dir_option, resolve_index_dir
 from index.writer import IndexMissing, RebuildRequired, open_index
+from search.backends import RemoteIndex, remote_backend
 from search.execute import get_article, run_search
 from search.explain import explain_hit
 from search.parse import parse_query
@@ -16,7 +17,15 @@ from search.ranking import explain_rules, weighting
 from search.request import InvalidRequest, SearchRequest
 
 
-def _open(index_dir: Path | None):
+def _open(index_dir: Path | None, explain: bool = False):
+    remote = remote_backend()
+    if remote is not None:  # MANCHETTE_BACKEND=opensearch: the cluster answers
+        if explain:
+            fail(
+                "--explain shows Whoosh's ranking rules: not with MANCHETTE_BACKEND=opensearch",
+                EXIT_USAGE,
+            )
+        return RemoteIndex(remote)
     try:
         return open_index(resolve_index_dir(index_dir))
     except (IndexMissing, RebuildRequired) as exc:
@@ -55,7 +64,7 @@ def search_command(
         request.validate()
     except InvalidRequest as exc:
         fail(str(exc), EXIT_USAGE)
-    ix = _open(index_dir)
+    ix = _open(index_dir, explain)
     with ix.searcher(weighting=weighting()) as searcher:
         result = run_search(searcher, request)
         explained = {}

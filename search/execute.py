@@ -21,6 +21,9 @@ from index.schema import (
     SOURCE_FIELD,
     YEAR_FIELD,
 )
+from search.backends.base import SearchBackend
+from search.collect import collect
+from search.daterange import DateSpan
 from search.parse import Clause, ParsedQuery, parse_query
 from search.ranking import recency_weighting
 from search.request import SearchRequest
@@ -62,10 +65,10 @@ def _hit(fields: dict, score: float, terms: dict[str, set[str]], cluster_size: i
 TIME_FACETS = ("year", "month")  # date histograms: every bucket, in time order
 
 
-def _facets(results) -> dict[str, list[Facet]]:
+def _facets(groups: dict[str, dict[str, int]]) -> dict[str, list[Facet]]:
     facets: dict[str, list[Facet]] = {}
     for name in FACET_FIELDS:
-        counts = [(str(v), c) for v, c in results.groups(name).items() if v]
+        counts = [(str(v), c) for v, c in groups.get(name, {}).items() if v]
         if name in TIME_FACETS:
             facets[name] = [Facet(v, c) for v, c in sorted(counts)]
         else:
@@ -74,12 +77,17 @@ def _facets(results) -> dict[str, list[Facet]]:
     return facets
 
 
-def _filter(parsed: ParsedQuery, request: SearchRequest) -> wq.Query | None:
+def search_filter(
+    parsed: ParsedQuery, request: SearchRequest, span: DateSpan | None = None
+) -> wq.Query | None:
+    """What every hit must match besides the query: language, facet values, a date range."""
     parts = [parsed.filter] if parsed.filter is not None else []
     if request.lang:
         parts.append(wq.Term(LANG_FIELD, request.lang))
     for name, value in request.filters:
         parts.append(wq.Term(FACET_FIELDS[name], value))
+    if span is not None:
+        parts.append(span.query())
     return wq.And(parts) if parts else None
 
 
@@ -103,42 +111,39 @@ def with_recency(searcher: Searcher) -> Searcher:
     return Searcher(searcher.reader(), weighting=weighting, closereader=False)
 
 
-def run_search(searcher: Searcher, request: SearchRequest) -> SearchResult:
-    """Ranked, paged, collapsed hits with snippets and facets for a validated request."""
+def run_search(
+    searcher: Searcher, request: SearchRequest, span: DateSpan | None = None
+) -> SearchResult:
+    """Ranked, paged, collapsed hits with snippets and facets for a validated request,
+    optionally only those published within ``span``."""
+    if isinstance(searcher, SearchBackend):  # another engine answers (search/backends)
+        return searcher.search(request, span)
     started = time.perf_counter()
     if request.recency and request.sort == "relevance":
         searcher = with_recency(searcher)
     parsed = parse_query(request.q, searcher.schema, request.lang, searcher.reader())
-    groupedby = {
-        name: sorting.FieldFacet(f, maptype=sorting.Count) for name, f in FACET_FIELDS.items()
-    }
-    sortedby = None
-    if request.sort != "relevance":  # dated articles first, then by date; undated last
-        sortedby = sorting.MultiFacet(
-            [
-                sorting.FieldFacet("dated", reverse=True),
-                sorting.FieldFacet(PUBLISHED_FIELD, reverse=request.sort == "newest"),
-            ]
-        )
-    results = searcher.search_page(
+    # One pass: the page collapsed on the cluster key, totals and facets counting stories,
+    # not copies (search/collect.py).
+    found = collect(
+        searcher,
         parsed.query,
-        request.page,
+        search_filter(parsed, request, span),
+        page=request.page,
         pagelen=request.limit,
-        filter=_filter(parsed, request),
-        sortedby=sortedby,
-        groupedby=groupedby,
-        collapse=CLUSTER_FIELD if request.collapse else None,
-        terms=False,
+        sort=request.sort,
+        collapse=request.collapse,
+        facets=FACET_FIELDS,
     )
-    inner = results.results
-    collapsed = getattr(inner, "collapsed_counts", {}) or {}
-    total = max(len(inner) - sum(collapsed.values()), 0)
-    hits: list[Hit] = []
-    if results.pagenum == request.page:  # whoosh clamps pages past the end to the last one
-        for hit in results:
-            fields = hit.fields()
-            size = 1 + collapsed.get(fields.get(CLUSTER_FIELD), 0)
-            hits.append(_hit(fields, hit.score or 0.0, parsed.terms, size))
+    total = found.total
+    hits = [
+        _hit(
+            searcher.stored_fields(docnum),
+            score if request.sort == "relevance" else 0.0,
+            parsed.terms,
+            found.cluster_sizes[docnum],
+        )
+        for docnum, score in found.page
+    ]
     suggestion = suggest(searcher, parsed) if total < SUGGEST_BELOW else None
     return SearchResult(
         query=request.q,
@@ -149,7 +154,7 @@ def run_search(searcher: Searcher, request: SearchRequest) -> SearchResult:
         page_count=math.ceil(total / request.limit) if total else 0,
         limit=request.limit,
         notice=parsed.notice,
-        facets=_facets(inner),
+        facets=_facets(found.facets),
         suggestion=suggestion,
     )
 
@@ -183,6 +188,8 @@ def suggest(searcher: Searcher, parsed: ParsedQuery) -> str | None:
 
 
 def get_article(searcher: Searcher, article_id: str) -> StoredArticle | None:
+    if isinstance(searcher, SearchBackend):
+        return searcher.get_article(article_id)
     fields = searcher.document(**{ID_FIELD: article_id})
     if fields is None:
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from search.snippets import Snippet, to_html
@@ -57,6 +58,11 @@ class SearchResult:
     facets: dict[str, list[Facet]] = field(default_factory=dict)
     suggestion: str | None = None
 
+    @property
+    def histogram(self) -> Histogram | None:
+        """The matches' publication dates per month or year (None when none is dated)."""
+        return date_histogram(self.facets)
+
     def to_dict(self) -> dict:
         data = {
             "query": self.query,
@@ -107,3 +113,63 @@ class StoredArticle:
             "date": self.date,
             "path": self.path,
         }
+
+
+MONTHLY_UP_TO_YEARS = 3  # matches spanning more years are counted per year
+MAX_FILLED_BUCKETS = 240  # beyond this, empty buckets between far-apart dates are left out
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """One bar of a date histogram: a year (``2012``) or a month (``2012-05``)."""
+
+    label: str
+    count: int
+
+    def to_dict(self) -> dict:
+        return {"label": self.label, "count": self.count}
+
+
+@dataclass(frozen=True)
+class Histogram:
+    unit: str  # "year" or "month"
+    buckets: list[Bucket]
+
+    @property
+    def peak(self) -> int:
+        return max((b.count for b in self.buckets), default=0)
+
+    @property
+    def total(self) -> int:
+        return sum(b.count for b in self.buckets)
+
+    def to_dict(self) -> dict:
+        return {"unit": self.unit, "buckets": [b.to_dict() for b in self.buckets]}
+
+
+def _month_labels(first: str, last: str) -> list[str]:
+    year, month = int(first[:4]), int(first[5:7])
+    labels = []
+    while f"{year:04d}-{month:02d}" <= last:
+        labels.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return labels
+
+
+def date_histogram(facets: dict[str, list[Facet]]) -> Histogram | None:
+    """Matches per month, or per year when they span more than a few years, with a bar for
+    every period in between (empty ones included), from the ``year`` and ``month`` facets."""
+    years = [f for f in facets.get("year", []) if f.value.isdigit()]
+    months = [f for f in facets.get("month", []) if re.fullmatch(r"\d{4}-\d{2}", f.value)]
+    if not years:
+        return None
+    first, last = min(int(f.value) for f in years), max(int(f.value) for f in years)
+    if last - first < MONTHLY_UP_TO_YEARS and months:
+        unit, counts = "month", {f.value: f.count for f in months}
+        labels = _month_labels(min(counts), max(counts))
+    else:
+        unit, counts = "year", {f.value: f.count for f in years}
+        labels = [str(y) for y in range(first, last + 1)]
+    if len(labels) > MAX_FILLED_BUCKETS:
+        labels = sorted(counts)
+    return Histogram(unit, [Bucket(label, counts.get(label, 0)) for label in labels])

@@ -17,12 +17,19 @@ from whoosh.searching import Searcher
 
 from index.layout import live_dir
 from index.writer import open_index
+from search.backends import SearchBackend, remote_backend
+from search.columns import cache_columns
 from search.ranking import weighting
 
 
 class IndexHandle:
-    def __init__(self, index_dir: Path, refresh_seconds: float = 1.0) -> None:
+    def __init__(
+        self, index_dir: Path, refresh_seconds: float = 1.0, backend: str | None = None
+    ) -> None:
         self.index_dir = Path(index_dir)
+        # MANCHETTE_BACKEND=opensearch: searcher() is the OpenSearch backend, which search.execute
+        # and search.similar accept in place of a Whoosh searcher (web/ never knows).
+        self.remote: SearchBackend | None = remote_backend(backend)
         self.refresh_seconds = refresh_seconds
         self._ix: FileIndex | None = None
         self._live: Path | None = None
@@ -40,19 +47,21 @@ class IndexHandle:
                 self._generation += 1
             return self._ix, self._generation
 
-    def searcher(self) -> Searcher:
+    def searcher(self) -> Searcher | SearchBackend:
+        if self.remote is not None:
+            return self.remote
         local = self._local
         now = time.monotonic()
         current: Searcher | None = getattr(local, "searcher", None)
         if current is not None and now - local.checked < self.refresh_seconds:
             return current
         ix, generation = self._current()
-        if current is None or local.generation != generation:
+        if current is None or local.generation != generation or not current.up_to_date():
+            # a commit gets a fresh searcher: whoosh's refresh() reuses segment readers with
+            # their old deleted-documents sets, so an updated article matched in both versions
             if current is not None:
                 current.close()
-            local.searcher = ix.searcher(weighting=weighting())
+            local.searcher = cache_columns(ix.searcher(weighting=weighting()))
             local.generation = generation
-        else:
-            local.searcher = current.refresh()
         local.checked = now
         return local.searcher

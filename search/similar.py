@@ -9,6 +9,7 @@ from whoosh.searching import Searcher
 
 from index.analysis import lang_key
 from index.schema import CLUSTER_FIELD, ID_FIELD, TEXT_PARTS, text_field
+from search.backends.base import SearchBackend
 from search.results import StoredArticle
 
 KEY_TERMS = 12
@@ -29,6 +30,8 @@ class Similar:
 def more_like_this(searcher: Searcher, article: StoredArticle, limit: int = 5) -> list[Similar]:
     """Articles of the same language sharing the article's key terms (Bo1 expansion over the
     index), never the article itself or its near-duplicates."""
+    if isinstance(searcher, SearchBackend):  # another engine answers (search/backends)
+        return searcher.more_like_this(article, limit)
     key = lang_key(article.lang)
     body_field = text_field("body", key)
     text = f"{article.title}\n\n{article.body}"

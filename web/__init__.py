@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from search.searchers import IndexHandle
+from web.i18n import init_i18n
 from web.render import register_filters
 from web.settings import default_config
 from web.views import bp, register_error_handlers, set_security_headers
@@ -24,6 +25,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["manchette.index"] = IndexHandle(
         app.config["INDEX_DIR"], float(app.config["REFRESH_SECONDS"])
     )
+    # "/articles/a//b.json" is the article "a//b", not a redirect to "a/b".
+    app.url_map.merge_slashes = False
+    init_i18n(app)
     register_filters(app)
     register_error_handlers(app)
     app.after_request(set_security_headers)

@@ -1,13 +1,25 @@
-"""The one place where text becomes HTML: snippets' spans turn into escaped ``<mark>`` markup."""
+"""The one place where text becomes HTML: snippets' spans turn into escaped ``<mark>`` markup.
+
+Also the small presentation helpers the templates use as filters (links, language names, the
+geometry of the date histogram): each returns plain data that Jinja then escapes.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlsplit
 
+from babel import Locale, UnknownLocaleError
 from flask import Flask
+from flask_babel import format_datetime, get_locale
 from markupsafe import Markup
 
+from search.results import Histogram
 from search.snippets import Snippet, to_html
+
+CHART_WIDTH = 600  # the histogram's viewBox; CSS scales it to the column
+CHART_HEIGHT = 100
 
 
 def snippet_html(snippet: Snippet) -> Markup:
@@ -26,6 +38,70 @@ def safe_url(url: str | None) -> str | None:
     return url.strip() if scheme in ("http", "https") else None
 
 
+def language_name(code: str) -> str:
+    """``fr`` → "French" (or "Français" on the French interface); unknown codes as they are."""
+    try:
+        name = Locale.parse(code).get_display_name(get_locale() or "en")
+    except (ValueError, TypeError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:] if name else code
+
+
+def when(iso: str | None) -> str:
+    """An ISO timestamp in the interface's language (as given if it does not parse)."""
+    if not iso:
+        return ""
+    try:
+        return format_datetime(datetime.fromisoformat(iso), "medium")
+    except ValueError:
+        return iso
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    count: int
+    x: str
+    y: str
+    w: str
+    h: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    bars: list[Bar]
+    peak_label: str
+    width: int = CHART_WIDTH
+    height: int = CHART_HEIGHT
+    base: int = CHART_HEIGHT
+
+
+def histogram_bars(histogram: Histogram) -> Chart:
+    """Bar rectangles (SVG user units, as strings) for a histogram, tallest bar full height."""
+    step = CHART_WIDTH / max(len(histogram.buckets), 1)
+    peak = max(histogram.peak, 1)
+    bars = []
+    for i, bucket in enumerate(histogram.buckets):
+        height = CHART_HEIGHT * bucket.count / peak
+        if bucket.count:
+            height = max(height, 1.5)  # one match still shows
+        bars.append(
+            Bar(
+                label=bucket.label,
+                count=bucket.count,
+                x=f"{i * step + step * 0.1:.2f}",
+                y=f"{CHART_HEIGHT - height:.2f}",
+                w=f"{step * 0.8:.2f}",
+                h=f"{height:.2f}",
+            )
+        )
+    busiest = max(histogram.buckets, key=lambda b: b.count, default=None)
+    return Chart(bars=bars, peak_label=busiest.label if busiest else "")
+
+
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters["snippet_html"] = snippet_html
     app.jinja_env.filters["safe_url"] = safe_url
+    app.jinja_env.filters["language_name"] = language_name
+    app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["histogram_bars"] = histogram_bars

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from index.config import load_settings
+from search.export import MAX_EXPORT_ROWS
 
 
 def default_config() -> dict:
@@ -13,4 +14,6 @@ def default_config() -> dict:
         "REFRESH_SECONDS": 1.0,
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "JSON_AS_ASCII": False,
+        "CSV_MAX_ROWS": MAX_EXPORT_ROWS,  # rows of /search.csv at most
+        "FEED_SIZE": 20,  # entries of /search.atom
     }

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from itertools import chain
+from pathlib import Path
+
 from flask import (
     Blueprint,
     Flask,
@@ -11,15 +14,31 @@ from flask import (
     jsonify,
     render_template,
     request,
+    stream_with_context,
+    url_for,
 )
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from index.stats import IndexStats, index_stats
 from index.writer import IndexMissing, RebuildRequired
+from search.daterange import DateSpan
 from search.execute import get_article, run_search
-from search.request import FILTER_NAMES, InvalidRequest, SearchRequest, parse_int
+from search.export import MAX_EXPORT_ROWS, export_rows
+from search.request import (
+    FILTER_NAMES,
+    MAX_PAGE,
+    MAX_QUERY_CHARS,
+    InvalidRequest,
+    SearchRequest,
+    parse_int,
+)
 from search.results import SearchResult, StoredArticle
 from search.searchers import IndexHandle
 from search.similar import Similar, more_like_this
+from web.feeds import atom_feed, csv_lines
+from web.openapi import openapi_spec
+from web.render import safe_url
 
 bp = Blueprint("pages", __name__)
 
@@ -29,29 +48,52 @@ CSP = (
 )
 
 
+DATE_PARAMS = ("from", "to")  # the publication-date range of the search form
+
+
 def _handle() -> IndexHandle:
     return current_app.extensions["manchette.index"]
 
 
-def _search_request() -> SearchRequest:
+@bp.app_context_processor
+def page_globals() -> dict:
+    return {
+        "max_page": MAX_PAGE,
+        "filter_labels": {
+            "lang": _("Language"),
+            "source": _("Source"),
+            "year": _("Year"),
+            "month": _("Month"),
+            "from": _("From"),
+            "to": _("To"),
+        },
+    }
+
+
+def _search_request(**overrides: object) -> SearchRequest:
+    """The request's search parameters, validated (some fixed by the route: ``overrides``)."""
     args = request.args
-    lang = args.get("lang") or None
-    filters = tuple((name, args[name]) for name in FILTER_NAMES if args.get(name))
-    return SearchRequest(
-        q=args.get("q", ""),
-        page=parse_int(args.get("page"), 1, "page"),
-        limit=parse_int(args.get("limit"), int(current_app.config["PAGE_SIZE"]), "limit"),
-        lang=lang,
-        sort=args.get("sort") or "relevance",
-        filters=filters,
-        collapse=args.get("collapse", "1") != "0",
-        recency=args.get("recency") == "1",
-    ).validate()
+    fields: dict = {
+        "q": args.get("q", ""),
+        "page": parse_int(args.get("page"), 1, "page"),
+        "limit": parse_int(args.get("limit"), int(current_app.config["PAGE_SIZE"]), "limit"),
+        "lang": args.get("lang") or None,
+        "sort": args.get("sort") or "relevance",
+        "filters": tuple((name, args[name]) for name in FILTER_NAMES if args.get(name)),
+        "collapse": args.get("collapse", "1") != "0",
+        "recency": args.get("recency") == "1",
+    }
+    fields.update(overrides)
+    return SearchRequest(**fields).validate()
+
+
+def _date_span() -> DateSpan | None:
+    return DateSpan.from_params(*(request.args.get(name) for name in DATE_PARAMS))
 
 
 def search_args(**changes: object) -> dict:
     """The current search's parameters with some changed (None removes one); page resets."""
-    keep = ("q", "lang", "sort", "recency", *FILTER_NAMES)
+    keep = ("q", "lang", "sort", "limit", "recency", "collapse", *FILTER_NAMES, *DATE_PARAMS)
     params = {k: request.args[k] for k in keep if request.args.get(k)}
     params.update(changes)
     if "page" not in changes:
@@ -59,12 +101,20 @@ def search_args(**changes: object) -> dict:
     return {k: v for k, v in params.items() if v not in (None, "")}
 
 
-def search_results() -> SearchResult | None:
+def search_results(**overrides: object) -> SearchResult | None:
     """The result of the request's query, or None when no query was typed."""
-    req = _search_request()
+    req = _search_request(**overrides)
+    span = _date_span()
     if not req.q.strip():
         return None
-    return run_search(_handle().searcher(), req)
+    return run_search(_handle().searcher(), req, span)
+
+
+def required_results(**overrides: object) -> SearchResult:
+    result = search_results(**overrides)
+    if result is None:
+        raise InvalidRequest(_("The parameter q (the query) is required."))
+    return result
 
 
 def article_data(article_id: str) -> tuple[StoredArticle, list[Similar]]:
@@ -72,7 +122,7 @@ def article_data(article_id: str) -> tuple[StoredArticle, list[Similar]]:
     searcher = _handle().searcher()
     article = get_article(searcher, article_id)
     if article is None:
-        abort(404, description=f"No article has the id {article_id!r}.")
+        abort(404, description=_("No article has the id %(id)s.", id=repr(article_id)))
     return article, more_like_this(searcher, article)
 
 
@@ -90,17 +140,54 @@ def search_page() -> str:
         q=request.args.get("q", ""),
         lang=request.args.get("lang", ""),
         sort=request.args.get("sort", "relevance"),
+        date_from=request.args.get("from", ""),
+        date_to=request.args.get("to", ""),
         search_args=search_args,
-        active={k: request.args.get(k) for k in ("lang", *FILTER_NAMES)},
+        active={k: request.args.get(k) for k in ("lang", *FILTER_NAMES, *DATE_PARAMS)},
     )
 
 
 @bp.get("/search.json")
 def search_json() -> Response:
-    result = search_results()
-    if result is None:
-        raise InvalidRequest("The parameter q (the query) is required.")
-    return jsonify(result.to_dict())
+    return jsonify(required_results().to_dict())
+
+
+@bp.get("/search.atom")
+def search_atom() -> Response:
+    """The newest matching articles as an Atom feed: subscribe to a search, get news alerts."""
+    size = int(current_app.config["FEED_SIZE"])
+    result = required_results(sort="newest", page=1, limit=size)
+    params = search_args(sort=None)
+    body = atom_feed(
+        result,
+        title=_("Manchette: %(query)s", query=result.query),
+        self_url=url_for("pages.search_atom", _external=True, **params),
+        page_url=url_for("pages.search_page", _external=True, sort="newest", **params),
+        article_urls={
+            h.id: url_for("pages.article_page", article_id=h.id, _external=True)
+            for h in result.hits
+        },
+        original_urls={h.id: safe_url(h.url) for h in result.hits},
+    )
+    return Response(body, mimetype="application/atom+xml")
+
+
+@bp.get("/search.csv")
+def search_csv() -> Response:
+    """Every matching article as CSV, streamed row by row, at most CSV_MAX_ROWS (10,000)."""
+    req = _search_request(page=1)
+    span = _date_span()
+    if not req.q.strip():
+        raise InvalidRequest(_("The parameter q (the query) is required."))
+    limit = min(int(current_app.config["CSV_MAX_ROWS"]), MAX_EXPORT_ROWS)
+    rows = export_rows(_handle().searcher(), req, span, limit=limit)
+    first = next(rows, None)  # search now, so that a failure is an error page, not a cut file
+    lines = csv_lines(chain([first] if first else [], rows))
+    return Response(
+        stream_with_context(lines),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="manchette-search.csv"'},
+    )
 
 
 @bp.get("/articles/<path:article_id>.json")
@@ -115,6 +202,27 @@ def article_page(article_id: str) -> str:
     return render_template("article.html", article=article, similar=similar, q="", lang="")
 
 
+def stats_data() -> IndexStats:
+    """Counts per language and source, size on disk and the last run (``manchette stats``)."""
+    _handle().searcher()  # a missing or outdated index is a 503, as for a search
+    return index_stats(Path(current_app.config["INDEX_DIR"]))
+
+
+@bp.get("/stats")
+def stats_page() -> str:
+    return render_template("stats.html", stats=stats_data(), q="", lang="")
+
+
+@bp.get("/stats.json")
+def stats_json() -> Response:
+    return jsonify(stats_data().to_dict())
+
+
+@bp.get("/openapi.json")
+def openapi_json() -> Response:
+    return jsonify(openapi_spec())
+
+
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
     try:
@@ -124,42 +232,52 @@ def healthz() -> tuple[Response, int]:
     return jsonify({"status": "ok", "articles": searcher.doc_count()}), 200
 
 
-def _wants_json() -> bool:
-    return request.path.endswith(".json")
-
-
 def _error(status: int, title: str, message: str) -> tuple[Response | str, int]:
-    if _wants_json():
+    """The error in the form the route speaks: JSON, plain text for feeds/CSV, else a page."""
+    if request.path.endswith(".json"):
         return jsonify({"error": message, "status": status}), status
+    if request.path.endswith((".atom", ".csv")):
+        return Response(f"{title}: {message}\n", mimetype="text/plain"), status
     return render_template(
         "error.html",
         status=status,
         title=title,
         message=message,
-        q=request.args.get("q", ""),
+        q=request.args.get("q", "")[:MAX_QUERY_CHARS],
         lang="",
     ), status
+
+
+def _http_error_text(exc: HTTPException) -> tuple[str, str]:
+    if exc.code == 404:
+        described = exc.description != type(exc).description  # a view said what is missing
+        return _("Not found"), exc.description if described else _(
+            "There is no page at this address. Try a search instead."
+        )
+    if exc.code == 405:
+        return _("Method not allowed"), _("This address only answers GET requests.")
+    return exc.name, exc.description or exc.name
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(InvalidRequest)
     def bad_request(exc: InvalidRequest):
-        return _error(400, "Invalid search", str(exc))
+        return _error(400, _("Invalid search"), str(exc))
 
     @app.errorhandler(IndexMissing)
     @app.errorhandler(RebuildRequired)
     def no_index(exc: Exception):
         current_app.logger.error("index unavailable: %s", exc)
-        return _error(503, "Search unavailable", "The search index is not available yet.")
+        return _error(503, _("Search unavailable"), _("The search index is not available yet."))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return _error(exc.code or 500, exc.name, exc.description or exc.name)
+        return _error(exc.code or 500, *_http_error_text(exc))
 
     @app.errorhandler(Exception)
     def internal_error(exc: Exception):
         current_app.logger.exception("unhandled error on %s", request.path)
-        return _error(500, "Something went wrong", "An internal error occurred.")
+        return _error(500, _("Something went wrong"), _("An internal error occurred."))
 
 
 def set_security_headers(response: Response) -> Response:

@@ -13,10 +13,11 @@ name and ``iter_files`` walks folders.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from index.article import Article
+from index.sources.limits import MAX_TITLE_CHARS, cap_title, special_file
 
 
 @dataclass(frozen=True)
@@ -72,13 +73,31 @@ def reader_for(path: Path) -> Reader | None:
 
 
 def read_path(path: Path) -> Iterator[Article | Rejected]:
-    """The articles of one file, read by the reader its name calls for."""
+    """The articles of one file, read by the reader its name calls for.
+
+    Special files (FIFOs, devices, symlink loops) and empty files are rejected without being
+    opened, a file that yields nothing at all is rejected, and titles are capped
+    (``index.sources.limits``).
+    """
     path = Path(path)
     reader = reader_for(path)
     if reader is None:
         yield Rejected(str(path), f"unsupported file type: {path.name}")
         return
-    yield from reader(path)
+    problem = special_file(path)
+    if problem is None and path.stat().st_size == 0:
+        problem = "empty file"
+    if problem is not None:
+        yield Rejected(str(path), problem)
+        return
+    found = False
+    for item in reader(path):
+        found = True
+        if isinstance(item, Article) and len(item.title) > MAX_TITLE_CHARS:
+            item = replace(item, title=cap_title(item.title))
+        yield item
+    if not found:
+        yield Rejected(str(path), "no articles in this file")
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -86,15 +105,18 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
 
     Inside folders, hidden files and folders (name starting with "."), sidecar metadata files
     and files no reader supports are skipped; a file named explicitly is kept if a reader
-    supports it.
+    supports it. Folders are walked without following symlinks to folders (a symlink loop
+    cannot make the walk endless).
     """
     for path in map(Path, paths):
         if path.is_dir():
-            for found in sorted(path.rglob("*")):
+            for found in sorted(path.rglob("*")):  # symlinks to folders are not followed
                 hidden = any(part.startswith(".") for part in found.relative_to(path).parts)
-                if not hidden and found.is_file() and reader_for(found) is not None:
+                # not only regular files: a FIFO or a symlink loop named like an input is
+                # listed so that ``read_path`` rejects it with its reason
+                if not hidden and not found.is_dir() and reader_for(found) is not None:
                     yield found
-        elif path.is_file() and reader_for(path) is not None:
+        elif not path.is_dir() and reader_for(path) is not None:
             yield path
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from index.article import Article
 from index.sources import Rejected
 from index.sources.jsonl import article_from_record
+from index.sources.limits import MAX_JSON_BYTES, read_capped, size_text
 from index.text import decode_bytes
 
 
@@ -22,9 +23,13 @@ def read_json(path: Path) -> Iterator[Article | Rejected]:
     path = Path(path)
     try:
         with (gzip.open if path.name.lower().endswith(".gz") else open)(path, "rb") as handle:
-            data = handle.read()
+            data = read_capped(handle, MAX_JSON_BYTES)
     except (OSError, EOFError, zlib.error) as exc:
         yield Rejected(str(path), f"unreadable: {exc}")
+        return
+    if data is None:
+        limit = size_text(MAX_JSON_BYTES)
+        yield Rejected(str(path), f"larger than {limit} of JSON: split it, or use JSON Lines")
         return
     try:
         document = json.loads(decode_bytes(data))

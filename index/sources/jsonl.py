@@ -13,12 +13,14 @@ import json
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from index.article import Article
 from index.dates import parse_date
 from index.fields import split_blocks
 from index.language import detect_language, language_code
 from index.sources import Rejected
+from index.sources.limits import MAX_LINE_BYTES, size_text
 from index.sources.meta import site_name
 from index.text import decode_bytes, normalize_text
 
@@ -30,12 +32,26 @@ def read_jsonl(path: Path) -> Iterator[Article | Rejected]:
     number = 0
     try:
         with opener(path, "rb") as handle:
-            for number, raw in enumerate(handle, start=1):
-                if raw.strip():
+            for number, raw in enumerate(_lines(handle), start=1):
+                if raw is None:
+                    limit = size_text(MAX_LINE_BYTES)
+                    yield Rejected(str(path), f"line longer than {limit}, skipped", number)
+                elif raw.strip():
                     yield parse_line(raw, str(path), number)
     except (OSError, EOFError, zlib.error) as exc:
         reason = f"unreadable after line {number}: {exc}" if number else f"unreadable: {exc}"
         yield Rejected(str(path), reason)
+
+
+def _lines(handle: BinaryIO) -> Iterator[bytes | None]:
+    """The lines of a stream, None for a line over ``MAX_LINE_BYTES`` (read past, never kept)."""
+    while line := handle.readline(MAX_LINE_BYTES + 1):
+        if len(line) <= MAX_LINE_BYTES or line.endswith(b"\n"):
+            yield line if len(line) <= MAX_LINE_BYTES else None
+            continue
+        while (rest := handle.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+            pass
+        yield None
 
 
 def parse_line(raw: bytes, path: str, number: int) -> Article | Rejected:

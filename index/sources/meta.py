@@ -14,6 +14,13 @@ from urllib.parse import urlsplit
 
 from index.dates import parse_date
 from index.language import language_code
+from index.sources.limits import (
+    MAX_PAGE_BYTES,
+    add_utf16_bom,
+    looks_binary,
+    read_capped,
+    size_text,
+)
 from index.text import normalize_text
 
 SIDECAR_SUFFIX = ".meta.json"
@@ -65,11 +72,20 @@ def read_sidecar(path: Path) -> tuple[Sidecar, str | None]:
 
 
 def open_page(path: Path) -> tuple[bytes | None, Sidecar, list[str]]:
-    """A page's bytes (None if unreadable), its sidecar, and the problems met reading them."""
+    """A page's bytes (None if unreadable, too large or binary), its sidecar, and the problems
+    met reading them. UTF-16 without a byte order mark gets its mark back."""
     try:
-        data = Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            data = read_capped(handle, MAX_PAGE_BYTES)
     except OSError as exc:
         return None, Sidecar(), [f"unreadable file: {exc.strerror or exc}"]
+    if data is None:
+        size = size_text(Path(path).stat().st_size)
+        limit = size_text(MAX_PAGE_BYTES)
+        return None, Sidecar(), [f"file too large: {size} (a page is read up to {limit})"]
+    data = add_utf16_bom(data)
+    if looks_binary(data):
+        return None, Sidecar(), ["binary data, not text"]
     sidecar, problem = read_sidecar(path)
     return data, sidecar, [problem] if problem else []
 

@@ -19,6 +19,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from index.article import Article
 from index.sources import Rejected
 from index.sources.html import article_from_html
+from index.sources.limits import MAX_RECORD_BYTES, read_capped, size_text
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -68,7 +69,9 @@ def _html_page(record) -> tuple[bytes, str | None, str | None] | None:
         if name.strip().lower() == "charset":
             charset = value.strip().strip("\"'") or None
     url = record.rec_headers.get_header("WARC-Target-URI")
-    data = record.content_stream().read()
+    data = read_capped(record.content_stream(), MAX_RECORD_BYTES)
+    if data is None:
+        raise ValueError(f"HTML response larger than {size_text(MAX_RECORD_BYTES)}")
     if getattr(record.raw_stream, "limit", 0):  # bytes the record announced and never sent
         raise EOFError("record cut short")
     return data, (url or None), charset

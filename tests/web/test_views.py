@@ -136,3 +136,56 @@ def test_article_page_shows_more_like_this(client):
     assert similar and hit["id"] not in {a["id"] for a in similar}
     page = client.get(f"/articles/{hit['id']}").get_data(as_text=True)
     assert "More like this" in page and similar[0]["id"] in page
+
+
+PAGES = ("/", "/search?q=otan", "/search?q=said&from=2007", "/stats", "/articles/nope", "/nowhere")
+DATA = ("/search.json?q=otan", "/stats.json", "/openapi.json", "/search.atom?q=otan")
+
+
+def test_security_headers_on_every_route(client):
+    for path in (*PAGES, *DATA, "/search.csv?q=otan", "/search.csv"):
+        headers = client.get(path).headers
+        csp = headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp, path
+        assert "'unsafe-inline'" not in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_have_no_inline_script_or_style_and_one_main(client):
+    for path in PAGES:
+        html = client.get(path, headers={"Accept-Language": "fr"}).get_data(as_text=True)
+        assert "<script" not in html and "<style" not in html and " style=" not in html, path
+        assert html.count("<main") == 1 and '<html lang="fr">' in html, path
+        assert 'class="skip" id="skip-link" href="#main"' in html
+
+
+def test_unknown_route_is_a_404_page(client):
+    page = client.get("/nowhere")
+    assert page.status_code == 404 and b"Not found" in page.data and b"Traceback" not in page.data
+
+
+def test_a_crash_is_a_500_page_without_a_trace(app):
+    def boom():
+        raise RuntimeError("secret internals")
+
+    app.add_url_rule("/boom", view_func=boom)
+    app.add_url_rule("/boom.json", view_func=boom)
+    client = app.test_client()
+    page = client.get("/boom")
+    assert page.status_code == 500 and b"Something went wrong" in page.data
+    assert b"secret internals" not in page.data and b"Traceback" not in page.data
+    assert client.get("/boom.json").get_json() == {
+        "error": "An internal error occurred.",
+        "status": 500,
+    }
+
+
+def test_article_links_to_its_http_original(small):
+    page = small.get("/articles/k10").get_data(as_text=True)
+    assert 'id="original-link" href="https://news.example/k10"' in page
+    assert "Fruit Daily" in page and '<time datetime="2016-01-01">' in page
+
+
+def test_stats_link_in_every_header(client):
+    assert 'id="stats-link" href="/stats"' in client.get("/").get_data(as_text=True)

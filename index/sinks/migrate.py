@@ -1,0 +1,116 @@
+"""``manchette migrate --to opensearch``: copy a Whoosh archive into OpenSearch, all or nothing.
+
+Every stored article is read back from the Whoosh index (its fields and the job's hashes and
+cluster keys, so nothing is parsed again and near-duplicate clusters keep their keys), written
+into a fresh OpenSearch index, counted, and only then put behind the alias in one atomic call.
+The input manifest and learned boilerplate are copied beside, so the next ``manchette index``
+with ``MANCHETTE_BACKEND=opensearch`` skips every unchanged file. The Whoosh index is only read:
+going back is switching ``MANCHETTE_BACKEND`` back.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from whoosh.index import FileIndex
+
+from index.article import Article
+from index.layout import job_lock, live_dir
+from index.learned import load_learned, save_learned
+from index.manifest import load_manifest, save_manifest
+from index.schema import CLUSTER_FIELD, HASH_FIELD, ID_FIELD, SIMHASH_FIELD, TEXT_HASH_FIELD
+from index.sinks.job import STATE_DIR
+from index.sinks.opensearch import OpenSearchStore
+from index.writer import article_to_doc, open_index
+
+ARTICLE_FIELDS = tuple(Article.__dataclass_fields__)
+
+
+class MigrationFailed(Exception):
+    """Some articles were not acknowledged: the new index was dropped, the alias never moved."""
+
+
+@dataclass
+class MigrationReport:
+    articles: int = 0
+    written: int = 0
+    index: str = ""
+    replaced: str | None = None
+    seconds: float = 0.0
+    failed: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def summary(self) -> str:
+        return (
+            f"{self.written} of {self.articles} articles copied into {self.index} "
+            f"in {self.seconds:.2f}s"
+        )
+
+
+def whoosh_documents(ix: FileIndex) -> Iterator[dict]:
+    """Every live document of a Whoosh archive, as ``article_to_doc`` makes it."""
+    with ix.reader() as reader:
+        names = (HASH_FIELD, TEXT_HASH_FIELD, SIMHASH_FIELD, CLUSTER_FIELD)
+        columns = {name: reader.column_reader(name) for name in names}
+        for docnum, stored in reader.iter_docs():
+            values = {name: column[docnum] for name, column in columns.items()}
+            article = Article(**{k: stored[k] for k in ARTICLE_FIELDS if k in stored})
+            simhash = values[SIMHASH_FIELD]
+            yield article_to_doc(
+                article,
+                values[HASH_FIELD],
+                values[TEXT_HASH_FIELD],
+                int(simhash, 16) if simhash else None,
+                values[CLUSTER_FIELD] or stored[ID_FIELD],
+            )
+
+
+def migrate_to_opensearch(
+    index_dir: Path,
+    *,
+    store: OpenSearchStore | None = None,
+    wait: float = 0.0,
+    progress: Callable[[int], None] | None = None,
+) -> MigrationReport:
+    """Copy the Whoosh archive in ``index_dir`` into OpenSearch and swap the alias to it."""
+    started = time.perf_counter()
+    index_dir = Path(index_dir)
+    store = store or OpenSearchStore()
+    report = MigrationReport()
+    with job_lock(index_dir, wait):  # no indexing job changes the archive meanwhile
+        documents = whoosh_documents(open_index(index_dir))  # fails before touching OpenSearch
+        report.index = target = store.create_index()
+        sink = store.sink(target)
+        writer = sink.writer()
+        try:
+            for report.articles, doc in enumerate(documents, start=1):
+                writer.add_document(**doc)
+                if progress is not None and report.articles % 1000 == 0:
+                    progress(report.articles)
+            writer.commit()
+            report.written = int(store.client.count(index=target)["count"])
+            report.failed = [f.id for f in sink.failures]
+            if report.failed or report.written != report.articles:
+                raise MigrationFailed(
+                    f"{report.articles - report.written} of {report.articles} articles were "
+                    f"not written (first: {sink.failures[0].reason if sink.failures else '?'}); "
+                    "nothing was switched, run the migration again"
+                )
+        except BaseException:
+            store.delete_index(target)
+            raise
+        report.replaced = store.swap_alias(target)
+        if report.replaced:
+            store.delete_index(report.replaced)
+        state_dir = index_dir / STATE_DIR
+        state_dir.mkdir(exist_ok=True)
+        live = live_dir(index_dir)
+        save_manifest(state_dir, load_manifest(live))
+        save_learned(state_dir, load_learned(live))
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report

@@ -1,0 +1,413 @@
+"""The OpenSearch backend: our query language, facets, highlights and collapse in the DSL.
+
+Highlights come from OpenSearch's highlighter and become ``Snippet(text, spans)``
+(``search/backends/highlights.py``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+import unicodedata
+from collections.abc import Iterator
+from functools import cache
+
+from opensearchpy.exceptions import ConnectionError as OSConnectionError
+from opensearchpy.exceptions import NotFoundError, TransportError
+
+from index.analysis import analyze, lang_key
+from index.schema import (
+    CLUSTER_FIELD,
+    EXACT_FIELD,
+    ID_FIELD,
+    LANG_FIELD,
+    MONTH_FIELD,
+    PUBLISHED_FIELD,
+    SOURCE_FIELD,
+    YEAR_FIELD,
+    build_schema,
+    text_field,
+)
+from index.sinks.opensearch import OpenSearchStore
+from search.backends.base import BackendUnavailable, Health, SearchBackend
+from search.backends.dsl import filter_clauses, text_query
+from search.backends.highlights import highlight_request, marked_snippet
+from search.daterange import DateSpan
+from search.execute import FACET_SIZE, SUGGEST_BELOW, SUGGEST_MIN_CHARS, SUGGEST_PREFIX
+from search.export import MAX_EXPORT_ROWS, ExportRow
+from search.parse import Clause, ParsedQuery, parse_query
+from search.ranking import RECENCY_RULES
+from search.request import SearchRequest
+from search.results import Facet, Hit, SearchResult, StoredArticle
+from search.similar import KEY_TERMS, Similar
+from search.snippets import Snippet, lead_snippet
+
+SNIPPET_CHARS = 240  # characters per fragment, as search.snippets' passages
+EXPORT_PAGE = 1000
+BUSY_ATTEMPTS = 4  # tries of a request answered 429 (back-pressure)
+BUSY_BACKOFF_SECONDS = 0.2  # doubled after each
+FILTER_FIELDS = {"source": SOURCE_FIELD, "year": YEAR_FIELD, "month": MONTH_FIELD}
+HISTOGRAMS = {"year": ("year", "yyyy"), "month": ("month", "yyyy-MM")}
+LIST_FIELDS = [ID_FIELD, "title", "url", "source", "lang", "date", "lead", CLUSTER_FIELD]
+
+
+@cache
+def _schema():
+    return build_schema()
+
+
+def _parse(request: SearchRequest) -> ParsedQuery:
+    # NFC, like every article's text: OpenSearch has no Unicode normaliser without ICU
+    return parse_query(unicodedata.normalize("NFC", request.q), _schema(), request.lang)
+
+
+def _unavailable(exc: Exception) -> BackendUnavailable:
+    return BackendUnavailable(f"OpenSearch is unavailable: {exc}")
+
+
+class OpenSearchBackend(SearchBackend):
+    name = "opensearch"
+
+    def __init__(self, store: OpenSearchStore | None = None) -> None:
+        self.store = store or OpenSearchStore()
+        self.alias = self.store.config.alias
+        self._newest: tuple[float, str | None] = (0.0, None)
+
+    @property
+    def client(self):
+        return self.store.client
+
+    def _call(self, method, **kwargs) -> dict:
+        """One request; a 429 (a node shedding load: full queue, memory breaker) is retried
+        after a short backoff, as the client retries 502-504 on another node."""
+        for attempt in range(1, BUSY_ATTEMPTS + 1):
+            try:
+                return method(**kwargs)
+            except OSConnectionError as exc:
+                raise _unavailable(exc) from exc
+            except NotFoundError as exc:
+                raise _unavailable(f"no index behind the alias {self.alias!r} ({exc})") from exc
+            except TransportError as exc:
+                if exc.status_code != 429 or attempt == BUSY_ATTEMPTS:
+                    raise
+                time.sleep(BUSY_BACKOFF_SECONDS * 2 ** (attempt - 1))
+        raise AssertionError("unreachable")
+
+    # -- search ---------------------------------------------------------------------------
+
+    def _query(self, parsed: ParsedQuery, request: SearchRequest, span: DateSpan | None) -> dict:
+        filters = filter_clauses(parsed.filter)
+        if span is not None:
+            filters += filter_clauses(span.query())
+        if request.lang:
+            filters.append({"term": {LANG_FIELD: request.lang}})
+        for name, value in request.filters:
+            filters.append({"term": {FILTER_FIELDS[name]: value}})
+        query: dict = {"bool": {"must": [text_query(parsed)], "filter": filters}}
+        if request.recency and request.sort == "relevance":
+            query = self._with_recency(query)
+        return query
+
+    def _newest_date(self) -> str | None:
+        """The newest publication date in the archive (cached a few seconds)."""
+        checked, value = self._newest
+        if time.monotonic() - checked > 5:
+            body = {"size": 0, "aggs": {"newest": {"max": {"field": PUBLISHED_FIELD}}}}
+            found = self._call(self.client.search, index=self.alias, body=body)
+            value = found["aggregations"]["newest"].get("value_as_string")
+            self._newest = (time.monotonic(), value)
+        return value
+
+    def _with_recency(self, query: dict) -> dict:
+        """score × (1 + weight × 0.5 ** (age / half-life)), age from the newest article."""
+        newest = self._newest_date()
+        if newest is None:
+            return query
+        rules = {r.name: r.value for r in RECENCY_RULES}
+        decay = {
+            PUBLISHED_FIELD: {
+                "origin": newest,
+                "scale": f"{int(rules['recency.half_life_days'])}d",
+                "decay": 0.5,
+            }
+        }
+        return {
+            "function_score": {
+                "query": query,
+                "functions": [
+                    {"weight": 1},
+                    {
+                        "filter": {"exists": {"field": PUBLISHED_FIELD}},
+                        "exp": decay,
+                        "weight": rules["recency.weight"],
+                    },
+                ],
+                "score_mode": "sum",
+                "boost_mode": "multiply",
+            }
+        }
+
+    def _sort(self, request: SearchRequest) -> list:
+        if request.sort == "relevance":
+            return ["_score", {ID_FIELD: "asc"}]
+        order = "desc" if request.sort == "newest" else "asc"
+        return [{PUBLISHED_FIELD: {"order": order, "missing": "_last"}}, {ID_FIELD: "asc"}]
+
+    def _aggs(self, collapse: bool) -> dict:
+        groups = {"groups": {"cardinality": {"field": CLUSTER_FIELD, "precision_threshold": 40000}}}
+        count = "groups" if collapse else "_count"
+        aggs: dict = {
+            name: {
+                "terms": {
+                    "field": field,
+                    "size": FACET_SIZE,
+                    "order": [{count: "desc"}, {"_key": "asc"}],
+                },
+                "aggs": groups,
+            }
+            for name, field in (("lang", LANG_FIELD), ("source", SOURCE_FIELD))
+        }
+        for name, (interval, fmt) in HISTOGRAMS.items():
+            aggs[name] = {
+                "date_histogram": {
+                    "field": PUBLISHED_FIELD,
+                    "calendar_interval": interval,
+                    "format": fmt,
+                    "min_doc_count": 1,
+                },
+                "aggs": groups,
+            }
+        aggs["groups"] = groups["groups"]
+        return aggs
+
+    def search(self, request: SearchRequest, span: DateSpan | None = None) -> SearchResult:
+        started = time.perf_counter()
+        parsed = _parse(request)
+        offset = (request.page - 1) * request.limit
+        body: dict = {
+            "query": self._query(parsed, request, span),
+            "size": request.limit,
+            "sort": self._sort(request),
+            "track_total_hits": True,
+            "track_scores": True,
+            "aggs": self._aggs(request.collapse),
+            "highlight": highlight_request(SNIPPET_CHARS),
+            "_source": LIST_FIELDS,
+        }
+        if request.collapse:
+            body["collapse"] = {
+                "field": CLUSTER_FIELD,
+                "inner_hits": {"name": "copies", "size": 0, "track_scores": False},
+            }
+        notices = [parsed.notice] if parsed.notice else []
+        # from/size: OpenSearch 2.19 refuses search_after with collapse; the template's
+        # max_result_window covers the deepest page a request may ask for
+        body["from"] = offset
+        found = self._call(self.client.search, index=self.alias, body=body)
+        shards = found.get("_shards", {})
+        if shards.get("failed"):
+            notices.append(
+                f"Partial results: {shards.get('successful', 0)} of {shards.get('total', 0)} "
+                "shards answered."
+            )
+        aggs = found.get("aggregations", {})
+        if request.collapse:
+            total = int(aggs.get("groups", {}).get("value", 0))
+        else:
+            total = found["hits"]["total"]["value"]
+        hits = [self._hit(h) for h in found["hits"]["hits"]]
+        suggestion = self._suggest(parsed) if total < SUGGEST_BELOW else None
+        return SearchResult(
+            query=request.q,
+            total=total,
+            page=request.page,
+            took_ms=(time.perf_counter() - started) * 1000,
+            hits=hits,
+            page_count=math.ceil(total / request.limit) if total else 0,
+            limit=request.limit,
+            notice=" ".join(notices) or None,
+            facets=self._facets(aggs, request.collapse),
+            suggestion=suggestion,
+        )
+
+    def _hit(self, raw: dict) -> Hit:
+        source = raw["_source"]
+        key = lang_key(source.get("lang"))
+        marks = raw.get("highlight", {})
+        fragments = marks.get(text_field("body", key)) or marks.get(text_field("lead", key))
+        lead = source.get("lead") or ""
+        snippet = marked_snippet(fragments, key) if fragments else lead_snippet(lead)
+        title = source.get("title") or ""
+        title_marks = marks.get(text_field("title", key))
+        size = raw.get("inner_hits", {}).get("copies", {}).get("hits", {}).get("total", {})
+        return Hit(
+            id=source[ID_FIELD],
+            title=title,
+            url=source.get("url"),
+            source=source.get("source") or "",
+            lang=source.get("lang") or "",
+            date=source.get("date"),
+            score=raw.get("_score") or 0.0,
+            snippet=snippet,
+            title_snippet=marked_snippet(title_marks, key, whole=True)
+            if title_marks
+            else Snippet(title),
+            cluster_size=max(int(size.get("value", 1)), 1),
+        )
+
+    def _facets(self, aggs: dict, collapse: bool) -> dict[str, list[Facet]]:
+        facets: dict[str, list[Facet]] = {}
+        for name in ("lang", "source", "year", "month"):
+            buckets = aggs.get(name, {}).get("buckets", [])
+            facets[name] = [
+                Facet(
+                    str(b.get("key_as_string", b["key"])),
+                    int(b["groups"]["value"]) if collapse else b["doc_count"],
+                )
+                for b in buckets
+                if b.get("key") not in ("", None)
+            ]
+        return facets
+
+    def _suggest(self, parsed: ParsedQuery) -> str | None:
+        """A corrected query from the archive's unstemmed vocabulary (term suggester)."""
+        words: dict[str, str] = {}
+        for item in parsed.clauses:
+            if not isinstance(item, Clause) or item.negated or item.text.endswith("*"):
+                continue
+            for word in re.findall(r"\w+", item.text):
+                folded = analyze(word, "xx", exact=True)
+                if len(word) >= SUGGEST_MIN_CHARS and len(folded) == 1:
+                    words[word] = folded[0]
+        if not words:
+            return None
+        options = {"suggest_mode": "missing", "max_edits": 2, "prefix_length": SUGGEST_PREFIX}
+        suggest = {
+            f"w{n}": {"text": folded, "term": {"field": EXACT_FIELD, "size": 1, **options}}
+            for n, folded in enumerate(words.values())
+        }
+        body = {"size": 0, "suggest": suggest}
+        found = self._call(self.client.search, index=self.alias, body=body).get("suggest", {})
+        text, changed = parsed.text, False
+        for n, word in enumerate(words):
+            entries = found.get(f"w{n}") or [{}]
+            choices = entries[0].get("options") or []
+            if not choices:
+                continue
+            better = choices[0]["text"]
+            better = better.capitalize() if word[:1].isupper() else better
+            text = re.sub(rf"\b{re.escape(word)}\b", better, text, count=1)
+            changed = True
+        return text if changed else None
+
+    def export_rows(
+        self, request: SearchRequest, span: DateSpan | None = None, limit: int = MAX_EXPORT_ROWS
+    ) -> Iterator[ExportRow]:
+        """The request's hits in its order (collapsed like the page), page by page."""
+        parsed = _parse(request)
+        body: dict = {
+            "query": self._query(parsed, request, span),
+            "sort": self._sort(request),
+            "track_scores": True,
+            "_source": [ID_FIELD, "title", "url", "source", "lang", "date"],
+        }
+        if request.collapse:
+            body["collapse"] = {"field": CLUSTER_FIELD}
+        offset = 0
+        while offset < limit:
+            body.update({"from": offset, "size": min(EXPORT_PAGE, limit - offset)})
+            hits = self._call(self.client.search, index=self.alias, body=body)["hits"]["hits"]
+            for raw in hits:
+                s = raw["_source"]
+                yield ExportRow(
+                    id=s[ID_FIELD],
+                    date=s.get("date"),
+                    lang=s.get("lang") or "",
+                    source=s.get("source") or "",
+                    title=s.get("title") or "",
+                    url=s.get("url"),
+                    score=raw.get("_score") or 0.0 if request.sort == "relevance" else 0.0,
+                )
+            if len(hits) < body["size"]:
+                return
+            offset += len(hits)
+
+    # -- one article, more like it, counts --------------------------------------------------
+
+    def get_article(self, article_id: str) -> StoredArticle | None:
+        try:
+            found = self.client.get(index=self.alias, id=article_id)
+        except NotFoundError:
+            return None
+        except OSConnectionError as exc:
+            raise _unavailable(exc) from exc
+        fields = found["_source"]
+        return StoredArticle(
+            id=fields[ID_FIELD],
+            title=fields.get("title") or "",
+            lead=fields.get("lead") or "",
+            body=fields.get("body") or "",
+            related=list(fields.get("related") or []),
+            credit=fields.get("credit") or "",
+            source=fields.get("source") or "",
+            url=fields.get("url"),
+            lang=fields.get("lang") or "",
+            date=fields.get("date"),
+            path=fields.get("path") or "",
+            cluster=fields.get(CLUSTER_FIELD) or fields[ID_FIELD],
+        )
+
+    def more_like_this(self, article: StoredArticle, limit: int = 5) -> list[Similar]:
+        """Articles of the same language sharing the article's key terms (OpenSearch's
+        ``more_like_this``), never the article itself or its near-duplicates."""
+        key = lang_key(article.lang)
+        fields = [text_field(part, key) for part in ("title", "lead", "body")]
+        like = {
+            "more_like_this": {
+                "fields": fields,
+                "like": [{"_index": self.alias, "_id": article.id}],
+                "min_term_freq": 1,
+                "min_doc_freq": 1,
+                "max_query_terms": KEY_TERMS,
+                "minimum_should_match": "1",
+            }
+        }
+        body = {
+            "size": limit,
+            "_source": [ID_FIELD, "title", "source", "date", "lang"],
+            "query": {
+                "bool": {
+                    "must": [like],
+                    "must_not": [
+                        {"ids": {"values": [article.id]}},
+                        {"term": {CLUSTER_FIELD: article.cluster}},
+                    ],
+                }
+            },
+        }
+        found = self._call(self.client.search, index=self.alias, body=body)
+        return [
+            Similar(
+                id=s[ID_FIELD],
+                title=s.get("title") or s[ID_FIELD],
+                source=s.get("source") or "",
+                date=s.get("date"),
+                lang=s.get("lang") or "",
+            )
+            for s in (h["_source"] for h in found["hits"]["hits"])
+        ]
+
+    def doc_count(self) -> int:
+        return int(self._call(self.client.count, index=self.alias)["count"])
+
+    def health(self) -> Health:
+        try:
+            cluster = self.client.cluster.health(params={"request_timeout": 5})
+            articles = self.doc_count()
+        except (BackendUnavailable, TransportError, OSConnectionError) as exc:
+            return Health("unavailable", detail={"error": str(exc)[:300]})
+        # yellow: a replica is missing; red: a primary too, so results are partial
+        status = "ok" if cluster["status"] == "green" else "degraded"
+        detail = {k: cluster[k] for k in ("status", "number_of_nodes", "unassigned_shards")}
+        return Health(status, articles, detail)

@@ -1,0 +1,221 @@
+"""One pass over the matches: the page, collapsed on the cluster key, and every count.
+
+Whoosh's own path took two passes per query (a scored one grouping facets, then an unscored one
+counting clusters), asked a categorizer for every facet of every match in Python, and its
+``CollapseCollector`` does not collapse at all when a filter is set (``FilterCollector``
+feeds it documents one by one, while collapsing lives only in its ``collect_matches``).
+
+Collapsed, everything counts stories, not copies, as the OpenSearch backend does with a
+``cardinality`` aggregation: the total is the number of clusters matched, a cluster's size is
+its matching copies, and a facet value counts the clusters with a copy there (the total a
+click on it would show).
+
+Here the matcher is walked once: each allowed match's document number and score go into two
+arrays. Facet values, cluster keys and dates come from per-segment arrays of small integers
+(``SegmentColumns``), read once per segment and shared by every thread, since segments
+never change. Collapsing, counting and ordering are then numpy operations on the arrays.
+"""
+
+from __future__ import annotations
+
+import threading
+from array import array
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import collectors
+from whoosh import query as wq
+from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
+
+from index.schema import CLUSTER_FIELD, PUBLISHED_FIELD
+
+# --- columns as integer codes, per segment -------------------------------------------------
+
+
+class Vocabulary:
+    """Strings ↔ small integers for one field, shared by all segments and threads."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, int] = {"": 0}
+        self.names: list[str] = [""]
+        self.lock = threading.Lock()
+
+    def encode(self, values: list[str]) -> np.ndarray:
+        with self.lock:
+            codes, names = self.codes, self.names
+            out = np.empty(len(values), dtype=np.int32)
+            for i, value in enumerate(values):
+                code = codes.get(value)
+                if code is None:
+                    code = codes[value] = len(names)
+                    names.append(value)
+                out[i] = code
+            return out
+
+
+_VOCABULARIES: dict[str, Vocabulary] = {}
+_SEGMENTS: dict[tuple[str, str], np.ndarray] = {}  # (segment id, field) → codes or values
+_SEGMENTS_LOCK = threading.Lock()
+MAX_CACHED_SEGMENTS = 4096  # field arrays kept; merged-away segments drop out past this
+
+
+def vocabulary(fieldname: str) -> Vocabulary:
+    with _SEGMENTS_LOCK:
+        return _VOCABULARIES.setdefault(fieldname, Vocabulary())
+
+
+def _segment_array(reader: IndexReader, fieldname: str, numeric: bool) -> np.ndarray:
+    key = (reader.segment().segment_id(), fieldname)
+    found = _SEGMENTS.get(key)
+    if found is not None:
+        return found
+    if reader.has_column(fieldname):
+        values = list(reader.column_reader(fieldname, translate=False))
+    else:
+        values = [0 if numeric else ""] * reader.doc_count_all()
+    if numeric:
+        # Whoosh fills a missing date with the largest unsigned long: it counts as none.
+        made = np.array([v if v and v < 2**63 else 0 for v in values], dtype=np.int64)
+    else:
+        made = vocabulary(fieldname).encode([_text(v) for v in values])
+    with _SEGMENTS_LOCK:
+        if len(_SEGMENTS) >= MAX_CACHED_SEGMENTS:
+            _SEGMENTS.clear()
+        _SEGMENTS[key] = made
+    return made
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return "" if value is None else str(value)
+
+
+def column(searcher: Searcher, fieldname: str, numeric: bool = False) -> np.ndarray:
+    """The field's value (code, or number) of every document number of the searcher."""
+    leaves = searcher.reader().leaf_readers()
+    parts = [_segment_array(r, fieldname, numeric) for r, _offset in leaves]
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+# --- the pass over the matches -------------------------------------------------------------
+
+
+class _Scores(collectors.ScoredCollector):
+    """Every match's document number and score (no heap, no block skipping: all are kept)."""
+
+    def prepare(self, top_searcher, q, context):
+        super().prepare(top_searcher, q, context)
+        self.ids = array("q")
+        self.scores = array("d")
+
+    def _use_block_quality(self) -> bool:
+        return False
+
+    def _collect(self, global_docnum, score):
+        self.ids.append(global_docnum)
+        self.scores.append(score)
+        return 0
+
+    def results(self):
+        return None
+
+
+class _Ids(collectors.Collector):
+    """Every match's document number, unscored (results sorted by date)."""
+
+    def prepare(self, top_searcher, q, context):
+        super().prepare(top_searcher, q, context)
+        self.ids = array("q")
+
+    def collect(self, sub_docnum):
+        self.ids.append(self.offset + sub_docnum)
+        return 0
+
+    def results(self):
+        return None
+
+
+@dataclass
+class Collected:
+    """What a query matched, collapsed or not: the page's documents and every count."""
+
+    page: list[tuple[int, float]]  # (document number, score) of the requested page
+    total: int  # stories (clusters) when collapsed, else documents
+    cluster_sizes: dict[int, int]  # document number on the page → matching copies
+    facets: dict[str, dict[str, int]]  # facet → value → stories (or documents)
+
+
+def collect(
+    searcher: Searcher,
+    query: wq.Query,
+    filter: wq.Query | None,
+    *,
+    page: int,
+    pagelen: int,
+    sort: str = "relevance",
+    collapse: bool = True,
+    facets: dict[str, str] | None = None,
+) -> Collected:
+    scored = sort == "relevance"
+    base = _Scores() if scored else _Ids()
+    collector = collectors.FilterCollector(base, filter) if filter is not None else base
+    searcher.search_with_collector(query, collector)
+    ids = np.frombuffer(base.ids, dtype=np.int64) if len(base.ids) else np.empty(0, np.int64)
+    scores = (
+        np.frombuffer(base.scores, dtype=np.float64) if scored and len(ids) else np.zeros(len(ids))
+    )
+    clusters = column(searcher, CLUSTER_FIELD)[ids] if len(ids) else np.empty(0, np.int32)
+
+    order = _order(searcher, ids, scores, sort)  # best first
+    if collapse and len(ids):
+        # The best copy of each cluster, in result order; sizes count every matching copy.
+        _, first = np.unique(clusters[order], return_index=True)
+        shown = order[np.sort(first)]
+        total = len(first)
+        sizes = np.bincount(clusters, minlength=int(clusters.max()) + 1)
+    else:
+        shown, total, sizes = order, len(ids), None
+    start = (page - 1) * pagelen
+    window = shown[start : start + pagelen]
+    return Collected(
+        page=[(int(ids[i]), float(scores[i])) for i in window],
+        total=int(total),
+        cluster_sizes={
+            int(ids[i]): int(sizes[clusters[i]]) if sizes is not None else 1 for i in window
+        },
+        facets={
+            name: _facet(searcher, fieldname, ids, clusters if collapse else None)
+            for name, fieldname in (facets or {}).items()
+        },
+    )
+
+
+def _order(searcher: Searcher, ids: np.ndarray, scores: np.ndarray, sort: str) -> np.ndarray:
+    """Positions into ``ids``, best first: by score, or by date (undated last); ties by
+    document number, as Whoosh orders them."""
+    if not len(ids):
+        return np.empty(0, dtype=np.int64)
+    if sort == "relevance":
+        return np.lexsort((ids, -scores))
+    published = column(searcher, PUBLISHED_FIELD, numeric=True)[ids]
+    undated = column(searcher, "dated")[ids] == 0  # code 0 is "" in every vocabulary
+    when = -published if sort == "newest" else published
+    return np.lexsort((ids, when, undated))
+
+
+def _facet(
+    searcher: Searcher, fieldname: str, ids: np.ndarray, clusters: np.ndarray | None
+) -> dict[str, int]:
+    """Matches per value of a field; stories per value when ``clusters`` is given (a value
+    counts the clusters with a matching copy there: what a click on it would show)."""
+    if not len(ids):
+        return {}
+    codes = column(searcher, fieldname)[ids]
+    if clusters is not None:
+        pairs = np.unique(codes.astype(np.int64) << 32 | clusters.astype(np.int64))
+        codes = (pairs >> 32).astype(np.int32)
+    counts = np.bincount(codes)
+    names = vocabulary(fieldname).names
+    return {names[code]: int(n) for code, n in enumerate(counts) if n and names[code]}

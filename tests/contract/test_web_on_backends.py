@@ -1,0 +1,73 @@
+"""The web front end, unchanged, on either backend: ``MANCHETTE_BACKEND`` picks the engine."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from index.cli import main
+from tests.contract.archives import Archive
+from web import create_app
+
+
+@pytest.fixture
+def client(archive: Archive, monkeypatch: pytest.MonkeyPatch):
+    if archive.store is not None:
+        monkeypatch.setenv("MANCHETTE_BACKEND", "opensearch")
+        monkeypatch.setenv("MANCHETTE_OPENSEARCH_URL", ",".join(archive.store.config.hosts))
+        monkeypatch.setenv("MANCHETTE_OPENSEARCH_INDEX", archive.store.config.alias)
+    else:
+        monkeypatch.setenv("MANCHETTE_BACKEND", "whoosh")
+    app = create_app({"INDEX_DIR": str(archive.index_dir), "TESTING": True})
+    return app.test_client()
+
+
+def test_search_json(client):
+    data = client.get("/search.json?q=l%E2%80%99OTAN").get_json()
+    assert [h["id"] for h in data["hits"]] == ["fr-otan"]
+    assert data["hits"][0]["title_html"] == "L’<mark>OTAN</mark> renforce sa présence à l’Est"
+
+
+def test_search_page_and_article(client):
+    page = client.get("/search?q=port&sort=newest")
+    assert page.status_code == 200 and "Un manifestant interpellé" in page.get_data(as_text=True)
+    article = client.get("/articles/fr-crimee.json").get_json()
+    assert article["title"] == "La Crimée sous tension"
+    assert client.get("/articles/nope.json").status_code == 404
+
+
+def test_csv_export(client):
+    rows = client.get("/search.csv?q=port&sort=oldest").get_data(as_text=True).splitlines()
+    assert [r.split(",")[0] for r in rows[1:]] == [
+        "fr-crimee",
+        "fr-otan",
+        "en-nato",
+        "fr-manifestant",
+        "en-undated",
+    ]
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_json()["articles"] == 8
+
+
+def test_stats_command(archive: Archive, client, runner):
+    """``manchette stats`` in the same environment as the web app (``client`` sets it)."""
+    result = runner.invoke(main, ["stats", "--json", "--index-dir", str(archive.index_dir)])
+    assert result.exit_code == 0, result.output
+    stats = json.loads(result.output)
+    assert stats["articles"] == 8 and stats["by_lang"] == {"en": 5, "fr": 3}
+    assert stats["by_source"]["Reuters"] == 3 and stats["size_bytes"] > 0
+    assert stats["last_run"]["added"] == 8
+
+
+def test_search_and_show_commands(archive: Archive, client, runner):
+    """``manchette search`` and ``show`` in the same environment as the web app."""
+    where = ["--index-dir", str(archive.index_dir)]
+    result = runner.invoke(main, ["search", "Crimee", "--json", *where])
+    assert result.exit_code == 0, result.output
+    assert [h["id"] for h in json.loads(result.output)["hits"]] == ["fr-crimee"]
+    result = runner.invoke(main, ["show", "fr-otan", "--json", *where])
+    assert json.loads(result.output)["source"] == "Libération"

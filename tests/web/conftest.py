@@ -1,0 +1,28 @@
+"""Fixtures of the web tests: a small hand-made index (see ``web_corpus``) and its client."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from web_corpus import small_records
+
+from builders import write_jsonl
+from index.build import index_paths
+
+
+@pytest.fixture(scope="session")
+def small_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("small")
+    records = small_records()
+    report = index_paths([write_jsonl(base / "small.jsonl", records)], base / "ix")
+    assert report.added == len(records), report
+    return base / "ix"
+
+
+@pytest.fixture
+def small(small_index: Path):
+    """A test client on the small index."""
+    from web import create_app
+
+    return create_app({"INDEX_DIR": str(small_index), "TESTING": True}).test_client()

@@ -1,0 +1,99 @@
+"""``manchette serve --workers N``: several real waitress processes on one port."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+MANCHETTE = str(Path(sys.executable).parent / "manchette")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found.update(int(c) for c in (task / "children").read_text().split())
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _get(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read()
+
+
+def _wait_until(check, seconds: float = 20.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            value = check()
+        except OSError:
+            value = None
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+@pytest.fixture
+def server(sample_index: Path):
+    port = _free_port()
+    proc = subprocess.Popen(
+        [MANCHETTE, "serve", "--index-dir", str(sample_index), "--port", str(port), "--workers=2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until(lambda: _get(base + "/healthz"))
+        yield proc, base
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=10)
+        for child in _children(proc.pid) if proc.poll() is None else ():
+            os.kill(child, signal.SIGKILL)
+
+
+def test_two_processes_share_the_port_and_answer(server):
+    proc, base = server
+    workers = _wait_until(lambda: len(_children(proc.pid)) == 2 and _children(proc.pid))
+    assert len(workers) == 2
+    for _ in range(20):
+        assert b"Stoltenberg" in _get(base + "/search?q=Stoltenberg")
+
+
+def test_a_dead_worker_is_replaced_and_sigterm_stops_them_all(server):
+    proc, base = server
+    first = _wait_until(lambda: len(_children(proc.pid)) == 2 and _children(proc.pid))
+    victim = min(first)
+    os.kill(victim, signal.SIGKILL)
+    _wait_until(lambda: victim not in (c := _children(proc.pid)) and len(c) == 2)
+    again = _children(proc.pid)
+    assert len(again) == 2 and victim not in again
+    for _ in range(10):  # whichever process takes the connection answers
+        assert b"<mark>Stoltenberg</mark>" in _get(base + "/search?q=Stoltenberg")
+    assert b'"status":"ok"' in _get(base + "/healthz").replace(b" ", b"")
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=15) == 0
+    assert not any(_alive(pid) for pid in again)

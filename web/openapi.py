@@ -1,0 +1,253 @@
+"""The OpenAPI 3 description of the data routes, served at ``/openapi.json``.
+
+Tests validate it with openapi-spec-validator and check the app's real responses against it
+with schemathesis, so a change to a ``to_dict()`` that is not made here fails the suite.
+"""
+
+from __future__ import annotations
+
+from search.export import MAX_EXPORT_ROWS
+from search.request import MAX_LIMIT, MAX_PAGE, MAX_QUERY_CHARS, SORTS
+
+DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+
+
+def _nullable(type_: str) -> dict:
+    return {"type": type_, "nullable": True}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _text(media_type: str, description: str) -> dict:
+    return {"description": description, "content": {media_type: {"schema": {"type": "string"}}}}
+
+
+def _query(name: str, schema: dict, description: str, required: bool = False) -> dict:
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "schema": schema,
+        "description": description,
+    }
+
+
+def _object(properties: dict, required: list[str] | None = None) -> dict:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": required if required is not None else list(properties),
+    }
+
+
+FACET = _object({"value": {"type": "string"}, "count": {"type": "integer", "minimum": 0}})
+HIT = _object(
+    {
+        "id": {"type": "string"},
+        "title": {"type": "string"},
+        "url": _nullable("string"),
+        "source": {"type": "string"},
+        "lang": {"type": "string"},
+        "date": _nullable("string"),
+        "score": {"type": "number"},
+        "snippet": {"type": "string", "description": "HTML: escaped text, matches in <mark>"},
+        "title_html": {"type": "string"},
+        "cluster_size": {"type": "integer", "minimum": 1},
+    }
+)
+SEARCH_RESULT = _object(
+    {
+        "query": {"type": "string"},
+        "total": {"type": "integer", "minimum": 0},
+        "page": {"type": "integer", "minimum": 1},
+        "took_ms": {"type": "number"},
+        "hits": {"type": "array", "items": _ref("Hit")},
+        "page_count": {"type": "integer", "minimum": 0},
+        "facets": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": _ref("Facet")},
+        },
+        "suggestion": _nullable("string"),
+        "notice": _nullable("string"),
+    }
+)
+SIMILAR = _object(
+    {
+        "id": {"type": "string"},
+        "title": {"type": "string"},
+        "source": {"type": "string"},
+        "date": _nullable("string"),
+        "lang": {"type": "string"},
+    }
+)
+ARTICLE = _object(
+    {
+        "id": {"type": "string"},
+        "title": {"type": "string"},
+        "lead": {"type": "string"},
+        "body": {"type": "string"},
+        "related": {"type": "array", "items": {"type": "string"}},
+        "credit": {"type": "string"},
+        "source": {"type": "string"},
+        "url": _nullable("string"),
+        "lang": {"type": "string"},
+        "date": _nullable("string"),
+        "path": {"type": "string"},
+        "more_like_this": {"type": "array", "items": _ref("Similar")},
+    }
+)
+COUNTS = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}
+STATS = _object(
+    {
+        "articles": {"type": "integer", "minimum": 0},
+        "by_lang": COUNTS,
+        "by_source": COUNTS,
+        "size_bytes": {"type": "integer", "minimum": 0},
+        "last_run": {
+            "type": "object",
+            "description": "the indexing job's report (empty when no run was recorded)",
+            "properties": {
+                "finished_at": {"type": "string"},
+                "seconds": {"type": "number"},
+                "added": {"type": "integer"},
+                "updated": {"type": "integer"},
+                "deleted": {"type": "integer"},
+                "rejected": {
+                    "type": "array",
+                    "items": _object({"path": {"type": "string"}, "reason": {"type": "string"}}),
+                },
+            },
+        },
+    }
+)
+ERROR = _object({"error": {"type": "string"}, "status": {"type": "integer"}})
+HEALTH = _object(
+    {"status": {"type": "string", "enum": ["ok"]}, "articles": {"type": "integer"}}, ["status"]
+)
+
+SEARCH_PARAMETERS = [
+    _query(
+        "q",
+        {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS, "pattern": r"\S"},
+        "the query (see the README's query language)",
+        required=True,
+    ),
+    _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "result page"),
+    _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}, "hits per page"),
+    _query("lang", {"type": "string", "pattern": "^[A-Za-z]{1,3}$"}, "only this language"),
+    _query("sort", {"type": "string", "enum": list(SORTS)}, "order of the hits"),
+    _query("source", {"type": "string", "maxLength": 200}, "only this source (a facet value)"),
+    _query("year", {"type": "string", "maxLength": 200}, "only this year (a facet value)"),
+    _query("month", {"type": "string", "maxLength": 200}, "only this month (a facet value)"),
+    _query(
+        "from",
+        {"type": "string", "pattern": DATE_PATTERN},
+        "published on or after: YYYY, YYYY-MM or YYYY-MM-DD",
+    ),
+    _query(
+        "to",
+        {"type": "string", "pattern": DATE_PATTERN},
+        "published on or before: YYYY, YYYY-MM or YYYY-MM-DD",
+    ),
+    _query("collapse", {"type": "string", "enum": ["0", "1"]}, "0 shows near-duplicates"),
+    _query("recency", {"type": "string", "enum": ["0", "1"]}, "1 ranks newer articles higher"),
+]
+
+BAD_REQUEST = _json(_ref("Error"), "the request is invalid (the message says why)")
+UNAVAILABLE = _json(_ref("Error"), "no index is available")
+
+
+def _search_operation(summary: str, ok: dict, error_type: str | None = None) -> dict:
+    errors = (
+        {"400": BAD_REQUEST, "503": UNAVAILABLE}
+        if error_type is None
+        else {
+            "400": _text(error_type, "the request is invalid"),
+            "503": _text(error_type, "no index is available"),
+        }
+    )
+    return {
+        "get": {"summary": summary, "parameters": SEARCH_PARAMETERS, "responses": {**ok, **errors}}
+    }
+
+
+def openapi_spec() -> dict:
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Manchette",
+            "version": "1",
+            "description": "Full-text search over a multilingual news archive. Every HTML page "
+            "has a JSON twin described here.",
+        },
+        "paths": {
+            "/search.json": _search_operation(
+                "Ranked hits with snippets, facets and a spelling suggestion",
+                {"200": _json(_ref("SearchResult"), "one page of results")},
+            ),
+            "/search.atom": _search_operation(
+                "The newest matching articles as an Atom 1.0 feed",
+                {"200": _text("application/atom+xml", "an Atom feed, newest first")},
+                error_type="text/plain",
+            ),
+            "/search.csv": _search_operation(
+                f"Every matching article as CSV, up to {MAX_EXPORT_ROWS:,} rows",
+                {"200": _text("text/csv", "a header row, then one row per article")},
+                error_type="text/plain",
+            ),
+            "/articles/{article_id}.json": {
+                "get": {
+                    "summary": "One stored article and the articles most like it",
+                    "parameters": [
+                        {
+                            "name": "article_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "minLength": 1},
+                        }
+                    ],
+                    "responses": {
+                        "200": _json(_ref("Article"), "the article"),
+                        "404": _json(_ref("Error"), "no article has this id"),
+                        "503": UNAVAILABLE,
+                    },
+                }
+            },
+            "/stats.json": {
+                "get": {
+                    "summary": "Articles per language and source, size on disk, last run",
+                    "responses": {"200": _json(_ref("Stats"), "the index"), "503": UNAVAILABLE},
+                }
+            },
+            "/healthz": {
+                "get": {
+                    "summary": "Whether an index is available",
+                    "responses": {
+                        "200": _json(_ref("Health"), "the index is available"),
+                        "503": _json(
+                            _object({"status": {"type": "string"}, "error": {"type": "string"}}),
+                            "no index is available",
+                        ),
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Facet": FACET,
+                "Hit": HIT,
+                "SearchResult": SEARCH_RESULT,
+                "Similar": SIMILAR,
+                "Article": ARTICLE,
+                "Stats": STATS,
+                "Error": ERROR,
+                "Health": HEALTH,
+            }
+        },
+    }
