@@ -45,7 +45,7 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _worker(paths: list[Path], out: mp.Queue, parent: int) -> None:
+def _worker(paths: list[Path], out: mp.Queue, parent: int, analyse: bool) -> None:
     _die_with_parent(parent)
     from index.schema import build_schema
     from index.writer import analyse_ahead
@@ -54,7 +54,7 @@ def _worker(paths: list[Path], out: mp.Queue, parent: int) -> None:
     for path in paths:
         batch: list[Item] = []
         for item in _safe_items(path):
-            if isinstance(item, Article):
+            if analyse and isinstance(item, Article):
                 analyse_ahead(item, schema)  # the writer process then only pools postings
             batch.append(item)
             if len(batch) >= BATCH:
@@ -77,15 +77,18 @@ def _drain(source: mp.Queue, proc: mp.Process) -> Iterator[Item]:
         yield from batch
 
 
-def parsed_files(paths: list[Path], workers: int = 1) -> Iterator[Iterator[Item]]:
-    """For each path in order, an iterator of its items (consume each before the next)."""
+def parsed_files(
+    paths: list[Path], workers: int = 1, analyse: bool = True
+) -> Iterator[Iterator[Item]]:
+    """For each path in order, an iterator of its items (consume each before the next);
+    ``analyse`` computes the Whoosh postings ahead (not wanted when OpenSearch indexes)."""
     if workers <= 0 or not paths:
         for path in paths:
             yield _safe_items(path)
         return
     ctx = mp.get_context("fork")
     channel: mp.Queue = ctx.Queue(maxsize=QUEUE_BATCHES)
-    proc = ctx.Process(target=_worker, args=(paths, channel, os.getpid()), daemon=True)
+    proc = ctx.Process(target=_worker, args=(paths, channel, os.getpid(), analyse), daemon=True)
     proc.start()
     try:
         for _ in paths:

@@ -121,7 +121,8 @@ def _run(
             files = list_inputs(paths, report)
             report.files = len(files)
             planned = [(path, new) for path in files if (new := job.plan(path))]
-            stream = parsed_files([path for path, _ in planned], parse_workers)
+            # OpenSearch analyses on its side: no Whoosh postings computed ahead
+            stream = parsed_files([path for path, _ in planned], parse_workers, analyse=False)
             with contextlib.closing(stream):
                 for done, ((path, new), items) in enumerate(zip(planned, stream, strict=True), 1):
                     job.ingest(path, new, items)
