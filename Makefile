@@ -11,7 +11,8 @@ SAMPLE := data/sample
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test venv chromium lint format index serve clean bench bench-index bench-langid bench-relevance \
-	chaos test-opensearch
+	chaos test-opensearch wrk opensearch-node
+.PHONY: axe-core
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,12 +45,38 @@ format: venv
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: venv chromium lint
+# axe-core (npm) for the accessibility checks in tests/browser; node_modules stays out of git.
+axe-core:
+	@test -d tests/browser/node_modules/axe-core || { \
+	  echo "installing axe-core for the browser tests"; \
+	  if [ -f tests/browser/package-lock.json ]; then npm ci --prefix tests/browser --no-audit --no-fund; \
+	  else npm install --prefix tests/browser --no-audit --no-fund; fi; }
+
+# Java 17 and Maven build the OpenSearch 2.19 test node (jars from Maven Central into ~/.m2).
+opensearch-node:
+	@command -v mvn >/dev/null 2>&1 && command -v java >/dev/null 2>&1 || { \
+	  echo "installing Java 17 and Maven for the OpenSearch tests"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq openjdk-17-jdk-headless maven >/dev/null; }
+	mvn -q -B -f tests/opensearch/node/pom.xml compile
+
+test: venv chromium axe-core opensearch-node lint
 	$(BIN)/python -m pytest
 
 CORPUS ?= ../shared/corpus
 
 # Benchmarks read the research corpus from ../shared/corpus (never copied into the project).
+# Issue 6: Manchette, plain Whoosh and SQLite FTS5 side by side at 1,000, 10,000 and all
+# articles, plus wrk against `manchette serve`: bench/results/<date>.json, doc/benchmarks.md.
+bench: venv wrk
+	$(BIN)/python bench/suite.py --corpus $(CORPUS)
+
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "installing Debian's wrk for the web load"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null; }
+
 bench-index: venv
 	$(BIN)/python bench/index_corpus.py --corpus $(CORPUS)
 
@@ -60,12 +87,19 @@ bench-relevance: venv
 	$(BIN)/python bench/relevance.py --corpus $(CORPUS)
 
 # Issue 7: scenarios that take minutes (kill loops, disk full, soak); CI runs them too.
-chaos: venv
-	@echo "chaos: nothing yet"
+# (~20 min on 2 cores; results in bench/results/chaos-*.json, summarised in doc/reliability.md)
+chaos: venv wrk opensearch-node
+	$(BIN)/python -m pytest -m chaos tests/chaos -p no:cacheprovider
+	CHAOS_HOSTILE_EXAMPLES=4000 $(BIN)/python -m pytest -m "not browser" -p no:cacheprovider \
+	  tests/chaos/test_hostile_queries.py
+	$(BIN)/python bench/chaos/kill_index.py
+	$(BIN)/python bench/chaos/load.py --seconds 90 --every 20 --name load
+	$(BIN)/python bench/chaos/load.py --seconds 600 --every 60 --name soak
+	$(BIN)/python -m pytest -p no:cacheprovider tests/opensearch/chaos_cluster.py
 
 # Issue 8: the contract suite against a real OpenSearch node only.
-test-opensearch: venv
-	@echo "test-opensearch: nothing yet"
+test-opensearch: venv opensearch-node
+	$(BIN)/python -m pytest tests/contract -k "opensearch or migrat"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
