@@ -300,7 +300,8 @@ def index_paths(
             files = list_inputs(paths, report)
             report.files = len(files)
             planned = [(path, new) for path in files if (new := job.plan(path))]
-            stream = parsed_files([path for path, _ in planned], parse_workers)
+            known = set(state.by_id.values())  # content hashes: not analysed again
+            stream = parsed_files([path for path, _ in planned], parse_workers, known=known)
             with contextlib.closing(stream):  # stops the parsing process on any failure
                 for done, ((path, new), items) in enumerate(
                     zip(planned, stream, strict=True), start=1

@@ -16,7 +16,7 @@ import multiprocessing as mp
 import os
 import queue as queue_mod
 import signal
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from index.article import Article
@@ -45,7 +45,9 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _worker(paths: list[Path], out: mp.Queue, parent: int, analyse: bool) -> None:
+def _worker(
+    paths: list[Path], out: mp.Queue, parent: int, analyse: bool, known: Collection[str]
+) -> None:
     _die_with_parent(parent)
     from index.schema import build_schema
     from index.writer import analyse_ahead
@@ -54,7 +56,7 @@ def _worker(paths: list[Path], out: mp.Queue, parent: int, analyse: bool) -> Non
     for path in paths:
         batch: list[Item] = []
         for item in _safe_items(path):
-            if analyse and isinstance(item, Article):
+            if analyse and isinstance(item, Article) and item.content_hash() not in known:
                 analyse_ahead(item, schema)  # the writer process then only pools postings
             batch.append(item)
             if len(batch) >= BATCH:
@@ -78,17 +80,23 @@ def _drain(source: mp.Queue, proc: mp.Process) -> Iterator[Item]:
 
 
 def parsed_files(
-    paths: list[Path], workers: int = 1, analyse: bool = True
+    paths: list[Path], workers: int = 1, analyse: bool = True, known: Collection[str] = ()
 ) -> Iterator[Iterator[Item]]:
-    """For each path in order, an iterator of its items (consume each before the next);
-    ``analyse`` computes the Whoosh postings ahead (not wanted when OpenSearch indexes)."""
+    """For each path in order, an iterator of its items (consume each before the next).
+
+    ``analyse`` computes the Whoosh postings ahead (not wanted when OpenSearch indexes),
+    except for articles whose content hash is in ``known``: the index holds them already, so
+    an incremental run does not analyse what it will skip.
+    """
     if workers <= 0 or not paths:
         for path in paths:
             yield _safe_items(path)
         return
     ctx = mp.get_context("fork")
     channel: mp.Queue = ctx.Queue(maxsize=QUEUE_BATCHES)
-    proc = ctx.Process(target=_worker, args=(paths, channel, os.getpid(), analyse), daemon=True)
+    proc = ctx.Process(
+        target=_worker, args=(paths, channel, os.getpid(), analyse, known), daemon=True
+    )
     proc.start()
     try:
         for _ in paths:
