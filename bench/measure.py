@@ -11,8 +11,6 @@ import threading
 import time
 from pathlib import Path
 
-PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
-
 WRK_SCRIPT = """
 local paths, i = {}, 0
 for line in io.lines(os.getenv("WRK_PATHS")) do paths[#paths + 1] = line end
@@ -47,28 +45,41 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def tree_rss_kb(pid: int) -> int:
-    total = 0
+def tree_rss_kb(pid: int) -> tuple[int, int]:
+    """Resident kB of the process tree: all of it, and its private (anonymous) part.
+
+    The difference is file pages mapped into the processes: Whoosh reads its segments through
+    mmap, so the index files it has touched count in RSS though they are the kernel's page
+    cache (a ``read()`` of the same pages, as SQLite does, would not count).
+    """
+    total = anon = 0
     for member in _children(pid):
         try:
-            total += int(Path(f"/proc/{member}/statm").read_text().split()[1]) * PAGE_KB
-        except (OSError, IndexError, ValueError):
+            fields = dict(
+                line.split(":", 1)
+                for line in Path(f"/proc/{member}/status").read_text().splitlines()
+                if line.startswith(("VmRSS", "RssAnon"))
+            )
+            total += int(fields["VmRSS"].split()[0])
+            anon += int(fields["RssAnon"].split()[0])
+        except (OSError, KeyError, ValueError):
             continue
-    return total
+    return total, anon
 
 
 def run_measured(cmd: list[str], env: dict | None = None) -> dict:
     """Run ``cmd``; its wall seconds, peak RSS of its process tree, exit code and stdout."""
-    peak = 0
+    peak = peak_anon = 0
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
         stop = threading.Event()
 
         def sample() -> None:
-            nonlocal peak
+            nonlocal peak, peak_anon
             while not stop.is_set():
-                peak = max(peak, tree_rss_kb(proc.pid))
+                total, anon = tree_rss_kb(proc.pid)
+                peak, peak_anon = max(peak, total), max(peak_anon, anon)
                 stop.wait(0.05)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -83,6 +94,7 @@ def run_measured(cmd: list[str], env: dict | None = None) -> dict:
     return {
         "seconds": round(seconds, 3),
         "peak_rss_mb": round(peak / 1024, 1),
+        "peak_anon_mb": round(peak_anon / 1024, 1),
         "exit_code": code,
         "stdout": stdout,
         "stderr": stderr[-3000:],
