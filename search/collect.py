@@ -19,6 +19,7 @@ never change. Collapsing, counting and ordering are then numpy operations on the
 from __future__ import annotations
 
 import threading
+import time
 from array import array
 from dataclasses import dataclass
 
@@ -26,7 +27,7 @@ import numpy as np
 from whoosh import collectors
 from whoosh import query as wq
 from whoosh.reading import IndexReader
-from whoosh.searching import Searcher
+from whoosh.searching import Searcher, TimeLimit
 
 from index.schema import CLUSTER_FIELD, PUBLISHED_FIELD
 
@@ -102,7 +103,27 @@ def column(searcher: Searcher, fieldname: str, numeric: bool = False) -> np.ndar
 # --- the pass over the matches -------------------------------------------------------------
 
 
-class _Scores(collectors.ScoredCollector):
+QUERY_BUDGET_S = 3.0  # a query stops collecting after this long and says so
+_CHECK_EVERY = 1024  # matches between two looks at the clock
+
+
+class _Budget:
+    """Stops a pass that runs past its deadline (checked every few matches: Whoosh's own
+    ``TimeLimitCollector`` only checks in ``collect_matches``, which a filter bypasses)."""
+
+    def start(self, seconds: float) -> None:
+        self.deadline = time.perf_counter() + seconds
+        self.countdown = _CHECK_EVERY
+
+    def tick(self) -> None:
+        self.countdown -= 1
+        if not self.countdown:
+            self.countdown = _CHECK_EVERY
+            if time.perf_counter() > self.deadline:
+                raise TimeLimit
+
+
+class _Scores(_Budget, collectors.ScoredCollector):
     """Every match's document number and score (no heap, no block skipping: all are kept)."""
 
     def prepare(self, top_searcher, q, context):
@@ -114,6 +135,7 @@ class _Scores(collectors.ScoredCollector):
         return False
 
     def _collect(self, global_docnum, score):
+        self.tick()
         self.ids.append(global_docnum)
         self.scores.append(score)
         return 0
@@ -122,7 +144,7 @@ class _Scores(collectors.ScoredCollector):
         return None
 
 
-class _Ids(collectors.Collector):
+class _Ids(_Budget, collectors.Collector):
     """Every match's document number, unscored (results sorted by date)."""
 
     def prepare(self, top_searcher, q, context):
@@ -130,6 +152,7 @@ class _Ids(collectors.Collector):
         self.ids = array("q")
 
     def collect(self, sub_docnum):
+        self.tick()
         self.ids.append(self.offset + sub_docnum)
         return 0
 
@@ -145,6 +168,7 @@ class Collected:
     total: int  # stories (clusters) when collapsed, else documents
     cluster_sizes: dict[int, int]  # document number on the page → matching copies
     facets: dict[str, dict[str, int]]  # facet → value → stories (or documents)
+    partial: bool = False  # the time budget ran out: counts and page cover what was found
 
 
 def collect(
@@ -157,11 +181,17 @@ def collect(
     sort: str = "relevance",
     collapse: bool = True,
     facets: dict[str, str] | None = None,
+    budget: float | None = None,
 ) -> Collected:
     scored = sort == "relevance"
     base = _Scores() if scored else _Ids()
+    base.start(QUERY_BUDGET_S if budget is None else budget)
     collector = collectors.FilterCollector(base, filter) if filter is not None else base
-    searcher.search_with_collector(query, collector)
+    try:
+        searcher.search_with_collector(query, collector)
+        partial = False
+    except TimeLimit:
+        partial = True
     ids = np.frombuffer(base.ids, dtype=np.int64) if len(base.ids) else np.empty(0, np.int64)
     scores = (
         np.frombuffer(base.scores, dtype=np.float64) if scored and len(ids) else np.zeros(len(ids))
@@ -189,6 +219,7 @@ def collect(
             name: _facet(searcher, fieldname, ids, clusters if collapse else None)
             for name, fieldname in (facets or {}).items()
         },
+        partial=partial,
     )
 
 

@@ -135,6 +135,10 @@ def run_search(
         facets=FACET_FIELDS,
     )
     total = found.total
+    notice = parsed.notice
+    if found.partial:
+        late = "The search took too long: these are the results found in time."
+        notice = f"{notice} {late}" if notice else late
     hits = [
         _hit(
             searcher.stored_fields(docnum),
@@ -153,7 +157,7 @@ def run_search(
         hits=hits,
         page_count=math.ceil(total / request.limit) if total else 0,
         limit=request.limit,
-        notice=parsed.notice,
+        notice=notice,
         facets=_facets(found.facets),
         suggestion=suggestion,
     )

@@ -92,3 +92,15 @@ def test_date_sorts_put_undated_articles_last_and_pages_do_not_overlap(handle):
 def test_a_page_past_the_end_is_empty_but_keeps_the_total(handle):
     result = search(handle, page=9, limit=2)
     assert result.hits == [] and result.total == 3
+
+
+def test_a_query_past_its_time_budget_returns_what_it_found_with_a_notice(handle, monkeypatch):
+    from search import collect as collecting
+
+    monkeypatch.setattr(collecting, "_CHECK_EVERY", 1)
+    monkeypatch.setattr(collecting, "QUERY_BUDGET_S", -1.0)  # already late at the start
+    result = search(handle)
+    assert result.notice == "The search took too long: these are the results found in time."
+    assert result.total < 3
+    monkeypatch.setattr(collecting, "QUERY_BUDGET_S", 3.0)
+    assert search(handle).notice is None and search(handle).total == 3
