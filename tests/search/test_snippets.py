@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -79,3 +81,32 @@ def test_second_passage_shows_terms_the_first_lacks():
     assert s.text.count(ELLIPSIS) >= 2 and len(s.text) < 260
     one = make_snippet(text, "fr", terms("Lavrov Stoltenberg"), width=120, passages=1)
     assert "Stoltenberg" not in one.text
+
+
+def _whole_text_matches(text: str, lang: str, terms: set[str]) -> list[tuple[int, int, str]]:
+    from index.analysis import analyzer_for
+
+    analyzer = analyzer_for(lang)
+    tokens = analyzer(text, chars=True, positions=True, removestops=True)
+    return [(t.startchar, t.endchar, t.text) for t in tokens if t.text in terms]
+
+
+def test_word_by_word_matching_finds_what_the_whole_chain_finds():
+    # find_matches analyses each word once and remembers it; it must agree with running the
+    # language's chain over the whole text, on the golden inputs and the sample articles.
+    from builders import ROOT, SAMPLE_DIR
+    from search.snippets import find_matches
+
+    cases: list[tuple[str, str]] = []
+    for path in sorted((ROOT / "tests" / "data").glob("golden_tokens_*.tsv")):
+        lang = path.stem.rsplit("_", 1)[1]
+        lines = path.read_text(encoding="utf-8").splitlines()
+        cases += [(line.split("\t")[0], lang) for line in lines if line and line[0] != "#"]
+    golden = len(cases)
+    for line in (SAMPLE_DIR / "sample.jsonl").read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        cases.append((f"{record.get('title', '')}\n\n{record['text']}", record["lang"]))
+    assert golden > 100 and len(cases) - golden > 150
+    for text, lang in cases:
+        terms = set(analyze(text, lang))
+        assert find_matches(text, lang, terms) == _whole_text_matches(text, lang, terms), text[:80]
