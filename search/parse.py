@@ -247,6 +247,22 @@ def _filters(filters: dict[str, str], notices: list[str]) -> tuple[list[wq.Query
     return parts, lang
 
 
+def indexed_langs(schema: Schema, reader: IndexReader | None) -> list[str]:
+    """The analysis languages that have text in the index (all when there is no reader):
+    the fields of the others cannot match, and each costs matchers on every query."""
+    if reader is None:
+        return list(LANGS)
+    present = [
+        key
+        for key in LANGS
+        if any(
+            (name := text_field(part, key)) in schema and reader.field_length(name) > 0
+            for part in TEXT_PARTS
+        )
+    ]
+    return present or list(LANGS)
+
+
 def parse_query(
     text: str, schema: Schema, lang: str | None = None, reader: IndexReader | None = None
 ) -> ParsedQuery:
@@ -255,7 +271,7 @@ def parse_query(
     items, filters, notices = split_clauses(cleaned)
     filter_parts, filter_lang = _filters(filters, notices)
     wanted = lang or filter_lang
-    langs = [lang_key(wanted)] if wanted else list(LANGS)
+    langs = [lang_key(wanted)] if wanted else indexed_langs(schema, reader)
     builder = _Builder(schema, langs, reader)
     positives: list[wq.Query] = []
     negatives: list[wq.Query] = []
