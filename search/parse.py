@@ -134,13 +134,14 @@ class _Builder:
                 name = text_field(part, lang)
                 positions = self.schema[name].format.supports("positions")
                 alternatives.append(_terms_query(name, tokens, boosts[name], positions))
-        if not alternatives:
+        if not alternatives and not (bonus and self.has_exact and not clause.part):
             return None  # only stop words
         if bonus and self.has_exact and not clause.part:
             exact = analyze(clause.text, "xx", exact=True)
             if exact:  # an exact (unstemmed) match ranks above a stem-only match: a flat bonus
                 alternatives.append(_terms_query(EXACT_FIELD, exact, rule("bonus.exact")))
-        return wq.Or(alternatives)
+        # A word every indexed language drops as a stop word is still found as typed.
+        return wq.Or(alternatives) if alternatives else None
 
     def phrase(self, clause: Clause) -> wq.Query | None:
         self._note_terms(clause.text)
