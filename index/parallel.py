@@ -33,11 +33,12 @@ def _safe_items(path: Path) -> Iterator[Item]:
     return safe_items(path)
 
 
-def _die_with_parent(parent: int) -> None:
-    """Let the kernel kill this worker when the job dies (Linux ``PR_SET_PDEATHSIG``).
+def die_with_parent(parent: int) -> None:
+    """Let the kernel kill this forked process when its parent dies (``PR_SET_PDEATHSIG``).
 
-    A worker that outlived a SIGKILLed job would keep the job's locks (their descriptors are
-    inherited through fork) and block every later run with exit 75.
+    A parse worker that outlived a SIGKILLed job would keep the job's locks (their
+    descriptors are inherited through fork) and block every later run with exit 75; a server
+    worker would keep serving with nobody to stop it.
     """
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
@@ -48,7 +49,7 @@ def _die_with_parent(parent: int) -> None:
 def _worker(
     paths: list[Path], out: mp.Queue, parent: int, analyse: bool, known: Collection[str]
 ) -> None:
-    _die_with_parent(parent)
+    die_with_parent(parent)
     from index.schema import build_schema
     from index.writer import analyse_ahead
 

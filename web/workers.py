@@ -18,6 +18,8 @@ from collections.abc import Callable
 
 import waitress
 
+from index.parallel import die_with_parent
+
 App = Callable  # a WSGI application
 
 
@@ -31,9 +33,10 @@ def bind(host: str, port: int, backlog: int = 1024) -> socket.socket:
     return sock
 
 
-def _child(sock: socket.socket, make_app: Callable[[], App], options: dict) -> None:
+def _child(sock: socket.socket, make_app: Callable[[], App], options: dict, parent: int) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+    die_with_parent(parent)  # a SIGKILLed parent takes its workers with it
     try:
         waitress.serve(make_app(), sockets=[sock], **options)
     finally:
@@ -52,9 +55,10 @@ def serve(
     stopping = False
 
     def spawn() -> None:
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:
-            _child(sock, make_app, options)
+            _child(sock, make_app, options, parent)
         children.add(pid)
 
     def stop(_signum: int, _frame: object) -> None:

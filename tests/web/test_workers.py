@@ -69,10 +69,8 @@ def server(sample_index: Path):
         yield proc, base
     finally:
         if proc.poll() is None:
-            proc.kill()
+            proc.terminate()
         proc.wait(timeout=10)
-        for child in _children(proc.pid) if proc.poll() is None else ():
-            os.kill(child, signal.SIGKILL)
 
 
 def test_two_processes_share_the_port_and_answer(server):
@@ -97,3 +95,11 @@ def test_a_dead_worker_is_replaced_and_sigterm_stops_them_all(server):
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=15) == 0
     assert not any(_alive(pid) for pid in again)
+
+
+def test_workers_die_with_a_killed_parent(server):
+    proc, _base = server
+    workers = _wait_until(lambda: len(_children(proc.pid)) == 2 and _children(proc.pid))
+    proc.kill()  # SIGKILL: the parent cannot forward anything
+    proc.wait(timeout=10)
+    _wait_until(lambda: not any(_alive(pid) for pid in workers), seconds=10)
