@@ -13,7 +13,6 @@ recall@10, writes bench/results/relevance-<date>.json and doc/relevance.md.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import math
 import random
@@ -29,6 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from workload import load_corpus  # noqa: E402
 
 from index.build import index_paths  # noqa: E402
 from index.writer import open_index  # noqa: E402
@@ -38,14 +40,6 @@ from search.request import SearchRequest  # noqa: E402
 
 SEED = 20261128
 PUNCTUATION = "\"'“”«»‘’„:;,.!?()[]<>{}|/\\-–—…*&^%$#@~`+="
-
-
-def load(corpus: Path) -> list[dict]:
-    records = []
-    for path in sorted(corpus.glob("*.jsonl.gz")):
-        with gzip.open(path, "rt", encoding="utf-8") as handle:
-            records.extend(json.loads(line) for line in handle)
-    return records
 
 
 def headline(record: dict) -> str:
@@ -166,7 +160,7 @@ def main() -> int:
     if not list(args.corpus.glob("*.jsonl.gz")):
         print(f"no corpus in {args.corpus}: nothing to measure", file=sys.stderr)
         return 0
-    records = load(args.corpus)
+    records = load_corpus(args.corpus)
     queries = make_queries(records, args.per_lang)
     with tempfile.TemporaryDirectory() as tmp:
         index_dir = args.index_dir

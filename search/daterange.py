@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,6 +9,7 @@ from datetime import datetime
 from whoosh import query as wq
 
 from index.schema import PUBLISHED_FIELD
+from search.parse import date_bounds
 from search.request import InvalidRequest
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
@@ -24,15 +24,10 @@ def parse_bound(value: str, end: bool) -> datetime:
             f"{value[:20]!r} is not a date: use a year (2012), a month (2012-05) or a day "
             "(2012-05-22)."
         )
-    year, month, day = (int(g) if g else None for g in match.groups())
-    try:
-        if not end:
-            return datetime(year, month or 1, day or 1)
-        month = month or 12
-        day = day or calendar.monthrange(year, month)[1]
-        return datetime(year, month, day, 23, 59, 59)
-    except ValueError:
-        raise InvalidRequest(f"{value[:20]!r} is not a real date.") from None
+    bound = date_bounds(value.strip(), end)
+    if bound is None:
+        raise InvalidRequest(f"{value[:20]!r} is not a real date.")
+    return bound
 
 
 @dataclass(frozen=True)

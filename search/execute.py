@@ -197,17 +197,4 @@ def get_article(searcher: Searcher, article_id: str) -> StoredArticle | None:
     fields = searcher.document(**{ID_FIELD: article_id})
     if fields is None:
         return None
-    return StoredArticle(
-        id=fields[ID_FIELD],
-        title=fields.get("title") or "",
-        lead=fields.get("lead") or "",
-        body=fields.get("body") or "",
-        related=list(fields.get("related") or []),
-        credit=fields.get("credit") or "",
-        source=fields.get("source") or "",
-        url=fields.get("url"),
-        lang=fields.get("lang") or "",
-        date=fields.get("date"),
-        path=fields.get("path") or "",
-        cluster=fields.get(CLUSTER_FIELD) or fields[ID_FIELD],
-    )
+    return StoredArticle.from_fields(fields, CLUSTER_FIELD)

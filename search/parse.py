@@ -74,7 +74,7 @@ def normalize_query(text: str) -> str:
     return " ".join(text.split())
 
 
-def _month_bounds(value: str, end: bool) -> datetime | None:
+def date_bounds(value: str, end: bool) -> datetime | None:
     """``2012``, ``2012-05`` or ``2012-05-22`` as the first (or last) moment it covers."""
     match = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", value)
     if not match:
@@ -92,14 +92,14 @@ def _month_bounds(value: str, end: bool) -> datetime | None:
 
 def _date_filter(key: str, value: str) -> wq.Query | None:
     if key == "after":
-        start = _month_bounds(value, end=False)
+        start = date_bounds(value, end=False)
         return wq.DateRange(PUBLISHED_FIELD, start, None) if start else None
     if key == "before":
-        end = _month_bounds(value, end=True)
+        end = date_bounds(value, end=True)
         return wq.DateRange(PUBLISHED_FIELD, None, end) if end else None
     low, _, high = value.partition("..")
-    start = _month_bounds(low, end=False) if low else None
-    end = _month_bounds(high or low, end=True) if (high or low) else None
+    start = date_bounds(low, end=False) if low else None
+    end = date_bounds(high or low, end=True) if (high or low) else None
     if (low and start is None) or ((high or low) and end is None):
         return None
     return wq.DateRange(PUBLISHED_FIELD, start, end)

@@ -95,6 +95,24 @@ class StoredArticle:
     path: str
     cluster: str = ""
 
+    @classmethod
+    def from_fields(cls, fields: dict, cluster_field: str = "cluster") -> StoredArticle:
+        """The article from its stored fields (a Whoosh document or an OpenSearch source)."""
+        return cls(
+            id=fields["id"],
+            title=fields.get("title") or "",
+            lead=fields.get("lead") or "",
+            body=fields.get("body") or "",
+            related=list(fields.get("related") or []),
+            credit=fields.get("credit") or "",
+            source=fields.get("source") or "",
+            url=fields.get("url"),
+            lang=fields.get("lang") or "",
+            date=fields.get("date"),
+            path=fields.get("path") or "",
+            cluster=fields.get(cluster_field) or fields["id"],
+        )
+
     @property
     def paragraphs(self) -> list[str]:
         return [p.strip() for p in self.body.split("\n\n") if p.strip()]

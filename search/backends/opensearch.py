@@ -343,20 +343,7 @@ class OpenSearchBackend(SearchBackend):
         except OSConnectionError as exc:
             raise _unavailable(exc) from exc
         fields = found["_source"]
-        return StoredArticle(
-            id=fields[ID_FIELD],
-            title=fields.get("title") or "",
-            lead=fields.get("lead") or "",
-            body=fields.get("body") or "",
-            related=list(fields.get("related") or []),
-            credit=fields.get("credit") or "",
-            source=fields.get("source") or "",
-            url=fields.get("url"),
-            lang=fields.get("lang") or "",
-            date=fields.get("date"),
-            path=fields.get("path") or "",
-            cluster=fields.get(CLUSTER_FIELD) or fields[ID_FIELD],
-        )
+        return StoredArticle.from_fields(fields, CLUSTER_FIELD)
 
     def more_like_this(self, article: StoredArticle, limit: int = 5) -> list[Similar]:
         """Articles of the same language sharing the article's key terms (OpenSearch's
