@@ -213,6 +213,7 @@ def main() -> int:
             for thread in threads:
                 thread.join()
             alive = server.proc.poll() is None
+            server_log = server.stderr()
     result = parse_wrk(load.stdout)
     per_minute = {}
     for at, rss in memory:
@@ -237,6 +238,7 @@ def main() -> int:
         "memory_samples_kb": memory,
         "memory_flat": flat,
         "server_alive": alive,
+        "server_log_tail": server_log[-4000:],
     }
     out = ROOT / "bench" / "results" / f"chaos-{name}.json"
     out.write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
@@ -255,6 +257,15 @@ def main() -> int:
         and flat
         and alive
     )
+    if not ok:  # say what failed: CI keeps only this output
+        for line in result["failures"][:10]:
+            print(f"  failed request: {line[:300]}")
+        for job in failed_jobs:
+            print(f"  failed job {job['job']}: exit {job['exit_code']}, poll errors "
+                  f"{job['poll_errors'][:3]}, stderr {job['stderr']!r}")  # fmt: skip
+        errors = [line for line in server_log.splitlines() if "ERROR" in line or "Error" in line]
+        for line in errors[-15:]:
+            print(f"  server: {line[:300]}")
     return 0 if ok else 1
 
 
