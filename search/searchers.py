@@ -4,10 +4,16 @@ Whoosh searchers see the index as of when they were opened. ``IndexHandle.search
 this thread's searcher, checking at most every ``refresh_seconds`` whether a job committed
 (``refresh()``) or a rebuild swapped in a new build directory (reopen), so a running server
 sees new articles within seconds without reopening the index on every request.
+
+A reopen that fails (the live build swapped or cleaned at that very moment, a file gone, a
+full file table) does not fail the request when the thread already has a searcher: it keeps
+serving the commit it has, logs why, and tries again at the next check. Only a thread with
+no searcher at all (no index yet) sees the error (a 503 in the web app).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from pathlib import Path
@@ -20,6 +26,8 @@ from index.writer import open_index
 from search.backends import SearchBackend, remote_backend
 from search.columns import cache_columns
 from search.ranking import weighting
+
+log = logging.getLogger("manchette")
 
 
 class IndexHandle:
@@ -55,13 +63,20 @@ class IndexHandle:
         current: Searcher | None = getattr(local, "searcher", None)
         if current is not None and now - local.checked < self.refresh_seconds:
             return current
-        ix, generation = self._current()
-        if current is None or local.generation != generation or not current.up_to_date():
-            # a commit gets a fresh searcher: whoosh's refresh() reuses segment readers with
-            # their old deleted-documents sets, so an updated article matched in both versions
-            if current is not None:
-                current.close()
-            local.searcher = cache_columns(ix.searcher(weighting=weighting()))
-            local.generation = generation
+        try:
+            ix, generation = self._current()
+            if current is None or local.generation != generation or not current.up_to_date():
+                # a commit gets a fresh searcher: whoosh's refresh() reuses segment readers with
+                # their old deleted-documents sets, so an updated article matched in both versions
+                fresh = cache_columns(ix.searcher(weighting=weighting()))
+                if current is not None:
+                    current.close()
+                local.searcher = current = fresh
+                local.generation = generation
+        except Exception as exc:
+            if current is None:
+                raise
+            log.warning("index not reopened (%s: %s); serving the commit already open",
+                        type(exc).__name__, exc)  # fmt: skip
         local.checked = now
-        return local.searcher
+        return current
