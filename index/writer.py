@@ -3,6 +3,9 @@
 An index directory holds Whoosh's files plus ``manchette.json`` (schema and analysis versions).
 An index written by another version of the analysis cannot be searched correctly: opening it
 raises :class:`RebuildRequired` with the command that fixes it.
+
+Segments are read in place from their mapping, not copied (``index.compound``): importing
+this module installs that for every index it opens, for searching and for merging alike.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from whoosh.fields import Schema
 from whoosh.index import TOC, FileIndex, LockError
 from whoosh.writing import SegmentWriter
 
+from index import compound
 from index.analysis import lang_key
 from index.article import Article
 from index.dedup import Clusters
@@ -35,6 +39,8 @@ from index.schema import (
     index_version,
     text_field,
 )
+
+compound.install()
 
 __all__ = ["IndexLocked", "IndexMissing", "RebuildRequired", "create_or_open", "open_index"]
 
