@@ -223,8 +223,16 @@ class Server:
         return json.loads(body)
 
     def rss_kb(self) -> int:
+        """Resident memory, mmapped index pages included."""
+        return self._status_kb("VmRSS:")
+
+    def anon_kb(self) -> int:
+        """Private (anonymous) resident memory: what a leak grows; index pages excluded."""
+        return self._status_kb("RssAnon:")
+
+    def _status_kb(self, key: str) -> int:
         for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(key):
                 return int(line.split()[1])
         return 0
 
