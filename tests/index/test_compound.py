@@ -6,11 +6,12 @@ import random
 import tracemalloc
 from pathlib import Path
 
+from whoosh.filedb.compound import CompoundStorage
+from whoosh.query import Term
+
 from builders import write_jsonl
 from index.build import index_paths
 from index.writer import open_index
-from whoosh.filedb.compound import CompoundStorage
-from whoosh.query import Term
 
 WORDS = [f"mot{i}" for i in range(3000)]
 
