@@ -304,7 +304,13 @@ class OpenSearchBackend(SearchBackend):
     def export_rows(
         self, request: SearchRequest, span: DateSpan | None = None, limit: int = MAX_EXPORT_ROWS
     ) -> Iterator[ExportRow]:
-        """The request's hits in its order (collapsed like the page), page by page."""
+        """The request's hits in its order (collapsed like the page), page by page.
+
+        Pages follow each other with ``search_after`` on the sort values (the sort ends on
+        the unique id), so an export costs the same at row 9,000 as at row 1. Collapsed
+        exports page with ``from``/``size``: OpenSearch 2.19 refuses ``search_after`` with
+        ``collapse``, and the template's ``max_result_window`` covers ``MAX_EXPORT_ROWS``.
+        """
         parsed = _parse(request)
         body: dict = {
             "query": self._query(parsed, request, span),
@@ -316,7 +322,9 @@ class OpenSearchBackend(SearchBackend):
             body["collapse"] = {"field": CLUSTER_FIELD}
         offset = 0
         while offset < limit:
-            body.update({"from": offset, "size": min(EXPORT_PAGE, limit - offset)})
+            body["size"] = min(EXPORT_PAGE, limit - offset)
+            if request.collapse:
+                body["from"] = offset
             hits = self._call(self.client.search, index=self.alias, body=body)["hits"]["hits"]
             for raw in hits:
                 s = raw["_source"]
@@ -332,6 +340,8 @@ class OpenSearchBackend(SearchBackend):
             if len(hits) < body["size"]:
                 return
             offset += len(hits)
+            if not request.collapse:
+                body["search_after"] = hits[-1]["sort"]
 
     # -- one article, more like it, counts --------------------------------------------------
 
@@ -387,6 +397,12 @@ class OpenSearchBackend(SearchBackend):
 
     def doc_count(self) -> int:
         return int(self._call(self.client.count, index=self.alias)["count"])
+
+    def languages(self) -> list[str]:
+        body = {"size": 0, "aggs": {"lang": {"terms": {"field": LANG_FIELD, "size": 200}}}}
+        found = self._call(self.client.search, index=self.alias, body=body)
+        buckets = found.get("aggregations", {}).get("lang", {}).get("buckets", [])
+        return [b["key"] for b in sorted(buckets, key=lambda b: (-b["doc_count"], b["key"]))]
 
     def health(self) -> Health:
         try:

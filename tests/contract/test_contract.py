@@ -3,9 +3,14 @@ facets, collapsing and pages on the embedded Whoosh index and on a real OpenSear
 
 from __future__ import annotations
 
+import json
+from collections import Counter
+
 import pytest
 
+from search.request import SearchRequest
 from tests.contract.archives import Archive
+from tests.contract.conftest import CORPUS
 
 # query → the articles it must find (collapse off: every copy counts)
 HITS = {
@@ -194,6 +199,29 @@ def test_paging(archive: Archive, sort: str, pages: list[list[str]]):
 def test_relevance_pages_do_not_overlap(archive: Archive):
     seen = [h.id for p in (1, 2, 3) for h in archive.search("port", limit=2, page=p).hits]
     assert sorted(seen) == sorted(HITS["port -otan"] | {"fr-otan"})
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+@pytest.mark.parametrize("collapse", [True, False])
+def test_export_pages_through_every_hit_once(
+    archive: Archive, sort: str, collapse: bool, monkeypatch: pytest.MonkeyPatch
+):
+    """An export (the CSV) gives every hit of the search once, in the page's order, also
+    when it takes several round trips (OpenSearch: search_after, or from/size collapsed)."""
+    request = SearchRequest(q="port OR crimée OR banque", sort=sort, collapse=collapse).validate()
+    whole = [row.id for row in archive.backend.export_rows(request)]
+    monkeypatch.setattr("search.backends.opensearch.EXPORT_PAGE", 2)
+    paged = [row.id for row in archive.backend.export_rows(request)]
+    listed = archive.ids(request.q, sort=sort, collapse=collapse)
+    assert len(whole) >= 5 and len(set(whole)) == len(whole)
+    assert paged == whole == listed
+    assert [row.id for row in archive.backend.export_rows(request, limit=3)] == whole[:3]
+
+
+def test_languages_of_the_archive(archive: Archive):
+    counts = Counter(json.loads(line)["lang"] for line in CORPUS.read_text().splitlines())
+    assert archive.backend.languages() == sorted(counts, key=lambda c: (-counts[c], c))
+    assert len(counts) >= 2
 
 
 def test_suggestion(archive: Archive):
