@@ -191,6 +191,18 @@ def suggest(searcher: Searcher, parsed: ParsedQuery) -> str | None:
     return text if changed else None
 
 
+def languages(searcher: Searcher) -> list[str]:
+    """The language codes of the archive's articles, most articles first (the language
+    field's terms: a lexicon walk, no search)."""
+    if isinstance(searcher, SearchBackend):
+        return searcher.languages()
+    reader = searcher.reader()
+    counts = {
+        term.decode(): reader.doc_frequency(LANG_FIELD, term) for term in reader.lexicon(LANG_FIELD)
+    }
+    return sorted((code for code, n in counts.items() if n), key=lambda c: (-counts[c], c))
+
+
 def get_article(searcher: Searcher, article_id: str) -> StoredArticle | None:
     if isinstance(searcher, SearchBackend):
         return searcher.get_article(article_id)

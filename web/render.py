@@ -38,10 +38,11 @@ def safe_url(url: str | None) -> str | None:
     return url.strip() if scheme in ("http", "https") else None
 
 
-def language_name(code: str) -> str:
-    """``fr`` → "French" (or "Français" on the French interface); unknown codes as they are."""
+def language_name(code: str, native: bool = False) -> str:
+    """``fr`` → "French" (or "Français" on the French interface, or always with ``native``,
+    as language menus name each language in itself); unknown codes as they are."""
     try:
-        name = Locale.parse(code).get_display_name(get_locale() or "en")
+        name = Locale.parse(code).get_display_name(code if native else get_locale() or "en")
     except (ValueError, TypeError, UnknownLocaleError):
         return code
     return name[:1].upper() + name[1:] if name else code

@@ -23,7 +23,7 @@ from werkzeug.exceptions import HTTPException
 from index.stats import IndexStats, index_stats
 from index.writer import IndexMissing, RebuildRequired
 from search.daterange import DateSpan
-from search.execute import get_article, run_search
+from search.execute import get_article, languages, run_search
 from search.export import MAX_EXPORT_ROWS, export_rows
 from search.request import (
     FILTER_NAMES,
@@ -55,9 +55,19 @@ def _handle() -> IndexHandle:
     return current_app.extensions["manchette.index"]
 
 
+def archive_languages() -> list[str]:
+    """The languages the search form offers: those of the archive's articles (none when the
+    index cannot be read: the page then says why, the form still works)."""
+    try:
+        return languages(_handle().searcher())
+    except (IndexMissing, RebuildRequired):
+        return []
+
+
 @bp.app_context_processor
 def page_globals() -> dict:
     return {
+        "archive_languages": archive_languages,  # called by the form, only where it is shown
         "max_page": MAX_PAGE,
         "filter_labels": {
             "lang": _("Language"),

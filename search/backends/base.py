@@ -61,4 +61,8 @@ class SearchBackend(ABC):
     def doc_count(self) -> int: ...
 
     @abstractmethod
+    def languages(self) -> list[str]:
+        """The language codes of the archive's articles, most articles first."""
+
+    @abstractmethod
     def health(self) -> Health: ...

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from search.backends.base import Health, SearchBackend
 from search.daterange import DateSpan
-from search.execute import get_article, run_search
+from search.execute import get_article, languages, run_search
 from search.export import MAX_EXPORT_ROWS, ExportRow, export_rows
 from search.request import SearchRequest
 from search.results import SearchResult, StoredArticle
@@ -37,6 +37,9 @@ class WhooshBackend(SearchBackend):
 
     def doc_count(self) -> int:
         return self.handle.searcher().doc_count()
+
+    def languages(self) -> list[str]:
+        return languages(self.handle.searcher())
 
     def health(self) -> Health:
         return Health("ok", self.doc_count())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -189,3 +190,31 @@ def test_article_links_to_its_http_original(small):
 
 def test_stats_link_in_every_header(client):
     assert 'id="stats-link" href="/stats"' in client.get("/").get_data(as_text=True)
+
+
+def test_language_menu_offers_the_archives_languages(tmp_path):
+    from builders import write_jsonl
+    from index.build import index_paths
+    from web import create_app
+
+    texts = {
+        "de": "Der Stadtrat hat am Montag den Haushalt für das kommende Jahr beschlossen.",
+        "es": "El ayuntamiento aprobó el lunes el presupuesto para el próximo año.",
+        "fr": "Le conseil municipal a adopté lundi le budget de l'année prochaine.",
+    }
+    records = [
+        {"id": f"{lang}{n}", "lang": lang, "title": f"{lang} {n}", "text": f"{text} ({n * 7 + 3})"}
+        for lang, text in texts.items()
+        for n in range(3 if lang == "es" else 1)
+    ]
+    index_paths([write_jsonl(tmp_path / "a.jsonl", records)], tmp_path / "ix")
+    client = create_app({"INDEX_DIR": str(tmp_path / "ix"), "TESTING": True}).test_client()
+    page = client.get("/").get_data(as_text=True)
+    menu = page[page.index('<select id="lang"') : page.index("</select>")]
+    offered = re.findall(r'<option value="([^"]*)"', menu)
+    assert offered == ["", "es", "de", "fr"]  # all, then most articles first
+    assert re.search(r'value="de" lang="de"\s*>Deutsch<', menu)  # each named in itself
+    chosen = client.get("/search?q=budget&lang=fr").get_data(as_text=True)
+    assert re.search(r'value="fr" lang="fr"\s*selected', chosen)
+    empty = create_app({"INDEX_DIR": str(tmp_path / "none")}).test_client().get("/")
+    assert empty.status_code == 200 and '<select id="lang"' in empty.get_data(as_text=True)
