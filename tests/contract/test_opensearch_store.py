@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from search.backends.opensearch import OpenSearchBackend
 from search.ranking import rule
 from search.request import MAX_LIMIT, MAX_PAGE, SearchRequest
 from tests.contract.conftest import opensearch_store
+from tests.opensearch.busy import BusyRelay, first
 from tests.opensearch.cluster import LocalCluster
 
 # Golden-table lines (stemmed and exact chains) where OpenSearch's filters differ from ours:
@@ -118,6 +120,39 @@ def test_unwritten_articles_are_reported_and_retried(opensearch_node: LocalClust
         again = index_paths_opensearch([first, later], state, store=store, parse_workers=0)
         assert (again.added, again.rejected, again.files_skipped) == (1, [], 1)
         assert OpenSearchBackend(store).search(SearchRequest("ferry")).total == 1
+    finally:
+        store.client.indices.delete(index=store.config.pattern)
+
+
+def test_a_busy_node_slows_the_job_down_without_losing_articles(
+    opensearch_node: LocalCluster, tmp_path: Path
+):
+    """Back-pressure: bulk requests refused with 429 (a full write queue) are retried with
+    backoff, and the job ends with every article written and nothing reported."""
+    store = opensearch_store(opensearch_node)
+    try:
+        with BusyRelay(opensearch_node.urls[0], first(2, "/_bulk")) as relay:
+            busy = OpenSearchStore(replace(store.config, hosts=(relay.url,)))
+            batch = write_jsonl(tmp_path / "a.jsonl", records("Harbour", n=5))
+            report = index_paths_opensearch(
+                [batch], tmp_path / "state", store=busy, parse_workers=0
+            )
+            assert relay.refused("/_bulk") == 2  # the node really said no, twice
+        assert (report.added, report.rejected) == (5, [])
+        assert OpenSearchBackend(store).search(SearchRequest("harbour")).total == 5
+    finally:
+        store.client.indices.delete(index=store.config.pattern)
+
+
+def test_a_busy_node_still_answers_searches(opensearch_node: LocalCluster, tmp_path: Path):
+    store = opensearch_store(opensearch_node)
+    try:
+        batch = write_jsonl(tmp_path / "a.jsonl", records("Lantern"))
+        index_paths_opensearch([batch], tmp_path / "state", store=store, parse_workers=0)
+        with BusyRelay(opensearch_node.urls[0], first(2, "/_search")) as relay:
+            busy = OpenSearchBackend(OpenSearchStore(replace(store.config, hosts=(relay.url,))))
+            assert busy.search(SearchRequest("lantern")).total == 3
+            assert relay.refused("/_search") == 2
     finally:
         store.client.indices.delete(index=store.config.pattern)
 
