@@ -399,10 +399,11 @@ class OpenSearchBackend(SearchBackend):
         return int(self._call(self.client.count, index=self.alias)["count"])
 
     def languages(self) -> list[str]:
-        body = {"size": 0, "aggs": {"lang": {"terms": {"field": LANG_FIELD, "size": 200}}}}
+        order = [{"_count": "desc"}, {"_key": "asc"}]
+        terms = {"field": LANG_FIELD, "size": 200, "order": order}
+        body = {"size": 0, "aggs": {"lang": {"terms": terms}}}
         found = self._call(self.client.search, index=self.alias, body=body)
-        buckets = found.get("aggregations", {}).get("lang", {}).get("buckets", [])
-        return [b["key"] for b in sorted(buckets, key=lambda b: (-b["doc_count"], b["key"]))]
+        return [b["key"] for b in found.get("aggregations", {}).get("lang", {}).get("buckets", [])]
 
     def health(self) -> Health:
         try:
