@@ -1,54 +1,49 @@
-"""Search backends: the embedded Whoosh index (default) or an OpenSearch cluster.
+"""The engines an archive lives in: the embedded Whoosh index (default) or an OpenSearch cluster.
 
-``open_backend(index_dir)`` returns the one the ``backend`` setting names
-(``MANCHETTE_BACKEND``); both implement :class:`SearchBackend`.
+``open_engine(index_dir)`` is the one place that reads the ``backend`` setting
+(``MANCHETTE_BACKEND``); both engines implement :class:`engines.base.Engine`, and nothing
+outside ``engines/`` asks which one answers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from index.sinks.settings import backend_name
-from search.backends.base import BackendUnavailable, Health, SearchBackend
+from engines.base import Engine
+from engines.opensearch.settings import BACKENDS, setting_value
 
-__all__ = [
-    "BackendUnavailable",
-    "Health",
-    "RemoteIndex",
-    "SearchBackend",
-    "open_backend",
-    "remote_backend",
-]
+if TYPE_CHECKING:
+    from index.report import IndexReport
+
+__all__ = ["Engine", "index_paths", "open_engine"]
 
 
-class RemoteIndex:
-    """Stands where a command opens a Whoosh index: its ``searcher()`` is the backend, which
-    ``run_search`` and ``get_article`` accept in place of a Whoosh searcher."""
-
-    def __init__(self, backend: SearchBackend) -> None:
-        self.backend = backend
-
-    @contextmanager
-    def searcher(self, **_options: object) -> Iterator[SearchBackend]:
-        yield self.backend
+def _backend_name(override: str | None = None) -> str:
+    """``whoosh`` or ``opensearch``; anything else is a clear error."""
+    name = setting_value("backend", {"backend": override}).strip().lower()
+    if name not in BACKENDS:
+        raise ValueError(f"invalid setting: MANCHETTE_BACKEND must be one of {BACKENDS}")
+    return name
 
 
-def remote_backend(backend: str | None = None) -> SearchBackend | None:
-    """The OpenSearch backend when the setting selects it, else None (the embedded index)."""
-    if backend_name(backend) != "opensearch":
-        return None
-    from search.backends.opensearch import OpenSearchBackend
+def open_engine(
+    index_dir: Path, *, backend: str | None = None, refresh_seconds: float = 0.0
+) -> Engine:
+    """The engine the setting names (or ``backend``), over the archive of ``index_dir``.
 
-    return OpenSearchBackend()
+    ``refresh_seconds``: how often a long-running reader looks for new commits.
+    """
+    if _backend_name(backend) == "opensearch":
+        from engines.opensearch.engine import OpenSearchEngine
+
+        return OpenSearchEngine(Path(index_dir))
+    from engines.whoosh.engine import WhooshEngine
+
+    return WhooshEngine(Path(index_dir), refresh_seconds)
 
 
-def open_backend(index_dir: Path, backend: str | None = None) -> SearchBackend:
-    """The backend the setting names: OpenSearch, or the Whoosh index in ``index_dir``."""
-    remote = remote_backend(backend)
-    if remote is not None:
-        return remote
-    from search.backends.whoosh import WhooshBackend
-
-    return WhooshBackend(index_dir)
+def index_paths(paths: Iterable[Path], index_dir: Path, **options: object) -> IndexReport:
+    """Index files and folders into the archive of ``index_dir`` (``Engine.index_paths``)."""
+    return open_engine(index_dir).index_paths(paths, **options)  # type: ignore[arg-type]

@@ -1,7 +1,7 @@
 """Our query language → OpenSearch's query DSL.
 
 The query is parsed once, by ``search.parse`` (the same clauses, filters and notices as the
-Whoosh backend); this module turns the parsed clauses into a ``bool`` query where OpenSearch
+Whoosh engine); this module turns the parsed clauses into a ``bool`` query where OpenSearch
 analyses the words itself, each field with the analyzer of its language:
 
     word         multi_match (type phrase: a word the chain splits stays one unit) across the

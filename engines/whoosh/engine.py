@@ -1,25 +1,37 @@
-"""The embedded default: the Whoosh index on disk, behind the backend interface."""
+"""The embedded default: the Whoosh index on disk in ``index_dir``, behind the Engine interface."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
 
-from search.backends.base import Health, SearchBackend
+from engines.base import CheckReport, Engine, Health
+from engines.whoosh.check import check_index
+from engines.whoosh.execute import get_article, languages, run_search
+from engines.whoosh.explain import explain_hit
+from engines.whoosh.export import export_rows
+from engines.whoosh.searchers import IndexHandle
+from engines.whoosh.similar import more_like_this
+from engines.whoosh.stats import index_stats
+from engines.whoosh.writer import WhooshSink
+from index.stats import IndexStats
 from search.daterange import DateSpan
-from search.execute import get_article, languages, run_search
-from search.export import MAX_EXPORT_ROWS, ExportRow, export_rows
+from search.export import MAX_EXPORT_ROWS, ExportRow
+from search.parse import parse_query
 from search.request import SearchRequest
 from search.results import SearchResult, StoredArticle
-from search.searchers import IndexHandle
-from search.similar import Similar, more_like_this
+from search.similar import Similar
 
 
-class WhooshBackend(SearchBackend):
+class WhooshEngine(Engine):
     name = "whoosh"
 
     def __init__(self, index_dir: Path, refresh_seconds: float = 0.0) -> None:
-        self.handle = IndexHandle(Path(index_dir), refresh_seconds, backend="whoosh")
+        super().__init__(index_dir)
+        self.handle = IndexHandle(self.index_dir, refresh_seconds)
+
+    def open_sink(self, rebuild: bool) -> WhooshSink:
+        return WhooshSink(self.index_dir, rebuild)
 
     def search(self, request: SearchRequest, span: DateSpan | None = None) -> SearchResult:
         return run_search(self.handle.searcher(), request, span)
@@ -41,5 +53,20 @@ class WhooshBackend(SearchBackend):
     def languages(self) -> list[str]:
         return languages(self.handle.searcher())
 
+    def stats(self) -> IndexStats:
+        return index_stats(self.index_dir)
+
     def health(self) -> Health:
         return Health("ok", self.doc_count())
+
+    def check(self) -> CheckReport:
+        return check_index(self.index_dir)
+
+    def explain(self, request: SearchRequest) -> tuple[SearchResult, dict[str, dict[str, float]]]:
+        searcher = self.handle.searcher()
+        result = run_search(searcher, request)
+        parsed = parse_query(request.q, searcher.schema, request.lang, searcher.reader())
+        return result, {h.id: explain_hit(searcher, parsed, h.id) for h in result.hits}
+
+    def close(self) -> None:
+        self.handle.close()

@@ -1,4 +1,4 @@
-"""Why a hit ranks where it does: each ranking rule's contribution to its score."""
+"""Why a hit ranks where it does: each ranking rule's contribution to its score (Whoosh)."""
 
 from __future__ import annotations
 

@@ -210,7 +210,7 @@ def test_export_pages_through_every_hit_once(
     when it takes several round trips (OpenSearch: search_after, or from/size collapsed)."""
     request = SearchRequest(q="port OR crimée OR banque", sort=sort, collapse=collapse).validate()
     whole = [row.id for row in archive.backend.export_rows(request)]
-    monkeypatch.setattr("search.backends.opensearch.EXPORT_PAGE", 2)
+    monkeypatch.setattr("engines.opensearch.engine.EXPORT_PAGE", 2)
     paged = [row.id for row in archive.backend.export_rows(request)]
     listed = archive.ids(request.q, sort=sort, collapse=collapse)
     assert len(whole) >= 5 and len(set(whole)) == len(whole)

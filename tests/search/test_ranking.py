@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from builders import write_jsonl
-from index.build import index_paths
-from index.writer import open_index
-from search.execute import run_search
-from search.ranking import RULES, explain_rules, rule, weighting
+from engines import index_paths
+from engines.whoosh.execute import run_search
+from engines.whoosh.scoring import weighting
+from engines.whoosh.writer import open_index
+from search.ranking import RULES, explain_rules, rule
 from search.request import SearchRequest
 
 FILLER = "Le conseil municipal a voté le budget annuel après un long débat en séance publique."
@@ -57,7 +58,7 @@ def test_sort_newest_and_oldest(ranked: Path):
 
 
 def test_explain_shows_each_rules_contribution(ranked: Path):
-    from search.explain import explain_hit
+    from engines.whoosh.explain import explain_hit
     from search.parse import parse_query
 
     with open_index(ranked).searcher(weighting=weighting()) as s:
