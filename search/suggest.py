@@ -9,19 +9,19 @@ from __future__ import annotations
 import re
 
 from index.analysis import analyze
-from search.parse import Clause, ParsedQuery
+from search.tree import Prefix, QueryTree
 
 SUGGEST_BELOW = 3  # suggest a spelling when a query finds fewer hits than this
 SUGGEST_MIN_CHARS = 4  # shorter words are not respelled
 SUGGEST_PREFIX = 2  # suggestions keep the word's first two letters
 
 
-def suggestion_words(parsed: ParsedQuery) -> list[tuple[str, str]]:
+def suggestion_words(tree: QueryTree) -> list[tuple[str, str]]:
     """Each word worth respelling, as typed and as the exact field holds it (folded): words
     of the searched clauses, not excluded, not prefixes, long enough, one token each."""
     words: list[tuple[str, str]] = []
-    for item in parsed.clauses:
-        if not isinstance(item, Clause) or item.negated or item.text.endswith("*"):
+    for item in tree.positive_clauses():
+        if isinstance(item, Prefix):
             continue
         for word in re.findall(r"\w+", item.text):
             folded = analyze(word, "xx", exact=True)

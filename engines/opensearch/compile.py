@@ -1,8 +1,9 @@
 """Our query language → OpenSearch's query DSL.
 
-The query is parsed once, by ``search.parse`` (the same clauses, filters and notices as the
-Whoosh engine); this module turns the parsed clauses into a ``bool`` query where OpenSearch
-analyses the words itself, each field with the analyzer of its language:
+The query is parsed once, by ``search.parse``, into the tree of ``search.tree`` (the same
+clauses, caps, filters and notices as the Whoosh engine); this module compiles the tree into a
+``bool`` query where OpenSearch analyses the words itself, each field with the analyzer of its
+language:
 
     word         multi_match (type phrase: a word the chain splits stays one unit) across the
                  title/lead/body fields of every language whose chain keeps a token, with our
@@ -16,7 +17,7 @@ analyses the words itself, each field with the analyzer of its language:
 
 from __future__ import annotations
 
-from whoosh import query as wq
+from datetime import datetime
 
 from index.analysis import analyze
 from index.schema import (
@@ -27,8 +28,19 @@ from index.schema import (
     TEXT_PARTS,
     text_field,
 )
-from search.parse import Clause, ParsedQuery
 from search.ranking import rule
+from search.tree import (
+    AnyOf,
+    Clause,
+    DateRange,
+    FieldIs,
+    Filter,
+    LangIs,
+    Phrase,
+    Prefix,
+    QueryTree,
+    SourceIs,
+)
 
 MATCH_NONE: dict = {"match_none": {}}
 MATCH_ALL: dict = {"match_all": {}}
@@ -56,65 +68,65 @@ def _any(queries: list[dict]) -> dict:
     )
 
 
-def word_query(clause: Clause, langs: list[str], bonus: bool = True) -> dict | None:
-    text = clause.text
-    if text.endswith("*") and len(text) > 1:
-        return prefix_query(text.rstrip("*"), langs)
-    parts = [clause.part] if clause.part else list(TEXT_PARTS)
+def word_query(text: str, part: str | None, langs: list[str], bonus: bool = True) -> dict | None:
+    parts = [part] if part else list(TEXT_PARTS)
     fields = _fields(text, langs, parts)
     if not fields:
         return None  # only stop words
     alternatives = [_phrase(text, fields)]
-    if bonus and not clause.part and analyze(text, "xx", exact=True):
+    if bonus and not part and analyze(text, "xx", exact=True):
         # an exact (unstemmed) match ranks above a stem-only match: a flat bonus
         exact = {"match_phrase": {EXACT_FIELD: text}}
         alternatives.append({"constant_score": {"filter": exact, "boost": rule("bonus.exact")}})
     return _any(alternatives)
 
 
-def phrase_query(clause: Clause, langs: list[str]) -> dict | None:
-    parts = [clause.part] if clause.part else list(TEXT_PARTS)
-    fields = _fields(clause.text, langs, parts, suffix=".exact")
+def phrase_query(node: Phrase, langs: list[str]) -> dict | None:
+    parts = [node.part] if node.part else list(TEXT_PARTS)
+    fields = _fields(node.text, langs, parts, suffix=".exact")
     if not fields:
         return None
-    stemmed = word_query(Clause(clause.text, part=clause.part), langs, bonus=False)
-    query: dict = {"bool": {"must": [_phrase(clause.text, fields)]}}
+    stemmed = word_query(node.text, node.part, langs, bonus=False)
+    query: dict = {"bool": {"must": [_phrase(node.text, fields)]}}
     if stemmed is not None:  # the exact sub-fields decide the match; the stemmed ones rank it
         query["bool"]["should"] = [stemmed]
     return query
 
 
-def prefix_query(stem: str, langs: list[str]) -> dict | None:
-    folded = analyze(stem, "xx", exact=True)
-    if len(folded) != 1:
-        return word_query(Clause(stem), langs)
-    return {"prefix": {EXACT_FIELD: {"value": folded[0]}}}
+def prefix_query(node: Prefix) -> dict:
+    if node.expansions is None:
+        return {"prefix": {EXACT_FIELD: {"value": node.folded}}}
+    if not node.expansions:
+        return MATCH_NONE
+    return {"terms": {EXACT_FIELD: list(node.expansions)}}
 
 
-def text_query(parsed: ParsedQuery) -> dict:
-    """The clauses combined as ``search.parse.parse_query`` combines them."""
-    positives: list[dict] = []
-    negatives: list[dict] = []
-    pending_or = False
-    for item in parsed.clauses:
-        if item == "OR":
-            pending_or = bool(positives)
-            continue
-        assert isinstance(item, Clause)
-        build = phrase_query if item.phrase else word_query
-        built = build(item, parsed.langs)
-        if built is None:
-            continue
-        if item.negated:
-            negatives.append(built)
-        elif pending_or:
-            positives[-1] = _any([positives[-1], built])
-        else:
-            positives.append(built)
-        pending_or = False
+def clause_query(node: Clause, langs: list[str]) -> dict | None:
+    if isinstance(node, Prefix):
+        return prefix_query(node)
+    if isinstance(node, Phrase):
+        return phrase_query(node, langs)
+    return word_query(node.text, node.part, langs)
+
+
+def _item(node: Clause | AnyOf, langs: list[str]) -> dict | None:
+    if not isinstance(node, AnyOf):
+        return clause_query(node, langs)
+    combined: dict | None = None
+    for option in node.options:  # nested as typed: (a OR b) OR c
+        built = clause_query(option, langs)
+        if built is not None:
+            combined = built if combined is None else _any([combined, built])
+    return combined
+
+
+def text_query(tree: QueryTree) -> dict:
+    """The tree's clauses: every ``must`` item, none of the ``must_not`` ones."""
+    positives = [q for q in (_item(n, tree.langs) for n in tree.must) if q is not None]
+    negatives = [q for q in (clause_query(n, tree.langs) for n in tree.must_not) if q]
     if positives:
         query = positives[0] if len(positives) == 1 else {"bool": {"must": positives}}
-    elif parsed.filter is not None:
+    elif tree.filters:
         query = MATCH_ALL
     else:
         return MATCH_NONE
@@ -123,27 +135,26 @@ def text_query(parsed: ParsedQuery) -> dict:
     return query
 
 
-def _iso(value) -> str:
+def _iso(value: datetime) -> str:
     return value.isoformat()
 
 
-def filter_clauses(node: wq.Query | None) -> list[dict]:
-    """The parser's filter (lang, source, dates) as DSL filters."""
-    if node is None:
-        return []
-    if isinstance(node, wq.And):
-        return [f for sub in node.subqueries for f in filter_clauses(sub)]
-    if isinstance(node, wq.Term) and node.fieldname == LANG_FIELD:
-        return [{"term": {LANG_FIELD: node.text}}]
-    if isinstance(node, wq.Term) and node.fieldname == SOURCE_KEY_FIELD:
-        return [{"match_phrase": {SOURCE_KEY_FIELD: node.text}}]
-    if isinstance(node, wq.Phrase) and node.fieldname == SOURCE_KEY_FIELD:
-        return [{"match_phrase": {SOURCE_KEY_FIELD: " ".join(node.words)}}]
-    if isinstance(node, wq.DateRange) and node.fieldname == PUBLISHED_FIELD:
-        bounds: dict = {}
-        if node.startdate is not None:
-            bounds["gte"] = _iso(node.startdate)
-        if node.enddate is not None:
-            bounds["lte"] = _iso(node.enddate)
-        return [{"range": {PUBLISHED_FIELD: bounds}}]
-    raise ValueError(f"no OpenSearch translation for the filter {node!r}")
+def filter_clause(node: Filter) -> dict:
+    """One filter (lang, source, a facet value, dates) as a DSL filter."""
+    if isinstance(node, LangIs):
+        return {"term": {LANG_FIELD: node.code}}
+    if isinstance(node, SourceIs):
+        return {"match_phrase": {SOURCE_KEY_FIELD: " ".join(node.words)}}
+    if isinstance(node, FieldIs):
+        return {"term": {node.field: node.value}}
+    assert isinstance(node, DateRange)
+    bounds: dict = {}
+    if node.start is not None:
+        bounds["gte"] = _iso(node.start)
+    if node.end is not None:
+        bounds["lte"] = _iso(node.end)
+    return {"range": {PUBLISHED_FIELD: bounds}}
+
+
+def filter_clauses(filters: list[Filter]) -> list[dict]:
+    return [filter_clause(f) for f in filters]

@@ -11,7 +11,6 @@ import math
 import time
 import unicodedata
 from collections.abc import Iterable, Iterator
-from functools import cache
 from pathlib import Path
 
 from opensearchpy.exceptions import ConnectionError as OSConnectionError
@@ -28,7 +27,6 @@ from engines.base import (
 from engines.opensearch.compile import filter_clauses, text_query
 from engines.opensearch.highlights import highlight_request, marked_snippet
 from engines.opensearch.store import STATE_DIR, OpenSearchSink, OpenSearchStore
-from engines.whoosh.schema import build_schema
 from index.analysis import lang_key
 from index.build import Progress
 from index.report import IndexReport
@@ -38,41 +36,37 @@ from index.schema import (
     HASH_FIELD,
     ID_FIELD,
     LANG_FIELD,
-    MONTH_FIELD,
     PUBLISHED_FIELD,
     SOURCE_FIELD,
-    YEAR_FIELD,
     text_field,
 )
 from index.stats import MAX_LISTED, IndexStats, last_run
+from search import notices as say
 from search.daterange import DateSpan
 from search.export import MAX_EXPORT_ROWS, ExportRow
 from search.facets import FACET_SIZE
-from search.parse import ParsedQuery, parse_query
+from search.filters import request_filters
+from search.notices import Notice
+from search.parse import parse_query
 from search.ranking import recency_rule
 from search.request import SearchRequest
 from search.results import Facet, Hit, SearchResult, StoredArticle
 from search.similar import KEY_TERMS, Similar
 from search.snippets import Snippet, lead_snippet
 from search.suggest import SUGGEST_BELOW, SUGGEST_PREFIX, corrected_query, suggestion_words
+from search.tree import QueryTree
 
 SNIPPET_CHARS = 240  # characters per fragment, as search.snippets' passages
 EXPORT_PAGE = 1000
 BUSY_ATTEMPTS = 4  # tries of a request answered 429 (back-pressure)
 BUSY_BACKOFF_SECONDS = 0.2  # doubled after each
-FILTER_FIELDS = {"source": SOURCE_FIELD, "year": YEAR_FIELD, "month": MONTH_FIELD}
 HISTOGRAMS = {"year": ("year", "yyyy"), "month": ("month", "yyyy-MM")}
 LIST_FIELDS = [ID_FIELD, "title", "url", "source", "lang", "date", "lead", CLUSTER_FIELD]
 
 
-@cache
-def _schema():
-    return build_schema()
-
-
-def _parse(request: SearchRequest) -> ParsedQuery:
+def _parse(request: SearchRequest) -> QueryTree:
     # NFC, like every article's text: OpenSearch has no Unicode normaliser without ICU
-    return parse_query(unicodedata.normalize("NFC", request.q), _schema(), request.lang)
+    return parse_query(unicodedata.normalize("NFC", request.q), request.lang)
 
 
 def _unavailable(exc: Exception | str) -> EngineUnavailable:
@@ -140,15 +134,9 @@ class OpenSearchEngine(Engine):
 
     # -- search ---------------------------------------------------------------------------
 
-    def _query(self, parsed: ParsedQuery, request: SearchRequest, span: DateSpan | None) -> dict:
-        filters = filter_clauses(parsed.filter)
-        if span is not None:
-            filters += filter_clauses(span.query())
-        if request.lang:
-            filters.append({"term": {LANG_FIELD: request.lang}})
-        for name, value in request.filters:
-            filters.append({"term": {FILTER_FIELDS[name]: value}})
-        query: dict = {"bool": {"must": [text_query(parsed)], "filter": filters}}
+    def _query(self, tree: QueryTree, request: SearchRequest, span: DateSpan | None) -> dict:
+        filters = filter_clauses(request_filters(tree, request, span))
+        query: dict = {"bool": {"must": [text_query(tree)], "filter": filters}}
         if request.recency and request.sort == "relevance":
             query = self._with_recency(query)
         return query
@@ -226,10 +214,10 @@ class OpenSearchEngine(Engine):
 
     def search(self, request: SearchRequest, span: DateSpan | None = None) -> SearchResult:
         started = time.perf_counter()
-        parsed = _parse(request)
+        tree = _parse(request)
         offset = (request.page - 1) * request.limit
         body: dict = {
-            "query": self._query(parsed, request, span),
+            "query": self._query(tree, request, span),
             "size": request.limit,
             "sort": self._sort(request),
             "track_total_hits": True,
@@ -243,24 +231,22 @@ class OpenSearchEngine(Engine):
                 "field": CLUSTER_FIELD,
                 "inner_hits": {"name": "copies", "size": 0, "track_scores": False},
             }
-        notices = [parsed.notice] if parsed.notice else []
+        notices = list(tree.notices)
         # from/size: OpenSearch 2.19 refuses search_after with collapse; the template's
         # max_result_window covers the deepest page a request may ask for
         body["from"] = offset
         found = self._call(self.client.search, index=self.alias, body=body)
         shards = found.get("_shards", {})
         if shards.get("failed"):
-            notices.append(
-                f"Partial results: {shards.get('successful', 0)} of {shards.get('total', 0)} "
-                "shards answered."
-            )
+            counts = {"answered": shards.get("successful", 0), "total": shards.get("total", 0)}
+            notices.append(Notice(say.PARTIAL_SHARDS, counts))
         aggs = found.get("aggregations", {})
         if request.collapse:
             total = int(aggs.get("groups", {}).get("value", 0))
         else:
             total = found["hits"]["total"]["value"]
         hits = [self._hit(h) for h in found["hits"]["hits"]]
-        suggestion = self._suggest(parsed) if total < SUGGEST_BELOW else None
+        suggestion = self._suggest(tree) if total < SUGGEST_BELOW else None
         return SearchResult(
             query=request.q,
             total=total,
@@ -269,7 +255,7 @@ class OpenSearchEngine(Engine):
             hits=hits,
             page_count=math.ceil(total / request.limit) if total else 0,
             limit=request.limit,
-            notice=" ".join(notices) or None,
+            notices=notices,
             facets=self._facets(aggs, request.collapse),
             suggestion=suggestion,
         )
@@ -313,9 +299,9 @@ class OpenSearchEngine(Engine):
             ]
         return facets
 
-    def _suggest(self, parsed: ParsedQuery) -> str | None:
+    def _suggest(self, tree: QueryTree) -> str | None:
         """A corrected query from the archive's unstemmed vocabulary (term suggester)."""
-        words = dict(suggestion_words(parsed))
+        words = dict(suggestion_words(tree))
         if not words:
             return None
         options = {"suggest_mode": "missing", "max_edits": 2, "prefix_length": SUGGEST_PREFIX}
@@ -331,7 +317,7 @@ class OpenSearchEngine(Engine):
             choices = entries[0].get("options") or []
             if choices:
                 corrections.append((word, choices[0]["text"]))
-        return corrected_query(parsed.text, corrections)
+        return corrected_query(tree.text, corrections)
 
     def export_rows(
         self, request: SearchRequest, span: DateSpan | None = None, limit: int = MAX_EXPORT_ROWS
@@ -343,9 +329,9 @@ class OpenSearchEngine(Engine):
         exports page with ``from``/``size``: OpenSearch 2.19 refuses ``search_after`` with
         ``collapse``, and the template's ``max_result_window`` covers ``MAX_EXPORT_ROWS``.
         """
-        parsed = _parse(request)
+        tree = _parse(request)
         body: dict = {
-            "query": self._query(parsed, request, span),
+            "query": self._query(tree, request, span),
             "sort": self._sort(request),
             "track_scores": True,
             "_source": [ID_FIELD, "title", "url", "source", "lang", "date"],

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from engines.base import CheckReport, Engine, Health
 from engines.whoosh.check import check_index
+from engines.whoosh.compile import compile_request
 from engines.whoosh.execute import get_article, languages, run_search
 from engines.whoosh.explain import explain_hit
 from engines.whoosh.export import export_rows
@@ -17,7 +18,6 @@ from engines.whoosh.writer import WhooshSink
 from index.stats import IndexStats
 from search.daterange import DateSpan
 from search.export import MAX_EXPORT_ROWS, ExportRow
-from search.parse import parse_query
 from search.request import SearchRequest
 from search.results import SearchResult, StoredArticle
 from search.similar import Similar
@@ -65,8 +65,8 @@ class WhooshEngine(Engine):
     def explain(self, request: SearchRequest) -> tuple[SearchResult, dict[str, dict[str, float]]]:
         searcher = self.handle.searcher()
         result = run_search(searcher, request)
-        parsed = parse_query(request.q, searcher.schema, request.lang, searcher.reader())
-        return result, {h.id: explain_hit(searcher, parsed, h.id) for h in result.hits}
+        query = compile_request(searcher, request).query
+        return result, {h.id: explain_hit(searcher, query, h.id) for h in result.hits}
 
     def close(self) -> None:
         self.handle.close()

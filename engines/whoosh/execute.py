@@ -10,6 +10,7 @@ from whoosh import sorting
 from whoosh.searching import Searcher
 
 from engines.whoosh.collect import collect
+from engines.whoosh.compile import compile_request
 from engines.whoosh.scoring import recency_weighting
 from index.analysis import lang_key
 from index.schema import (
@@ -20,13 +21,15 @@ from index.schema import (
     LANG_FIELD,
     PUBLISHED_FIELD,
 )
+from search import notices as say
 from search.daterange import DateSpan
 from search.facets import FACET_FIELDS, facet_lists
-from search.parse import ParsedQuery, parse_query
+from search.notices import Notice
 from search.request import SearchRequest
 from search.results import Hit, SearchResult, StoredArticle
 from search.snippets import highlight_all, lead_snippet, make_snippet
 from search.suggest import SUGGEST_BELOW, SUGGEST_PREFIX, corrected_query, suggestion_words
+from search.tree import QueryTree
 
 
 def _hit(fields: dict, score: float, terms: dict[str, set[str]], cluster_size: int) -> Hit:
@@ -47,20 +50,6 @@ def _hit(fields: dict, score: float, terms: dict[str, set[str]], cluster_size: i
         title_snippet=highlight_all(title, key, wanted),
         cluster_size=cluster_size,
     )
-
-
-def search_filter(
-    parsed: ParsedQuery, request: SearchRequest, span: DateSpan | None = None
-) -> wq.Query | None:
-    """What every hit must match besides the query: language, facet values, a date range."""
-    parts = [parsed.filter] if parsed.filter is not None else []
-    if request.lang:
-        parts.append(wq.Term(LANG_FIELD, request.lang))
-    for name, value in request.filters:
-        parts.append(wq.Term(FACET_FIELDS[name], value))
-    if span is not None:
-        parts.append(span.query())
-    return wq.And(parts) if parts else None
 
 
 def newest_published(searcher: Searcher) -> int | None:
@@ -91,13 +80,13 @@ def run_search(
     started = time.perf_counter()
     if request.recency and request.sort == "relevance":
         searcher = with_recency(searcher)
-    parsed = parse_query(request.q, searcher.schema, request.lang, searcher.reader())
+    compiled = compile_request(searcher, request, span)
     # One pass: the page collapsed on the cluster key, totals and facets counting stories,
-    # not copies (search/collect.py).
+    # not copies (collect.py).
     found = collect(
         searcher,
-        parsed.query,
-        search_filter(parsed, request, span),
+        compiled.query,
+        compiled.filter,
         page=request.page,
         pagelen=request.limit,
         sort=request.sort,
@@ -105,20 +94,19 @@ def run_search(
         facets=FACET_FIELDS,
     )
     total = found.total
-    notice = parsed.notice
+    notices = list(compiled.tree.notices)
     if found.partial:
-        late = "The search took too long: these are the results found in time."
-        notice = f"{notice} {late}" if notice else late
+        notices.append(Notice(say.TOO_SLOW))
     hits = [
         _hit(
             searcher.stored_fields(docnum),
             score if request.sort == "relevance" else 0.0,
-            parsed.terms,
+            compiled.terms,
             found.cluster_sizes[docnum],
         )
         for docnum, score in found.page
     ]
-    suggestion = suggest(searcher, parsed) if total < SUGGEST_BELOW else None
+    suggestion = suggest(searcher, compiled.tree) if total < SUGGEST_BELOW else None
     return SearchResult(
         query=request.q,
         total=total,
@@ -127,20 +115,20 @@ def run_search(
         hits=hits,
         page_count=math.ceil(total / request.limit) if total else 0,
         limit=request.limit,
-        notice=notice,
+        notices=notices,
         facets=facet_lists(found.facets),
         suggestion=suggestion,
     )
 
 
-def suggest(searcher: Searcher, parsed: ParsedQuery) -> str | None:
+def suggest(searcher: Searcher, tree: QueryTree) -> str | None:
     """A corrected query from the index's own unstemmed vocabulary, or None."""
     if EXACT_FIELD not in searcher.schema:
         return None
     reader = searcher.reader()
     corrector = searcher.corrector(EXACT_FIELD)
     corrections = []
-    for word, folded in suggestion_words(parsed):
+    for word, folded in suggestion_words(tree):
         if reader.frequency(EXACT_FIELD, folded) > 0:
             continue
         # Candidates share the first letters: typos rarely touch them, and whoosh compares
@@ -148,7 +136,7 @@ def suggest(searcher: Searcher, parsed: ParsedQuery) -> str | None:
         found = corrector.suggest(folded, limit=1, maxdist=2, prefix=SUGGEST_PREFIX)
         if found:
             corrections.append((word, found[0]))
-    return corrected_query(parsed.text, corrections)
+    return corrected_query(tree.text, corrections)
 
 
 def languages(searcher: Searcher) -> list[str]:

@@ -7,11 +7,10 @@ from collections.abc import Iterator
 from whoosh.searching import Searcher
 
 from engines.whoosh.collect import collect
-from engines.whoosh.execute import search_filter
+from engines.whoosh.compile import compile_request
 from index.schema import ID_FIELD
 from search.daterange import DateSpan
 from search.export import MAX_EXPORT_ROWS, ExportRow
-from search.parse import parse_query
 from search.request import SearchRequest
 
 
@@ -26,11 +25,11 @@ def export_rows(
     Only the matching document numbers are collected up front; each row's stored fields are
     read when the row is consumed, so memory stays flat however many rows are written.
     """
-    parsed = parse_query(request.q, searcher.schema, request.lang, searcher.reader())
+    compiled = compile_request(searcher, request, span)
     found = collect(
         searcher,
-        parsed.query,
-        search_filter(parsed, request, span),
+        compiled.query,
+        compiled.filter,
         page=1,
         pagelen=limit,
         sort=request.sort,

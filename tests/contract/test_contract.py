@@ -224,6 +224,18 @@ def test_languages_of_the_archive(archive: Archive):
     assert len(counts) >= 2
 
 
+def test_a_42_word_query_searches_the_same_first_16_clauses(archive: Archive):
+    """Both engines search the clauses the parser kept (the first 16 distinct ones) and say
+    so: "otan" is the 3rd word and is searched, "election" the 30th and is not."""
+    words = [f"zq{n}x" for n in range(42)]
+    words[2], words[29] = "otan", "election"
+    result = archive.search(" OR ".join(words), collapse=False, limit=100)
+    assert [h.id for h in result.hits] == ["fr-otan"]
+    assert result.notice == "Only the first 16 words and phrases were searched."
+    assert [n.params for n in result.notices] == [{"limit": 16}]
+    assert archive.ids("otan OR election", collapse=False) != ["fr-otan"]  # both match alone
+
+
 def test_suggestion(archive: Archive):
     result = archive.search("Simferopl")
     assert result.total == 0 and result.suggestion == "Simferopol"

@@ -58,13 +58,13 @@ def test_sort_newest_and_oldest(ranked: Path):
 
 
 def test_explain_shows_each_rules_contribution(ranked: Path):
+    from engines.whoosh.compile import compile_tree, parse_for
     from engines.whoosh.explain import explain_hit
-    from search.parse import parse_query
 
     with open_index(ranked).searcher(weighting=weighting()) as s:
-        parsed = parse_query("paquebot", s.schema, None, s.reader())
-        title = explain_hit(s, parsed, "title")
-        body = explain_hit(s, parsed, "body")
+        query = compile_tree(parse_for(s, "paquebot"), s.schema).query
+        title = explain_hit(s, query, "title")
+        body = explain_hit(s, query, "body")
     assert set(title) == {"boost.title", "bonus.exact"}
     assert set(body) == {"boost.body", "bonus.exact"}
     assert title["bonus.exact"] == body["bonus.exact"] == rule("bonus.exact")
