@@ -23,9 +23,9 @@ def busy_port():
 
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_a_busy_port_is_one_clear_line_and_exit_2(sample_index: Path, busy_port: int, workers):
+    command = [MANCHETTE, "serve", "--index-dir", str(sample_index), "--port", str(busy_port)]
     done = subprocess.run(
-        [MANCHETTE, "serve", "--index-dir", str(sample_index), "--port", str(busy_port)]
-        + ["--workers", workers],
+        [*command, "--workers", workers],
         capture_output=True,
         text=True,
         timeout=60,
