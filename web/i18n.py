@@ -3,7 +3,7 @@
 The ``.po`` files in ``web/translations/<locale>/LC_MESSAGES/`` are the only catalogues in the
 repository: they are compiled in memory when the app starts (no ``.mo`` to build or commit).
 The locale is the ``hl`` parameter (remembered in a cookie), else the browser's
-``Accept-Language``, else English.
+``Accept-Language``, else the ``ui_language`` setting (French unless set otherwise).
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from urllib.parse import urlencode
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from flask_babel import Babel, get_locale
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 DOMAIN = "messages"
 LOCALES = {"en": "English", "fr": "Français"}  # UI languages, each named in itself
-DEFAULT_LOCALE = "en"
+DEFAULT_LOCALE = "fr"  # a French-first product; the ui_language setting may change it
 HL = "hl"  # the query parameter and cookie that choose the UI language (Google's name)
 HL_COOKIE_SECONDS = 365 * 24 * 3600
 
@@ -40,11 +40,16 @@ def select_locale() -> str:
     chosen = request.args.get(HL) or request.cookies.get(HL)
     if chosen in LOCALES:
         return chosen
-    return request.accept_languages.best_match(list(LOCALES)) or DEFAULT_LOCALE
+    return request.accept_languages.best_match(list(LOCALES)) or fallback_locale()
+
+
+def fallback_locale() -> str:
+    """The interface's language when neither ``hl`` nor the browser chooses one of ours."""
+    return current_app.config.get("UI_LANGUAGE") or DEFAULT_LOCALE
 
 
 def ui_locale() -> str:
-    return str(get_locale() or DEFAULT_LOCALE)
+    return str(get_locale() or fallback_locale())
 
 
 def switch_links() -> list[dict]:
@@ -75,7 +80,11 @@ def remember_locale(response: Response) -> Response:
 
 
 def init_i18n(app: Flask) -> None:
-    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
+    fallback = app.config.setdefault("UI_LANGUAGE", DEFAULT_LOCALE)
+    if fallback not in LOCALES:
+        choices = " or ".join(LOCALES)
+        raise ValueError(f"invalid setting: ui_language must be {choices}, not {fallback}")
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", fallback)
     babel = Babel(app, locale_selector=select_locale)
     with app.app_context():
         domain = babel.domain_instance
