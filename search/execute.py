@@ -42,11 +42,19 @@ SUGGEST_MIN_CHARS = 4  # shorter words are not respelled
 SUGGEST_PREFIX = 2  # suggestions keep the word's first two letters
 
 
-def _hit(fields: dict, score: float, terms: dict[str, set[str]], cluster_size: int) -> Hit:
+def _hit(
+    fields: dict,
+    score: float,
+    terms: dict[str, set[str]],
+    cluster_size: int,
+    phrases: tuple[str, ...] = (),
+) -> Hit:
     key = lang_key(fields.get("lang"))
     wanted = terms.get(key, set())
     body = fields.get("body") or ""
-    snippet = make_snippet(body, key, wanted) or lead_snippet(fields.get("lead") or body)
+    snippet = make_snippet(body, key, wanted, phrases=phrases) or lead_snippet(
+        fields.get("lead") or body
+    )
     title = fields.get("title") or ""
     return Hit(
         id=fields[ID_FIELD],
@@ -57,7 +65,7 @@ def _hit(fields: dict, score: float, terms: dict[str, set[str]], cluster_size: i
         date=fields.get("date"),
         score=score,
         snippet=snippet,
-        title_snippet=highlight_all(title, key, wanted),
+        title_snippet=highlight_all(title, key, wanted, phrases),
         cluster_size=cluster_size,
     )
 
@@ -135,6 +143,9 @@ def run_search(
         facets=FACET_FIELDS,
     )
     total = found.total
+    phrases = tuple(  # shown where they occur, one span each (search/snippets.py)
+        c.text for c in parsed.clauses if isinstance(c, Clause) and c.phrase and not c.negated
+    )
     notice = parsed.notice
     if found.partial:
         late = "The search took too long: these are the results found in time."
@@ -145,6 +156,7 @@ def run_search(
             score if request.sort == "relevance" else 0.0,
             parsed.terms,
             found.cluster_sizes[docnum],
+            phrases,
         )
         for docnum, score in found.page
     ]
