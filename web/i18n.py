@@ -1,4 +1,4 @@
-"""The interface in English and French: Flask-Babel with catalogues read from the ``.po`` files.
+"""The interface in French and English: Flask-Babel with catalogues read from the ``.po`` files.
 
 The ``.po`` files in ``web/translations/<locale>/LC_MESSAGES/`` are the only catalogues in the
 repository: they are compiled in memory when the app starts (no ``.mo`` to build or commit).
@@ -78,7 +78,8 @@ def _template_patterns() -> list[tuple[str, re.Pattern[str]]]:
 
 def _localized(values: dict[str, str]) -> dict[str, str]:
     """Whole numbers written the interface's way (1000 → 1 000 in French)."""
-    return {k: format_number(int(v)) if v.isdigit() else v for k, v in values.items()}
+    whole = re.compile(r"[0-9]+")
+    return {k: format_number(int(v)) if whole.fullmatch(v) else v for k, v in values.items()}
 
 
 def translate_notice(text: str | None) -> str | None:
