@@ -184,7 +184,11 @@ def test_check_where_no_job_committed_says_so(runner, tmp_path: Path):
     assert runner.invoke(main, ["index", str(empty_folder), "--index-dir", str(indexed_nothing)])
     never_indexed = tmp_path / "fresh"
     never_indexed.mkdir()
-    for ix_dir in (indexed_nothing, never_indexed):
+    killed_first = tmp_path / "killed"  # what a first job killed before its commit leaves
+    (killed_first / "builds" / "b1").mkdir(parents=True)
+    (killed_first / "builds" / "b1" / "MAIN_WRITELOCK").touch()
+    (killed_first / "job.lock").write_text('{"pid": 999999, "started": "2026-01-01T00:00:00"}\n')
+    for ix_dir in (indexed_nothing, never_indexed, killed_first):
         result = runner.invoke(main, ["check", "--index-dir", str(ix_dir)])
         assert result.exit_code == 3
         assert result.stdout.splitlines()[0] == f"{ix_dir}: no committed index yet"
