@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from index.build import Progress, run_job
+from index.config import COMMIT_SECONDS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -130,6 +131,7 @@ class Engine(ABC):
         prune: bool = False,
         progress: Progress | None = None,
         parse_workers: int = 1,
+        commit_seconds: float = COMMIT_SECONDS,
     ) -> IndexReport:
         """Index files and folders (``index.build.run_job`` over this engine's sink)."""
         return run_job(
@@ -141,6 +143,7 @@ class Engine(ABC):
             prune=prune,
             progress=progress,
             parse_workers=parse_workers,
+            commit_seconds=commit_seconds,
         )
 
     # -- the read side -----------------------------------------------------------------------

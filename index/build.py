@@ -16,6 +16,7 @@ from pathlib import Path
 
 from index.analysis import ANALYSIS_VERSION
 from index.article import Article
+from index.config import COMMIT_SECONDS
 from index.dedup import simhash
 from index.document import article_to_doc, text_key
 from index.layout import LAST_RUN, job_lock, write_atomic
@@ -27,6 +28,7 @@ from index.sink import JobState, Sink, WriteFailure
 from index.sources import Rejected, iter_files
 
 BATCH_DOCS = 10_000  # documents per commit: bounds the writer's memory on large collections
+PROGRESS_ARTICLES = 64  # within a file, report progress every this many articles read
 Progress = Callable[[IndexReport, int, int], None]  # report, files done, files total
 
 
@@ -63,7 +65,13 @@ class Job:
     """One run's state: what the index holds, what this run has seen, and the open writer."""
 
     def __init__(
-        self, sink: Sink, state: JobState, report: IndexReport, *, observing: bool = True
+        self,
+        sink: Sink,
+        state: JobState,
+        report: IndexReport,
+        *,
+        observing: bool = True,
+        commit_seconds: float = COMMIT_SECONDS,
     ) -> None:
         self.sink = sink
         self.state = state
@@ -77,8 +85,11 @@ class Job:
         self.report = report
         self.seen: set[str] = set()
         self.deleted = 0
-        self.pending = 0  # documents written since the last commit
+        self.pending = 0  # documents written (or deleted) since the last commit
         self.commits = 0
+        self.commit_seconds = commit_seconds
+        self.last_commit = time.monotonic()
+        self.tick: Callable[[], None] | None = None  # progress within a file
 
     def plan(self, path: Path) -> FileState | None:
         """The file's new state when it must be read, or None when it is unchanged."""
@@ -100,32 +111,71 @@ class Job:
         return FileState(size, mtime_ns, sha1)
 
     def ingest(self, path: Path, state: FileState, items: Iterable[Article | Rejected]) -> None:
-        """Index a file's parsed items and remember the file if it was read cleanly."""
+        """Index a file's parsed items and remember the file, with what it had that could not
+        be indexed: an unchanged file is not read (nor reported) again."""
         key = file_key(path)
         old = self.manifest.get(key)
         rejected_before = len(self.report.rejected)
-        articles = keep_articles(items, self.report)
-        state.ids = [a.id for a in articles if self.index_article(a, path)]
-        if len(self.report.rejected) == rejected_before:  # only a clean read is remembered
-            if old:
-                self._delete(set(old.ids) - set(state.ids) - self.seen)
-            self.manifest[key] = state
+        state.ids = []
+        for count, article in enumerate(keep_articles(items, self.report), start=1):
+            if self.index_article(article, path):
+                state.ids.append(article.id)
+            if self.tick is not None and count % PROGRESS_ARTICLES == 0:
+                self.tick()
+        rejected = self.report.rejected[rejected_before:]
+        gone = set(old.ids) - set(state.ids) - self.seen if old else set()
+        if rejected:  # a partial read deletes nothing: the articles stay with their file
+            state.ids.extend(sorted(gone))
+            state.rejected = [[r.path, r.reason] for r in rejected]
+        else:
+            self._delete(gone)
+        self.manifest[key] = state
+        self.maybe_commit()
+
+    def maybe_commit(self) -> None:
+        """Commit when the batch is full or ``commit_seconds`` of work went by since the last
+        commit: a job killed again and again (a timeout, the OOM killer) still gets on."""
+        if self.pending >= BATCH_DOCS or (
+            self.pending and time.monotonic() - self.last_commit >= self.commit_seconds
+        ):
+            self.flush()
 
     def flush(self) -> None:
-        """Commit what is buffered and go on with a new writer: memory stays flat.
+        """Commit what is buffered (without merging segments) and go on with a new writer:
+        memory stays flat.
 
-        Every commit is a complete, consistent state (articles are keyed by id, so a job
-        killed after one simply redoes the rest on its next run); a ``--rebuild`` commits into
-        its own directory, which is swapped in only at the end.
+        Every commit is a complete, consistent state: the files marked done in the manifest
+        saved with it are those whose articles are all committed (a file being read, or
+        whose writes the engine refused, or whose articles hold boilerplate learned since,
+        is read again by the next run); articles are keyed by id, so a job killed after a
+        commit simply redoes the rest on its next run. A ``--rebuild`` commits into its own
+        directory, which is swapped in only at the end.
         """
-        self.sink.commit()
+        self.sink.commit(merge=False)
+        self.sink.checkpoint(self.checkpoint_state())
         self.commits += 1
         self.pending = 0
+        self.last_commit = time.monotonic()
+
+    def checkpoint_state(self) -> JobState:
+        """The job's state as of the commit just made (see ``flush``)."""
+        failed = {f.id for f in self.sink.failures}
+        stale = {file_key(Path(p)) for p in self.revisit}
+        manifest = {
+            key: state
+            for key, state in self.manifest.items()
+            if key not in stale and not failed.intersection(state.ids)
+        }
+        return replace(self.state, manifest=manifest)
 
     def _skip(self, state: FileState) -> None:
-        self.report.files_skipped += 1
-        self.report.unchanged += len(state.ids)
+        report = self.report
+        report.files_skipped += 1
+        report.unchanged += len(state.ids)
         self.seen.update(state.ids)
+        if state.rejected:  # reported when the file was read: listed, not reported again
+            report.files_still_rejected += 1
+            report.still_rejected_inputs.extend(RejectedInput(*r) for r in state.rejected)
 
     def reindex_file(self, path: Path, items: Iterable[Article | Rejected]) -> None:
         """Index a file's items again regardless of the manifest (after new boilerplate was
@@ -163,8 +213,7 @@ class Job:
             self.sink.update(doc)
             report.updated += 1
         self.pending += 1
-        if self.pending >= BATCH_DOCS:
-            self.flush()
+        self.maybe_commit()
         self.known[article.id] = content_hash
         if text_hash:
             self.texts[text_hash] = article.id
@@ -173,6 +222,7 @@ class Job:
     def _delete(self, ids: Iterable[str]) -> None:
         for article_id in ids:
             self.deleted += self.sink.delete(article_id)
+            self.pending += 1
             self.known.pop(article_id, None)
 
     def prune(self) -> None:
@@ -181,7 +231,7 @@ class Job:
             self._delete(set(self.manifest.pop(key).ids) - self.seen)
 
 
-def _revisit(sink: Sink, job: Job, parse_workers: int) -> int:
+def _revisit(sink: Sink, job: Job, parse_workers: int) -> tuple[int, int]:
     """Second commit: re-read files whose articles held paragraphs learned later in the run.
 
     Whoosh cannot update a document still buffered in the open writer, so this runs after the
@@ -189,7 +239,8 @@ def _revisit(sink: Sink, job: Job, parse_workers: int) -> int:
     parsed again in the worker process, as in the first pass.
     """
     sub = IndexReport()
-    again = Job(sink, job.state, sub, observing=False)
+    again = Job(sink, job.state, sub, observing=False, commit_seconds=job.commit_seconds)
+    again.revisit = set(job.revisit)  # not done until re-read: kept out of its checkpoints
     paths = [Path(p) for p in sorted(job.revisit)]
     try:
         stream = parsed_files(paths, parse_workers, prepare=sink.prepare)
@@ -198,12 +249,13 @@ def _revisit(sink: Sink, job: Job, parse_workers: int) -> int:
                 again.reindex_file(path, items)
         if again.pending:
             sink.commit()
+            again.commits += 1
         else:
             sink.cancel()
     except BaseException:
         sink.cancel()
         raise
-    return sub.updated
+    return sub.updated, again.commits
 
 
 def _forget_unwritten(job: Job, sink: Sink, report: IndexReport) -> None:
@@ -243,9 +295,14 @@ def run_job(
     prune: bool = False,
     progress: Progress | None = None,
     parse_workers: int = 1,
+    commit_seconds: float = COMMIT_SECONDS,
 ) -> IndexReport:
     """Index files and folders through the sink ``open_sink`` opens; commit only if
     something changed.
+
+    The job commits every ``BATCH_DOCS`` changed articles and after ``commit_seconds`` of
+    work, without merging segments, and at the end, merging them. ``progress`` is called
+    after each file and every ``PROGRESS_ARTICLES`` articles read within a file.
 
     Raises ``IndexLocked`` when another job holds the lock of ``index_dir``. On any other
     exception nothing is committed: the sink is abandoned (a rebuild dropped) and the live
@@ -262,32 +319,38 @@ def run_job(
     with job_lock(index_dir, wait):
         sink = open_sink(rebuild)
         try:
-            job = Job(sink, sink.load(), report)
+            job = Job(sink, sink.load(), report, commit_seconds=commit_seconds)
             files = list_inputs(paths, report)
             report.files = len(files)
             planned = [(path, new) for path in files if (new := job.plan(path))]
+            done = 0
+            if progress is not None:
+                progress(report, done, len(planned))
+                job.tick = lambda: progress(report, done, len(planned))
             known = set(job.known.values())  # content hashes: not prepared again
             stream = parsed_files(
                 [path for path, _ in planned], parse_workers, prepare=sink.prepare, known=known
             )
             with contextlib.closing(stream):  # stops the parsing process on any failure
-                for done, ((path, new), items) in enumerate(
-                    zip(planned, stream, strict=True), start=1
-                ):
+                for (path, new), items in zip(planned, stream, strict=True):
                     job.ingest(path, new, items)
+                    done += 1
                     if progress is not None:
                         progress(report, done, len(planned))
             if prune:
                 job.prune()
             report.deleted = job.deleted
-            if job.pending or report.deleted or (rebuild and not job.commits):
-                sink.commit()
+            if job.pending or report.deleted or job.commits or rebuild:
+                sink.commit()  # after intermediate commits, this one merges their segments
+                job.commits += 1
             else:
                 sink.cancel()
             if job.revisit:
-                report.relearned = _revisit(sink, job, parse_workers)
+                report.relearned, again = _revisit(sink, job, parse_workers)
+                job.commits += again
             _forget_unwritten(job, sink, report)
             report.committed = bool(report.changed or report.deleted or rebuild)
+            report.commits = job.commits
             sink.save(job.state)
         except BaseException:
             sink.abandon()

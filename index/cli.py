@@ -49,6 +49,11 @@ def index_dir_option(func):
     )(func)
 
 
+def _setting_help(name: str) -> str:
+    setting = next(s for s in SETTINGS if s.name == name)
+    return f"{setting.help} [env {setting.env}; default {setting.default}]"
+
+
 def resolve_index_dir(index_dir: Path | None) -> Path:
     return load_settings(index_dir=index_dir).index_dir
 
@@ -104,6 +109,12 @@ def parse_command(files: tuple[Path, ...], as_json: bool) -> None:
     show_default=True,
     help="1: read and split files in a worker process while this one writes; 0: inline.",
 )
+@click.option(
+    "--commit-seconds",
+    type=click.FloatRange(min=0),
+    default=None,
+    help=f"{_setting_help('commit_seconds')}",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing unless something went wrong.")
 @click.option(
     "--report",
@@ -118,12 +129,14 @@ def index_command(
     prune: bool,
     wait: float,
     parse_workers: int,
+    commit_seconds: float | None,
     quiet: bool,
     report_file: Path | None,
 ) -> None:
     """Index files and folders (recursively): .txt, .html, .json(l)[.gz], .warc[.gz].
 
-    Unchanged inputs are skipped.
+    Unchanged inputs are skipped; so is an unchanged file whose rejections were reported by an
+    earlier run (`manchette stats` lists it as still rejected).
 
     Exit codes: 0 all inputs indexed or unchanged; 1 committed, but some inputs were
     rejected; 2 usage error (none of PATHS exists: nothing is created); 75 another job
@@ -132,8 +145,13 @@ def index_command(
     from engines import open_engine
     from engines.base import RebuildRequired
     from index.layout import IndexLocked
+    from index.progress import ProgressLine
 
-    target = resolve_index_dir(index_dir)
+    try:
+        settings = load_settings(index_dir=index_dir, commit_seconds=commit_seconds)
+    except ValueError as exc:
+        fail(str(exc), EXIT_USAGE)
+    target = settings.index_dir
     if not any(path.exists() for path in paths):  # nothing to index: create no index dir
         missing = ", ".join(str(path) for path in paths[:3]) + (", ..." if len(paths) > 3 else "")
         fail(f"nothing to index: no such file or directory: {missing}", EXIT_USAGE)
@@ -144,8 +162,9 @@ def index_command(
             wait=wait,
             rebuild=rebuild,
             prune=prune,
-            progress=_progress_line if show_progress else None,
+            progress=ProgressLine(_echo_progress) if show_progress else None,
             parse_workers=parse_workers,
+            commit_seconds=settings.commit_seconds,
         )
     except IndexLocked as exc:
         fail(str(exc), EXIT_LOCKED)
@@ -162,23 +181,8 @@ def index_command(
     sys.exit(EXIT_REJECTED if report.rejected else EXIT_OK)
 
 
-_started: list[float] = []
-
-
-def _progress_line(report, done: int, total: int) -> None:
-    """A one-line progress display on a terminal: files, articles/s, ETA."""
-    import time
-
-    if not _started:
-        _started.append(time.monotonic())
-    elapsed = max(time.monotonic() - _started[0], 1e-6)
-    eta = elapsed / done * (total - done)
-    click.echo(
-        f"\r{done}/{total} files · {report.changed:,} indexed · "
-        f"{report.changed / elapsed:,.0f} articles/s · ETA {eta:,.0f}s ",
-        err=True,
-        nl=False,
-    )
+def _echo_progress(text: str) -> None:
+    click.echo(text, err=True, nl=False)
 
 
 @main.command("stats")
@@ -208,6 +212,15 @@ def stats_command(index_dir: Path | None, as_json: bool) -> None:
             f"updated, {stats.last_run.get('rejected_count')} rejected "
             f"in {stats.last_run.get('seconds')}s"
         )
+        still = stats.last_run.get("still_rejected_inputs") or []
+        if stats.last_run.get("still_rejected"):
+            click.echo(
+                f"still rejected: {stats.last_run['still_rejected']} input(s) of "
+                f"{stats.last_run.get('files_still_rejected')} unchanged file(s), "
+                "reported by an earlier run"
+            )
+        for item in still:
+            click.echo(f"  {item.get('path')}: {item.get('reason')}")
 
 
 @main.command("check")

@@ -4,6 +4,10 @@ A file is unchanged when its size and mtime match (no read at all), or else when
 its bytes matches (one read, no parsing). The manifest lives in the build directory and is
 replaced atomically after each commit; if a job dies between the two, the next run re-reads the
 files and finds their articles unchanged by content hash, so nothing is lost.
+
+A file with inputs that could not be indexed (a broken line, a truncated archive) is kept with
+them: its rejections are reported when it is read, and only listed (``still_rejected``) while
+it stays unchanged.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ class FileState:
     mtime_ns: int
     sha1: str
     ids: list[str] = field(default_factory=list)
+    rejected: list[list[str]] = field(default_factory=list)  # [where, reason]: reported once
 
 
 def file_key(path: Path) -> str:

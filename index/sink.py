@@ -65,8 +65,12 @@ class Sink(ABC):
         """Delete an article by id; the number of documents deleted."""
 
     @abstractmethod
-    def commit(self) -> None:
-        """Make what was written durable and visible; writing may go on afterwards."""
+    def commit(self, merge: bool = True) -> None:
+        """Make what was written durable and visible; writing may go on afterwards.
+
+        ``merge=False`` (the job's intermediate commits) may skip merging segments: the
+        commit is then quick, and the last one merges.
+        """
 
     @abstractmethod
     def cancel(self) -> None:
@@ -75,6 +79,11 @@ class Sink(ABC):
     @abstractmethod
     def save(self, state: JobState) -> None:
         """Keep the job's manifest and learned boilerplate (after the last commit)."""
+
+    @abstractmethod
+    def checkpoint(self, state: JobState) -> None:
+        """Keep the state of an intermediate commit where the next job reads it if this job
+        is killed (a rebuild's state may wait for ``finish``: a killed rebuild is dropped)."""
 
     @abstractmethod
     def finish(self) -> None:

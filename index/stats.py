@@ -37,7 +37,7 @@ def last_run(index_dir: Path) -> dict:
         return {}
     if not isinstance(run, dict):
         return {}
-    for key in ("rejected", "duplicates"):
+    for key in ("rejected", "duplicates", "still_rejected_inputs"):
         if isinstance(run.get(key), list):
             run[key] = run[key][:MAX_LISTED]
     return run

@@ -29,6 +29,7 @@ from engines.opensearch.highlights import highlight_request, marked_snippet
 from engines.opensearch.store import STATE_DIR, OpenSearchSink, OpenSearchStore
 from index.analysis import lang_key
 from index.build import Progress
+from index.config import COMMIT_SECONDS
 from index.report import IndexReport
 from index.schema import (
     CLUSTER_FIELD,
@@ -103,10 +104,12 @@ class OpenSearchEngine(Engine):
         prune: bool = False,
         progress: Progress | None = None,
         parse_workers: int = 1,
+        commit_seconds: float = COMMIT_SECONDS,
     ) -> IndexReport:
         """The indexing job into the cluster; a ``--rebuild`` fills a new index and swaps the
         alias at the end (on failure the new index is deleted and the alias never moves)."""
         options = {"wait": wait, "rebuild": rebuild, "prune": prune, "progress": progress}
+        options["commit_seconds"] = commit_seconds
         try:
             return super().index_paths(paths, parse_workers=parse_workers, **options)
         except (OSConnectionError, TransportError) as exc:

@@ -224,8 +224,9 @@ class OpenSearchSink(Sink):
         self._actions.append({"_op_type": "delete", "_index": self.index, "_id": article_id})
         return 1
 
-    def commit(self) -> None:
-        """Send what is buffered and make it visible to searchers."""
+    def commit(self, merge: bool = True) -> None:
+        """Send what is buffered and make it visible to searchers (OpenSearch merges
+        segments by itself)."""
         self._send()
         self.store.refresh(self.index)
 
@@ -234,6 +235,12 @@ class OpenSearchSink(Sink):
 
     def save(self, state: JobState) -> None:
         self._saved = state
+
+    def checkpoint(self, state: JobState) -> None:
+        """The live index's state goes to ``state_dir`` at once; a rebuild's, at the swap."""
+        if not self.rebuild:
+            self.state_dir.mkdir(parents=True, exist_ok=True)
+            write_job_files(self.state_dir, state)
 
     def finish(self) -> None:
         if self.rebuild:

@@ -239,8 +239,8 @@ class WhooshSink(Sink):
     def delete(self, article_id: str) -> int:
         return self.writer().delete_by_term(ID_FIELD, article_id)
 
-    def commit(self) -> None:
-        self.writer().commit()
+    def commit(self, merge: bool = True) -> None:
+        self.writer().commit(merge=merge)
         self._writer = None
 
     def cancel(self) -> None:
@@ -250,6 +250,9 @@ class WhooshSink(Sink):
 
     def save(self, state: JobState) -> None:
         write_job_files(self.build, state)
+
+    def checkpoint(self, state: JobState) -> None:
+        write_job_files(self.build, state)  # a rebuild's build: only read once swapped in
 
     def finish(self) -> None:
         if self.rebuild:
