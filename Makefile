@@ -96,6 +96,7 @@ chaos: venv wrk opensearch-node
 	CHAOS_RESULTS=$(CHAOS_RESULTS) CHAOS_HOSTILE_EXAMPLES=4000 $(BIN)/python -m pytest \
 	  -m "not browser" -p no:cacheprovider tests/chaos/test_hostile_queries.py
 	CHAOS_RESULTS=$(CHAOS_RESULTS) $(BIN)/python bench/chaos/kill_index.py
+	CHAOS_RESULTS=$(CHAOS_RESULTS) $(BIN)/python bench/chaos/kill_loop.py
 	CHAOS_RESULTS=$(CHAOS_RESULTS) $(BIN)/python bench/chaos/load.py --seconds 90 --every 20 --name load
 	CHAOS_RESULTS=$(CHAOS_RESULTS) $(BIN)/python bench/chaos/load.py --seconds 600 --every 60 --name soak
 	CHAOS_RESULTS=$(CHAOS_RESULTS) $(BIN)/python -m pytest -p no:cacheprovider \

@@ -89,6 +89,7 @@ class Job:
         self.commits = 0
         self.commit_seconds = commit_seconds
         self.last_commit = time.monotonic()
+        self.unsaved = False  # files done since the last checkpoint
         self.tick: Callable[[], None] | None = None  # progress within a file
 
     def plan(self, path: Path) -> FileState | None:
@@ -130,14 +131,14 @@ class Job:
         else:
             self._delete(gone)
         self.manifest[key] = state
+        self.unsaved = True
         self.maybe_commit()
 
     def maybe_commit(self) -> None:
         """Commit when the batch is full or ``commit_seconds`` of work went by since the last
         commit: a job killed again and again (a timeout, the OOM killer) still gets on."""
-        if self.pending >= BATCH_DOCS or (
-            self.pending and time.monotonic() - self.last_commit >= self.commit_seconds
-        ):
+        due = time.monotonic() - self.last_commit >= self.commit_seconds
+        if self.pending >= BATCH_DOCS or (due and (self.pending or self.unsaved)):
             self.flush()
 
     def flush(self) -> None:
@@ -151,10 +152,12 @@ class Job:
         commit simply redoes the rest on its next run. A ``--rebuild`` commits into its own
         directory, which is swapped in only at the end.
         """
-        self.sink.commit(merge=False)
+        if self.pending:  # else only files whose articles were committed before are done
+            self.sink.commit(merge=False)
+            self.commits += 1
         self.sink.checkpoint(self.checkpoint_state())
-        self.commits += 1
         self.pending = 0
+        self.unsaved = False
         self.last_commit = time.monotonic()
 
     def checkpoint_state(self) -> JobState:

@@ -370,7 +370,13 @@ class TrialResult:
 
 
 def trial_env(scenario: KillScenario, **extra: str) -> dict[str, str]:
-    return index_env(CHAOS_BATCH_DOCS=str(scenario.batch_docs), CHAOS_MARKERS="1", **extra)
+    """Commits by count only (no commit by time), so that every run commits the same states."""
+    return index_env(
+        CHAOS_BATCH_DOCS=str(scenario.batch_docs),
+        CHAOS_MARKERS="1",
+        MANCHETTE_COMMIT_SECONDS="1e9",
+        **extra,
+    )
 
 
 def copy_index(source: Path, target: Path) -> Path:
@@ -554,8 +560,8 @@ def _allowed(
         name, _, number = point.partition(":")
         if scenario.rebuild:
             return [last if name in ("swap.done", "remove.old") else "S0"]
-        if name == "manifest.tmp":
-            return [last]
+        if name == "manifest.tmp":  # written after each commit: the index is at the last one
+            return [f"S{commits}"]
         return [f"S{int(number) - (name != 'commit.end')}"]
     if scenario.rebuild:
         if events.count("swap.done"):
