@@ -44,3 +44,19 @@ def test_bad_setting_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("MANCHETTE_PORT", "eighty")
     with pytest.raises(ValueError, match="invalid setting"):
         load_settings()
+
+
+def test_commit_seconds_from_the_environment_or_the_flag(monkeypatch, runner, tmp_path: Path):
+    monkeypatch.delenv("MANCHETTE_COMMIT_SECONDS", raising=False)
+    assert load_settings().commit_seconds == float(
+        next(s.default for s in SETTINGS if s.name == "commit_seconds")
+    )
+    monkeypatch.setenv("MANCHETTE_COMMIT_SECONDS", "2.5")
+    assert load_settings().commit_seconds == 2.5
+    assert load_settings(commit_seconds=0).commit_seconds == 0
+    monkeypatch.setenv("MANCHETTE_COMMIT_SECONDS", "-1")
+    source = tmp_path / "a.txt"
+    source.write_text("A title\n\nSome text of the article.\n", encoding="utf-8")
+    refused = runner.invoke(main, ["index", str(source), "--index-dir", str(tmp_path / "ix")])
+    assert refused.exit_code == 2 and "commit_seconds" in refused.stderr
+    assert not (tmp_path / "ix").exists()
