@@ -167,7 +167,7 @@ class Job:
         manifest = {
             key: state
             for key, state in self.manifest.items()
-            if key not in stale and not failed.intersection(state.ids)
+            if key not in stale and not (failed and failed.intersection(state.ids))
         }
         return replace(self.state, manifest=manifest)
 

@@ -63,6 +63,7 @@ class IndexReport:
         data["rejected_count"] = len(self.rejected)
         data["duplicate_count"] = len(self.duplicates)
         data["still_rejected"] = len(self.still_rejected_inputs)
+        data["files_rejected"] = self.files_rejected
         return data
 
     @property

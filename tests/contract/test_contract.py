@@ -307,3 +307,32 @@ def test_learned_boilerplate_is_removed_on_the_second_pass(empty_archive: Archiv
     assert (report.added, report.relearned) == (7, MIN_ARTICLES - 1)
     assert empty_archive.ids("newsletter") == []
     assert len(empty_archive.ids("details")) == 7
+
+
+def test_a_job_stopped_after_a_commit_by_time_keeps_its_articles(empty_archive: Archive, tmp_path):
+    """Issue 14.3 on every engine: commits by time, each with its manifest of files done."""
+    from builders import write_jsonl
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for number in range(3):
+        records = [
+            {"id": f"t{number}-{i}", "lang": "en", "title": f"Tide table {number} {i}",
+             "text": f"High tide {number} {i} at the harbour."}
+            for i in range(2)
+        ]  # fmt: skip
+        write_jsonl(folder / f"t{number}.jsonl", records)
+
+    def stop_after_two_files(report, done, total):
+        if done == 2:
+            raise RuntimeError("killed")
+
+    with pytest.raises(RuntimeError):
+        empty_archive.backend.index_paths(
+            [folder], commit_seconds=0, progress=stop_after_two_files, parse_workers=1
+        )
+    assert empty_archive.backend.doc_count() == 4
+    assert len(empty_archive.ids("harbour")) == 4
+    again = empty_archive.index(folder)
+    assert (again.files_skipped, again.added, again.unchanged) == (2, 2, 4)
+    assert empty_archive.backend.doc_count() == 6
