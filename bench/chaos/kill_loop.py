@@ -2,18 +2,25 @@
 
     python bench/chaos/kill_loop.py [--articles 3000] [--kills 4] [--at 0.8] [--work DIR]
 
-The same ``manchette index`` job on a few thousand synthetic articles is first run to the end
-(its normal run time, T). Then, on a fresh index, it is started and SIGKILLed after ``--at``
-x T, ``--kills`` times in a row, as a cron job killed by a timeout or the OOM killer would be.
-After each kill: no process of the job survives, ``manchette check`` passes, and the index
-holds more articles than after the previous kill (commits by time: the job commits at least
-every ``commit_seconds`` of work). Then the job runs to its end: exit 0, every article, the
-very same content as the uninterrupted run.
+The same ``manchette index`` job (the same few thousand synthetic articles, the same index) is
+started and SIGKILLed ``--kills`` times in a row, each time at ``--at`` (80 %) of its normal
+run time, as a cron job killed by a timeout or the OOM killer would be. Its normal run time is
+measured, before each kill, by running the job uninterrupted on a copy of the index as the
+previous kill left it: a job killed at 80 % of the time it needs to finish never finishes, so
+every one of the runs is really killed (killed at 80 % of a first, full run, the second run
+would finish: it has only what the first did not commit left to do). Run time is the CPU
+time of the job's processes (the job and its parsing worker), not wall time: on a shared
+machine wall time varies twofold from one run to the next, CPU time much less. After each
+kill: no process of the job survives, ``manchette check`` passes, and the index holds more
+articles than after the previous kill.
+Then the job runs to its end: exit 0, every article, the very same content as a run never
+killed. Without commits by time (a job of fewer than 10,000 articles commits only at its
+end), every kill would leave the index empty.
 
-``commit_seconds`` is the setting's default (20 s), or T / 5 when the run is too short for a
-20 s commit to fit in a killed run (a fast machine): either way each killed run has room for
-a few commits. Results: chaos-kill-loop.json in var/chaos-results/ (or $CHAOS_RESULTS); exit
-1 on any failure.
+``commit_seconds`` (wall time) is the setting's default (20 s), or a 40th of the first
+normal run when that is shorter, so that the last, short runs have room for a commit.
+Results: chaos-kill-loop.json in var/chaos-results/ (or $CHAOS_RESULTS); exit 1 on any
+failure.
 """
 
 from __future__ import annotations
@@ -35,54 +42,89 @@ from chaoslib import (
     MANCHETTE,
     check_index,
     children_of,
+    copy_index,
     index_env,
     results_dir,
-    run_manchette,
     wait_gone,
     write_corpus,
 )
 
 from index.config import COMMIT_SECONDS
 
+MIN_COMMIT_SECONDS = 0.5
+
 
 @dataclass
 class Kill:
     run: int
+    normal_seconds: float  # CPU time of the same job, uninterrupted, from the same index
+    killed_after: float
     killed: bool  # False when the job ended before the signal
-    seconds: float
     articles: int  # in the index after the kill
     check_ok: bool
     orphans: int
     problems: list[str] = field(default_factory=list)
 
 
-def timed_run(inputs: Path, index_dir: Path, env: dict[str, str]) -> tuple[float, int]:
-    started = time.monotonic()
-    done = run_manchette("index", str(inputs), "--index-dir", str(index_dir), "--quiet", env=env)
-    return time.monotonic() - started, done.returncode
+TICK = os.sysconf("SC_CLK_TCK")
 
 
-def kill_once(
-    number: int, inputs: Path, index_dir: Path, env: dict[str, str], after: float, before: int
-) -> Kill:
-    """Start the job, SIGKILL it after ``after`` seconds, and look at what it left."""
-    started = time.monotonic()
-    proc = subprocess.Popen(
+def cpu_seconds(pid: int) -> float:
+    """CPU time of a process, its reaped children and its live ones (from /proc)."""
+    total = 0.0
+    for one in (pid, *children_of(pid)):
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(v) for v in fields[11:15]) / TICK  # utime stime cutime cstime
+    return total
+
+
+def start_job(inputs: Path, index_dir: Path, env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(
         [MANCHETTE, "index", str(inputs), "--index-dir", str(index_dir), "--quiet"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def timed_run(inputs: Path, index_dir: Path, env: dict[str, str]) -> tuple[float, int]:
+    """CPU seconds of an uninterrupted ``manchette index`` run, and its exit code."""
+    proc = start_job(inputs, index_dir, env)
+    _, status, usage = os.wait4(proc.pid, 0)  # the job's usage and its reaped worker's
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return usage.ru_utime + usage.ru_stime, proc.returncode
+
+
+def killed_run(inputs: Path, index_dir: Path, env: dict[str, str], after: float):
+    """Start the job and SIGKILL it after ``after`` CPU seconds: (killed, processes left)."""
+    proc = start_job(inputs, index_dir, env)
     family: set[int] = set()
-    while proc.poll() is None and time.monotonic() - started < after:
+    while proc.poll() is None and cpu_seconds(proc.pid) < after:
         family.update(children_of(proc.pid))
-        time.sleep(0.05)
+        time.sleep(0.02)
     if proc.poll() is None:
         os.kill(proc.pid, signal.SIGKILL)
     killed = proc.wait() == -signal.SIGKILL
     orphans = wait_gone(sorted(family), timeout=5.0)
     for pid in orphans:
         os.kill(pid, signal.SIGKILL)
+    return killed, orphans
+
+
+def kill_once(
+    number: int, inputs: Path, work: Path, env: dict[str, str], at: float, before: int
+) -> Kill:
+    """Measure the job's normal run time from the index as it is, then kill it at ``at`` of
+    that time, and look at what it left."""
+    index_dir = work / "loop"
+    measure = copy_index(index_dir, work / "measure") if index_dir.exists() else work / "measure"
+    normal, code = timed_run(inputs, measure, env)
+    assert code == 0, f"the uninterrupted run exited {code}"
+    after = at * normal
+    killed, orphans = killed_run(inputs, index_dir, env, after)
     verdict = check_index(index_dir)
     articles = int(verdict.get("articles") or 0)
     problems = []
@@ -96,8 +138,9 @@ def kill_once(
         problems.append(f"no progress: {articles} article(s) after the kill, {before} before")
     return Kill(
         number,
+        round(normal, 2),
+        round(after, 2),
         killed,
-        round(time.monotonic() - started, 2),
         articles,
         verdict["exit_code"] == 0,
         len(orphans),
@@ -119,57 +162,59 @@ def main() -> int:
         work = args.work or Path(tmp)
         inputs = work / "input"
         write_corpus(inputs, args.articles, per_file=100, tag="loop", seed=21)
-        env = index_env()
-        normal, code = timed_run(inputs, work / "reference", env)
+        first_started = time.monotonic()
+        _, code = timed_run(inputs, work / "reference", index_env())
+        first = time.monotonic() - first_started
         reference = check_index(work / "reference")
         assert code == 0 and reference["articles"] == args.articles, (code, reference)
-        commit_seconds = min(COMMIT_SECONDS, normal / 5)
+        commit_seconds = max(MIN_COMMIT_SECONDS, min(COMMIT_SECONDS, first / 40))
         env = index_env(MANCHETTE_COMMIT_SECONDS=f"{commit_seconds:.2f}")
-        after = args.at * normal
         print(
-            f"kill loop: {args.articles} articles, normal run {normal:.1f}s, killed after "
-            f"{after:.1f}s, commit every {commit_seconds:.2f}s of work",
+            f"kill loop: {args.articles} articles, a first run of {first:.1f}s (wall), a commit "
+            f"every {commit_seconds:.2f}s, {args.kills} kills at {args.at:.0%} of the run",
             flush=True,
         )
         kills: list[Kill] = []
         count = 0
         for number in range(1, args.kills + 1):
-            kill = kill_once(number, inputs, work / "loop", env, after, count)
+            kill = kill_once(number, inputs, work, env, args.at, count)
             count = kill.articles
             kills.append(kill)
             flag = "FAIL " + "; ".join(kill.problems) if kill.problems else "ok"
             print(
-                f"  kill {number}: killed={kill.killed!s:5} articles={kill.articles:5} "
-                f"check={'ok' if kill.check_ok else 'FAIL'} {kill.seconds:5.1f}s {flag}",
+                f"  kill {number}: normal run {kill.normal_seconds:5.1f}s CPU, killed after "
+                f"{kill.killed_after:5.1f}s CPU (killed={kill.killed}): {kill.articles:5} "
+                f"articles, "
+                f"check {'ok' if kill.check_ok else 'FAILED'}; {flag}",
                 flush=True,
             )
-        final_seconds, final_code = timed_run(inputs, work / "loop", env)
+        final_seconds, final_code = timed_run(inputs, work / "loop", env)  # CPU
         final = check_index(work / "loop")
+        same = final.get("digest") == reference["digest"]
         problems = [f"kill {k.run}: {problem}" for k in kills for problem in k.problems]
         if final_code != 0:
             problems.append(f"the full run exited {final_code}")
-        if final.get("articles") != args.articles or final.get("digest") != reference["digest"]:
+        if final.get("articles") != args.articles or not same:
             problems.append(
                 f"after the full run the index holds {final.get('articles')} article(s), "
                 f"digest {final.get('digest')}, not the uninterrupted run's {reference['digest']}"
             )
         print(
             f"  full run: exit {final_code}, {final.get('articles')} articles in "
-            f"{final_seconds:.1f}s, same content as the uninterrupted run: "
-            f"{final.get('digest') == reference['digest']}",
+            f"{final_seconds:.1f}s CPU, the same content as a run never killed: {same}",
             flush=True,
         )
     summary = {
         "articles": args.articles,
-        "normal_seconds": round(normal, 2),
-        "killed_after_seconds": round(after, 2),
+        "first_run_wall_seconds": round(first, 2),
         "commit_seconds": round(commit_seconds, 2),
+        "kill_at": args.at,
         "counts_after_kills": [k.articles for k in kills],
         "kills": [asdict(k) for k in kills],
         "final_exit_code": final_code,
         "final_articles": final.get("articles"),
-        "final_seconds": round(final_seconds, 2),
-        "same_as_uninterrupted": final.get("digest") == reference["digest"],
+        "final_cpu_seconds": round(final_seconds, 2),
+        "same_as_uninterrupted": same,
         "failures": len(problems),
         "problems": problems,
         "seconds": round(time.monotonic() - started, 1),
