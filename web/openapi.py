@@ -122,6 +122,15 @@ STATS = _object(
                     "type": "array",
                     "items": _object({"path": {"type": "string"}, "reason": {"type": "string"}}),
                 },
+                "still_rejected": {
+                    "type": "integer",
+                    "description": "inputs rejected by an earlier run, of files still unchanged "
+                    "(not reported again; listed in still_rejected_inputs)",
+                },
+                "still_rejected_inputs": {
+                    "type": "array",
+                    "items": _object({"path": {"type": "string"}, "reason": {"type": "string"}}),
+                },
             },
         },
     }
