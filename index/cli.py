@@ -23,6 +23,7 @@ LAZY_COMMANDS = {
     "show": "search.cli:show_command",
     "serve": "web.cli:serve_command",
     "migrate": "index.sinks.cli:migrate_command",
+    "alerts": "alerts.cli:alerts_group",
 }
 
 

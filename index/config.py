@@ -37,6 +37,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", "8000", "Port `manchette serve` listens on."),
     Setting("page_size", "10", "Hits per result page."),
     Setting("threads", "8", "Worker threads of the WSGI server."),
+    Setting(
+        "smtp_url",
+        "",
+        "SMTP server of `manchette alerts run`: `smtp://host:25`, `smtps://user:pass@host:465` "
+        "or `smtp://host:587?starttls=1`.",
+    ),
+    Setting("smtp_from", "manchette@localhost", "Sender address of alert e-mails."),
+    Setting(
+        "public_url",
+        "http://127.0.0.1:8000",
+        "Address of the web front end that alert e-mails link to.",
+    ),
 )
 
 
@@ -47,6 +59,9 @@ class Settings:
     port: int = 8000
     page_size: int = 10
     threads: int = 8
+    smtp_url: str = ""
+    smtp_from: str = "manchette@localhost"
+    public_url: str = "http://127.0.0.1:8000"
 
 
 def _raw_value(setting: Setting, overrides: dict) -> str:
@@ -69,6 +84,9 @@ def load_settings(**overrides: object) -> Settings:
             port=int(raw["port"]),
             page_size=int(raw["page_size"]),
             threads=int(raw["threads"]),
+            smtp_url=raw["smtp_url"].strip(),
+            smtp_from=raw["smtp_from"].strip(),
+            public_url=raw["public_url"].strip().rstrip("/"),
         )
     except ValueError as exc:
         raise ValueError(f"invalid setting: {exc}") from exc
