@@ -1,0 +1,173 @@
+"""``alerts run`` end to end: a real index, a real SMTP server on the loopback, messages read
+back. What arrived since a saved search was created is sent once; a failed delivery is sent
+at the next run; nothing already known is ever sent again, across a ``--rebuild`` too."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import pytest
+from conftest import LATER, Archive, article, free_port
+
+from alerts import run as alerts_run
+from alerts.mail import Links
+from alerts.run import Mailer, add_saved_search, remove_saved_search, run_alerts
+from alerts.saved import SavedSearch
+from alerts.smtp import deliver, parse_smtp_url
+from alerts.state import AlertsLocked, alerts_lock, load_state
+from search.backends.whoosh import WhooshBackend
+
+GIRAFFES = SavedSearch("giraffes", "giraffes", ("desk@example.org", "chief@example.org"), "en")
+LINKS = Links("http://manchette.test")
+
+
+def mailer(url: str) -> Mailer:
+    server = parse_smtp_url(url)
+    return Mailer("alerts@example.org", LINKS, lambda message: deliver(server, message, 5))
+
+
+def run(archive: Archive, url: str | None):
+    send = mailer(url) if url else Mailer("alerts@example.org", LINKS)
+    return run_alerts(WhooshBackend(archive.index_dir), archive.index_dir, send)
+
+
+def listed_ids(message) -> list[str]:
+    plain = message.get_body(("plain",)).get_content()
+    return [line.rsplit("/", 1)[1] for line in plain.splitlines() if "/articles/" in line]
+
+
+def statuses(report) -> dict[str, str]:
+    return {o.name: o.status for o in report.outcomes}
+
+
+def test_only_what_arrives_after_the_search_is_saved_is_sent_once(archive: Archive, smtp):
+    assert add_saved_search(archive.index_dir, GIRAFFES, WhooshBackend(archive.index_dir)) == 1
+    assert statuses(run(archive, smtp.url)) == {"giraffes": "nothing-new"}
+    assert smtp.received == []
+
+    archive.add(LATER)
+    report = run(archive, smtp.url)
+    assert statuses(report) == {"giraffes": "sent"}
+    [mail] = smtp.received
+    assert mail.recipients == ["desk@example.org", "chief@example.org"]
+    assert mail.message["Subject"] == "[Manchette] giraffes: 2 new articles"
+    # newest first; the old article counts: it is new to the archive; the French one is not
+    # in the saved language
+    assert listed_ids(mail.message) == ["g-2", "g-3"]
+    html = mail.message.get_body(("html",)).get_content()
+    assert "<mark>Giraffes</mark> were seen again" in html
+    assert "Example Wire · 2021-04-10 · en" in html
+
+    assert statuses(run(archive, smtp.url)) == {"giraffes": "nothing-new"}
+    assert len(smtp.received) == 1
+    state = load_state(archive.index_dir)["giraffes"]
+    assert state.sent == 2 and state.known == {"g-1", "g-2", "g-3"}
+
+
+def test_a_failed_delivery_is_retried_nothing_lost_nothing_sent_twice(archive: Archive, smtp):
+    add_saved_search(archive.index_dir, GIRAFFES, WhooshBackend(archive.index_dir))
+    archive.add(LATER[:1])
+
+    down = run(archive, f"smtp://127.0.0.1:{free_port()}")  # nobody listens
+    assert statuses(down) == {"giraffes": "failed"} and "Connection" in down.failed[0].error
+    smtp.handler.fail_with = "451 4.3.0 try again later"
+    refused = run(archive, smtp.url)
+    assert statuses(refused) == {"giraffes": "failed"} and "451" in refused.failed[0].error
+    assert smtp.received == []
+    assert load_state(archive.index_dir)["giraffes"].known == {"g-1"}
+
+    archive.add(LATER[1:])  # more news while the relay was down
+    smtp.handler.fail_with = None
+    assert statuses(run(archive, smtp.url)) == {"giraffes": "sent"}
+    assert statuses(run(archive, smtp.url)) == {"giraffes": "nothing-new"}
+    assert [listed_ids(m.message) for m in smtp.received] == [["g-2", "g-3"]]
+
+
+def test_the_state_survives_a_rebuild(archive: Archive, smtp):
+    add_saved_search(archive.index_dir, GIRAFFES, WhooshBackend(archive.index_dir))
+    archive.add(LATER)
+    run(archive, smtp.url)
+    archive.add(
+        [article("g-4", "Giraffes again", "2021-05-01", "Giraffes, once more.")], rebuild=True
+    )
+    assert (archive.index_dir / "alerts" / "searches.json").is_file()
+    run(archive, smtp.url)
+    assert [listed_ids(m.message) for m in smtp.received] == [["g-2", "g-3"], ["g-4"]]
+
+
+def test_a_long_list_is_sent_over_several_runs(archive: Archive, smtp, monkeypatch):
+    monkeypatch.setattr(alerts_run, "MAX_PER_EMAIL", 1)
+    add_saved_search(archive.index_dir, GIRAFFES, WhooshBackend(archive.index_dir))
+    archive.add(LATER)
+    first = run(archive, smtp.url)
+    assert (first.outcomes[0].listed, first.outcomes[0].pending) == (1, 1)
+    run(archive, smtp.url)
+    run(archive, smtp.url)
+    assert [listed_ids(m.message) for m in smtp.received] == [["g-2"], ["g-3"]]
+    assert "1 more will follow" in smtp.received[0].message.get_body(("plain",)).get_content()
+
+
+def test_a_dry_run_sends_and_records_nothing(archive: Archive, smtp):
+    add_saved_search(archive.index_dir, GIRAFFES, WhooshBackend(archive.index_dir))
+    archive.add(LATER)
+    before = load_state(archive.index_dir)
+    dry = run(archive, None)
+    assert statuses(dry) == {"giraffes": "would-send"}
+    assert listed_ids(dry.outcomes[0].message) == ["g-2", "g-3"]
+    assert load_state(archive.index_dir) == before and smtp.received == []
+    run(archive, smtp.url)
+    assert [listed_ids(m.message) for m in smtp.received] == [["g-2", "g-3"]]
+
+
+def test_without_an_index_the_first_run_records_the_baseline(tmp_path: Path, smtp):
+    archive = Archive(tmp_path)
+    backend = WhooshBackend(archive.index_dir)
+    assert add_saved_search(archive.index_dir, GIRAFFES, backend) is None
+    archive.add(LATER[:1])
+    assert statuses(run(archive, smtp.url)) == {"giraffes": "baseline"}
+    archive.add(LATER[1:2])
+    run(archive, smtp.url)
+    assert [listed_ids(m.message) for m in smtp.received] == [["g-3"]]
+
+
+def test_each_search_has_its_own_state_and_removing_forgets_it(archive: Archive, smtp):
+    everything = SavedSearch("all-giraffes", "giraffes OR girafes", ("desk@example.org",))
+    for saved in (GIRAFFES, everything):
+        add_saved_search(archive.index_dir, saved, WhooshBackend(archive.index_dir))
+    archive.add(LATER)
+    assert statuses(run(archive, smtp.url)) == {"all-giraffes": "sent", "giraffes": "sent"}
+    by_name = {m.message["X-Manchette-Alert"]: listed_ids(m.message) for m in smtp.received}
+    assert by_name == {"all-giraffes": ["g-fr", "g-2", "g-3"], "giraffes": ["g-2", "g-3"]}
+
+    removed = remove_saved_search(archive.index_dir, "giraffes")
+    assert removed == GIRAFFES and list(load_state(archive.index_dir)) == ["all-giraffes"]
+    add_saved_search(archive.index_dir, GIRAFFES, WhooshBackend(archive.index_dir))
+    assert load_state(archive.index_dir)["giraffes"].sent == 0  # a fresh baseline
+    quiet = {"all-giraffes": "nothing-new", "giraffes": "nothing-new"}
+    assert statuses(run(archive, smtp.url)) == quiet
+
+
+def _hold(index_dir: Path, ready, release) -> None:
+    with alerts_lock(index_dir):
+        ready.set()
+        release.wait(10)
+
+
+def test_two_runs_never_overlap(archive: Archive, smtp):
+    add_saved_search(archive.index_dir, GIRAFFES, WhooshBackend(archive.index_dir))
+    archive.add(LATER)
+    ctx = multiprocessing.get_context("fork")
+    ready, release = ctx.Event(), ctx.Event()
+    other = ctx.Process(target=_hold, args=(archive.index_dir, ready, release))
+    other.start()
+    try:
+        assert ready.wait(10)
+        with pytest.raises(AlertsLocked):
+            run(archive, smtp.url)
+    finally:
+        release.set()
+        other.join(10)
+    assert smtp.received == []
+    run(archive, smtp.url)
+    assert len(smtp.received) == 1
