@@ -72,7 +72,7 @@ def test_delivers_to_every_recipient(smtp):
 
 def test_a_temporary_refusal_is_a_failed_delivery(smtp):
     smtp.handler.fail_with = "451 4.3.0 try again later"
-    with pytest.raises(DeliveryFailed, match="451 4.3.0 try again later"):
+    with pytest.raises(DeliveryFailed, match=r"451 4\.3\.0 try again later"):
         deliver(parse_smtp_url(smtp.url), message())
     assert smtp.received == []
 
