@@ -97,7 +97,8 @@ def add_command(
             "record what already matches"
         )
     else:
-        click.echo(f"saved {name}: {matching:,} articles already match (not sent)")
+        already = "article already matches" if matching == 1 else "articles already match"
+        click.echo(f"saved {name}: {matching:,} {already} (not sent)")
 
 
 @alerts_group.command("list")

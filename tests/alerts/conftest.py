@@ -7,8 +7,10 @@ those recipients only.
 
 from __future__ import annotations
 
+import multiprocessing
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -17,6 +19,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
+from alerts.state import alerts_lock
 from builders import write_jsonl
 from index.build import index_paths
 
@@ -153,3 +156,24 @@ def archive(tmp_path: Path) -> Archive:
     grown = Archive(tmp_path)
     grown.add(FIRST)
     return grown
+
+
+def _hold(index_dir: Path, ready, release) -> None:
+    with alerts_lock(index_dir):
+        ready.set()
+        release.wait(10)
+
+
+@contextmanager
+def lock_held_elsewhere(index_dir: Path) -> Iterator[None]:
+    """The alerts lock held by another process (as another ``alerts run`` would)."""
+    ctx = multiprocessing.get_context("fork")
+    ready, release = ctx.Event(), ctx.Event()
+    other = ctx.Process(target=_hold, args=(index_dir, ready, release))
+    other.start()
+    try:
+        assert ready.wait(10)
+        yield
+    finally:
+        release.set()
+        other.join(10)

@@ -4,18 +4,17 @@ at the next run; nothing already known is ever sent again, across a ``--rebuild`
 
 from __future__ import annotations
 
-import multiprocessing
 from pathlib import Path
 
 import pytest
-from conftest import LATER, Archive, article, free_port
+from conftest import LATER, Archive, article, free_port, lock_held_elsewhere
 
 from alerts import run as alerts_run
 from alerts.mail import Links
 from alerts.run import Mailer, add_saved_search, remove_saved_search, run_alerts
 from alerts.saved import SavedSearch
 from alerts.smtp import deliver, parse_smtp_url
-from alerts.state import AlertsLocked, alerts_lock, load_state
+from alerts.state import AlertsLocked, load_state
 from search.backends.whoosh import WhooshBackend
 
 GIRAFFES = SavedSearch("giraffes", "giraffes", ("desk@example.org", "chief@example.org"), "en")
@@ -148,26 +147,11 @@ def test_each_search_has_its_own_state_and_removing_forgets_it(archive: Archive,
     assert statuses(run(archive, smtp.url)) == quiet
 
 
-def _hold(index_dir: Path, ready, release) -> None:
-    with alerts_lock(index_dir):
-        ready.set()
-        release.wait(10)
-
-
 def test_two_runs_never_overlap(archive: Archive, smtp):
     add_saved_search(archive.index_dir, GIRAFFES, WhooshBackend(archive.index_dir))
     archive.add(LATER)
-    ctx = multiprocessing.get_context("fork")
-    ready, release = ctx.Event(), ctx.Event()
-    other = ctx.Process(target=_hold, args=(archive.index_dir, ready, release))
-    other.start()
-    try:
-        assert ready.wait(10)
-        with pytest.raises(AlertsLocked):
-            run(archive, smtp.url)
-    finally:
-        release.set()
-        other.join(10)
+    with lock_held_elsewhere(archive.index_dir), pytest.raises(AlertsLocked):
+        run(archive, smtp.url)
     assert smtp.received == []
     run(archive, smtp.url)
     assert len(smtp.received) == 1

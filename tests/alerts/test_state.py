@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import multiprocessing
 from pathlib import Path
 
 import pytest
+from conftest import lock_held_elsewhere
 
 from alerts.state import (
     AlertsLocked,
@@ -60,23 +60,12 @@ def test_a_damaged_state_file_is_an_error_not_a_fresh_start(tmp_path: Path):
         load_state(tmp_path)
 
 
-def _hold_lock(index_dir: Path, ready, release) -> None:
-    with alerts_lock(index_dir):
-        ready.set()
-        release.wait(10)
-
-
-def test_the_lock_is_exclusive_across_processes_and_waits_when_asked(tmp_path: Path):
-    ctx = multiprocessing.get_context("fork")
-    ready, release = ctx.Event(), ctx.Event()
-    holder = ctx.Process(target=_hold_lock, args=(tmp_path, ready, release))
-    holder.start()
-    try:
-        assert ready.wait(10)
-        with pytest.raises(AlertsLocked, match="--wait"), alerts_lock(tmp_path, wait=0.3):
-            pass
-    finally:
-        release.set()
-        holder.join(10)
+def test_the_lock_is_exclusive_across_processes(tmp_path: Path):
+    with (
+        lock_held_elsewhere(tmp_path),
+        pytest.raises(AlertsLocked, match="--wait"),
+        alerts_lock(tmp_path, wait=0.3),
+    ):
+        pass
     with alerts_lock(tmp_path, wait=0):  # released when its holder is done
         pass
