@@ -23,7 +23,7 @@ LAZY_COMMANDS = {
     "show": "search.cli:show_command",
     "serve": "web.cli:serve_command",
     "migrate": "index.sinks.cli:migrate_command",
-    "alerts": "alerts.cli:alerts_group",
+    "alerts": "search.alerts.cli:alerts_group",
 }
 
 

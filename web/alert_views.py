@@ -13,7 +13,7 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, url_for
 from flask_babel import gettext as _
 
-from alerts.saved import NAME_RE, SavedSearch, load_searches
+from search.alerts.saved import NAME_RE, SavedSearch, load_searches
 from search.execute import run_search
 from search.searchers import IndexHandle
 from web.feeds import atom_feed

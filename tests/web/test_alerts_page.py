@@ -9,8 +9,8 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from alerts.saved import SavedSearch, save_searches
 from index.layout import live_dir
+from search.alerts.saved import SavedSearch, save_searches
 from web import create_app
 
 FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9"}

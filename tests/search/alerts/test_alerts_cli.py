@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import LATER, Archive, free_port, lock_held_elsewhere
+from alert_fixtures import LATER, Archive, free_port, lock_held_elsewhere
 
 from index.cli import main
 

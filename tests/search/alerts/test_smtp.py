@@ -7,9 +7,9 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from conftest import MailHandler, free_port
+from alert_fixtures import MailHandler, free_port
 
-from alerts.smtp import DeliveryFailed, SmtpServer, deliver, parse_smtp_url
+from search.alerts.smtp import DeliveryFailed, SmtpServer, deliver, parse_smtp_url
 
 
 @pytest.mark.parametrize(

@@ -7,14 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import LATER, Archive, article, free_port, lock_held_elsewhere
+from alert_fixtures import LATER, Archive, article, free_port, lock_held_elsewhere
 
-from alerts import run as alerts_run
-from alerts.mail import Links
-from alerts.run import Mailer, add_saved_search, remove_saved_search, run_alerts
-from alerts.saved import SavedSearch
-from alerts.smtp import deliver, parse_smtp_url
-from alerts.state import AlertsLocked, load_state
+from search.alerts import run as alerts_run
+from search.alerts.mail import Links
+from search.alerts.run import Mailer, add_saved_search, remove_saved_search, run_alerts
+from search.alerts.saved import SavedSearch
+from search.alerts.smtp import deliver, parse_smtp_url
+from search.alerts.state import AlertsLocked, load_state
 from search.backends.whoosh import WhooshBackend
 
 GIRAFFES = SavedSearch("giraffes", "giraffes", ("desk@example.org", "chief@example.org"), "en")

@@ -15,16 +15,17 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
-from alerts.mail import AlertItem, Links, build_message
-from alerts.saved import (
+from index.writer import IndexMissing, RebuildRequired
+from search.alerts.mail import AlertItem, Links, build_message
+from search.alerts.saved import (
     SavedSearch,
     load_searches,
     save_searches,
     with_search,
     without_search,
 )
-from alerts.smtp import DeliveryFailed
-from alerts.state import (
+from search.alerts.smtp import DeliveryFailed
+from search.alerts.state import (
     AlertState,
     alerts_lock,
     baseline,
@@ -34,7 +35,6 @@ from alerts.state import (
     ran,
     save_state,
 )
-from index.writer import IndexMissing, RebuildRequired
 from search.backends.base import SearchBackend
 from search.request import MAX_LIMIT
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from alerts.saved import (
+from search.alerts.saved import (
     MAX_RECIPIENTS,
     InvalidSavedSearch,
     SavedSearch,

@@ -23,8 +23,8 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from alerts.saved import alerts_dir
 from index.layout import write_atomic
+from search.alerts.saved import alerts_dir
 
 STATE_FILE = "state.json"
 LOCK_FILE = "lock"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import lock_held_elsewhere
+from alert_fixtures import lock_held_elsewhere
 
-from alerts.state import (
+from search.alerts.state import (
     AlertsLocked,
     AlertState,
     StateUnreadable,

@@ -15,7 +15,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from urllib.parse import quote, urlencode, urlsplit
 
-from alerts.saved import SavedSearch
+from search.alerts.saved import SavedSearch
 from search.results import Hit, StoredArticle
 from search.snippets import ELLIPSIS, Snippet, to_html
 

@@ -13,11 +13,6 @@ from pathlib import Path
 
 import click
 
-from alerts.mail import Links
-from alerts.run import Mailer, add_saved_search, remove_saved_search, run_alerts, utc_now
-from alerts.saved import InvalidSavedSearch, SavedSearch, load_searches, unique_emails
-from alerts.smtp import deliver, parse_smtp_url
-from alerts.state import AlertsLocked, StateUnreadable, load_state
 from index.cli import (
     EXIT_ERROR,
     EXIT_LOCKED,
@@ -29,6 +24,11 @@ from index.cli import (
 )
 from index.config import Settings, load_settings
 from index.writer import IndexMissing, RebuildRequired
+from search.alerts.mail import Links
+from search.alerts.run import Mailer, add_saved_search, remove_saved_search, run_alerts, utc_now
+from search.alerts.saved import InvalidSavedSearch, SavedSearch, load_searches, unique_emails
+from search.alerts.smtp import deliver, parse_smtp_url
+from search.alerts.state import AlertsLocked, StateUnreadable, load_state
 from search.backends import SearchBackend, open_backend
 
 

@@ -1,9 +1,5 @@
-"""A real SMTP server on the loopback (aiosmtpd) that keeps what it accepts, and small archives.
-
-``smtp`` answers like a mail relay; set ``smtp.fail_with`` to an SMTP reply (``"451 4.3.0 try
-again later"``) to make it refuse every message, or add addresses to ``smtp.refuse`` to refuse
-those recipients only.
-"""
+"""What the alerts tests share: a mail handler for aiosmtpd that keeps what it accepts, small
+archives grown batch by batch, and the alerts lock held by another process."""
 
 from __future__ import annotations
 
@@ -16,12 +12,9 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
-import pytest
-from aiosmtpd.controller import Controller
-
-from alerts.state import alerts_lock
 from builders import write_jsonl
 from index.build import index_paths
+from search.alerts.state import alerts_lock
 
 
 def free_port() -> int:
@@ -58,7 +51,7 @@ class MailHandler:
 
 
 @dataclass
-class SmtpServer:
+class LoopbackSmtp:
     url: str
     port: int
     handler: MailHandler
@@ -66,18 +59,6 @@ class SmtpServer:
     @property
     def received(self) -> list[Received]:
         return self.handler.received
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    handler = MailHandler()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield SmtpServer(f"smtp://127.0.0.1:{port}", port, handler)
-    finally:
-        controller.stop()
 
 
 def article(article_id: str, title: str, date: str, text: str, **extra: str) -> dict:
@@ -149,13 +130,6 @@ class Archive:
         inputs = sorted(self.base.glob("batch*.jsonl")) if rebuild else [path]
         report = index_paths(inputs, self.index_dir, rebuild=rebuild)
         assert not report.rejected, report.rejected
-
-
-@pytest.fixture
-def archive(tmp_path: Path) -> Archive:
-    grown = Archive(tmp_path)
-    grown.add(FIRST)
-    return grown
 
 
 def _hold(index_dir: Path, ready, release) -> None:

@@ -7,8 +7,8 @@ import re
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 
-from alerts.mail import AlertItem, Links, build_message, web_url
-from alerts.saved import SavedSearch
+from search.alerts.mail import AlertItem, Links, build_message, web_url
+from search.alerts.saved import SavedSearch
 from search.results import StoredArticle
 from search.snippets import Snippet
 
