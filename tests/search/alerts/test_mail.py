@@ -7,6 +7,9 @@ import re
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from search.alerts.mail import AlertItem, Links, build_message, web_url
 from search.alerts.saved import SavedSearch
 from search.results import StoredArticle
@@ -112,3 +115,20 @@ def test_web_url():
     assert web_url("HTTP://x.example") == "HTTP://x.example"
     for bad in (None, "", "javascript:alert(1)", "data:text/html,x", "//x.example", "http://[x"):
         assert web_url(bad) is None
+
+
+OUR_TAGS = re.compile(
+    r"<!doctype html>|</?(html|head|body|meta|title|h1|h2|p|ol|li|a|mark|strong)\b[^<>]*>"
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(title=st.text(max_size=40), source=st.text(max_size=20), text=st.text(max_size=80))
+def test_no_raw_markup_from_an_article_reaches_the_html_part(title, source, text):
+    spans = [(0, min(3, len(text)))] if text else []
+    item = AlertItem(
+        "id-1", title, "https://x.example/<b>", source, "en", None, Snippet(text, spans)
+    )
+    message = build_message(SAVED, [item], 0, "alerts@example.org", LINKS, NOW)
+    html = message.get_body(("html",)).get_content()
+    assert "<" not in OUR_TAGS.sub("", html)
