@@ -22,8 +22,11 @@ from pathlib import Path
 from typing import Any
 
 TESTS = Path(__file__).resolve().parent.parent
-if str(TESTS) not in sys.path:  # the scripts run as `python tests/browser/NAME.py`
-    sys.path.insert(0, str(TESTS))
+# The scripts run as `python tests/browser/NAME.py`: tests/ for `builders`, and the checkout
+# before it, so that `search.alerts` is the package, not the folder tests/search/alerts.
+for _path in (TESTS, TESTS.parent):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
 from playwright.sync_api import Browser, Page, Playwright, expect  # noqa: E402
 
