@@ -13,9 +13,8 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, url_for
 from flask_babel import gettext as _
 
+from engines import Engine
 from search.alerts.saved import NAME_RE, SavedSearch, load_searches
-from search.execute import run_search
-from search.searchers import IndexHandle
 from web.feeds import atom_feed
 from web.render import safe_url
 
@@ -60,9 +59,9 @@ def alert_feed(name: str) -> Response:
     saved = found.get(name)
     if saved is None:
         abort(404, description=_("No saved search is named %(name)s.", name=repr(name[:80])))
-    handle: IndexHandle = current_app.extensions["manchette.index"]
+    engine: Engine = current_app.extensions["manchette.engine"]
     size = int(current_app.config["FEED_SIZE"])
-    result = run_search(handle.searcher(), saved.request(limit=size, collapse=True))
+    result = engine.search(saved.request(limit=size, collapse=True))
     body = atom_feed(
         result,
         title=_("Manchette alert: %(name)s", name=saved.name),

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import click
 
+from engines import Engine, open_engine
+from engines.base import IndexMissing, RebuildRequired
 from index.cli import (
     EXIT_ERROR,
     EXIT_LOCKED,
@@ -23,13 +25,11 @@ from index.cli import (
     index_dir_option,
 )
 from index.config import Settings, load_settings
-from index.writer import IndexMissing, RebuildRequired
 from search.alerts.mail import Links
 from search.alerts.run import Mailer, add_saved_search, remove_saved_search, run_alerts, utc_now
 from search.alerts.saved import InvalidSavedSearch, SavedSearch, load_searches, unique_emails
 from search.alerts.smtp import deliver, parse_smtp_url
 from search.alerts.state import AlertsLocked, StateUnreadable, load_state
-from search.backends import SearchBackend, open_backend
 
 
 def wait_option(func):
@@ -49,9 +49,9 @@ def _settings(index_dir: Path | None) -> Settings:
         fail(str(exc), EXIT_USAGE)
 
 
-def _backend(index_dir: Path) -> SearchBackend:
+def _engine(index_dir: Path) -> Engine:
     try:
-        return open_backend(index_dir)
+        return open_engine(index_dir)
     except ValueError as exc:  # MANCHETTE_BACKEND names no engine
         fail(str(exc), EXIT_USAGE)
 
@@ -84,7 +84,7 @@ def add_command(
     saved = SavedSearch(name, query, unique_emails(emails), lang or None, utc_now().isoformat())
     try:
         saved.validate()
-        matching = add_saved_search(settings.index_dir, saved, _backend(settings.index_dir), wait)
+        matching = add_saved_search(settings.index_dir, saved, _engine(settings.index_dir), wait)
     except InvalidSavedSearch as exc:
         fail(str(exc), EXIT_USAGE)
     except AlertsLocked as exc:
@@ -179,7 +179,7 @@ def run_command(index_dir: Path | None, dry_run: bool, as_json: bool, wait: floa
 
     mailer = Mailer(settings.smtp_from, Links(settings.public_url), send)
     try:
-        report = run_alerts(_backend(settings.index_dir), settings.index_dir, mailer, wait)
+        report = run_alerts(_engine(settings.index_dir), settings.index_dir, mailer, wait)
     except AlertsLocked as exc:
         fail(str(exc), EXIT_LOCKED)
     except (IndexMissing, RebuildRequired, InvalidSavedSearch, StateUnreadable, OSError) as exc:

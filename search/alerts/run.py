@@ -1,9 +1,10 @@
 """One ``manchette alerts run``, and adding or removing a saved search, over any engine.
 
-Searches go through the engine interface only (``SearchBackend``: ``export_rows`` lists every
-match's id, newest first, without near-duplicate collapsing; ``search`` and ``get_article``
-give the e-mail its snippets), so both engines send the same alerts. State advances per saved
-search right after its e-mail was accepted (see ``alerts.state`` for the rule).
+Searches go through the engine interface only (``engines.base.Engine``: ``export_rows``
+lists every match's id, newest first, without near-duplicate collapsing; ``search`` and
+``get_article`` give the e-mail its snippets), so both engines send the same alerts. State
+advances per saved search right after its e-mail was accepted (``search.alerts.state`` has
+the rule).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
-from index.writer import IndexMissing, RebuildRequired
+from engines.base import Engine, IndexMissing, RebuildRequired
 from search.alerts.mail import AlertItem, Links, build_message
 from search.alerts.saved import (
     SavedSearch,
@@ -35,7 +36,6 @@ from search.alerts.state import (
     ran,
     save_state,
 )
-from search.backends.base import SearchBackend
 from search.request import MAX_LIMIT
 
 MAX_PER_EMAIL = 100  # articles listed in one e-mail; the rest follow at the next run
@@ -105,30 +105,30 @@ class RunReport:
         return f"{len(self.outcomes)} saved searches: {parts or 'none'} in {self.seconds:.1f} s"
 
 
-def matching_ids(backend: SearchBackend, saved: SavedSearch) -> list[str]:
+def matching_ids(engine: Engine, saved: SavedSearch) -> list[str]:
     """Every article the saved search matches, newest first, near-duplicates included."""
-    rows = backend.export_rows(saved.request(collapse=False), None, MAX_WATCHED)
+    rows = engine.export_rows(saved.request(collapse=False), None, MAX_WATCHED)
     return [row.id for row in rows]
 
 
-def alert_items(backend: SearchBackend, saved: SavedSearch, ids: list[str]) -> list[AlertItem]:
+def alert_items(engine: Engine, saved: SavedSearch, ids: list[str]) -> list[AlertItem]:
     """The articles ``ids`` in that order, highlighted when they are among the newest matches;
     articles gone from the index since they were listed are left out."""
-    newest = backend.search(saved.request(limit=MAX_LIMIT))
+    newest = engine.search(saved.request(limit=MAX_LIMIT))
     hits = {hit.id: hit for hit in newest.hits}
     items = []
     for article_id in ids:
         if article_id in hits:
             items.append(AlertItem.from_hit(hits[article_id]))
             continue
-        article = backend.get_article(article_id)
+        article = engine.get_article(article_id)
         if article is not None:
             items.append(AlertItem.from_article(article))
     return items
 
 
 def run_one(
-    backend: SearchBackend,
+    engine: Engine,
     saved: SavedSearch,
     state: AlertState | None,
     mailer: Mailer,
@@ -136,7 +136,7 @@ def run_one(
 ) -> tuple[AlertOutcome, AlertState | None]:
     """What one saved search does at this run, and its next state (None: unchanged)."""
     stamp = now.isoformat()
-    matches = matching_ids(backend, saved)
+    matches = matching_ids(engine, saved)
     if state is None:
         return AlertOutcome(saved.name, "baseline"), baseline(matches, stamp)
     fresh = new_ids(matches, state.known)
@@ -144,7 +144,7 @@ def run_one(
         return AlertOutcome(saved.name, "nothing-new"), ran(state, stamp)
     batch = fresh[:MAX_PER_EMAIL]
     pending = len(fresh) - len(batch)
-    items = alert_items(backend, saved, batch)
+    items = alert_items(engine, saved, batch)
     outcome = AlertOutcome(saved.name, "sent", len(fresh), len(items), pending)
     if not items:  # every one was deleted meanwhile: nothing to tell
         outcome.status = "nothing-new"
@@ -162,7 +162,7 @@ def run_one(
 
 
 def run_alerts(
-    backend: SearchBackend,
+    engine: Engine,
     index_dir: Path,
     mailer: Mailer,
     wait: float = 0.0,
@@ -178,16 +178,16 @@ def run_alerts(
     report = RunReport(dry_run=dry_run)
     started = time.monotonic()
     if dry_run:
-        _run_all(backend, index_dir, mailer, now, report)
+        _run_all(engine, index_dir, mailer, now, report)
     else:
         with alerts_lock(index_dir, wait):
-            _run_all(backend, index_dir, mailer, now, report)
+            _run_all(engine, index_dir, mailer, now, report)
     report.seconds = time.monotonic() - started
     return report
 
 
 def _run_all(
-    backend: SearchBackend,
+    engine: Engine,
     index_dir: Path,
     mailer: Mailer,
     now: Callable[[], datetime],
@@ -196,7 +196,7 @@ def _run_all(
     searches = load_searches(index_dir)
     states = {n: s for n, s in load_state(index_dir).items() if n in searches}
     for name, saved in searches.items():
-        outcome, state = run_one(backend, saved, states.get(name), mailer, now())
+        outcome, state = run_one(engine, saved, states.get(name), mailer, now())
         report.outcomes.append(outcome)
         if state is not None and mailer.send is not None:
             states[name] = state
@@ -206,7 +206,7 @@ def _run_all(
 def add_saved_search(
     index_dir: Path,
     saved: SavedSearch,
-    backend: SearchBackend | None,
+    engine: Engine | None,
     wait: float = 0.0,
     now: Callable[[], datetime] = utc_now,
 ) -> int | None:
@@ -215,9 +215,9 @@ def add_saved_search(
     with alerts_lock(index_dir, wait):
         searches = with_search(load_searches(index_dir), saved.validate())
         matches: list[str] | None = None
-        if backend is not None:
+        if engine is not None:
             try:
-                matches = matching_ids(backend, saved)
+                matches = matching_ids(engine, saved)
             except (IndexMissing, RebuildRequired):
                 matches = None
         save_searches(index_dir, searches)

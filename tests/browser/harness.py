@@ -31,7 +31,7 @@ for _path in (TESTS, TESTS.parent):
 from playwright.sync_api import Browser, Page, Playwright, expect  # noqa: E402
 
 from builders import SAMPLE_DIR, XSS_ARTICLE, write_jsonl  # noqa: E402
-from index.build import index_paths  # noqa: E402
+from engines import index_paths  # noqa: E402
 from search.alerts.saved import SavedSearch, save_searches  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"

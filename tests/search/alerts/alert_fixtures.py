@@ -13,7 +13,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from builders import write_jsonl
-from index.build import index_paths
+from engines import Engine, open_engine
 from search.alerts.state import alerts_lock
 
 
@@ -113,12 +113,13 @@ LATER = [
 ]
 
 
-@dataclass
 class Archive:
-    """A Whoosh archive grown batch by batch, as a newsroom's cron would."""
+    """A Whoosh archive grown batch by batch, as a newsroom's cron would, and its engine."""
 
-    base: Path
-    batches: int = 0
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.batches = 0
+        self.engine: Engine = open_engine(self.index_dir, backend="whoosh")
 
     @property
     def index_dir(self) -> Path:
@@ -128,7 +129,7 @@ class Archive:
         self.batches += 1
         path = write_jsonl(self.base / f"batch{self.batches}.jsonl", records)
         inputs = sorted(self.base.glob("batch*.jsonl")) if rebuild else [path]
-        report = index_paths(inputs, self.index_dir, rebuild=rebuild)
+        report = self.engine.index_paths(inputs, rebuild=rebuild)
         assert not report.rejected, report.rejected
 
 

@@ -28,7 +28,8 @@ def smtp() -> Iterator[LoopbackSmtp]:
 
 
 @pytest.fixture
-def archive(tmp_path: Path) -> Archive:
+def archive(tmp_path: Path) -> Iterator[Archive]:
     grown = Archive(tmp_path)
     grown.add(FIRST)
-    return grown
+    yield grown
+    grown.engine.close()
