@@ -26,7 +26,14 @@ from index.cli import (
 )
 from index.config import Settings, load_settings
 from search.alerts.mail import Links
-from search.alerts.run import Mailer, add_saved_search, remove_saved_search, run_alerts, utc_now
+from search.alerts.run import (
+    Mailer,
+    add_saved_search,
+    matching_ids,
+    remove_saved_search,
+    run_alerts,
+    utc_now,
+)
 from search.alerts.saved import InvalidSavedSearch, SavedSearch, load_searches, unique_emails
 from search.alerts.smtp import deliver, parse_smtp_url
 from search.alerts.state import AlertsLocked, StateUnreadable, load_state
@@ -84,21 +91,25 @@ def add_command(
     saved = SavedSearch(name, query, unique_emails(emails), lang or None, utc_now().isoformat())
     try:
         saved.validate()
-        matching = add_saved_search(settings.index_dir, saved, _engine(settings.index_dir), wait)
+        try:
+            matches: list[str] | None = matching_ids(_engine(settings.index_dir), saved)
+        except (IndexMissing, RebuildRequired):
+            matches = None
+        add_saved_search(settings.index_dir, saved, matches, wait)
     except InvalidSavedSearch as exc:
         fail(str(exc), EXIT_USAGE)
     except AlertsLocked as exc:
         fail(str(exc), EXIT_LOCKED)
     except (StateUnreadable, OSError) as exc:
         fail(str(exc), EXIT_ERROR)
-    if matching is None:
+    if matches is None:
         click.echo(
             f"saved {name}; the archive cannot be searched now: its first run will "
             "record what already matches"
         )
     else:
-        already = "article already matches" if matching == 1 else "articles already match"
-        click.echo(f"saved {name}: {matching:,} {already} (not sent)")
+        already = "article already matches" if len(matches) == 1 else "articles already match"
+        click.echo(f"saved {name}: {len(matches):,} {already} (not sent)")
 
 
 @alerts_group.command("list")

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from engines.base import Engine, IndexMissing, RebuildRequired
 from search.alerts.mail import AlertItem, Links, build_message
 from search.alerts.saved import (
     SavedSearch,
@@ -37,6 +37,9 @@ from search.alerts.state import (
     save_state,
 )
 from search.request import MAX_LIMIT
+
+if TYPE_CHECKING:  # the library reads whichever engine the command line opened
+    from engines.base import Engine
 
 MAX_PER_EMAIL = 100  # articles listed in one e-mail; the rest follow at the next run
 MAX_WATCHED = 100_000  # matches of a saved search looked at per run, newest first
@@ -171,8 +174,8 @@ def run_alerts(
     """Send each saved search's new articles; with ``mailer.send`` None, only say what would
     be sent (nothing is written and no lock is taken).
 
-    Raises AlertsLocked when another run holds the lock, and the engine's IndexMissing or
-    RebuildRequired when the archive cannot be searched (state saved so far is kept).
+    Raises AlertsLocked when another run holds the lock, and what the engine raises when the
+    archive cannot be searched (IndexMissing, RebuildRequired; state saved so far is kept).
     """
     dry_run = mailer.send is None
     report = RunReport(dry_run=dry_run)
@@ -206,27 +209,21 @@ def _run_all(
 def add_saved_search(
     index_dir: Path,
     saved: SavedSearch,
-    engine: Engine | None,
+    matches: list[str] | None,
     wait: float = 0.0,
     now: Callable[[], datetime] = utc_now,
-) -> int | None:
-    """Save a new search and record its baseline; return how many articles already match, or
-    None when the archive cannot be searched now (the first run records the baseline)."""
+) -> None:
+    """Save a new search with its baseline: ``matches``, what already matches it
+    (``matching_ids``), or None when the archive cannot be searched now (its first run then
+    records the baseline). Articles indexed in between are simply new at the first run."""
     with alerts_lock(index_dir, wait):
         searches = with_search(load_searches(index_dir), saved.validate())
-        matches: list[str] | None = None
-        if engine is not None:
-            try:
-                matches = matching_ids(engine, saved)
-            except (IndexMissing, RebuildRequired):
-                matches = None
         save_searches(index_dir, searches)
         states = load_state(index_dir)
         states.pop(saved.name, None)  # a removed search's leftovers never carry over
         if matches is not None:
             states[saved.name] = baseline(matches, now().isoformat())
         save_state(index_dir, {n: s for n, s in states.items() if n in searches})
-    return None if matches is None else len(matches)
 
 
 def remove_saved_search(index_dir: Path, name: str, wait: float = 0.0) -> SavedSearch:

@@ -12,7 +12,7 @@ from aiosmtpd.controller import Controller
 
 from builders import write_jsonl
 from search.alerts.mail import Links
-from search.alerts.run import Mailer, add_saved_search, run_alerts
+from search.alerts.run import Mailer, add_saved_search, matching_ids, run_alerts
 from search.alerts.saved import SavedSearch
 from search.alerts.smtp import deliver, parse_smtp_url
 from tests.contract.archives import Archive
@@ -54,7 +54,7 @@ def test_alerts_run_the_same_on_every_engine(empty_archive: Archive, smtp, tmp_p
     first, later = batches(tmp_path)
     empty_archive.index(first)
     for saved in SEARCHES:
-        add_saved_search(empty_archive.index_dir, saved, empty_archive.backend)
+        add_saved_search(empty_archive.index_dir, saved, matching_ids(empty_archive.backend, saved))
     empty_archive.index(later)
     server = parse_smtp_url(smtp.url)
     mailer = Mailer(

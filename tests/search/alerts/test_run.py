@@ -11,7 +11,13 @@ from alert_fixtures import LATER, Archive, article, free_port, lock_held_elsewhe
 
 from search.alerts import run as alerts_run
 from search.alerts.mail import Links
-from search.alerts.run import Mailer, add_saved_search, remove_saved_search, run_alerts
+from search.alerts.run import (
+    Mailer,
+    add_saved_search,
+    matching_ids,
+    remove_saved_search,
+    run_alerts,
+)
 from search.alerts.saved import SavedSearch
 from search.alerts.smtp import deliver, parse_smtp_url
 from search.alerts.state import AlertsLocked, load_state
@@ -30,6 +36,11 @@ def run(archive: Archive, url: str | None):
     return run_alerts(archive.engine, archive.index_dir, send)
 
 
+def save(archive: Archive, saved: SavedSearch) -> None:
+    """``manchette alerts add``: the search, and what already matches it as its baseline."""
+    add_saved_search(archive.index_dir, saved, matching_ids(archive.engine, saved))
+
+
 def listed_ids(message) -> list[str]:
     plain = message.get_body(("plain",)).get_content()
     return [line.rsplit("/", 1)[1] for line in plain.splitlines() if "/articles/" in line]
@@ -40,7 +51,8 @@ def statuses(report) -> dict[str, str]:
 
 
 def test_only_what_arrives_after_the_search_is_saved_is_sent_once(archive: Archive, smtp):
-    assert add_saved_search(archive.index_dir, GIRAFFES, archive.engine) == 1
+    assert matching_ids(archive.engine, GIRAFFES) == ["g-1"]
+    save(archive, GIRAFFES)
     assert statuses(run(archive, smtp.url)) == {"giraffes": "nothing-new"}
     assert smtp.received == []
 
@@ -64,7 +76,7 @@ def test_only_what_arrives_after_the_search_is_saved_is_sent_once(archive: Archi
 
 
 def test_a_failed_delivery_is_retried_nothing_lost_nothing_sent_twice(archive: Archive, smtp):
-    add_saved_search(archive.index_dir, GIRAFFES, archive.engine)
+    save(archive, GIRAFFES)
     archive.add(LATER[:1])
 
     down = run(archive, f"smtp://127.0.0.1:{free_port()}")  # nobody listens
@@ -83,7 +95,7 @@ def test_a_failed_delivery_is_retried_nothing_lost_nothing_sent_twice(archive: A
 
 
 def test_the_state_survives_a_rebuild(archive: Archive, smtp):
-    add_saved_search(archive.index_dir, GIRAFFES, archive.engine)
+    save(archive, GIRAFFES)
     archive.add(LATER)
     run(archive, smtp.url)
     archive.add(
@@ -96,7 +108,7 @@ def test_the_state_survives_a_rebuild(archive: Archive, smtp):
 
 def test_a_long_list_is_sent_over_several_runs(archive: Archive, smtp, monkeypatch):
     monkeypatch.setattr(alerts_run, "MAX_PER_EMAIL", 1)
-    add_saved_search(archive.index_dir, GIRAFFES, archive.engine)
+    save(archive, GIRAFFES)
     archive.add(LATER)
     first = run(archive, smtp.url)
     assert (first.outcomes[0].listed, first.outcomes[0].pending) == (1, 1)
@@ -107,7 +119,7 @@ def test_a_long_list_is_sent_over_several_runs(archive: Archive, smtp, monkeypat
 
 
 def test_a_dry_run_sends_and_records_nothing(archive: Archive, smtp):
-    add_saved_search(archive.index_dir, GIRAFFES, archive.engine)
+    save(archive, GIRAFFES)
     archive.add(LATER)
     before = load_state(archive.index_dir)
     dry = run(archive, None)
@@ -120,7 +132,7 @@ def test_a_dry_run_sends_and_records_nothing(archive: Archive, smtp):
 
 def test_without_an_index_the_first_run_records_the_baseline(tmp_path: Path, smtp):
     archive = Archive(tmp_path)
-    assert add_saved_search(archive.index_dir, GIRAFFES, archive.engine) is None
+    add_saved_search(archive.index_dir, GIRAFFES, None)  # the archive cannot be searched yet
     archive.add(LATER[:1])
     assert statuses(run(archive, smtp.url)) == {"giraffes": "baseline"}
     archive.add(LATER[1:2])
@@ -131,7 +143,7 @@ def test_without_an_index_the_first_run_records_the_baseline(tmp_path: Path, smt
 def test_each_search_has_its_own_state_and_removing_forgets_it(archive: Archive, smtp):
     everything = SavedSearch("all-giraffes", "giraffes OR girafes", ("desk@example.org",))
     for saved in (GIRAFFES, everything):
-        add_saved_search(archive.index_dir, saved, archive.engine)
+        save(archive, saved)
     archive.add(LATER)
     assert statuses(run(archive, smtp.url)) == {"all-giraffes": "sent", "giraffes": "sent"}
     by_name = {m.message["X-Manchette-Alert"]: listed_ids(m.message) for m in smtp.received}
@@ -139,14 +151,14 @@ def test_each_search_has_its_own_state_and_removing_forgets_it(archive: Archive,
 
     removed = remove_saved_search(archive.index_dir, "giraffes")
     assert removed == GIRAFFES and list(load_state(archive.index_dir)) == ["all-giraffes"]
-    add_saved_search(archive.index_dir, GIRAFFES, archive.engine)
+    save(archive, GIRAFFES)
     assert load_state(archive.index_dir)["giraffes"].sent == 0  # a fresh baseline
     quiet = {"all-giraffes": "nothing-new", "giraffes": "nothing-new"}
     assert statuses(run(archive, smtp.url)) == quiet
 
 
 def test_two_runs_never_overlap(archive: Archive, smtp):
-    add_saved_search(archive.index_dir, GIRAFFES, archive.engine)
+    save(archive, GIRAFFES)
     archive.add(LATER)
     with lock_held_elsewhere(archive.index_dir), pytest.raises(AlertsLocked):
         run(archive, smtp.url)
