@@ -38,6 +38,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("page_size", "10", "Hits per result page."),
     Setting("threads", "8", "Worker threads of the WSGI server."),
     Setting(
+        "ui_language",
+        "fr",
+        "Interface language when the browser asks for none we have (`fr` or `en`).",
+    ),
+    Setting(
         "smtp_url",
         "",
         "SMTP server of `manchette alerts run`: `smtp://host:25`, `smtps://user:pass@host:465` "
@@ -50,6 +55,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Address of the web front end that alert e-mails link to.",
     ),
 )
+UI_LANGUAGES = ("fr", "en")  # the interface's catalogues (web/translations)
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,7 @@ class Settings:
     port: int = 8000
     page_size: int = 10
     threads: int = 8
+    ui_language: str = "fr"
     smtp_url: str = ""
     smtp_from: str = "manchette@localhost"
     public_url: str = "http://127.0.0.1:8000"
@@ -77,6 +84,11 @@ def _raw_value(setting: Setting, overrides: dict) -> str:
 def load_settings(**overrides: object) -> Settings:
     """Defaults, then ``MANCHETTE_*`` environment variables, then explicit overrides (CLI flags)."""
     raw = {s.name: _raw_value(s, overrides) for s in SETTINGS}
+    if raw["ui_language"] not in UI_LANGUAGES:
+        choices = " or ".join(UI_LANGUAGES)
+        raise ValueError(
+            f"invalid setting: ui_language must be {choices}, not {raw['ui_language']}"
+        )
     try:
         return Settings(
             index_dir=Path(raw["index_dir"]).expanduser(),
@@ -84,6 +96,7 @@ def load_settings(**overrides: object) -> Settings:
             port=int(raw["port"]),
             page_size=int(raw["page_size"]),
             threads=int(raw["threads"]),
+            ui_language=raw["ui_language"],
             smtp_url=raw["smtp_url"].strip(),
             smtp_from=raw["smtp_from"].strip(),
             public_url=raw["public_url"].strip().rstrip("/"),
