@@ -98,9 +98,18 @@ def deliver(server: SmtpServer, message: EmailMessage, timeout: float = TIMEOUT)
 
 
 def _reason(exc: Exception) -> str:
+    """What went wrong, in words a newsroom can act on (no exception class names)."""
     if isinstance(exc, smtplib.SMTPResponseException):
         text = exc.smtp_error.decode("utf-8", "replace") if exc.smtp_error else ""
-        return f"{exc.smtp_code} {text}".strip()
+        return f"the server answered {exc.smtp_code} {text}".strip()
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return "every recipient was refused"
-    return f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return f"the server closed the connection ({exc})"
+    if isinstance(exc, TimeoutError):
+        return "the server did not answer in time"
+    if isinstance(exc, ssl.SSLError):
+        return f"TLS failed ({exc.reason or exc})"
+    if isinstance(exc, OSError):
+        return f"cannot reach the server ({exc.strerror or exc})"
+    return str(exc)
