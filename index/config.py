@@ -49,6 +49,18 @@ SETTINGS: tuple[Setting, ...] = (
         "fr",
         "Interface language when the browser asks for none we have (`fr` or `en`).",
     ),
+    Setting(
+        "smtp_url",
+        "",
+        "SMTP server of `manchette alerts run`: `smtp://host:25`, `smtps://user:pass@host:465` "
+        "or `smtp://host:587?starttls=1`.",
+    ),
+    Setting("smtp_from", "manchette@localhost", "Sender address of alert e-mails."),
+    Setting(
+        "public_url",
+        "http://127.0.0.1:8000",
+        "Address of the web front end that alert e-mails link to.",
+    ),
 )
 UI_LANGUAGES = ("fr", "en")  # the interface's catalogues (web/translations)
 
@@ -62,6 +74,9 @@ class Settings:
     threads: int = 8
     ui_language: str = "fr"
     commit_seconds: float = COMMIT_SECONDS
+    smtp_url: str = ""
+    smtp_from: str = "manchette@localhost"
+    public_url: str = "http://127.0.0.1:8000"
 
 
 def _raw_value(setting: Setting, overrides: dict) -> str:
@@ -75,7 +90,10 @@ def _raw_value(setting: Setting, overrides: dict) -> str:
 
 
 def _seconds(text: str) -> float:
-    value = float(text)
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
     if not value >= 0:  # also refuses nan
         raise ValueError(f"commit_seconds must be a number of seconds >= 0, not {text}")
     return value
@@ -98,6 +116,9 @@ def load_settings(**overrides: object) -> Settings:
             threads=int(raw["threads"]),
             ui_language=raw["ui_language"],
             commit_seconds=_seconds(raw["commit_seconds"]),
+            smtp_url=raw["smtp_url"].strip(),
+            smtp_from=raw["smtp_from"].strip(),
+            public_url=raw["public_url"].strip().rstrip("/"),
         )
     except ValueError as exc:
         raise ValueError(f"invalid setting: {exc}") from exc
