@@ -1,8 +1,8 @@
 """The three engines the suite compares, each behind ``index`` and ``query`` commands.
 
-    python bench/engines.py index  ENGINE DEST SHARD...    → JSON {"articles": n}
-    python bench/engines.py query  ENGINE DEST QUERIES.json → JSON latencies and hit counts
-    python bench/engines.py cold   ENGINE DEST QUERIES.json → JSON seconds to the first answer
+    python bench/engine_runner.py index  ENGINE DEST SHARD...    → JSON {"articles": n}
+    python bench/engine_runner.py query  ENGINE DEST QUERIES.json → JSON latencies and hit counts
+    python bench/engine_runner.py cold   ENGINE DEST QUERIES.json → JSON seconds to the first answer
 
 ENGINE is ``manchette`` (the product's own library calls, exactly what the web views run:
 facets, collapsing, snippets), ``whoosh`` (plain Whoosh as its tutorial shows:
