@@ -14,6 +14,7 @@ from whoosh.searching import Searcher
 
 from engines.whoosh import vectorized
 from search.collect import walk
+from search.daterange import DateSpan
 from search.execute import search_filter, with_recency
 from search.parse import parse_query
 from search.request import SearchRequest
@@ -29,12 +30,12 @@ class Outcome:
     problem: str | None = None  # what differs, when something does
 
 
-def compare(searcher: Searcher, request: SearchRequest) -> Outcome:
+def compare(searcher: Searcher, request: SearchRequest, span: DateSpan | None = None) -> Outcome:
     """Both paths on one validated request; ``problem`` says how they differ, if they do."""
     if request.recency and request.sort == "relevance":
         searcher = with_recency(searcher)
     parsed = parse_query(request.q, searcher.schema, request.lang, searcher.reader())
-    filter = search_filter(parsed, request)
+    filter = search_filter(parsed, request, span)
     scored = request.sort == "relevance"
     fast = vectorized.matches(searcher, parsed.query, filter, scored=scored)
     ids, scores, partial = walk(searcher, parsed.query, filter, scored, NO_BUDGET)
