@@ -46,53 +46,13 @@ def _record(i: int, rng: random.Random, words: list[str], lang: str) -> dict:
     return record
 
 
-ENGLISH = [
-    *[
-        "the",
-        "bank",
-        "rates",
-        "rate",
-        "raised",
-        "inflation",
-        "markets",
-        "market",
-        "central",
-        "prices",
-        "price",
-    ],
-    *[
-        "governor",
-        "new",
-        "york",
-        "new",
-        "the",
-        "of",
-        "rates",
-        "bank",
-        "bank",
-        "banking",
-        "banker",
-        "tight",
-        "growth",
-    ],
-]
-FRENCH = [
-    *[
-        "la",
-        "banque",
-        "taux",
-        "centrale",
-        "les",
-        "prix",
-        "marché",
-        "marchés",
-        "inflation",
-        "de",
-        "la",
-        "hausse",
-    ],
-    *["politique", "gouverneur", "nouvelle"],
-]
+# fmt: off
+ENGLISH = ["the", "bank", "rates", "rate", "raised", "inflation", "markets", "market", "central",
+           "prices", "price", "governor", "new", "york", "new", "the", "of", "rates", "bank",
+           "bank", "banking", "banker", "tight", "growth", "policy"]
+FRENCH = ["la", "banque", "taux", "centrale", "les", "prix", "marché", "marchés", "inflation",
+          "de", "la", "hausse", "politique", "gouverneur", "nouvelle"]
+# fmt: on
 
 
 @pytest.fixture(scope="module")
