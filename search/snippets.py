@@ -70,45 +70,61 @@ def _token_matches(text: str, analyzer, key: str, terms: set[str]) -> list[tuple
     return found
 
 
-ChunkForms = tuple[tuple[tuple[int, int, str], ...], frozenset[str]]
-_CHUNKS: dict[tuple[str, str], ChunkForms] = {}
-MAX_CACHED_CHUNKS = 100_000
+RunForms = tuple[tuple[int, int, str], ...]  # a run's tokens' forms, offsets in the run
+MAX_CACHED_RUNS = 100_000  # per analysis key
 
 
-def _chunk_forms(analyzer, key: str, chunk: str) -> ChunkForms:
-    """The forms of each token of a run of non-space characters (offsets in the run), and
-    their set, remembered like ``_word_forms``."""
-    found = _CHUNKS.get((key, chunk))
-    if found is None:
-        if len(_CHUNKS) >= MAX_CACHED_CHUNKS:
-            _CHUNKS.clear()
-        entries = []
-        for match in WORD_PATTERN.finditer(chunk):
-            start = match.start()
-            for rel_start, rel_end, form in _word_forms(analyzer, key, match.group()):
-                entries.append((start + rel_start, start + rel_end, form))
-        found = _CHUNKS[(key, chunk)] = (tuple(entries), frozenset(f for _s, _e, f in entries))
-    return found
+class _Runs:
+    """For one analysis key: the forms of each distinct run of non-space characters seen,
+    and the runs that hold each form (to find a text's matching runs with set operations)."""
+
+    def __init__(self) -> None:
+        self.forms: dict[str, RunForms] = {}
+        self.holding: dict[str, set[str]] = {}
+
+
+_RUNS: dict[str, _Runs] = {}
+
+
+def _runs(key: str) -> _Runs:
+    runs = _RUNS.get(key)
+    if runs is None or len(runs.forms) >= MAX_CACHED_RUNS:
+        runs = _RUNS[key] = _Runs()  # replaced, never cleared: other threads may be reading
+    return runs
+
+
+def _learn(runs: _Runs, analyzer, key: str, run: str) -> None:
+    entries = []
+    for match in WORD_PATTERN.finditer(run):
+        start = match.start()
+        for rel_start, rel_end, form in _word_forms(analyzer, key, match.group()):
+            entries.append((start + rel_start, start + rel_end, form))
+    for _s, _e, form in entries:  # before ``forms``: a run found there is fully indexed
+        runs.holding.setdefault(form, set()).add(run)
+    runs.forms[run] = tuple(entries)
 
 
 def _word_matches(text: str, analyzer, key: str, terms: set[str]) -> list[tuple[int, int, str]]:
     """``find_matches`` for chains that start with ``WordTokenizer``. Its tokens never hold a
     space, so each whitespace-separated run is tokenized on its own, once per distinct run
-    (cached), and only the runs holding a query term are located in the text: most of a
-    body matches nothing, and the tokenizer's pattern costs ~0.2 µs a character."""
+    (remembered), the runs holding a query term are found with set operations, and only they
+    are located in the text: most of a body matches nothing, and the tokenizer's pattern
+    costs ~0.2 µs a character."""
+    runs = _runs(key)
+    distinct = set(text.split())
+    for run in distinct.difference(runs.forms):
+        _learn(runs, analyzer, key, run)
+    matching = distinct.intersection(set().union(*(runs.holding.get(t, ()) for t in terms)))
     located: list[tuple[int, list[tuple[int, int, str]]]] = []
     size = len(text)
-    for chunk in set(text.split()):
-        entries, forms = _chunk_forms(analyzer, key, chunk)
-        if forms.isdisjoint(terms):
-            continue
-        hits = [entry for entry in entries if entry[2] in terms]
-        at = text.find(chunk)
+    for run in matching:
+        hits = [entry for entry in runs.forms[run] if entry[2] in terms]
+        at = text.find(run)
         while at != -1:
-            end = at + len(chunk)
+            end = at + len(run)
             if (at == 0 or text[at - 1].isspace()) and (end == size or text[end].isspace()):
                 located.append((at, hits))
-            at = text.find(chunk, at + 1)
+            at = text.find(run, at + 1)
     located.sort(key=lambda item: item[0])
     return [(at + s, at + e, form) for at, hits in located for s, e, form in hits]
 
