@@ -21,6 +21,7 @@ import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from whoosh import query as wq
 from whoosh.fields import Schema
@@ -105,6 +106,13 @@ def _date_filter(key: str, value: str) -> wq.Query | None:
     return wq.DateRange(PUBLISHED_FIELD, start, end)
 
 
+@lru_cache(maxsize=20_000)
+def _analysed(text: str, lang: str, exact: bool = False) -> tuple[str, ...]:
+    """``analyze``, remembered: each word of a query is analysed in every language, twice
+    (terms to search, terms to highlight), and words come back from query to query."""
+    return tuple(analyze(text, lang, exact))
+
+
 class _Builder:
     def __init__(self, schema: Schema, langs: list[str], reader: IndexReader | None) -> None:
         self.schema = schema
@@ -117,7 +125,7 @@ class _Builder:
 
     def _note_terms(self, text: str) -> None:
         for lang in self.langs:
-            self.terms.setdefault(lang, set()).update(analyze(text, lang))
+            self.terms.setdefault(lang, set()).update(_analysed(text, lang))
 
     def word(self, clause: Clause, bonus: bool = True) -> wq.Query | None:
         if clause.text.endswith("*") and len(clause.text) > 1:
@@ -127,7 +135,7 @@ class _Builder:
         parts = [clause.part] if clause.part else list(TEXT_PARTS)
         boosts = field_boosts([text_field(p, lang) for p in parts for lang in self.langs])
         for lang in self.langs:
-            tokens = analyze(clause.text, lang)
+            tokens = list(_analysed(clause.text, lang))
             if not tokens:
                 continue
             for part in parts:
@@ -137,7 +145,7 @@ class _Builder:
         if not alternatives and not (bonus and self.has_exact and not clause.part):
             return None  # only stop words
         if bonus and self.has_exact and not clause.part:
-            exact = analyze(clause.text, "xx", exact=True)
+            exact = list(_analysed(clause.text, "xx", exact=True))
             if exact:  # an exact (unstemmed) match ranks above a stem-only match: a flat bonus
                 alternatives.append(_terms_query(EXACT_FIELD, exact, rule("bonus.exact")))
         # A word every indexed language drops as a stop word is still found as typed.
@@ -147,14 +155,14 @@ class _Builder:
         self._note_terms(clause.text)
         stemmed = self.word(Clause(clause.text, part=clause.part), bonus=False)
         if self.has_exact and not clause.part:
-            words = analyze(clause.text, "xx", exact=True)
+            words = list(_analysed(clause.text, "xx", exact=True))
             if words:  # the exact field decides the match; the stemmed fields rank it
                 exact = _terms_query(EXACT_FIELD, words, rule("bonus.exact"))
                 return wq.And([exact, stemmed]) if stemmed is not None else exact
         return stemmed
 
     def prefix(self, stem: str) -> wq.Query | None:
-        folded = analyze(stem, "xx", exact=True)
+        folded = list(_analysed(stem, "xx", exact=True))
         if len(folded) != 1:
             return self.word(Clause(stem))
         prefix = folded[0]
@@ -233,7 +241,7 @@ def _filters(filters: dict[str, str], notices: list[str]) -> tuple[list[wq.Query
             lang = value.lower()
             parts.append(wq.Term(LANG_FIELD, lang))
         elif key == "source":
-            words = analyze(value, "xx", exact=True)
+            words = list(_analysed(value, "xx", exact=True))
             if words:
                 parts.append(_terms_query(SOURCE_KEY_FIELD, words, 1.0))
         else:
