@@ -87,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
         ]
         return check(args.index_dir, queries)
     records = sample(load_corpus(args.corpus), args.size)
+    if not records:
+        parser.error(f"no corpus at {args.corpus} (*.jsonl.gz)")
     queries = make_queries(records) + whole_titles(records, 100)
     with tempfile.TemporaryDirectory(prefix="vectorized-check-") as work:
         folder = Path(work) / "in"

@@ -10,6 +10,7 @@ from whoosh import query as wq
 from whoosh import sorting
 from whoosh.searching import Searcher
 
+from engines.whoosh.spelling import closest
 from index.analysis import analyze, lang_key
 from index.schema import (
     CLUSTER_FIELD,
@@ -168,7 +169,6 @@ def suggest(searcher: Searcher, parsed: ParsedQuery) -> str | None:
     if EXACT_FIELD not in searcher.schema:
         return None
     reader = searcher.reader()
-    corrector = searcher.corrector(EXACT_FIELD)
     text = parsed.text
     changed = False
     for item in parsed.clauses:
@@ -182,10 +182,10 @@ def suggest(searcher: Searcher, parsed: ParsedQuery) -> str | None:
                 continue
             # Candidates share the first letters: typos rarely touch them, and whoosh compares
             # the word with every term of the vocabulary otherwise (seconds on a large index).
-            found = corrector.suggest(folded[0], limit=1, maxdist=2, prefix=SUGGEST_PREFIX)
+            found = closest(reader, EXACT_FIELD, folded[0], maxdist=2, prefix=SUGGEST_PREFIX)
             if not found:
                 continue
-            better = found[0].capitalize() if word[:1].isupper() else found[0]
+            better = found.capitalize() if word[:1].isupper() else found
             text = re.sub(rf"\b{re.escape(word)}\b", better, text, count=1)
             changed = True
     return text if changed else None
