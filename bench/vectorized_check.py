@@ -25,12 +25,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 from workload import Query, load_corpus, make_queries, sample, write_shards  # noqa: E402
 
 from engines.whoosh.equivalence import compare  # noqa: E402
+from engines.whoosh.searchers import IndexHandle  # noqa: E402
 from search.request import SearchRequest  # noqa: E402
-from search.searchers import IndexHandle  # noqa: E402
 
 
 def requests(query: Query) -> list[SearchRequest]:
-    """The bench's request for a query (as bench/engine_runner.py makes it), and its variants."""
+    """The bench's request for a query (as bench/contenders.py makes it), and its variants."""
     filters = (("year", query.year),) if query.year else ()
     base = {"q": query.text, "lang": query.lang, "filters": filters}
     return [

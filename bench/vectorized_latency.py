@@ -2,7 +2,7 @@
 
 
 Runs the bench's queries (the JSON ``bench/suite.py`` writes) plus whole titles (8 to 16
-words of stored titles, a seeded pick of the index's own articles) as ``bench/engine_runner.py``
+words of stored titles, a seeded pick of the index's own articles) as ``bench/contenders.py``
 does: warm, in-process, one warm-up pass. Each query runs on both paths back to back (the
 machine's load then weighs on both alike) and the table gives p50 / p95 / p99 ms per kind.
 """
@@ -23,9 +23,9 @@ from measure import percentiles  # noqa: E402
 from workload import SEED, Query, typed_words  # noqa: E402
 
 from engines.whoosh import vectorized  # noqa: E402
-from search.execute import run_search  # noqa: E402
+from engines.whoosh.execute import run_search  # noqa: E402
+from engines.whoosh.searchers import IndexHandle  # noqa: E402
 from search.request import SearchRequest  # noqa: E402
-from search.searchers import IndexHandle  # noqa: E402
 
 
 def whole_titles(handle: IndexHandle, count: int) -> list[Query]:

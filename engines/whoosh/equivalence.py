@@ -13,10 +13,10 @@ import numpy as np
 from whoosh.searching import Searcher
 
 from engines.whoosh import vectorized
-from search.collect import walk
+from engines.whoosh.collect import walk
+from engines.whoosh.compile import compile_request
+from engines.whoosh.execute import with_recency
 from search.daterange import DateSpan
-from search.execute import search_filter, with_recency
-from search.parse import parse_query
 from search.request import SearchRequest
 
 RELATIVE = 1e-6
@@ -34,11 +34,11 @@ def compare(searcher: Searcher, request: SearchRequest, span: DateSpan | None = 
     """Both paths on one validated request; ``problem`` says how they differ, if they do."""
     if request.recency and request.sort == "relevance":
         searcher = with_recency(searcher)
-    parsed = parse_query(request.q, searcher.schema, request.lang, searcher.reader())
-    filter = search_filter(parsed, request, span)
+    compiled = compile_request(searcher, request, span)
+    query, filter = compiled.query, compiled.filter
     scored = request.sort == "relevance"
-    fast = vectorized.matches(searcher, parsed.query, filter, scored=scored)
-    ids, scores, partial = walk(searcher, parsed.query, filter, scored, NO_BUDGET)
+    fast = vectorized.matches(searcher, query, filter, scored=scored)
+    ids, scores, partial = walk(searcher, query, filter, scored, NO_BUDGET)
     assert not partial
     if fast is None:
         return Outcome(False, len(ids))

@@ -39,8 +39,8 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
+from engines.whoosh.scoring import MISSING_DATE, Flat, Ranking
 from index.schema import PUBLISHED_FIELD
-from search.ranking import MISSING_DATE, Flat, Ranking
 
 # MANCHETTE_VECTORIZED=0 turns the executor off: every query walks Whoosh's matchers.
 ENABLED = os.environ.get("MANCHETTE_VECTORIZED", "1") != "0"
