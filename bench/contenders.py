@@ -1,14 +1,8 @@
 """The three engines the suite compares, each behind ``index`` and ``query`` commands.
 
-<<<<<<<< HEAD:bench/engine_runner.py
-    python bench/engine_runner.py index  ENGINE DEST SHARD...    → JSON {"articles": n}
-    python bench/engine_runner.py query  ENGINE DEST QUERIES.json → JSON latencies and hit counts
-    python bench/engine_runner.py cold   ENGINE DEST QUERIES.json → JSON seconds to the first answer
-========
     python bench/contenders.py index  ENGINE DEST SHARD...    → JSON {"articles": n}
     python bench/contenders.py query  ENGINE DEST QUERIES.json → JSON latencies and hit counts
     python bench/contenders.py cold   ENGINE DEST QUERIES.json → JSON seconds to the first answer
->>>>>>>> main:bench/contenders.py
 
 ENGINE is ``manchette`` (the product's own library calls, exactly what the web views run:
 facets, collapsing, snippets), ``whoosh`` (plain Whoosh as its tutorial shows:
