@@ -167,9 +167,11 @@ def _decode(reader: IndexReader, fieldname: str, tbytes: bytes, values: bool) ->
     return Postings(ids, np.concatenate(weight_parts), tuple(value_parts) if values else None)
 
 
-def postings(reader: IndexReader, fieldname: str, tbytes: bytes, values: bool) -> Postings | None:
+def postings(
+    reader: IndexReader, fieldname: str, tbytes: bytes, values: bool, segment: str | None = None
+) -> Postings | None:
     """One term's decoded postings in a segment (None when the segment lacks the term)."""
-    key = (reader.segment().segment_id(), fieldname, tbytes)
+    key = (segment or reader.segment().segment_id(), fieldname, tbytes)
     found, cached = CACHE.get(key)
     if found and (cached is None or not values or cached.values is not None):
         return cached
@@ -309,6 +311,7 @@ class _Segment:
         self.scored = scored
         self.weighting = top.weighting
         self.alive = _alive(self.reader)
+        self.segment = self.reader.segment().segment_id()
         self.doccount = self.reader.doc_count_all()
 
     def unscored(self) -> _Segment:
@@ -373,7 +376,7 @@ class _Segment:
         return found
 
     def _postings(self, fieldname: str, tbytes: bytes, values: bool = False) -> Postings | None:
-        found = postings(self.reader, fieldname, tbytes, values)
+        found = postings(self.reader, fieldname, tbytes, values, self.segment)
         if found is None or self.alive is None:
             return found
         keep = self.alive[found.ids]
