@@ -137,8 +137,11 @@ def _decode(reader: IndexReader, fieldname: str, tbytes: bytes, values: bool) ->
         matcher = matcher.child
     if isinstance(matcher, ListMatcher):  # a short list inlined in the term info
         ids = np.array(matcher._ids, dtype=np.int64)
-        raw = matcher._weights
-        weights = np.array(raw, dtype=np.float64) if raw else np.ones(len(ids))
+        shared, raw = matcher._all_weights, matcher._weights
+        if shared:
+            weights = np.full(len(ids), float(shared))
+        else:
+            weights = np.array(raw, dtype=np.float64) if raw else np.ones(len(ids))
         kept = tuple(matcher._values) if values and matcher._values is not None else None
         return Postings(ids, weights, kept)
     if type(matcher) is not W3LeafMatcher or matcher._byteids:
@@ -198,8 +201,8 @@ def _segment_array(key: tuple, make) -> np.ndarray | None:
 
 
 def field_lengths(reader: IndexReader, fieldname: str) -> np.ndarray | None:
-    """Each document's length in a field, from its length byte as Whoosh reads it (None when
-    the segment has no length column: Whoosh then uses 1)."""
+    """Each document's length byte in a field (``_LENGTH_OF_BYTE`` gives the length Whoosh
+    reads from it), or None when the segment has no length column (Whoosh then uses 1)."""
 
     def make() -> np.ndarray | None:
         perdoc = getattr(reader, "_perdoc", None)
