@@ -4,7 +4,8 @@
     python bench/vectorized_check.py --corpus ../shared/corpus [--size 10000]
 
 Every query of the bench workload (the JSON file ``bench/suite.py`` writes, or the queries
-generated from a seeded sample of the corpus indexed here) is run through both paths
+generated from a seeded sample of the corpus indexed here), and 100 whole titles of the
+index's articles, is run through both paths
 (``engines/whoosh/equivalence.py``), ranked, then by date, then with recency. Exits 1 when
 any query differs (same documents, same scores within 1e-6 relative), 0 otherwise; prints how
 many queries each path answered.
@@ -22,11 +23,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
+from vectorized_latency import whole_titles  # noqa: E402
 from workload import Query, load_corpus, make_queries, sample, write_shards  # noqa: E402
 
 from engines.whoosh.equivalence import compare  # noqa: E402
 from engines.whoosh.searchers import IndexHandle  # noqa: E402
 from search.request import SearchRequest  # noqa: E402
+
+WHOLE_TITLES = 100  # pasted headlines (8 to 16 title words) besides the bench's queries
 
 
 def requests(query: Query) -> list[SearchRequest]:
@@ -40,22 +44,10 @@ def requests(query: Query) -> list[SearchRequest]:
     ]
 
 
-def whole_titles(records: list[dict], count: int) -> list[Query]:
-    """Pasted headlines: 8 to 16 title words (the issue's worst case)."""
-    from workload import title_of, typed_words
-
-    found = []
-    for record in records:
-        words = typed_words(title_of(record))
-        if len(words) >= 8:
-            found.append(Query("whole", tuple(words[:16])))
-        if len(found) == count:
-            break
-    return found
-
-
 def check(index_dir: Path, queries: list[Query]) -> int:
-    searcher = IndexHandle(index_dir).searcher()
+    handle = IndexHandle(index_dir)
+    queries = queries + whole_titles(handle, WHOLE_TITLES)
+    searcher = handle.searcher()
     problems, declined, answered = [], 0, 0
     for query in queries:
         for request in requests(query):
@@ -89,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     records = sample(load_corpus(args.corpus), args.size)
     if not records:
         parser.error(f"no corpus at {args.corpus} (*.jsonl.gz)")
-    queries = make_queries(records) + whole_titles(records, 100)
+    queries = make_queries(records)
     with tempfile.TemporaryDirectory(prefix="vectorized-check-") as work:
         folder = Path(work) / "in"
         write_shards(records, folder)
