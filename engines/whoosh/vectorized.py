@@ -65,7 +65,7 @@ class Postings:
 
     @property
     def cost(self) -> int:
-        return len(self.ids) * (3 if self.values is not None else 1)
+        return 1 + len(self.ids) * (3 if self.values is not None else 1)
 
 
 @dataclass
@@ -99,16 +99,18 @@ class _PostingCache:
             return True, self.items[key]
 
     def put(self, key: tuple, postings: Postings | None) -> None:
-        cost = postings.cost if postings is not None else 0
+        cost = postings.cost if postings is not None else 1  # an absent term counts too
         if cost > self.budget:
             return
         with self.lock:
-            old = self.items.pop(key, None)
-            self.used += cost - (old.cost if old is not None else 0)
+            if key in self.items:
+                old = self.items.pop(key)
+                self.used -= old.cost if old is not None else 1
+            self.used += cost
             self.items[key] = postings
             while self.used > self.budget and self.items:
                 _, dropped = self.items.popitem(last=False)
-                self.used -= dropped.cost if dropped is not None else 0
+                self.used -= dropped.cost if dropped is not None else 1
 
     def clear(self) -> None:
         with self.lock:
@@ -307,8 +309,9 @@ def _field_model(weighting: scoring.WeightingModel, fieldname: str) -> scoring.W
 class _Segment:
     """Evaluates query nodes on one segment, as Whoosh's matchers on its sub-searcher would."""
 
-    def __init__(self, top: Searcher, sub: Searcher, scored: bool) -> None:
+    def __init__(self, top: Searcher, sub: Searcher, scored: bool, phrased: set[int]) -> None:
         self.top = top
+        self.phrased = phrased  # ids of the nodes that hold a phrase
         self.reader = sub.reader()
         self.schema = top.schema
         self.scored = scored
@@ -367,7 +370,7 @@ class _Segment:
 
     def conjunction(self, subs: list[wq.Query], within: np.ndarray | None) -> Hits:
         # Phrases last: their positions are then read for the surviving documents only.
-        ordered = sorted(subs, key=_has_phrase)
+        ordered = sorted(subs, key=lambda sub: id(sub) in self.phrased)
         found: Hits | None = None
         for sub in ordered:
             narrowed = within if found is None else found.ids
@@ -482,8 +485,14 @@ class _Segment:
         return self.boosted(Hits(ids, total), q.boost)
 
 
-def _has_phrase(q: wq.Query) -> bool:
-    return type(q) is wq.Phrase or any(_has_phrase(c) for c in q.children())
+def _phrase_holders(q: wq.Query, found: set[int]) -> bool:
+    """Adds to ``found`` the id of every node of ``q`` that is or holds a phrase."""
+    holds = type(q) is wq.Phrase
+    for child in q.children():
+        holds = _phrase_holders(child, found) or holds
+    if holds:
+        found.add(id(q))
+    return holds
 
 
 # --- the whole query -------------------------------------------------------------------------
@@ -518,10 +527,14 @@ def matches(
     weighting = searcher.weighting
     if scored and weighting.use_final and type(weighting) is not Ranking:
         return None
+    phrased: set[int] = set()
+    for tree in (query, filter):
+        if tree is not None:
+            _phrase_holders(tree, phrased)
     try:
         ids_parts, score_parts = [], []
         for sub, offset in searcher.leaf_searchers():
-            segment = _Segment(searcher, sub, scored)
+            segment = _Segment(searcher, sub, scored, phrased)
             found = segment.run(query)
             if filter is not None and len(found.ids):
                 allowed = _filter_docs(segment.unscored(), sub, filter)
