@@ -44,7 +44,7 @@ from index.schema import PUBLISHED_FIELD
 
 # MANCHETTE_VECTORIZED=0 turns the executor off: every query walks Whoosh's matchers.
 ENABLED = os.environ.get("MANCHETTE_VECTORIZED", "1") != "0"
-MAX_CACHED_POSTINGS = 4_000_000  # postings kept decoded (ids + weights: 16 bytes each)
+MAX_CACHED_POSTINGS = 2_000_000  # postings kept decoded (ids + weights: 16 bytes each)
 
 _NO_IDS = np.empty(0, dtype=np.int64)
 _NO_SCORES = np.empty(0, dtype=np.float64)
