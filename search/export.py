@@ -1,22 +1,34 @@
-"""Every hit of a query as plain rows, read one at a time (the CSV export streams them)."""
+"""Every hit of a query as plain rows, read one at a time (CSV and JSON Lines exports).
+
+An export has no cap of its own: ``limit=None`` writes every match, and the
+``MANCHETTE_MAX_EXPORT_ROWS`` setting (``index.config``) is the only limit a deployment sets.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import csv
+import io
+import json
+import math
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from whoosh.searching import Searcher
 
 from index.schema import ID_FIELD
 from search.backends.base import SearchBackend
-from search.collect import collect
+from search.collect import rank
 from search.daterange import DateSpan
 from search.execute import search_filter
 from search.parse import parse_query
 from search.request import SearchRequest
 
-MAX_EXPORT_ROWS = 10_000
+MAX_EXPORT_ROWS = 10_000  # the page-sized default of ``export_rows`` (pass None for every row)
 EXPORT_COLUMNS = ("id", "date", "lang", "source", "title", "url", "score")
+JSONL_KEYS = ("id", "title", "url", "source", "lang", "date", "score")
+EXPORT_FORMATS = ("jsonl", "csv")
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -40,33 +52,47 @@ class ExportRow:
             f"{self.score:.4f}",
         ]
 
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "url": self.url,
+            "source": self.source,
+            "lang": self.lang,
+            "date": self.date,
+            "score": round(self.score, 4),
+        }
+
 
 def export_rows(
     searcher: Searcher,
     request: SearchRequest,
     span: DateSpan | None = None,
-    limit: int = MAX_EXPORT_ROWS,
+    limit: int | None = MAX_EXPORT_ROWS,
 ) -> Iterator[ExportRow]:
-    """The request's hits in its order (collapsed like the page), up to ``limit``.
+    """The request's hits in its order (collapsed like the page), up to ``limit`` (None: all).
 
-    Only the matching document numbers are collected up front; each row's stored fields are
-    read when the row is consumed, so memory stays flat however many rows are written.
+    Only the matching document numbers and scores are collected up front (two numbers per
+    match, in arrays); each row's stored fields are read when the row is consumed, so memory
+    stays flat however many rows are written. The walk has no time budget: an export is
+    complete or fails, never silently cut.
     """
     if isinstance(searcher, SearchBackend):  # another engine answers (search/backends)
         yield from searcher.export_rows(request, span, limit)
         return
     parsed = parse_query(request.q, searcher.schema, request.lang, searcher.reader())
-    found = collect(
+    ranked = rank(
         searcher,
         parsed.query,
         search_filter(parsed, request, span),
-        page=1,
-        pagelen=limit,
         sort=request.sort,
         collapse=request.collapse,
+        budget=math.inf,
     )
-    for docnum, score in found.page:
-        fields = searcher.stored_fields(docnum)
+    shown = ranked.shown if limit is None else ranked.shown[:limit]
+    scored = request.sort == "relevance"
+    for position in shown:
+        fields = searcher.stored_fields(int(ranked.ids[position]))
         yield ExportRow(
             id=fields[ID_FIELD],
             date=fields.get("date"),
@@ -74,5 +100,39 @@ def export_rows(
             source=fields.get("source") or "",
             title=fields.get("title") or "",
             url=fields.get("url"),
-            score=score,
+            score=float(ranked.scores[position]) if scored else 0.0,
         )
+
+
+def csv_cell(value: str) -> str:
+    """A cell a spreadsheet shows as text: a leading ``'`` defuses formula characters."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def csv_table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> Iterator[str]:
+    """The header, then one CSV line per row (cells defused), produced as the rows arrive."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def line(values: Iterable[str]) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([csv_cell(v) for v in values])
+        return buffer.getvalue()
+
+    yield line(header)
+    for row in rows:
+        yield line(row)
+
+
+def jsonl_lines(rows: Iterable[ExportRow]) -> Iterator[str]:
+    """One JSON object per row and line (JSON Lines), produced as the rows arrive."""
+    for row in rows:
+        yield json.dumps(row.to_dict(), ensure_ascii=False) + "\n"
+
+
+def export_lines(rows: Iterable[ExportRow], fmt: str) -> Iterator[str]:
+    """The rows as JSON Lines or as CSV (header first)."""
+    if fmt == "csv":
+        return csv_table(EXPORT_COLUMNS, (row.values() for row in rows))
+    return jsonl_lines(rows)

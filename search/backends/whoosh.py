@@ -9,6 +9,7 @@ from search.backends.base import Health, SearchBackend
 from search.daterange import DateSpan
 from search.execute import get_article, languages, run_search
 from search.export import MAX_EXPORT_ROWS, ExportRow, export_rows
+from search.periods import MonthCounts, month_counts
 from search.request import SearchRequest
 from search.results import SearchResult, StoredArticle
 from search.searchers import IndexHandle
@@ -25,9 +26,17 @@ class WhooshBackend(SearchBackend):
         return run_search(self.handle.searcher(), request, span)
 
     def export_rows(
-        self, request: SearchRequest, span: DateSpan | None = None, limit: int = MAX_EXPORT_ROWS
+        self,
+        request: SearchRequest,
+        span: DateSpan | None = None,
+        limit: int | None = MAX_EXPORT_ROWS,
     ) -> Iterator[ExportRow]:
         return export_rows(self.handle.searcher(), request, span, limit)
+
+    def month_counts(
+        self, request: SearchRequest, span: DateSpan | None = None, everything: bool = False
+    ) -> MonthCounts:
+        return month_counts(self.handle.searcher(), request, span, everything)
 
     def get_article(self, article_id: str) -> StoredArticle | None:
         return get_article(self.handle.searcher(), article_id)
