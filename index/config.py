@@ -37,6 +37,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", "8000", "Port `manchette serve` listens on."),
     Setting("page_size", "10", "Hits per result page."),
     Setting("threads", "8", "Worker threads of the WSGI server."),
+    Setting(
+        "max_export_rows",
+        "",
+        "Most rows an export writes (`/search.csv`, `/search.jsonl`, `manchette export`); "
+        "empty for no limit.",
+    ),
+    Setting(
+        "secret_key",
+        "",
+        "Key that signs the web session (the `/batch` form's CSRF token); empty: a random key "
+        "each time the server starts.",
+    ),
 )
 
 
@@ -47,6 +59,8 @@ class Settings:
     port: int = 8000
     page_size: int = 10
     threads: int = 8
+    max_export_rows: int | None = None
+    secret_key: str = ""
 
 
 def _raw_value(setting: Setting, overrides: dict) -> str:
@@ -69,6 +83,8 @@ def load_settings(**overrides: object) -> Settings:
             port=int(raw["port"]),
             page_size=int(raw["page_size"]),
             threads=int(raw["threads"]),
+            max_export_rows=int(raw["max_export_rows"]) if raw["max_export_rows"] else None,
+            secret_key=raw["secret_key"],
         )
     except ValueError as exc:
         raise ValueError(f"invalid setting: {exc}") from exc
