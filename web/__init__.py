@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from search.searchers import IndexHandle
+from web import tools as _tools  # noqa: F401  (registers /batch and /trends on the blueprint)
 from web.i18n import init_i18n
 from web.render import register_filters
 from web.settings import default_config
