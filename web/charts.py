@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from search.trends import Trends
 
 WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 56, 12, 12, 36  # room for the axis labels
+LEFT, RIGHT, TOP, BOTTOM = 56, 28, 12, 36  # room for the axis labels
 Y_TICKS = 4
 
 
