@@ -125,8 +125,9 @@ def batch_row(
     if not result.total:
         return row
     row.first_date = result.hits[0].date if result.hits else None
-    newest = next(iter(export_rows(searcher, replace(oldest, sort="newest"), span, 1)), None)
-    row.last_date = newest.date if newest is not None else None
+    if row.first_date is not None:  # undated matches sort last: none is dated otherwise
+        newest = next(iter(export_rows(searcher, replace(oldest, sort="newest"), span, 1)), None)
+        row.last_date = newest.date if newest is not None else None
     row.top_sources = result.facets.get("source", [])[:TOP_SOURCES]
     best = export_rows(searcher, replace(oldest, sort="relevance"), span, TOP_HITS)
     row.top_hits = [TopHit(h.id, h.title, h.url, h.date) for h in best]
