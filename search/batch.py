@@ -12,15 +12,14 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-from whoosh.searching import Searcher
-
-from search.backends.base import SearchBackend
 from search.daterange import DateSpan
-from search.execute import run_search
-from search.export import export_rows
 from search.request import InvalidRequest, SearchRequest
 from search.results import Facet
+
+if TYPE_CHECKING:  # engines/ imports search/, never the other way at import time
+    from engines.base import Engine
 
 MAX_BATCH_QUERIES = 5_000
 TOP_SOURCES = 5
@@ -110,7 +109,7 @@ def read_queries(lines: Iterable[str]) -> list[str]:
 
 
 def batch_row(
-    searcher: Searcher | SearchBackend,
+    engine: Engine,
     query: str,
     lang: str | None = None,
     span: DateSpan | None = None,
@@ -118,7 +117,7 @@ def batch_row(
     """The summary row of one query (a notice instead of numbers when it is refused)."""
     try:
         oldest = SearchRequest(q=query, lang=lang, sort="oldest", limit=1).validate()
-        result = run_search(searcher, oldest, span)
+        result = engine.search(oldest, span)
     except (InvalidRequest, ValueError) as exc:
         return BatchRow(query, notice=str(exc))
     row = BatchRow(query, total=result.total, notice=result.notice)
@@ -126,16 +125,16 @@ def batch_row(
         return row
     row.first_date = result.hits[0].date if result.hits else None
     if row.first_date is not None:  # undated matches sort last: none is dated otherwise
-        newest = next(iter(export_rows(searcher, replace(oldest, sort="newest"), span, 1)), None)
+        newest = next(iter(engine.export_rows(replace(oldest, sort="newest"), span, 1)), None)
         row.last_date = newest.date if newest is not None else None
     row.top_sources = result.facets.get("source", [])[:TOP_SOURCES]
-    best = export_rows(searcher, replace(oldest, sort="relevance"), span, TOP_HITS)
+    best = engine.export_rows(replace(oldest, sort="relevance"), span, TOP_HITS)
     row.top_hits = [TopHit(h.id, h.title, h.url, h.date) for h in best]
     return row
 
 
 def run_batch(
-    searcher: Searcher | SearchBackend,
+    engine: Engine,
     queries: list[str],
     lang: str | None = None,
     span: DateSpan | None = None,
@@ -145,5 +144,5 @@ def run_batch(
         raise TooManyQueries(f"A batch holds at most {MAX_BATCH_QUERIES:,} queries.")
     SearchRequest(q="", lang=lang).validate()  # a bad language fails the batch, not each row
     started = time.perf_counter()
-    rows = [batch_row(searcher, query, lang, span) for query in queries]
+    rows = [batch_row(engine, query, lang, span) for query in queries]
     return BatchResult(rows, (time.perf_counter() - started) * 1000)

@@ -1,41 +1,26 @@
 """``manchette search``, ``show``, ``batch``, ``trends`` and ``export``: thin commands over the
-library (``run_search``, ``run_batch``, ``run_trends``, ``export_rows``)."""
+engine (``search``, ``export_rows``) and the library (``run_batch``, ``run_trends``)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
+from engines import Engine, open_engine
+from engines.base import IndexMissing, RebuildRequired, Unsupported
 from index.cli import EXIT_ERROR, EXIT_USAGE, fail, index_dir_option, resolve_index_dir
 from index.config import load_settings
-from index.writer import IndexMissing, RebuildRequired, open_index
-from search.backends import RemoteIndex, remote_backend
 from search.batch import BATCH_CSV_COLUMNS, read_queries, run_batch
 from search.daterange import DateSpan
-from search.execute import get_article, run_search
-from search.explain import explain_hit
-from search.export import EXPORT_FORMATS, csv_table, export_lines, export_rows
-from search.parse import parse_query
-from search.ranking import explain_rules, weighting
+from search.export import EXPORT_FORMATS, csv_table, export_lines
+from search.ranking import explain_rules
 from search.request import InvalidRequest, SearchRequest
+from search.results import SearchResult
 from search.trends import INTERVALS, TRENDS_CSV_COLUMNS, check_queries, run_trends
-
-
-def _open(index_dir: Path | None, explain: bool = False):
-    remote = remote_backend()
-    if remote is not None:  # MANCHETTE_BACKEND=opensearch: the cluster answers
-        if explain:
-            fail(
-                "--explain shows Whoosh's ranking rules: not with MANCHETTE_BACKEND=opensearch",
-                EXIT_USAGE,
-            )
-        return RemoteIndex(remote)
-    try:
-        return open_index(resolve_index_dir(index_dir))
-    except (IndexMissing, RebuildRequired) as exc:
-        fail(str(exc), EXIT_ERROR)
 
 
 @click.command("search")
@@ -70,13 +55,8 @@ def search_command(
         request.validate()
     except InvalidRequest as exc:
         fail(str(exc), EXIT_USAGE)
-    ix = _open(index_dir, explain)
-    with ix.searcher(weighting=weighting()) as searcher:
-        result = run_search(searcher, request)
-        explained = {}
-        if explain:
-            parsed = parse_query(query, searcher.schema, lang, searcher.reader())
-            explained = {h.id: explain_hit(searcher, parsed, h.id) for h in result.hits}
+    engine = open_engine(resolve_index_dir(index_dir))
+    result, explained = _search(engine, request, explain)
     if as_json:
         data = result.to_dict()
         if explain:
@@ -100,6 +80,19 @@ def search_command(
         click.echo("   " + _terminal_snippet(hit.snippet.text, hit.snippet.spans))
 
 
+def _search(engine, request: SearchRequest, explain: bool) -> tuple[SearchResult, dict]:
+    try:
+        if explain:
+            return engine.explain(request)
+        return engine.search(request), {}
+    except Unsupported as exc:
+        fail(str(exc), EXIT_USAGE)
+    except (IndexMissing, RebuildRequired) as exc:
+        fail(str(exc), EXIT_ERROR)
+    finally:
+        engine.close()
+
+
 def _terminal_snippet(text: str, spans: list[tuple[int, int]]) -> str:
     out, pos = [], 0
     for start, end in sorted(spans):
@@ -115,9 +108,13 @@ def _terminal_snippet(text: str, spans: list[tuple[int, int]]) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the article as JSON.")
 def show_command(article_id: str, index_dir: Path | None, as_json: bool) -> None:
     """Print one stored article with all its fields."""
-    ix = _open(index_dir)
-    with ix.searcher() as searcher:
-        article = get_article(searcher, article_id)
+    engine = open_engine(resolve_index_dir(index_dir))
+    try:
+        article = engine.get_article(article_id)
+    except (IndexMissing, RebuildRequired) as exc:
+        fail(str(exc), EXIT_ERROR)
+    finally:
+        engine.close()
     if article is None:
         fail(f"no article with id {article_id!r}", EXIT_ERROR)
     if as_json:
@@ -128,6 +125,18 @@ def show_command(article_id: str, index_dir: Path | None, as_json: bool) -> None
             continue
         click.echo(f"{name}: {value}")
     click.echo("\n" + article.body)
+
+
+@contextmanager
+def _engine(index_dir: Path | None) -> Iterator[Engine]:
+    """The engine of the archive, closed after; a missing or outdated archive exits 3."""
+    engine = open_engine(resolve_index_dir(index_dir))
+    try:
+        yield engine
+    except (IndexMissing, RebuildRequired) as exc:
+        fail(str(exc), EXIT_ERROR)
+    finally:
+        engine.close()
 
 
 def _span(date_from: str | None, date_to: str | None) -> DateSpan | None:
@@ -178,9 +187,8 @@ def batch_command(
         SearchRequest(q="", lang=lang).validate()
     except InvalidRequest as exc:
         fail(str(exc), EXIT_USAGE)
-    ix = _open(index_dir)
-    with ix.searcher(weighting=weighting()) as searcher:
-        result = run_batch(searcher, queries, lang, span)
+    with _engine(index_dir) as engine:
+        result = run_batch(engine, queries, lang, span)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
     elif as_csv:
@@ -227,10 +235,9 @@ def trends_command(
         check_queries(list(queries))
     except InvalidRequest as exc:
         fail(str(exc), EXIT_USAGE)
-    ix = _open(index_dir)
-    with ix.searcher() as searcher:
+    with _engine(index_dir) as engine:
         try:
-            trends = run_trends(searcher, list(queries), base, span, interval)
+            trends = run_trends(engine, list(queries), base, span, interval)
         except InvalidRequest as exc:
             fail(str(exc), EXIT_USAGE)
     if as_json:
@@ -284,9 +291,8 @@ def export_command(
     except InvalidRequest as exc:
         fail(str(exc), EXIT_USAGE)
     limit = load_settings().max_export_rows
-    ix = _open(index_dir)
-    with ix.searcher(weighting=weighting()) as searcher:
-        lines = export_lines(export_rows(searcher, request, span, limit), fmt)
+    with _engine(index_dir) as engine:
+        lines = export_lines(engine.export_rows(request, span, limit), fmt)
         if output is None:
             for line in lines:
                 click.echo(line, nl=False)

@@ -1,7 +1,8 @@
 """Every hit of a query as plain rows, read one at a time (CSV and JSON Lines exports).
 
-An export has no cap of its own: ``limit=None`` writes every match, and the
-``MANCHETTE_MAX_EXPORT_ROWS`` setting (``index.config``) is the only limit a deployment sets.
+Each engine yields them (``Engine.export_rows``). An export has no cap of its own:
+``limit=None`` writes every match, and the ``MANCHETTE_MAX_EXPORT_ROWS`` setting
+(``index.config``) is the only limit a deployment sets.
 """
 
 from __future__ import annotations
@@ -9,19 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-
-from whoosh.searching import Searcher
-
-from index.schema import ID_FIELD
-from search.backends.base import SearchBackend
-from search.collect import rank
-from search.daterange import DateSpan
-from search.execute import search_filter
-from search.parse import parse_query
-from search.request import SearchRequest
 
 MAX_EXPORT_ROWS = 10_000  # the page-sized default of ``export_rows`` (pass None for every row)
 EXPORT_COLUMNS = ("id", "date", "lang", "source", "title", "url", "score")
@@ -62,46 +52,6 @@ class ExportRow:
             "date": self.date,
             "score": round(self.score, 4),
         }
-
-
-def export_rows(
-    searcher: Searcher,
-    request: SearchRequest,
-    span: DateSpan | None = None,
-    limit: int | None = MAX_EXPORT_ROWS,
-) -> Iterator[ExportRow]:
-    """The request's hits in its order (collapsed like the page), up to ``limit`` (None: all).
-
-    Only the matching document numbers and scores are collected up front (two numbers per
-    match, in arrays); each row's stored fields are read when the row is consumed, so memory
-    stays flat however many rows are written. The walk has no time budget: an export is
-    complete or fails, never silently cut.
-    """
-    if isinstance(searcher, SearchBackend):  # another engine answers (search/backends)
-        yield from searcher.export_rows(request, span, limit)
-        return
-    parsed = parse_query(request.q, searcher.schema, request.lang, searcher.reader())
-    ranked = rank(
-        searcher,
-        parsed.query,
-        search_filter(parsed, request, span),
-        sort=request.sort,
-        collapse=request.collapse,
-        budget=math.inf,
-    )
-    shown = ranked.shown if limit is None else ranked.shown[:limit]
-    scored = request.sort == "relevance"
-    for position in shown:
-        fields = searcher.stored_fields(int(ranked.ids[position]))
-        yield ExportRow(
-            id=fields[ID_FIELD],
-            date=fields.get("date"),
-            lang=fields.get("lang") or "",
-            source=fields.get("source") or "",
-            title=fields.get("title") or "",
-            url=fields.get("url"),
-            score=float(ranked.scores[position]) if scored else 0.0,
-        )
 
 
 def csv_cell(value: str) -> str:

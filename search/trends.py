@@ -10,13 +10,14 @@ rest reported as ``undated``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-from whoosh.searching import Searcher
-
-from search.backends.base import SearchBackend
 from search.daterange import DateSpan
-from search.periods import MonthCounts, month_counts
+from search.periods import MonthCounts
 from search.request import InvalidRequest, SearchRequest
+
+if TYPE_CHECKING:  # engines/ imports search/, never the other way at import time
+    from engines.base import Engine
 
 MAX_TREND_QUERIES = 4
 INTERVALS = ("month", "year")
@@ -112,7 +113,7 @@ def period_labels(first: str, last: str, interval: str) -> list[str]:
 
 
 def run_trends(
-    searcher: Searcher | SearchBackend,
+    engine: Engine,
     queries: list[str],
     base: SearchRequest,
     span: DateSpan | None = None,
@@ -126,9 +127,9 @@ def run_trends(
     if interval is not None and interval not in INTERVALS:
         raise InvalidRequest(f"The interval must be one of: {', '.join(INTERVALS)}.")
     requests = [replace(base, q=q).validate() for q in queries]
-    counts = [month_counts(searcher, r, span) for r in requests]
+    counts = [engine.month_counts(r, span) for r in requests]
     interval = interval or choose_interval(counts)
-    everything = by_period(month_counts(searcher, base, span, everything=True).months, interval)
+    everything = by_period(engine.month_counts(base, span, everything=True).months, interval)
     per_series = [by_period(c.months, interval) for c in counts]
     seen = sorted({p for series in per_series for p in series})
     labels = period_labels(seen[0], seen[-1], interval) if seen else []

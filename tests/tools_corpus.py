@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from builders import write_jsonl
-from index.build import index_paths
+from engines import index_paths
 
 WIRE = (
     "The river authority opened the northern flood gates on Sunday after three days of heavy "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from search.searchers import IndexHandle
+from engines import open_engine
 from web import tools as _tools  # noqa: F401  (registers /batch and /trends on the blueprint)
 from web.i18n import init_i18n
 from web.render import register_filters
@@ -23,8 +23,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.config["DEBUG"] = False
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    app.extensions["manchette.index"] = IndexHandle(
-        app.config["INDEX_DIR"], float(app.config["REFRESH_SECONDS"])
+    app.extensions["manchette.engine"] = open_engine(
+        app.config["INDEX_DIR"], refresh_seconds=float(app.config["REFRESH_SECONDS"])
     )
     # "/articles/a//b.json" is the article "a//b", not a redirect to "a/b".
     app.url_map.merge_slashes = False

@@ -27,7 +27,7 @@ from search.export import csv_table
 from search.request import InvalidRequest
 from search.trends import INTERVALS, MAX_TREND_QUERIES, TRENDS_CSV_COLUMNS, Trends, run_trends
 from web.charts import trend_chart
-from web.views import DATE_PARAMS, _date_span, _handle, _search_request, bp, search_args
+from web.views import DATE_PARAMS, _date_span, _engine, _search_request, bp, search_args
 
 BATCH_MAX_BYTES = 1024 * 1024  # 5,000 names and more fit; other POSTs keep the app's 64 KiB
 CSRF_FIELD = "csrf_token"
@@ -76,7 +76,7 @@ def batch_result() -> BatchResult:
     queries, lang, span = batch_input()
     if not queries:
         raise InvalidRequest(_("Give at least one query, one per line."))
-    return run_batch(_handle().searcher(), queries, lang, span)
+    return run_batch(_engine(), queries, lang, span)
 
 
 @bp.route("/batch", methods=["GET", "POST"])
@@ -132,7 +132,7 @@ def trends_data() -> Trends | None:
         return None
     if len(queries) > MAX_TREND_QUERIES:
         raise InvalidRequest(_("A trend compares at most %(n)s queries.", n=MAX_TREND_QUERIES))
-    return run_trends(_handle().searcher(), queries, base, span, interval)
+    return run_trends(_engine(), queries, base, span, interval)
 
 
 def required_trends() -> Trends:

@@ -14,7 +14,6 @@ from builders import write_jsonl
 from search.batch import TOP_HITS, run_batch
 from search.daterange import DateSpan
 from search.export import JSONL_KEYS, export_lines
-from search.periods import month_counts
 from search.request import SearchRequest
 from search.trends import run_trends
 from tests.contract.archives import Archive
@@ -40,7 +39,7 @@ def _months(records: list[dict]) -> Counter:
 @pytest.mark.parametrize("query", QUERIES)
 def test_month_counts_add_up_to_the_search_total(tools: Archive, query: str, collapse: bool):
     request = SearchRequest(q=query, collapse=collapse)
-    counts = month_counts(tools.backend, request)
+    counts = tools.backend.month_counts(request)
     assert counts.dated + counts.undated == tools.backend.search(request).total
     dated_only = tools.backend.search(request, DateSpan("1000", "2999")).total
     assert counts.dated == dated_only
@@ -49,20 +48,20 @@ def test_month_counts_add_up_to_the_search_total(tools: Archive, query: str, col
 def test_a_story_counts_once_in_the_month_of_its_oldest_dated_copy(tools: Archive):
     copies = [r for r in tools_records() if r["id"].startswith("flood-")]
     oldest = min(r["date"] for r in copies if r.get("date"))[:7]
-    collapsed = month_counts(tools.backend, SearchRequest(q="river authority"))
+    collapsed = tools.backend.month_counts(SearchRequest(q="river authority"))
     assert (collapsed.months, collapsed.undated) == ({oldest: 1}, 0)
-    every = month_counts(tools.backend, SearchRequest(q="river authority", collapse=False))
+    every = tools.backend.month_counts(SearchRequest(q="river authority", collapse=False))
     assert every.months == dict(_months(copies))
     assert every.undated == sum(1 for r in copies if not r.get("date"))
 
 
 def test_everything_counts_every_article_the_filters_allow(tools: Archive):
     records = tools_records()
-    every = month_counts(tools.backend, SearchRequest(q="", collapse=False), everything=True)
+    every = tools.backend.month_counts(SearchRequest(q="", collapse=False), everything=True)
     assert every.months == dict(sorted(_months(records).items()))
     assert every.undated == sum(1 for r in records if not r.get("date"))
     french = [r for r in records if r.get("lang") == "fr"]
-    only_fr = month_counts(tools.backend, SearchRequest(q="", lang="fr"), everything=True)
+    only_fr = tools.backend.month_counts(SearchRequest(q="", lang="fr"), everything=True)
     assert only_fr.months == dict(_months(french))
 
 

@@ -6,37 +6,37 @@ import json
 
 import pytest
 
-from index.writer import open_index
-from search.execute import run_search
-from search.export import EXPORT_COLUMNS, JSONL_KEYS, export_lines, export_rows
+from engines.whoosh.engine import WhooshEngine
+from search.export import EXPORT_COLUMNS, JSONL_KEYS, export_lines
 from search.request import SearchRequest
 
 
 @pytest.fixture(scope="module")
-def searcher(sample_index):
-    with open_index(sample_index).searcher() as s:
-        yield s
+def engine(sample_index):
+    opened = WhooshEngine(sample_index)
+    yield opened
+    opened.close()
 
 
 @pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
 @pytest.mark.parametrize("collapse", [True, False])
-def test_every_match_once_in_the_pages_order(searcher, sort: str, collapse: bool):
+def test_every_match_once_in_the_pages_order(engine, sort: str, collapse: bool):
     request = SearchRequest(q="the OR la", sort=sort, collapse=collapse, limit=100)
-    result = run_search(searcher, request)
-    rows = list(export_rows(searcher, request, limit=None))
+    result = engine.search(request)
+    rows = list(engine.export_rows(request, limit=None))
     assert len(rows) == result.total > 100
     assert len({r.id for r in rows}) == len(rows)
     assert [r.id for r in rows[:100]] == [h.id for h in result.hits]
 
 
-def test_a_limit_cuts_the_same_order(searcher):
+def test_a_limit_cuts_the_same_order(engine):
     request = SearchRequest(q="the OR la")
-    every = [r.id for r in export_rows(searcher, request, limit=None)]
-    assert [r.id for r in export_rows(searcher, request, limit=7)] == every[:7]
+    every = [r.id for r in engine.export_rows(request, limit=None)]
+    assert [r.id for r in engine.export_rows(request, limit=7)] == every[:7]
 
 
-def test_json_lines_have_the_documented_keys(searcher):
-    rows = list(export_rows(searcher, SearchRequest(q="otan"), limit=None))
+def test_json_lines_have_the_documented_keys(engine):
+    rows = list(engine.export_rows(SearchRequest(q="otan"), limit=None))
     lines = list(export_lines(iter(rows), "jsonl"))
     assert len(lines) == len(rows) and all(line.endswith("\n") for line in lines)
     first = json.loads(lines[0])

@@ -7,9 +7,8 @@ import io
 import json
 from pathlib import Path
 
+from engines.whoosh.engine import WhooshEngine
 from index.cli import main
-from index.writer import open_index
-from search.execute import run_search
 from search.request import SearchRequest
 
 
@@ -23,8 +22,9 @@ def test_batch_json_csv_and_text(runner, tools_index: Path, tmp_path: Path):
     ix = ["--index-dir", str(tools_index)]
     data = json.loads(_run(runner, "batch", str(names), "--json", *ix).stdout)
     assert [r["query"] for r in data["queries"]] == ["river authority", "museum", "zzzq"]
-    with open_index(tools_index).searcher() as s:
-        totals = [run_search(s, SearchRequest(q=r["query"])).total for r in data["queries"]]
+    engine = WhooshEngine(tools_index)
+    totals = [engine.search(SearchRequest(q=r["query"])).total for r in data["queries"]]
+    engine.close()
     assert [r["total"] for r in data["queries"]] == totals
     rows = list(csv.reader(io.StringIO(_run(runner, "batch", str(names), "--csv", *ix).stdout)))
     assert rows[0][:4] == ["query", "total", "first_date", "last_date"]
@@ -59,8 +59,9 @@ def test_trends(runner, tools_index: Path):
 
 def test_export_streams_every_match(runner, sample_index: Path, tmp_path: Path, monkeypatch):
     ix = ["--index-dir", str(sample_index)]
-    with open_index(sample_index).searcher() as s:
-        total = run_search(s, SearchRequest(q="the OR la")).total
+    engine = WhooshEngine(sample_index)
+    total = engine.search(SearchRequest(q="the OR la")).total
+    engine.close()
     lines = _run(runner, "export", "the OR la", *ix).stdout.splitlines()
     assert len(lines) == total and set(json.loads(lines[0])) == {
         "id", "title", "url", "source", "lang", "date", "score"

@@ -1,0 +1,156 @@
+"""Run a validated request against an open Whoosh searcher and build the result."""
+
+from __future__ import annotations
+
+import math
+import time
+
+from whoosh import query as wq
+from whoosh import sorting
+from whoosh.searching import Searcher
+
+from engines.whoosh.collect import collect
+from engines.whoosh.compile import compile_request
+from engines.whoosh.scoring import recency_weighting
+from index.analysis import lang_key
+from index.schema import (
+    CLUSTER_FIELD,
+    DATED_FIELD,
+    EXACT_FIELD,
+    ID_FIELD,
+    LANG_FIELD,
+    PUBLISHED_FIELD,
+)
+from search import notices as say
+from search.daterange import DateSpan
+from search.facets import FACET_FIELDS, facet_lists
+from search.notices import Notice
+from search.request import SearchRequest
+from search.results import Hit, SearchResult, StoredArticle
+from search.snippets import highlight_all, lead_snippet, make_snippet
+from search.suggest import SUGGEST_BELOW, SUGGEST_PREFIX, corrected_query, suggestion_words
+from search.tree import QueryTree
+
+
+def _hit(fields: dict, score: float, terms: dict[str, set[str]], cluster_size: int) -> Hit:
+    key = lang_key(fields.get("lang"))
+    wanted = terms.get(key, set())
+    body = fields.get("body") or ""
+    snippet = make_snippet(body, key, wanted) or lead_snippet(fields.get("lead") or body)
+    title = fields.get("title") or ""
+    return Hit(
+        id=fields[ID_FIELD],
+        title=title,
+        url=fields.get("url"),
+        source=fields.get("source") or "",
+        lang=fields.get("lang") or "",
+        date=fields.get("date"),
+        score=score,
+        snippet=snippet,
+        title_snippet=highlight_all(title, key, wanted),
+        cluster_size=cluster_size,
+    )
+
+
+def newest_published(searcher: Searcher) -> int | None:
+    """Whoosh's long form of the newest publication date in the index, or None."""
+    newest = searcher.search(
+        wq.Every(),
+        filter=wq.Term(DATED_FIELD, "1"),
+        sortedby=sorting.FieldFacet(PUBLISHED_FIELD, reverse=True),
+        limit=1,
+    )
+    if not newest:
+        return None
+    column = searcher.reader().column_reader(PUBLISHED_FIELD, translate=False)
+    return column[newest.docnum(0)]
+
+
+def with_recency(searcher: Searcher) -> Searcher:
+    """A searcher over the same reader whose scores include the recency rule."""
+    weighting = recency_weighting(newest_published(searcher))
+    return Searcher(searcher.reader(), weighting=weighting, closereader=False)
+
+
+def run_search(
+    searcher: Searcher, request: SearchRequest, span: DateSpan | None = None
+) -> SearchResult:
+    """Ranked, paged, collapsed hits with snippets and facets for a validated request,
+    optionally only those published within ``span``."""
+    started = time.perf_counter()
+    if request.recency and request.sort == "relevance":
+        searcher = with_recency(searcher)
+    compiled = compile_request(searcher, request, span)
+    # One pass: the page collapsed on the cluster key, totals and facets counting stories,
+    # not copies (collect.py).
+    found = collect(
+        searcher,
+        compiled.query,
+        compiled.filter,
+        page=request.page,
+        pagelen=request.limit,
+        sort=request.sort,
+        collapse=request.collapse,
+        facets=FACET_FIELDS,
+    )
+    total = found.total
+    notices = list(compiled.tree.notices)
+    if found.partial:
+        notices.append(Notice(say.TOO_SLOW))
+    hits = [
+        _hit(
+            searcher.stored_fields(docnum),
+            score if request.sort == "relevance" else 0.0,
+            compiled.terms,
+            found.cluster_sizes[docnum],
+        )
+        for docnum, score in found.page
+    ]
+    suggestion = suggest(searcher, compiled.tree) if total < SUGGEST_BELOW else None
+    return SearchResult(
+        query=request.q,
+        total=total,
+        page=request.page,
+        took_ms=(time.perf_counter() - started) * 1000,
+        hits=hits,
+        page_count=math.ceil(total / request.limit) if total else 0,
+        limit=request.limit,
+        notices=notices,
+        facets=facet_lists(found.facets),
+        suggestion=suggestion,
+    )
+
+
+def suggest(searcher: Searcher, tree: QueryTree) -> str | None:
+    """A corrected query from the index's own unstemmed vocabulary, or None."""
+    if EXACT_FIELD not in searcher.schema:
+        return None
+    reader = searcher.reader()
+    corrector = searcher.corrector(EXACT_FIELD)
+    corrections = []
+    for word, folded in suggestion_words(tree):
+        if reader.frequency(EXACT_FIELD, folded) > 0:
+            continue
+        # Candidates share the first letters: typos rarely touch them, and whoosh compares
+        # the word with every term of the vocabulary otherwise (seconds on a large index).
+        found = corrector.suggest(folded, limit=1, maxdist=2, prefix=SUGGEST_PREFIX)
+        if found:
+            corrections.append((word, found[0]))
+    return corrected_query(tree.text, corrections)
+
+
+def languages(searcher: Searcher) -> list[str]:
+    """The language codes of the archive's articles, most articles first (the language
+    field's terms: a lexicon walk, no search)."""
+    reader = searcher.reader()
+    counts = {
+        term.decode(): reader.doc_frequency(LANG_FIELD, term) for term in reader.lexicon(LANG_FIELD)
+    }
+    return sorted((code for code, n in counts.items() if n), key=lambda c: (-counts[c], c))
+
+
+def get_article(searcher: Searcher, article_id: str) -> StoredArticle | None:
+    fields = searcher.document(**{ID_FIELD: article_id})
+    if fields is None:
+        return None
+    return StoredArticle.from_fields(fields, CLUSTER_FIELD)

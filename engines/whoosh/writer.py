@@ -1,0 +1,265 @@
+"""The only place that opens, creates and writes the Whoosh index on disk.
+
+An index directory holds Whoosh's files plus ``manchette.json`` (schema and analysis versions).
+An index written by another version of the analysis cannot be searched correctly: opening it
+raises :class:`RebuildRequired` with the command that fixes it.
+
+Segments are read in place from their mapping, not copied (``engines.whoosh.compound``):
+importing this module installs that for every index it opens, for searching and for merging
+alike.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.fields import Schema
+from whoosh.index import TOC, FileIndex, LockError
+from whoosh.writing import SegmentWriter
+
+from engines.base import IndexMissing, RebuildRequired
+from engines.whoosh import compound
+from engines.whoosh.schema import Analysed, build_schema
+from index.article import Article
+from index.document import IndexState, article_to_doc, prepare_values, text_values
+from index.layout import (
+    IndexLocked,
+    live_dir,
+    new_build_dir,
+    remove_build,
+    remove_stale_builds,
+    swap_in,
+)
+from index.schema import (
+    CLUSTER_FIELD,
+    HASH_FIELD,
+    ID_FIELD,
+    SIMHASH_FIELD,
+    TEXT_HASH_FIELD,
+    index_version,
+)
+from index.sink import JobState, Sink, read_job_files, write_job_files
+
+compound.install()
+
+ARTICLE_FIELDS = tuple(Article.__dataclass_fields__)
+
+__all__ = ["IndexLocked", "IndexMissing", "RebuildRequired", "create_or_open", "open_index"]
+
+VERSION_FILE = "manchette.json"
+WRITER_LIMIT_MB = 128  # measured sweet spot for Whoosh's pool on 2 cores
+
+
+def _read_version(index_dir: Path) -> dict:
+    try:
+        return json.loads((index_dir / VERSION_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def open_index(index_dir: Path) -> FileIndex:
+    """Open the live index for reading, checking it was built by this version."""
+    index_dir = Path(index_dir)
+    live = live_dir(index_dir)
+    if not live.is_dir() or not whoosh_index.exists_in(str(live)):
+        raise IndexMissing(
+            f"no index in {index_dir}: run `manchette index PATH --index-dir {index_dir}` first"
+        )
+    found = _read_version(live)
+    if found != index_version():
+        raise RebuildRequired(
+            f"the index in {index_dir} was built with {found or 'an unknown version'}, this "
+            f"Manchette needs {index_version()}: rebuild required "
+            f"(`manchette index PATH --index-dir {index_dir} --rebuild`)"
+        )
+    return whoosh_index.open_dir(str(live))
+
+
+def create_index(build_dir: Path) -> FileIndex:
+    """A new, empty index in ``build_dir`` with this version's schema."""
+    ix = whoosh_index.create_in(str(build_dir), build_schema())
+    (build_dir / VERSION_FILE).write_text(json.dumps(index_version()) + "\n", encoding="utf-8")
+    return ix
+
+
+def create_or_open(index_dir: Path) -> FileIndex:
+    """Open the live index for writing, creating an empty one if there is none."""
+    index_dir = Path(index_dir)
+    live = live_dir(index_dir)
+    if live.is_dir() and whoosh_index.exists_in(str(live)):
+        return open_index(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    build = new_build_dir(index_dir)
+    ix = create_index(build)
+    swap_in(index_dir, build)
+    return ix
+
+
+def open_writer(ix: FileIndex) -> SegmentWriter:
+    """Take Whoosh's write lock at once, else raise IndexLocked.
+
+    Jobs first hold the directory's job lock (``index.layout.job_lock``), which is where
+    waiting happens; this lock only guards against writers that bypass it.
+    """
+    try:
+        return ix.writer(limitmb=WRITER_LIMIT_MB)
+    except LockError:
+        raise IndexLocked("another process holds this index's write lock") from None
+
+
+def abandon_writer(writer: SegmentWriter) -> None:
+    """Cancel a writer after a failure, even when cancelling fails too (it flushes files: on
+    a full disk it raises ENOSPC); its lock is released either way."""
+    try:
+        writer.cancel()
+    except OSError:
+        with contextlib.suppress(Exception):
+            writer.writelock.release()
+
+
+def discard_uncommitted(ix: FileIndex, keep: SegmentWriter | None = None) -> list[str]:
+    """Delete the files of segments no commit refers to (but ``keep``'s own): what a commit
+    that failed (a full disk) or was killed left behind. Whoosh deletes them at its next
+    commit, but on a full disk that commit never comes. Call with the job lock held."""
+    used = {segment.segment_id() for segment in ix._segments()}
+    if keep is not None:
+        used.add(keep.newsegment.segment_id())
+    pattern = TOC._segment_pattern(ix.indexname)
+    removed = []
+    for name in list(ix.storage.list()):
+        match = pattern.match(name)
+        if match and match.group(1) not in used:
+            with contextlib.suppress(OSError):
+                ix.storage.delete_file(name)
+                removed.append(name)
+    return removed
+
+
+def load_state(ix: FileIndex) -> IndexState:
+    """Read the state from the index's columns (no stored fields are decompressed)."""
+    state = IndexState()
+    with ix.reader() as reader:
+        if reader.doc_count_all() == 0:
+            return state
+        columns = [
+            reader.column_reader(name)
+            for name in (ID_FIELD, HASH_FIELD, TEXT_HASH_FIELD, SIMHASH_FIELD, CLUSTER_FIELD)
+        ]
+        ids, hashes, texts, simhashes, clusters = columns
+        for docnum in reader.all_doc_ids():
+            state.remember(
+                ids[docnum], hashes[docnum], texts[docnum], simhashes[docnum], clusters[docnum]
+            )
+    return state
+
+
+def known_hashes(ix: FileIndex) -> dict[str, str]:
+    """Map every live article id to the content hash it was indexed with."""
+    return load_state(ix).by_id
+
+
+def whoosh_documents(ix: FileIndex) -> Iterator[dict]:
+    """Every live document of a Whoosh archive, as ``article_to_doc`` makes it."""
+    with ix.reader() as reader:
+        names = (HASH_FIELD, TEXT_HASH_FIELD, SIMHASH_FIELD, CLUSTER_FIELD)
+        columns = {name: reader.column_reader(name) for name in names}
+        for docnum, stored in reader.iter_docs():
+            values = {name: column[docnum] for name, column in columns.items()}
+            article = Article(**{k: stored[k] for k in ARTICLE_FIELDS if k in stored})
+            simhash = values[SIMHASH_FIELD]
+            yield article_to_doc(
+                article,
+                values[HASH_FIELD],
+                values[TEXT_HASH_FIELD],
+                int(simhash, 16) if simhash else None,
+                values[CLUSTER_FIELD] or stored[ID_FIELD],
+            )
+
+
+def analyse_ahead(article: Article, schema: Schema) -> None:
+    """Compute the article's postings now (in a parsing process) and keep them on it:
+    ``article_to_doc`` uses them while the article still holds the very same strings."""
+    items = {name: list(schema[name].index(text)) for name, text in text_values(article).items()}
+    prepare_values(article, {name: Analysed(found) for name, found in items.items()})
+
+
+class Preparer:
+    """``analyse_ahead`` for the parsing process (the schema is built there, once)."""
+
+    def __init__(self) -> None:
+        self.schema: Schema | None = None
+
+    def __call__(self, article: Article) -> None:
+        if self.schema is None:
+            self.schema = build_schema()
+        analyse_ahead(article, self.schema)
+
+
+class WhooshSink(Sink):
+    """A job's writes into the index of ``index_dir``: its live build, or a new build that a
+    ``--rebuild`` swaps in at the end. The manifest and learned boilerplate live in the build.
+    """
+
+    def __init__(self, index_dir: Path, rebuild: bool) -> None:
+        super().__init__()
+        self.index_dir = Path(index_dir)
+        self.rebuild = rebuild
+        self.prepare = Preparer()
+        remove_stale_builds(self.index_dir)
+        if rebuild:
+            self.build = new_build_dir(self.index_dir)
+            self.ix = create_index(self.build)
+        else:
+            self.ix = create_or_open(self.index_dir)
+            self.build = live_dir(self.index_dir)
+        self._writer: SegmentWriter | None = open_writer(self.ix)
+        discard_uncommitted(self.ix, keep=self._writer)  # left by a killed job or a full disk
+
+    def writer(self) -> SegmentWriter:
+        if self._writer is None:
+            self._writer = open_writer(self.ix)
+        return self._writer
+
+    def load(self) -> JobState:
+        if self.rebuild:
+            return JobState()
+        return read_job_files(self.build, load_state(self.ix))
+
+    def add(self, doc: dict) -> None:
+        self.writer().add_document(**doc)
+
+    def update(self, doc: dict) -> None:
+        self.writer().update_document(**doc)
+
+    def delete(self, article_id: str) -> int:
+        return self.writer().delete_by_term(ID_FIELD, article_id)
+
+    def commit(self) -> None:
+        self.writer().commit()
+        self._writer = None
+
+    def cancel(self) -> None:
+        if self._writer is not None:
+            self._writer.cancel()
+            self._writer = None
+
+    def save(self, state: JobState) -> None:
+        write_job_files(self.build, state)
+
+    def finish(self) -> None:
+        if self.rebuild:
+            remove_build(self.index_dir, swap_in(self.index_dir, self.build))
+
+    def abandon(self) -> None:
+        if self._writer is not None:
+            abandon_writer(self._writer)
+            self._writer = None
+        if self.rebuild:
+            shutil.rmtree(self.build, ignore_errors=True)
+        else:  # a failed commit's files would keep a full disk full
+            discard_uncommitted(self.ix)
