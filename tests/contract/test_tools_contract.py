@@ -93,7 +93,7 @@ def test_trends_are_the_same_on_both_engines(tools: Archive):
 @pytest.mark.parametrize("collapse", [True, False])
 def test_a_complete_export_has_every_match_once(tools: Archive, collapse: bool, monkeypatch):
     request = SearchRequest(q="flood OR rain OR museum", collapse=collapse)
-    monkeypatch.setattr("search.backends.opensearch.EXPORT_PAGE", 3)
+    monkeypatch.setattr("engines.opensearch.engine.EXPORT_PAGE", 3)
     rows = list(tools.backend.export_rows(request, limit=None))
     assert len(rows) == tools.backend.search(request).total == len({r.id for r in rows})
     lines = list(export_lines(iter(rows), "jsonl"))
