@@ -49,7 +49,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Key that signs the web session (the `/batch` form's CSRF token); empty: a random key "
         "each time the server starts.",
     ),
+    Setting(
+        "ui_language",
+        "fr",
+        "Interface language when the browser asks for none we have (`fr` or `en`).",
+    ),
 )
+UI_LANGUAGES = ("fr", "en")  # the interface's catalogues (web/translations)
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,7 @@ class Settings:
     threads: int = 8
     max_export_rows: int | None = None
     secret_key: str = ""
+    ui_language: str = "fr"
 
 
 def _raw_value(setting: Setting, overrides: dict) -> str:
@@ -76,6 +83,11 @@ def _raw_value(setting: Setting, overrides: dict) -> str:
 def load_settings(**overrides: object) -> Settings:
     """Defaults, then ``MANCHETTE_*`` environment variables, then explicit overrides (CLI flags)."""
     raw = {s.name: _raw_value(s, overrides) for s in SETTINGS}
+    if raw["ui_language"] not in UI_LANGUAGES:
+        choices = " or ".join(UI_LANGUAGES)
+        raise ValueError(
+            f"invalid setting: ui_language must be {choices}, not {raw['ui_language']}"
+        )
     try:
         return Settings(
             index_dir=Path(raw["index_dir"]).expanduser(),
@@ -85,6 +97,7 @@ def load_settings(**overrides: object) -> Settings:
             threads=int(raw["threads"]),
             max_export_rows=int(raw["max_export_rows"]) if raw["max_export_rows"] else None,
             secret_key=raw["secret_key"],
+            ui_language=raw["ui_language"],
         )
     except ValueError as exc:
         raise ValueError(f"invalid setting: {exc}") from exc
