@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import sys
@@ -94,6 +95,8 @@ def main() -> int:
     results = {
         "date": date.today().isoformat(),
         "articles": len(chosen),
+        "cores": os.cpu_count(),
+        "load_average_1m": round(os.getloadavg()[0], 1),  # other work on the machine
         "batch": {
             "names": len(names),
             "names_found": len(matched),
