@@ -124,10 +124,15 @@ def batch_row(
     if not result.total:
         return row
     row.first_date = result.hits[0].date if result.hits else None
+    row.top_sources = result.facets.get("source", [])[:TOP_SOURCES]
+    only = result.hits[0] if result.total == 1 and result.hits else None
+    if only is not None and only.cluster_size == 1:  # one article: it is every answer
+        row.last_date = only.date
+        row.top_hits = [TopHit(only.id, only.title, only.url, only.date)]
+        return row
     if row.first_date is not None:  # undated matches sort last: none is dated otherwise
         newest = next(iter(engine.export_rows(replace(oldest, sort="newest"), span, 1)), None)
         row.last_date = newest.date if newest is not None else None
-    row.top_sources = result.facets.get("source", [])[:TOP_SOURCES]
     best = engine.export_rows(replace(oldest, sort="relevance"), span, TOP_HITS)
     row.top_hits = [TopHit(h.id, h.title, h.url, h.date) for h in best]
     return row
