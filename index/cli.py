@@ -26,6 +26,7 @@ LAZY_COMMANDS = {
     "export": "search.cli:export_command",
     "serve": "web.cli:serve_command",
     "migrate": "engines.opensearch.cli:migrate_command",
+    "alerts": "search.alerts.cli:alerts_group",
 }
 
 

@@ -6,6 +6,7 @@ from flask import Flask
 
 from engines import open_engine
 from web import tools as _tools  # noqa: F401  (registers /batch and /trends on the blueprint)
+from web.alert_views import bp as alerts_bp
 from web.i18n import init_i18n
 from web.render import register_filters
 from web.settings import default_config
@@ -33,4 +34,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_error_handlers(app)
     app.after_request(set_security_headers)
     app.register_blueprint(bp)
+    app.register_blueprint(alerts_bp)
     return app

@@ -29,6 +29,7 @@ PAGES: dict[str, tuple[str, int]] = {
     "batch": ("/batch", 200),
     "trends": ("/trends?q=Obama&q=said&q=otan", 200),
     "trends-form": ("/trends", 200),
+    "alerts": ("/alerts", 200),
 }
 
 
