@@ -10,7 +10,7 @@ PORT ?= 8000
 SAMPLE := data/sample
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test venv chromium lint format index serve clean bench bench-index bench-langid bench-relevance \
+.PHONY: run test venv chromium lint format index serve clean bench bench-index bench-langid bench-relevance bench-tools \
 	chaos test-opensearch wrk opensearch-node
 .PHONY: axe-core
 
@@ -72,6 +72,11 @@ CORPUS ?= ../shared/corpus
 bench: venv wrk
 	$(BIN)/python bench/vectorized_check.py --corpus $(CORPUS)
 	$(BIN)/python bench/suite.py --corpus $(CORPUS)
+	$(BIN)/python bench/batch.py --corpus $(CORPUS)
+
+# Issue 15: 1,000 names as a batch and a broad export, full corpus (bench/results/tools-*.json)
+bench-tools: venv
+	$(BIN)/python bench/batch.py --corpus $(CORPUS)
 
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { \
