@@ -23,8 +23,8 @@ from index.article import Article
 from index.dates import parse_date
 from index.fields import clean_paragraphs
 from index.language import choose_language, language_code
-from index.sources import Rejected
 from index.sources.meta import Sidecar, open_page, site_name, source_from_url
+from index.sources.rejected import Rejected
 from index.text import decode_bytes, normalize_text
 
 # trafilatura logs what it cannot parse ("Document is empty") and pages it finds too short:

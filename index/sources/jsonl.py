@@ -19,9 +19,9 @@ from index.article import Article
 from index.dates import parse_date
 from index.fields import split_blocks
 from index.language import detect_language, language_code
-from index.sources import Rejected
 from index.sources.limits import MAX_LINE_BYTES, size_text
 from index.sources.meta import site_name
+from index.sources.rejected import Rejected
 from index.text import decode_bytes, normalize_text
 
 
