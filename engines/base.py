@@ -49,11 +49,22 @@ class Unsupported(Exception):
     """This engine does not offer the operation (the message says what to do instead)."""
 
 
+SERVING = ("ok", "degraded")  # the statuses of an engine that answers every search
+
+
 @dataclass
 class Health:
-    status: str  # ok, degraded (answers, some copies missing) or unavailable
+    """ok; degraded (answers fully, but some copies are missing: one more failure loses data
+    or answers); red (some articles cannot be searched: results are partial); unavailable
+    (no answer at all: no index, no node reachable)."""
+
+    status: str
     articles: int = 0
     detail: dict = field(default_factory=dict)
+
+    @property
+    def serving(self) -> bool:
+        return self.status in SERVING
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -168,7 +179,8 @@ class Engine(ABC):
         """Counts per language and source, size, and the last indexing run."""
 
     @abstractmethod
-    def health(self) -> Health: ...
+    def health(self) -> Health:
+        """How the engine is (never raises: an engine that cannot answer is unavailable)."""
 
     @abstractmethod
     def check(self) -> CheckReport:

@@ -106,9 +106,15 @@ class OpenSearchEngine(Engine):
     ) -> IndexReport:
         """The indexing job into the cluster; a ``--rebuild`` fills a new index and swaps the
         alias at the end (on failure the new index is deleted and the alias never moves)."""
-        options = {"wait": wait, "rebuild": rebuild, "prune": prune, "progress": progress}
         try:
-            return super().index_paths(paths, parse_workers=parse_workers, **options)
+            return super().index_paths(
+                paths,
+                wait=wait,
+                rebuild=rebuild,
+                prune=prune,
+                progress=progress,
+                parse_workers=parse_workers,
+            )
         except (OSConnectionError, TransportError) as exc:
             raise OpenSearchUnavailable(f"OpenSearch: {exc}") from exc
 
@@ -424,14 +430,15 @@ class OpenSearchEngine(Engine):
         return [b["key"] for b in found.get("aggregations", {}).get("lang", {}).get("buckets", [])]
 
     def health(self) -> Health:
+        """The health of the archive's index (not of the whole cluster): green is ok, yellow
+        (a replica missing) degraded, red (a primary missing: results are partial) red."""
         try:
-            cluster = self.client.cluster.health(params={"request_timeout": 5})
+            found = self.client.cluster.health(index=self.alias, params={"request_timeout": 5})
             articles = self.doc_count()
         except (EngineUnavailable, TransportError, OSConnectionError) as exc:
             return Health("unavailable", detail={"error": str(exc)[:300]})
-        # yellow: a replica is missing; red: a primary too, so results are partial
-        status = "ok" if cluster["status"] == "green" else "degraded"
-        detail = {k: cluster[k] for k in ("status", "number_of_nodes", "unassigned_shards")}
+        status = {"green": "ok", "yellow": "degraded"}.get(found["status"], "red")
+        detail = {k: found[k] for k in ("status", "number_of_nodes", "unassigned_shards")}
         return Health(status, articles, detail)
 
     def stats(self) -> IndexStats:

@@ -50,7 +50,30 @@ def test_csv_export(client):
 
 def test_healthz(client):
     response = client.get("/healthz")
-    assert response.status_code == 200 and response.get_json()["articles"] == 8
+    assert response.status_code == 200
+    assert {k: response.get_json()[k] for k in ("status", "articles")} == {
+        "status": "ok",
+        "articles": 8,
+    }
+
+
+def test_healthz_says_degraded_while_copies_are_missing(archive: Archive, client):
+    """Whoosh has no copies to lose; on OpenSearch, a replica no node can hold (one node)
+    leaves the index yellow: /healthz still answers 200, saying "degraded"."""
+    if archive.store is None:
+        assert client.get("/healthz").get_json()["status"] == "ok"
+        return
+    indices = archive.store.client.indices
+    live = archive.store.live_index()
+    indices.put_settings(index=live, body={"index.number_of_replicas": 1})
+    try:
+        response = client.get("/healthz")
+        assert response.status_code == 200
+        assert response.get_json()["status"] == "degraded"
+        assert response.get_json()["detail"]["unassigned_shards"] == 1
+    finally:
+        indices.put_settings(index=live, body={"index.number_of_replicas": 0})
+    assert client.get("/healthz").get_json()["status"] == "ok"
 
 
 def test_stats_command(archive: Archive, client, runner):
