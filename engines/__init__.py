@@ -15,6 +15,7 @@ from engines.base import Engine
 from engines.opensearch.settings import BACKENDS, setting_value
 
 if TYPE_CHECKING:
+    from index.build import Progress
     from index.report import IndexReport
 
 __all__ = ["Engine", "index_paths", "open_engine"]
@@ -44,6 +45,22 @@ def open_engine(
     return WhooshEngine(Path(index_dir), refresh_seconds)
 
 
-def index_paths(paths: Iterable[Path], index_dir: Path, **options: object) -> IndexReport:
+def index_paths(
+    paths: Iterable[Path],
+    index_dir: Path,
+    *,
+    wait: float = 0.0,
+    rebuild: bool = False,
+    prune: bool = False,
+    progress: Progress | None = None,
+    parse_workers: int = 1,
+) -> IndexReport:
     """Index files and folders into the archive of ``index_dir`` (``Engine.index_paths``)."""
-    return open_engine(index_dir).index_paths(paths, **options)  # type: ignore[arg-type]
+    return open_engine(index_dir).index_paths(
+        paths,
+        wait=wait,
+        rebuild=rebuild,
+        prune=prune,
+        progress=progress,
+        parse_workers=parse_workers,
+    )

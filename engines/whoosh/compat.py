@@ -90,7 +90,7 @@ def install() -> None:
     """Check the Whoosh version, then route compound sub-files through the mapping
     (idempotent)."""
     check_version()
-    CompoundStorage.open_file = _open_file  # type: ignore[method-assign]
+    CompoundStorage.open_file = _open_file
 
 
 def installed() -> bool:
@@ -186,5 +186,5 @@ def remember_columns(reader: IndexReader) -> None:
             made[key] = make(fieldname, column=column, reverse=reverse, translate=translate)
         return made[key]
 
-    reader.column_reader = column_reader  # type: ignore[method-assign]
+    reader.column_reader = column_reader
     setattr(reader, _MARK, True)

@@ -102,7 +102,7 @@ def article_from_html(
         )
     except (ValueError, TypeError, etree.LxmlError, RecursionError) as exc:
         return Rejected(where, f"unreadable HTML: {type(exc).__name__}: {exc}")
-    if doc is None or not (doc.text or "").strip():
+    if doc is None or isinstance(doc, dict) or not (doc.text or "").strip():  # dict: never
         return Rejected(where, "no article text found")
     article = _article(doc, where, url or sidecar.url, declared, sidecar)
     return article if article.body else Rejected(where, "no article text found")
