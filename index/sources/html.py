@@ -101,7 +101,7 @@ def article_from_html(
             date_extraction_params=_DATE_OPTIONS,
         )
     except (ValueError, TypeError, etree.LxmlError, RecursionError) as exc:
-        return Rejected(where, f"unreadable HTML: {type(exc).__name__}: {exc}")
+        return Rejected(where, f"unreadable HTML: {exc or 'the page could not be parsed'}")
     if doc is None or isinstance(doc, dict) or not (doc.text or "").strip():  # dict: never
         return Rejected(where, "no article text found")
     article = _article(doc, where, url or sidecar.url, declared, sidecar)
