@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 from engines.base import Engine
 from engines.opensearch.settings import BACKENDS, setting_value
 
 if TYPE_CHECKING:
-    from index.build import Progress
+    from index.build import JobOptions
     from index.report import IndexReport
 
 __all__ = ["Engine", "index_paths", "open_engine"]
@@ -46,21 +46,7 @@ def open_engine(
 
 
 def index_paths(
-    paths: Iterable[Path],
-    index_dir: Path,
-    *,
-    wait: float = 0.0,
-    rebuild: bool = False,
-    prune: bool = False,
-    progress: Progress | None = None,
-    parse_workers: int = 1,
+    paths: Iterable[Path], index_dir: Path, **options: Unpack[JobOptions]
 ) -> IndexReport:
     """Index files and folders into the archive of ``index_dir`` (``Engine.index_paths``)."""
-    return open_engine(index_dir).index_paths(
-        paths,
-        wait=wait,
-        rebuild=rebuild,
-        prune=prune,
-        progress=progress,
-        parse_workers=parse_workers,
-    )
+    return open_engine(index_dir).index_paths(paths, **options)

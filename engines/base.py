@@ -13,9 +13,9 @@ import json
 from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
-from index.build import Progress, run_job
+from index.build import JobOptions, run_job
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -132,27 +132,9 @@ class Engine(ABC):
     def open_sink(self, rebuild: bool) -> Sink:
         """The sink of one indexing job (called with the job lock held)."""
 
-    def index_paths(
-        self,
-        paths: Iterable[Path],
-        *,
-        wait: float = 0.0,
-        rebuild: bool = False,
-        prune: bool = False,
-        progress: Progress | None = None,
-        parse_workers: int = 1,
-    ) -> IndexReport:
+    def index_paths(self, paths: Iterable[Path], **options: Unpack[JobOptions]) -> IndexReport:
         """Index files and folders (``index.build.run_job`` over this engine's sink)."""
-        return run_job(
-            self.open_sink,
-            paths,
-            self.index_dir,
-            wait=wait,
-            rebuild=rebuild,
-            prune=prune,
-            progress=progress,
-            parse_workers=parse_workers,
-        )
+        return run_job(self.open_sink, paths, self.index_dir, **options)
 
     # -- the read side -----------------------------------------------------------------------
 

@@ -8,7 +8,6 @@ from whoosh.searching import Searcher
 
 from engines.whoosh.collect import collect
 from engines.whoosh.compile import compile_request
-from index.schema import ID_FIELD
 from search.daterange import DateSpan
 from search.export import MAX_EXPORT_ROWS, ExportRow
 from search.request import SearchRequest
@@ -36,13 +35,4 @@ def export_rows(
         collapse=request.collapse,
     )
     for docnum, score in found.page:
-        fields = searcher.stored_fields(docnum)
-        yield ExportRow(
-            id=fields[ID_FIELD],
-            date=fields.get("date"),
-            lang=fields.get("lang") or "",
-            source=fields.get("source") or "",
-            title=fields.get("title") or "",
-            url=fields.get("url"),
-            score=score,
-        )
+        yield ExportRow.from_fields(searcher.stored_fields(docnum), score)
