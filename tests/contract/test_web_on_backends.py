@@ -86,6 +86,19 @@ def test_stats_command(archive: Archive, client, runner):
     assert stats["last_run"]["added"] == 8
 
 
+DIGESTS: dict[str, str] = {}  # what each engine's check read back, to compare the two
+
+
+def test_check_command_reads_every_article_back(archive: Archive, client, runner):
+    """``manchette check`` on either engine: sound, every article read back, and the same
+    digest of (id, content hash) pairs on both (the engine that runs second compares)."""
+    result = runner.invoke(main, ["check", "--json", "--index-dir", str(archive.index_dir)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert (report["ok"], report["articles"], report["problems"]) == (True, 8, [])
+    assert DIGESTS.setdefault("digest", report["digest"]) == report["digest"]
+
+
 def test_search_and_show_commands(archive: Archive, client, runner):
     """``manchette search`` and ``show`` in the same environment as the web app."""
     where = ["--index-dir", str(archive.index_dir)]
