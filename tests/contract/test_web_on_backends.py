@@ -107,3 +107,15 @@ def test_search_and_show_commands(archive: Archive, client, runner):
     assert [h["id"] for h in json.loads(result.output)["hits"]] == ["fr-crimee"]
     result = runner.invoke(main, ["show", "fr-otan", "--json", *where])
     assert json.loads(result.output)["source"] == "Libération"
+
+
+def test_search_explain_on_whoosh_and_a_usage_error_on_opensearch(archive: Archive, client, runner):
+    where = ["--index-dir", str(archive.index_dir)]
+    result = runner.invoke(main, ["search", "Crimee", "--explain", "--json", *where])
+    if archive.store is None:
+        assert result.exit_code == 0, result.output
+        (hit,) = json.loads(result.output)["hits"]
+        assert hit["id"] == "fr-crimee" and "bonus.exact" in hit["explain"]
+    else:
+        assert result.exit_code == 2
+        assert "--explain shows Whoosh's ranking rules" in result.stderr
