@@ -36,7 +36,8 @@ WORDS = [
 ]  # fmt: skip
 MANCHETTE = str(Path(sys.executable).parent / "manchette")
 ROOT = Path(__file__).resolve().parents[2]
-RESULTS: dict[str, dict] = {}  # what each trial saw: chaos-cluster.json ($CHAOS_RESULTS)
+RESULTS: dict[str, dict] = {}
+pytestmark = pytest.mark.opensearch  # what each trial saw: chaos-cluster.json ($CHAOS_RESULTS)
 
 
 @pytest.fixture(scope="module")
