@@ -26,6 +26,9 @@ What is reached here:
   (``ScoredCollector._use_block_quality`` and ``_collect``).
 - **Column readers remembered** per segment reader (``IndexReader.column_reader`` replaced
   on the reader instance).
+- **Posting lists and length columns read whole** for the vectorised executor: a short
+  list's arrays (``ListMatcher``), the blocks of a Whoosh 3 posting list (``W3LeafMatcher``),
+  a segment's raw length column, BM25F's per-field ``B``.
 
 ``install()`` is called where an index is opened or created (``engines.whoosh.writer``), never
 as a side effect of importing a module.
@@ -35,10 +38,13 @@ from __future__ import annotations
 
 import mmap
 import re
+from collections.abc import Iterator
 from functools import wraps
+from typing import Any
 
 import whoosh
 from whoosh import collectors
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.filedb.compound import CompoundStorage, SubFile
 from whoosh.filedb.structfile import BufferFile, StructFile
 from whoosh.index import TOC, FileIndex
@@ -188,3 +194,53 @@ def remember_columns(reader: IndexReader) -> None:
 
     reader.column_reader = column_reader
     setattr(reader, _MARK, True)
+
+
+# --- posting lists and length columns read whole (engines/whoosh/vectorized.py) -------------
+
+
+def list_postings(matcher: Any) -> tuple[list[int], float | None, Any, Any]:
+    """A short posting list inlined in the term info (``ListMatcher``): its document ids, the
+    weight they all share (or None), their own weights, and their values."""
+    return matcher._ids, matcher._all_weights, matcher._weights, matcher._values
+
+
+def leaf_blocks_readable(matcher: Any, values: bool) -> str | None:
+    """Why ``leaf_blocks`` cannot read this leaf matcher, or None when it can."""
+    if type(matcher) is not W3LeafMatcher or matcher._byteids:
+        return f"posting reader {type(matcher).__name__}"
+    fixed = matcher._fixedsize
+    if values and fixed is not None and fixed >= 0:
+        return "fixed-size posting values"
+    return None
+
+
+def leaf_blocks(matcher: Any) -> Iterator[tuple[Any, Any, Any, int]]:
+    """Every block of a Whoosh 3 posting list: its delta-coded ids, weights, values and
+    length, each block decompressed and unpickled once (Whoosh's own reading)."""
+    while True:
+        matcher._read_data()
+        raw_ids, raw_weights, raw_values = matcher._data
+        yield raw_ids, raw_weights, raw_values, matcher._blocklength
+        if matcher._lastblock:
+            return
+        matcher._goto(matcher._nextoffset)
+
+
+def length_bytes(reader: IndexReader, fieldname: str) -> tuple[bytes, int] | None:
+    """The raw length column of a field in a segment (one byte per document) and how many
+    documents it covers, or None when the segment has none; ``Unsupported``-worthy readers
+    raise ``LookupError``."""
+    perdoc = getattr(reader, "_perdoc", None)
+    if perdoc is None or not hasattr(perdoc, "_cached_reader"):
+        raise LookupError("per-document reader")
+    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if column is None:
+        return None
+    count = min(column._count, reader.doc_count_all())
+    return column._dbfile.get(column._basepos, count), count
+
+
+def bm25_b(model: Any, fieldname: str) -> float:
+    """BM25F's ``B`` for one field (a per-field value, else the model's)."""
+    return model._field_B.get(fieldname, model.B)
