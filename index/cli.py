@@ -258,5 +258,5 @@ def analyze_command(text: str, lang: str, exact: bool, explain: bool, as_json: b
         for name, tokens in stages:
             click.echo(f"{name:<{width}}  " + " ".join(t["text"] for t in tokens))
         return
-    tokens = analyze(text, lang, exact=exact)
-    click.echo(json.dumps(tokens, ensure_ascii=False) if as_json else " ".join(tokens))
+    words = analyze(text, lang, exact=exact)
+    click.echo(json.dumps(words, ensure_ascii=False) if as_json else " ".join(words))

@@ -13,6 +13,8 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from index.schema import ID_FIELD
+
 MAX_EXPORT_ROWS = 10_000  # the page-sized default of ``export_rows`` (pass None for every row)
 EXPORT_COLUMNS = ("id", "date", "lang", "source", "title", "url", "score")
 JSONL_KEYS = ("id", "title", "url", "source", "lang", "date", "score")
@@ -30,6 +32,19 @@ class ExportRow:
     title: str
     url: str | None
     score: float
+
+    @classmethod
+    def from_fields(cls, fields: dict, score: float = 0.0) -> ExportRow:
+        """The row of an article's stored fields (as either engine returns them)."""
+        return cls(
+            id=fields[ID_FIELD],
+            date=fields.get("date"),
+            lang=fields.get("lang") or "",
+            source=fields.get("source") or "",
+            title=fields.get("title") or "",
+            url=fields.get("url"),
+            score=score,
+        )
 
     def values(self) -> list[str]:
         return [

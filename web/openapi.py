@@ -222,7 +222,12 @@ SAVED_SEARCH = _object(
 SAVED_SEARCHES = _object({"alerts": {"type": "array", "items": _ref("SavedSearch")}})
 ERROR = _object({"error": {"type": "string"}, "status": {"type": "integer"}})
 HEALTH = _object(
-    {"status": {"type": "string", "enum": ["ok"]}, "articles": {"type": "integer"}}, ["status"]
+    {
+        "status": {"type": "string", "enum": ["ok", "degraded"]},
+        "articles": {"type": "integer"},
+        "detail": {"type": "object"},
+    },
+    ["status"],
 )
 
 SEARCH_PARAMETERS = [
@@ -424,12 +429,20 @@ def openapi_spec() -> dict:
             },
             "/healthz": {
                 "get": {
-                    "summary": "Whether an index is available",
+                    "summary": "Whether the engine answers: ok, degraded (copies missing), or not",
                     "responses": {
-                        "200": _json(_ref("Health"), "the index is available"),
+                        "200": _json(_ref("Health"), "the engine answers every search"),
                         "503": _json(
-                            _object({"status": {"type": "string"}, "error": {"type": "string"}}),
-                            "no index is available",
+                            _object(
+                                {
+                                    "status": {"type": "string", "enum": ["red", "unavailable"]},
+                                    "articles": {"type": "integer"},
+                                    "error": {"type": "string"},
+                                    "detail": {"type": "object"},
+                                },
+                                ["status"],
+                            ),
+                            "no index is available, or part of it cannot be searched",
                         ),
                     },
                 }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from typing import Any
 
 from flask import Response, abort, jsonify, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -54,7 +55,11 @@ def batch_input() -> tuple[list[str], str | None, DateSpan | None]:
     if request.is_json:
         data = request.get_json(silent=True)
         queries = data.get("queries") if isinstance(data, dict) else None
-        if not isinstance(queries, list) or not all(isinstance(q, str) for q in queries):
+        if (
+            not isinstance(data, dict)
+            or not isinstance(queries, list)
+            or not all(isinstance(q, str) for q in queries)
+        ):
             raise InvalidRequest(_('The body must be {"queries": ["…", …]}.'))
         options = {k: data.get(k) for k in ("lang", *DATE_PARAMS)}
         if not all(v is None or isinstance(v, str) for v in options.values()):
@@ -85,7 +90,7 @@ def batch_page() -> str:
     form = request.form if request.method == "POST" else request.args
     links = {}
     if result is not None:
-        common = {k: form.get(k) for k in ("lang", *DATE_PARAMS) if form.get(k)}
+        common: dict[str, Any] = {k: form.get(k) for k in ("lang", *DATE_PARAMS) if form.get(k)}
         links = {
             row.query: url_for("pages.search_page", q=row.query, **common) for row in result.rows
         }

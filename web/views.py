@@ -103,7 +103,7 @@ def _date_span() -> DateSpan | None:
 def search_args(**changes: object) -> dict:
     """The current search's parameters with some changed (None removes one); page resets."""
     keep = ("q", "lang", "sort", "limit", "recency", "collapse", *FILTER_NAMES, *DATE_PARAMS)
-    params = {k: request.args[k] for k in keep if request.args.get(k)}
+    params: dict[str, object] = {k: request.args[k] for k in keep if request.args.get(k)}
     params.update(changes)
     if "page" not in changes:
         params.pop("page", None)
@@ -251,11 +251,15 @@ def openapi_json() -> Response:
 
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
-    try:
-        articles = _engine().doc_count()
-    except (IndexMissing, RebuildRequired) as exc:
-        return jsonify({"status": "unavailable", "error": str(exc)}), 503
-    return jsonify({"status": "ok", "articles": articles}), 200
+    """The engine's own health: ok or degraded answer 200 (degraded says so), red or
+    unavailable 503 (a load balancer takes the instance out)."""
+    health = _engine().health()
+    body: dict = {"status": health.status, "articles": health.articles}
+    if "error" in health.detail:
+        body["error"] = health.detail["error"]
+    elif health.detail:
+        body["detail"] = health.detail
+    return jsonify(body), 200 if health.serving else 503
 
 
 def _error(status: int, title: str, message: str) -> tuple[Response | str, int]:
@@ -278,7 +282,7 @@ def _error(status: int, title: str, message: str) -> tuple[Response | str, int]:
 def _http_error_text(exc: HTTPException) -> tuple[str, str]:
     if exc.code == 404:
         described = exc.description != type(exc).description  # a view said what is missing
-        return _("Not found"), exc.description if described else _(
+        return _("Not found"), (exc.description or "") if described else _(
             "There is no page at this address. Try a search instead."
         )
     if exc.code == 405:

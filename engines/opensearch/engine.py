@@ -7,14 +7,15 @@ Highlights come from OpenSearch's highlighter and become ``Snippet(text, spans)`
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
-import math
 import time
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Unpack
 
 from opensearchpy.exceptions import ConnectionError as OSConnectionError
 from opensearchpy.exceptions import NotFoundError, TransportError
@@ -32,7 +33,7 @@ from engines.opensearch.highlights import highlight_request, marked_snippet
 from engines.opensearch.store import STATE_DIR, OpenSearchSink, OpenSearchStore
 from engines.opensearch.template import MAX_RESULT_WINDOW
 from index.analysis import lang_key
-from index.build import Progress
+from index.build import JobOptions
 from index.report import IndexReport
 from index.schema import (
     CLUSTER_FIELD,
@@ -58,7 +59,7 @@ from search.request import SearchRequest
 from search.results import Facet, Hit, SearchResult, StoredArticle
 from search.similar import KEY_TERMS, Similar
 from search.snippets import Snippet, lead_snippet
-from search.suggest import SUGGEST_BELOW, SUGGEST_PREFIX, corrected_query, suggestion_words
+from search.suggest import SUGGEST_PREFIX, corrected_query, suggestion_words
 from search.tree import QueryTree
 
 SNIPPET_CHARS = 240  # characters per fragment, as search.snippets' passages
@@ -103,21 +104,11 @@ class OpenSearchEngine(Engine):
         target = self.store.create_index() if rebuild else self.store.ensure_live()
         return OpenSearchSink(self.store, target, self.index_dir / STATE_DIR, rebuild)
 
-    def index_paths(
-        self,
-        paths: Iterable[Path],
-        *,
-        wait: float = 0.0,
-        rebuild: bool = False,
-        prune: bool = False,
-        progress: Progress | None = None,
-        parse_workers: int = 1,
-    ) -> IndexReport:
+    def index_paths(self, paths: Iterable[Path], **options: Unpack[JobOptions]) -> IndexReport:
         """The indexing job into the cluster; a ``--rebuild`` fills a new index and swaps the
         alias at the end (on failure the new index is deleted and the alias never moves)."""
-        options = {"wait": wait, "rebuild": rebuild, "prune": prune, "progress": progress}
         try:
-            return super().index_paths(paths, parse_workers=parse_workers, **options)
+            return super().index_paths(paths, **options)
         except (OSConnectionError, TransportError) as exc:
             raise OpenSearchUnavailable(f"OpenSearch: {exc}") from exc
 
@@ -255,19 +246,9 @@ class OpenSearchEngine(Engine):
         else:
             total = found["hits"]["total"]["value"]
         hits = [self._hit(h) for h in found["hits"]["hits"]]
-        suggestion = self._suggest(tree) if total < SUGGEST_BELOW else None
-        return SearchResult(
-            query=request.q,
-            total=total,
-            page=request.page,
-            took_ms=(time.perf_counter() - started) * 1000,
-            hits=hits,
-            page_count=math.ceil(total / request.limit) if total else 0,
-            limit=request.limit,
-            notices=notices,
-            facets=self._facets(aggs, request.collapse),
-            suggestion=suggestion,
-        )
+        facets = self._facets(aggs, request.collapse)
+        respell = functools.partial(self._suggest, tree)
+        return SearchResult.of_page(request, started, total, hits, notices, facets, respell)
 
     def _hit(self, raw: dict) -> Hit:
         source = raw["_source"]
@@ -279,20 +260,9 @@ class OpenSearchEngine(Engine):
         title = source.get("title") or ""
         title_marks = marks.get(text_field("title", key))
         size = raw.get("inner_hits", {}).get("copies", {}).get("hits", {}).get("total", {})
-        return Hit(
-            id=source[ID_FIELD],
-            title=title,
-            url=source.get("url"),
-            source=source.get("source") or "",
-            lang=source.get("lang") or "",
-            date=source.get("date"),
-            score=raw.get("_score") or 0.0,
-            snippet=snippet,
-            title_snippet=marked_snippet(title_marks, key, whole=True)
-            if title_marks
-            else Snippet(title),
-            cluster_size=max(int(size.get("value", 1)), 1),
-        )
+        marked = marked_snippet(title_marks, key, whole=True) if title_marks else Snippet(title)
+        score = raw.get("_score") or 0.0
+        return Hit.from_fields(source, score, snippet, marked, max(int(size.get("value", 1)), 1))
 
     def _facets(self, aggs: dict, collapse: bool) -> dict[str, list[Facet]]:
         facets: dict[str, list[Facet]] = {}
@@ -362,16 +332,8 @@ class OpenSearchEngine(Engine):
                 body["from"] = offset
             hits = self._call(self.client.search, index=self.alias, body=body)["hits"]["hits"]
             for raw in hits:
-                s = raw["_source"]
-                yield ExportRow(
-                    id=s[ID_FIELD],
-                    date=s.get("date"),
-                    lang=s.get("lang") or "",
-                    source=s.get("source") or "",
-                    title=s.get("title") or "",
-                    url=s.get("url"),
-                    score=raw.get("_score") or 0.0 if request.sort == "relevance" else 0.0,
-                )
+                score = raw.get("_score") or 0.0 if request.sort == "relevance" else 0.0
+                yield ExportRow.from_fields(raw["_source"], score)
             if len(hits) < body["size"]:
                 return
             offset += len(hits)
@@ -493,16 +455,7 @@ class OpenSearchEngine(Engine):
             },
         }
         found = self._call(self.client.search, index=self.alias, body=body)
-        return [
-            Similar(
-                id=s[ID_FIELD],
-                title=s.get("title") or s[ID_FIELD],
-                source=s.get("source") or "",
-                date=s.get("date"),
-                lang=s.get("lang") or "",
-            )
-            for s in (h["_source"] for h in found["hits"]["hits"])
-        ]
+        return [Similar.from_fields(h["_source"]) for h in found["hits"]["hits"]]
 
     def doc_count(self) -> int:
         return int(self._call(self.client.count, index=self.alias)["count"])
@@ -515,14 +468,15 @@ class OpenSearchEngine(Engine):
         return [b["key"] for b in found.get("aggregations", {}).get("lang", {}).get("buckets", [])]
 
     def health(self) -> Health:
+        """The health of the archive's index (not of the whole cluster): green is ok, yellow
+        (a replica missing) degraded, red (a primary missing: results are partial) red."""
         try:
-            cluster = self.client.cluster.health(params={"request_timeout": 5})
+            found = self.client.cluster.health(index=self.alias, params={"request_timeout": 5})
             articles = self.doc_count()
         except (EngineUnavailable, TransportError, OSConnectionError) as exc:
             return Health("unavailable", detail={"error": str(exc)[:300]})
-        # yellow: a replica is missing; red: a primary too, so results are partial
-        status = "ok" if cluster["status"] == "green" else "degraded"
-        detail = {k: cluster[k] for k in ("status", "number_of_nodes", "unassigned_shards")}
+        status = {"green": "ok", "yellow": "degraded"}.get(found["status"], "red")
+        detail = {k: found[k] for k in ("status", "number_of_nodes", "unassigned_shards")}
         return Health(status, articles, detail)
 
     def stats(self) -> IndexStats:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from engines.base import CheckReport, Engine, Health
+from engines.base import CheckReport, Engine, Health, IndexMissing, RebuildRequired
 from engines.whoosh.check import check_index
 from engines.whoosh.compile import compile_request
 from engines.whoosh.execute import get_article, languages, run_search
@@ -72,7 +72,10 @@ class WhooshEngine(Engine):
         return index_stats(self.index_dir)
 
     def health(self) -> Health:
-        return Health("ok", self.doc_count())
+        try:
+            return Health("ok", self.doc_count())
+        except (IndexMissing, RebuildRequired) as exc:
+            return Health("unavailable", detail={"error": str(exc)})
 
     def check(self) -> CheckReport:
         return check_index(self.index_dir)

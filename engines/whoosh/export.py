@@ -9,7 +9,6 @@ from whoosh.searching import Searcher
 
 from engines.whoosh.collect import rank
 from engines.whoosh.compile import compile_request
-from index.schema import ID_FIELD
 from search.daterange import DateSpan
 from search.export import MAX_EXPORT_ROWS, ExportRow
 from search.request import SearchRequest
@@ -41,12 +40,4 @@ def export_rows(
     scored = request.sort == "relevance"
     for position in shown:
         fields = searcher.stored_fields(int(ranked.ids[position]))
-        yield ExportRow(
-            id=fields[ID_FIELD],
-            date=fields.get("date"),
-            lang=fields.get("lang") or "",
-            source=fields.get("source") or "",
-            title=fields.get("title") or "",
-            url=fields.get("url"),
-            score=float(ranked.scores[position]) if scored else 0.0,
-        )
+        yield ExportRow.from_fields(fields, float(ranked.scores[position]) if scored else 0.0)

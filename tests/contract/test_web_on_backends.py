@@ -50,7 +50,30 @@ def test_csv_export(client):
 
 def test_healthz(client):
     response = client.get("/healthz")
-    assert response.status_code == 200 and response.get_json()["articles"] == 8
+    assert response.status_code == 200
+    assert {k: response.get_json()[k] for k in ("status", "articles")} == {
+        "status": "ok",
+        "articles": 8,
+    }
+
+
+def test_healthz_says_degraded_while_copies_are_missing(archive: Archive, client):
+    """Whoosh has no copies to lose; on OpenSearch, a replica no node can hold (one node)
+    leaves the index yellow: /healthz still answers 200, saying "degraded"."""
+    if archive.store is None:
+        assert client.get("/healthz").get_json()["status"] == "ok"
+        return
+    indices = archive.store.client.indices
+    live = archive.store.live_index()
+    indices.put_settings(index=live, body={"index.number_of_replicas": 1})
+    try:
+        response = client.get("/healthz")
+        assert response.status_code == 200
+        assert response.get_json()["status"] == "degraded"
+        assert response.get_json()["detail"]["unassigned_shards"] == 1
+    finally:
+        indices.put_settings(index=live, body={"index.number_of_replicas": 0})
+    assert client.get("/healthz").get_json()["status"] == "ok"
 
 
 def test_stats_command(archive: Archive, client, runner):
@@ -61,6 +84,19 @@ def test_stats_command(archive: Archive, client, runner):
     assert stats["articles"] == 8 and stats["by_lang"] == {"en": 5, "fr": 3}
     assert stats["by_source"]["Reuters"] == 3 and stats["size_bytes"] > 0
     assert stats["last_run"]["added"] == 8
+
+
+DIGESTS: dict[str, str] = {}  # what each engine's check read back, to compare the two
+
+
+def test_check_command_reads_every_article_back(archive: Archive, client, runner):
+    """``manchette check`` on either engine: sound, every article read back, and the same
+    digest of (id, content hash) pairs on both (the engine that runs second compares)."""
+    result = runner.invoke(main, ["check", "--json", "--index-dir", str(archive.index_dir)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert (report["ok"], report["articles"], report["problems"]) == (True, 8, [])
+    assert DIGESTS.setdefault("digest", report["digest"]) == report["digest"]
 
 
 def test_search_and_show_commands(archive: Archive, client, runner):
@@ -106,3 +142,15 @@ def test_batch_trends_and_export_commands(archive: Archive, client, runner, tmp_
     assert series["total"] + series["undated"] == total
     result = runner.invoke(main, ["export", "port", *where])
     assert len(result.output.splitlines()) == total
+
+
+def test_search_explain_on_whoosh_and_a_usage_error_on_opensearch(archive: Archive, client, runner):
+    where = ["--index-dir", str(archive.index_dir)]
+    result = runner.invoke(main, ["search", "Crimee", "--explain", "--json", *where])
+    if archive.store is None:
+        assert result.exit_code == 0, result.output
+        (hit,) = json.loads(result.output)["hits"]
+        assert hit["id"] == "fr-crimee" and "bonus.exact" in hit["explain"]
+    else:
+        assert result.exit_code == 2
+        assert "--explain shows Whoosh's ranking rules" in result.stderr
