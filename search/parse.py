@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 from index.analysis import LANGS, analyze, lang_key
+from index.analysis.filters import ELISIONS
 from search import notices as say
 from search.notices import Notice
 from search.tree import (
@@ -99,6 +100,11 @@ def _date_filter(key: str, value: str) -> DateRange | None:
     if (low and start is None) or ((high or low) and end is None):
         return None
     return DateRange(start, end)
+
+
+def elided_articles(langs: Iterable[str]) -> list[str]:
+    """The elided articles of the searched languages (``l``, ``d``, ``qu``...), sorted."""
+    return sorted({a for lang in langs for a in ELISIONS.get(lang, ())})
 
 
 def split_clauses(text: str) -> tuple[list[Split | str], dict[str, str], list[Notice]]:
@@ -177,6 +183,15 @@ class _Clauses:
             return None
         return (Phrase if item.phrase else Word)(item.text, item.part)
 
+    def _expanded(self, folded: str) -> Iterator[str]:
+        """The archive's words with the prefix, then with it after an elided article
+        (``l'otan``: the exact field keeps the article, the stemmed fields strip it)."""
+        assert self.expand is not None
+        yield from self.expand(folded)
+        if "'" not in folded:
+            for article in elided_articles(self.langs):
+                yield from self.expand(f"{article}'{folded}")
+
     def prefix(self, stem: str) -> Clause | None:
         folded = analyze(stem, "xx", exact=True)
         if len(folded) != 1:
@@ -188,7 +203,7 @@ class _Clauses:
             self.notices.append(Notice(say.TOO_MANY_PREFIXES, {"stem": stem}))
             return None
         expansions: list[str] = []
-        for term in self.expand(folded[0]):
+        for term in self._expanded(folded[0]):
             expansions.append(term)
             if len(expansions) > room:
                 self.notices.append(Notice(say.PREFIX_CAPPED, {"stem": stem, "limit": room}))

@@ -28,6 +28,7 @@ from index.schema import (
     TEXT_PARTS,
     text_field,
 )
+from search.parse import elided_articles
 from search.ranking import rule
 from search.tree import (
     AnyOf,
@@ -93,17 +94,30 @@ def phrase_query(node: Phrase, langs: list[str]) -> dict | None:
     return query
 
 
-def prefix_query(node: Prefix) -> dict:
+def _regexp_literal(text: str) -> str:
+    """``text`` matched literally in a Lucene regular expression."""
+    return "".join(ch if ch.isalnum() else "\\" + ch for ch in text)
+
+
+def prefix_query(node: Prefix, langs: list[str]) -> dict:
+    """The words starting with the prefix, and the prefix as a whole word (stemmed, its
+    elided article stripped: ``otan*`` finds all that ``otan`` finds, ``l'OTAN`` too)."""
+    word = word_query(node.stem, None, langs, bonus=False)
     if node.expansions is None:
-        return {"prefix": {EXACT_FIELD: {"value": node.folded}}}
-    if not node.expansions:
-        return MATCH_NONE
-    return {"terms": {EXACT_FIELD: list(node.expansions)}}
+        expanded = {"prefix": {EXACT_FIELD: {"value": node.folded}}}
+        if "'" not in node.folded and (articles := elided_articles(langs)):
+            elided = f"({'|'.join(articles)})'{_regexp_literal(node.folded)}.*"
+            expanded = _any([expanded, {"regexp": {EXACT_FIELD: {"value": elided}}}])
+    elif node.expansions:
+        expanded = {"terms": {EXACT_FIELD: list(node.expansions)}}
+    else:
+        return word or MATCH_NONE
+    return expanded if word is None else _any([expanded, word])
 
 
 def clause_query(node: Clause, langs: list[str]) -> dict | None:
     if isinstance(node, Prefix):
-        return prefix_query(node)
+        return prefix_query(node, langs)
     if isinstance(node, Phrase):
         return phrase_query(node, langs)
     return word_query(node.text, node.part, langs)

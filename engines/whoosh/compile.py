@@ -141,14 +141,21 @@ class _Compiler:
         return stemmed
 
     def prefix(self, node: Prefix, highlight: bool) -> wq.Query:
-        if node.expansions is None:
-            return wq.Prefix(EXACT_FIELD, node.folded)
+        """The words starting with the prefix, and the prefix as a whole word (stemmed, its
+        elided article stripped: ``otan*`` finds all that ``otan`` finds, ``l'OTAN`` too)."""
+        word = self.word(node.stem, None, bonus=False)
         if highlight:
-            for term in node.expansions[:HIGHLIGHTED_EXPANSIONS]:
-                self.note(term)
-        if not node.expansions:
-            return wq.NullQuery
-        return wq.Or([wq.Term(EXACT_FIELD, t) for t in node.expansions])
+            self.note(node.stem)
+        if node.expansions is None:
+            expanded: wq.Query = wq.Prefix(EXACT_FIELD, node.folded)
+        else:
+            if highlight:
+                for term in node.expansions[:HIGHLIGHTED_EXPANSIONS]:
+                    self.note(term)
+            if not node.expansions:
+                return word if word is not None else wq.NullQuery
+            expanded = wq.Or([wq.Term(EXACT_FIELD, t) for t in node.expansions])
+        return expanded if word is None else wq.Or([expanded, word])
 
     def item(self, node: Clause | AnyOf) -> wq.Query | None:
         if not isinstance(node, AnyOf):

@@ -40,6 +40,9 @@ HITS = {
     "title:otan": {"fr-otan"},
     "title:port": set(),
     "secu*": {"fr-crimee", "fr-otan", "en-nato"},
+    # a prefix finds all the whole word finds, after an elided article too (issue 16.1)
+    "alli*": {"fr-otan", "en-nato"},  # l'Alliance, the alliance's
+    "ota*": {"fr-otan"},  # l’OTAN
     # filters
     "lang:en port": {"en-nato", "en-undated"},
     "source:reuters": {"en-nato", "en-election", "wire-1"},

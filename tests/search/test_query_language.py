@@ -176,3 +176,16 @@ def test_parser_never_raises_and_notices_explain_degradation(text):
             "body",
         ):
             assert f"“{field}:”" in (parsed.notice or "")
+
+
+def test_a_prefix_finds_all_that_the_whole_word_finds_on_the_sample(sample_index):
+    """Issue 16.1: ``otan*`` missed ``l'OTAN`` written with a straight apostrophe."""
+    for word in ("otan", "OTAN", "ministre", "Syrie", "élection"):
+        whole = ids(sample_index, word, limit=100)
+        assert whole, word
+        assert whole <= ids(sample_index, f"{word}*", limit=100), word
+    assert ids(sample_index, "otan", limit=100) <= ids(sample_index, "ota*", limit=100)
+
+
+def test_a_prefix_finds_words_after_an_elided_article(ix_dir):
+    assert ids(ix_dir, "OTA*") == {"otan", "manif"}  # l’OTAN, L'OTAN
