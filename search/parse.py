@@ -7,6 +7,7 @@ Never raises: anything malformed degrades to plain words, with a notice saying s
     -cookies, NOT cookies  exclude
     "jens stoltenberg"     exact phrase («…» too): matches unstemmed forms
     otan*                  prefix, folded and lowercased (capped expansion)
+    *                      every article (with the filters)
     title:word             only in titles (title:"a phrase" too)
     lang:fr  source:reuters  date:2012-05..2012-11  date:2012  after:2015-01-01  before:…
 
@@ -65,6 +66,9 @@ class Split:
     part: str | None = None  # title / lead / body, or None for all
 
 
+EVERY = "*"  # a clause of stars alone: every article
+
+
 def normalize_query(text: str) -> str:
     text = _QUOTES.sub('"', text).replace("’", "'").replace("\u00a0", " ")
     text = "".join(ch if ch.isprintable() else " " for ch in text)
@@ -108,7 +112,8 @@ def elided_articles(langs: Iterable[str]) -> list[str]:
 
 
 def split_clauses(text: str) -> tuple[list[Split | str], dict[str, str], list[Notice]]:
-    """Clauses and OR markers in order, filters by key, and notices about what was odd."""
+    """Clauses, OR markers and EVERY in order, filters by key, and notices about what was
+    odd."""
     items: list[Split | str] = []
     filters: dict[str, str] = {}
     notices: list[Notice] = []
@@ -134,6 +139,9 @@ def split_clauses(text: str) -> tuple[list[Split | str], dict[str, str], list[No
             value = f"{key} {value}"  # unknown field: search its words
             notices.append(Notice(say.UNKNOWN_FIELD, {"field": key}))
             key_l = None
+        if quoted is None and not key and not negated and value.strip("*") == "":
+            items.append(EVERY)  # ``*`` alone: every article (with the filters)
+            continue
         if not value.strip("-*\"' "):
             continue
         items.append(Split(value, phrase=quoted is not None, negated=negated, part=key_l))
@@ -234,10 +242,23 @@ def parse_query(
     clauses = _Clauses(searched, expand)
     tree = QueryTree(text=cleaned, filters=filter_parts, langs=searched)
     pending_or = False
+    absorbed = False  # "* OR word": the word adds nothing to every article
+    previous: Split | str | None = None
     seen: set[tuple] = set()
     for item in items:
+        item_before, previous = previous, item
+        if item == EVERY:
+            tree.every = True
+            if pending_or:  # "word OR *": the group is every article
+                tree.must.pop()
+            pending_or = False
+            continue
         if isinstance(item, str):  # "OR"
             pending_or = bool(tree.must)
+            absorbed = item_before == EVERY
+            continue
+        if absorbed and not item.negated:
+            absorbed = False
             continue
         key = (item.text.casefold(), item.phrase, item.negated, item.part)
         if key in seen:  # a repeated word adds cost, not meaning

@@ -6,6 +6,7 @@ the OpenSearch query DSL (``engines/opensearch/compile.py``).
 
     must      every item matches: a clause, or ``AnyOf`` clauses (``a OR b``)
     must_not  no item matches
+    every     ``*`` alone: every article matches when ``must`` is empty
     filters   lang:, source:, date:/after:/before: (they restrict, they do not rank)
 """
 
@@ -96,6 +97,7 @@ class QueryTree:
     filters: list[Filter] = field(default_factory=list)
     langs: list[str] = field(default_factory=list)  # the analysis languages searched
     notices: list[Notice] = field(default_factory=list)
+    every: bool = False  # ``*`` was typed: with no clause to match, every article matches
 
     @property
     def notice(self) -> str | None:

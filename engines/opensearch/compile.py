@@ -140,7 +140,7 @@ def text_query(tree: QueryTree) -> dict:
     negatives = [q for q in (clause_query(n, tree.langs) for n in tree.must_not) if q]
     if positives:
         query = positives[0] if len(positives) == 1 else {"bool": {"must": positives}}
-    elif tree.filters:
+    elif tree.filters or tree.every:
         query = MATCH_ALL
     else:
         return MATCH_NONE

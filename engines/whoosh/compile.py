@@ -174,7 +174,7 @@ def compile_tree(tree: QueryTree, schema: Schema) -> Compiled:
     negatives = [q for n in tree.must_not if (q := compiler.clause(n, False)) is not None]
     if positives:
         query: wq.Query = wq.And(positives) if len(positives) > 1 else positives[0]
-    elif tree.filters:
+    elif tree.filters or tree.every:
         query = wq.Every()
     else:
         query = wq.NullQuery

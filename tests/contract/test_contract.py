@@ -54,7 +54,17 @@ HITS = {
     "before:2015 port": {"fr-crimee", "fr-otan", "en-nato"},  # the end of 2015 included
     "lang:fr date:2016": {"fr-manifestant"},
     "zebra": set(),
-}
+    # a star alone: every article, with the filters (issue 16.2)
+    "*": {
+        "fr-crimee", "fr-otan", "fr-manifestant", "en-nato", "en-election", "wire-1", "wire-2",
+        "en-undated",
+    },
+    "* lang:fr -otan": {"fr-crimee", "fr-manifestant"},
+    "otan OR *": {
+        "fr-crimee", "fr-otan", "fr-manifestant", "en-nato", "en-election", "wire-1", "wire-2",
+        "en-undated",
+    },
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("query", list(HITS))

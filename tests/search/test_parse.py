@@ -57,3 +57,14 @@ def test_prefixes_expand_from_the_vocabulary_within_the_caps():
 def test_nothing_to_search_is_dropped():
     assert parse_query("§ OR otan").must == [Word("otan")]
     assert parse_query("title:§").must == []
+
+
+def test_a_star_alone_means_every_article():
+    assert parse_query("*").every and parse_query("*").must == []
+    assert parse_query("** lang:fr").every
+    tree = parse_query("* -otan")
+    assert tree.every and tree.must_not == [Word("otan")]
+    assert parse_query("otan OR *").must == [] and parse_query("otan OR *").every
+    assert parse_query("* OR otan russie").must == [Word("russie")]
+    assert not parse_query("-*").every and not parse_query('"*"').every
+    assert not parse_query("otan").every
