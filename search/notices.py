@@ -19,6 +19,14 @@ NOT_A_DATE = (
 TOO_MANY_CLAUSES = "Only the first {limit} words and phrases were searched."
 TOO_MANY_PREFIXES = "“{stem}*” was ignored: the query has too many prefixes."
 PREFIX_CAPPED = "“{stem}*” matches too many words; only the first {limit} were used."
+PATTERN_CAPPED = "“{form}” matches too many words; only the first {limit} were used."
+TOO_MANY_PATTERNS = (
+    "“{form}” was ignored: the query has too many prefixes, wildcards and fuzzy words."
+)
+NOT_A_DISTANCE = "“{form}” is not a distance (a number from 0 to {limit}); {default} was used."
+DISTANCE_CAPPED = "“{form}”: at most {limit} words may stand between; {limit} was used."
+NEAR_ALONE = "“{form}” needs a word on each side; it was ignored."
+NOT_FUZZY = "“{form}” is not a fuzzy word (word~, word~1 or word~2); it was searched as typed."
 TOO_SLOW = "The search took too long: these are the results found in time."
 PARTIAL_SHARDS = "Partial results: {answered} of {total} shards answered."
 

@@ -10,7 +10,10 @@ language:
                  field boosts; plus the exact-match bonus (constant score on ``exact``)
     "a phrase"   multi_match type phrase on the ``.exact`` sub-fields (must), ranked by the
                  stemmed fields (should)
-    otan*        prefix on the folded, unstemmed ``exact`` field
+    otan*        prefix on the folded, unstemmed ``exact`` field, or the word itself
+    coop*ration  wildcard / fuzzy on the ``.exact`` sub-fields (folded, unstemmed)
+    a NEAR/N b   span_near (in_order false, slop N) on each ``.exact`` sub-field, its parts
+                 span_term, span_multi (prefix, wildcard, fuzzy) or nested span_near
     OR, -word    bool should / must_not
     lang:, source:, date:, after:, before:, facet filters   bool filter (term, match_phrase, range)
 """
@@ -28,7 +31,7 @@ from index.schema import (
     TEXT_PARTS,
     text_field,
 )
-from search.parse import elided_articles
+from search.parse import FUZZY_PREFIX, MAX_EXPANSIONS, elided_articles
 from search.ranking import rule
 from search.tree import (
     AnyOf,
@@ -36,11 +39,15 @@ from search.tree import (
     DateRange,
     FieldIs,
     Filter,
+    Fuzzy,
     LangIs,
+    Near,
     Phrase,
     Prefix,
     QueryTree,
     SourceIs,
+    Wildcard,
+    Word,
 )
 
 MATCH_NONE: dict = {"match_none": {}}
@@ -115,9 +122,83 @@ def prefix_query(node: Prefix, langs: list[str]) -> dict:
     return expanded if word is None else _any([expanded, word])
 
 
+def _exact_fields(langs: list[str]) -> list[tuple[str, float]]:
+    """Each language's ``.exact`` sub-fields (they keep positions), with their boosts."""
+    return [
+        (f"{text_field(part, lang)}.exact", rule("boost." + part))
+        for lang in langs
+        for part in TEXT_PARTS
+    ]
+
+
+def _multi_term(node: Prefix | Wildcard | Fuzzy, field: str, **options: object) -> dict:
+    """The term-level query of a prefix, wildcard or fuzzy word on one field (its
+    expansions capped as the parser caps them)."""
+    options["rewrite"] = f"top_terms_{MAX_EXPANSIONS}"
+    if isinstance(node, Prefix):
+        return {"prefix": {field: {"value": node.folded, **options}}}
+    if isinstance(node, Wildcard):
+        return {"wildcard": {field: {"value": node.pattern, **options}}}
+    fuzzy = {"value": node.folded, "fuzziness": node.distance, "prefix_length": FUZZY_PREFIX}
+    return {"fuzzy": {field: {**fuzzy, "max_expansions": MAX_EXPANSIONS, **options}}}
+
+
+def pattern_query(node: Wildcard | Fuzzy, langs: list[str]) -> dict:
+    """A wildcard or fuzzy word on every language's ``.exact`` sub-fields (or its
+    expansions, when the parser had the vocabulary)."""
+    if node.expansions == ():
+        return MATCH_NONE
+    queries = [
+        {"terms": {field: list(node.expansions), "boost": boost}}
+        if node.expansions is not None
+        else _multi_term(node, field, boost=boost)
+        for field, boost in _exact_fields(langs)
+    ]
+    return _any(queries) if queries else MATCH_NONE
+
+
+def _span(node: Clause, field: str, lang: str) -> dict | None:
+    """A part of a proximity as a span query on one ``.exact`` sub-field (None: nothing of
+    it is searchable there)."""
+    if isinstance(node, Near):
+        clauses = [_span(part, field, lang) for part in node.parts]
+        if any(c is None for c in clauses):
+            return None
+        return {"span_near": {"clauses": clauses, "slop": node.slop, "in_order": False}}
+    if isinstance(node, Word | Phrase):
+        tokens = analyze(node.text, lang, exact=True)
+        terms = [{"span_term": {field: token}} for token in tokens]
+        if len(terms) < 2:
+            return terms[0] if terms else None
+        return {"span_near": {"clauses": terms, "slop": 0, "in_order": True}}
+    if node.expansions is not None and not isinstance(node, Prefix):
+        if not node.expansions:
+            return None
+        terms = [{"span_term": {field: t}} for t in node.expansions]
+        return terms[0] if len(terms) == 1 else {"span_or": {"clauses": terms}}
+    return {"span_multi": {"match": _multi_term(node, field)}}
+
+
+def near_query(node: Near, langs: list[str]) -> dict:
+    """Every part within ``slop`` words of the others, in any order, in one field."""
+    queries = []
+    for lang in langs:
+        for part in TEXT_PARTS:
+            field = f"{text_field(part, lang)}.exact"
+            span = _span(node, field, lang)
+            if span is not None:
+                span["span_near"]["boost"] = rule("boost." + part)
+                queries.append(span)
+    return _any(queries) if queries else MATCH_NONE
+
+
 def clause_query(node: Clause, langs: list[str]) -> dict | None:
     if isinstance(node, Prefix):
         return prefix_query(node, langs)
+    if isinstance(node, Wildcard | Fuzzy):
+        return pattern_query(node, langs)
+    if isinstance(node, Near):
+        return near_query(node, langs)
     if isinstance(node, Phrase):
         return phrase_query(node, langs)
     return word_query(node.text, node.part, langs)
