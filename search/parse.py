@@ -311,11 +311,13 @@ class _Clauses:
             return Wildcard(text, pattern)
         head = re.split(r"[*?]", pattern, maxsplit=1)[0]
         regex = re.compile(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."))
-        terms = (
-            t
-            for t in self._expanded(head)
-            if regex.fullmatch(t.split("'")[-1]) or regex.fullmatch(t)
-        )
+        articles = set(elided_articles(self.langs))
+
+        def bare(term: str) -> str:  # l'otan → otan (an elided article is not the word)
+            article, _, rest = term.partition("'")
+            return rest if rest and article in articles else term
+
+        terms = (t for t in self._expanded(head) if regex.fullmatch(bare(t)) or regex.fullmatch(t))
         expansions = self._capped(terms, text, say.PATTERN_CAPPED)
         return None if expansions is None else Wildcard(text, pattern, expansions)
 
@@ -328,8 +330,12 @@ class _Clauses:
         distance = int(edits) if edits else fuzzy_distance(folded[0])
         if self.within is None:
             return Fuzzy(word, folded[0], distance)
-        found = sorted(set(self.within(folded[0], distance)), key=lambda t: (t != folded[0], t))
-        expansions = self._capped(found, text, say.PATTERN_CAPPED)
+        within = self.within
+
+        def found() -> Iterator[str]:  # looked up only when the caps leave room
+            yield from sorted(set(within(folded[0], distance)), key=lambda t: (t != folded[0], t))
+
+        expansions = self._capped(found(), text, say.PATTERN_CAPPED)
         return None if expansions is None else Fuzzy(word, folded[0], distance, expansions)
 
     def proximity(self, text: str, slop: int) -> Clause | None:

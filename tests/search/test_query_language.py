@@ -189,3 +189,64 @@ def test_a_prefix_finds_all_that_the_whole_word_finds_on_the_sample(sample_index
 
 def test_a_prefix_finds_words_after_an_elided_article(ix_dir):
     assert ids(ix_dir, "OTA*") == {"otan", "manif"}  # l’OTAN, L'OTAN
+
+
+def test_proximity_counts_the_words_between_in_any_order(ix_dir):
+    assert ids(ix_dir, "NATO NEAR/0 defence") == {"nato"}
+    assert ids(ix_dir, "defence NEAR/0 NATO") == {"nato"}  # any order
+    assert ids(ix_dir, '"ministers security"~3') == {"nato"}  # ministers met to discuss security
+    assert ids(ix_dir, '"ministers security"~2') == set()
+    assert ids(ix_dir, "ministers NEAR/4 security NEAR/1 Europe") == {"nato"}
+    assert ids(ix_dir, "ministers NEAR/4 security NEAR/0 harvest") == set()
+    # ministres de l’OTAN se sont réunis: four words between
+    assert ids(ix_dir, '"minist* réunis"~4') == {"otan"}
+    assert ids(ix_dir, '"minist* réunis"~3') == set()
+
+
+def test_fuzzy_and_wildcards_find_the_variants(ix_dir):
+    assert ids(ix_dir, "Stoltenbreg~") == {"nato"}  # 11 letters: two edits
+    assert ids(ix_dir, "Brusels~") == {"nato"}
+    assert ids(ix_dir, "Brusels~0") == set()  # not a fuzzy form: searched as typed
+    assert ids(ix_dir, "m?nistres") == {"otan"}
+    assert ids(ix_dir, "manif*ions") == {"manif"}
+    assert ids(ix_dir, "*festant") == {"manifestant"}
+
+
+def test_malformed_forms_never_fail(ix_dir):
+    for query in ('"a b"~', '"a b"~-1', "NEAR/", "NEAR/3", "~", "~~2", "a~b~", "*?*", '"~"~'):
+        run(ix_dir, query)
+    result = run(ix_dir, "ministres NEAR/x réunis")
+    assert {h.id for h in result.hits} == {"otan"} and "NEAR/x" in result.notice
+
+
+def test_snippets_mark_the_forms_matched(ix_dir):
+    (hit,) = run(ix_dir, "manif*ions").hits
+    assert "<mark>manifestations</mark>" in hit.to_dict()["title_html"]
+    (hit,) = run(ix_dir, "Stoltenbreg~").hits
+    assert "<mark>Stoltenberg</mark>" in hit.to_dict()["snippet"]
+    (hit,) = run(ix_dir, "ministers NEAR/4 security").hits
+    assert {"<mark>ministers</mark>", "<mark>security</mark>"} <= set(
+        re.findall(r"<mark>\w+</mark>", hit.to_dict()["snippet"])
+    )
+
+
+def test_a_suggestion_must_find_more_than_the_query(ix_dir):
+    assert run(ix_dir, "Stoltenbreg OR harvest").suggestion == "Stoltenberg OR harvest"
+    # Stoltenberg is only in the article Brussels already finds: respelling adds nothing
+    assert run(ix_dir, "Stoltenbreg OR Brussels").suggestion is None
+    # ... and it is English: a French query is not respelled into it
+    assert run(ix_dir, "Stoltenbreg OR otan").suggestion is None
+
+
+def test_suggestions_stay_in_the_query_language_on_the_sample(sample_index):
+    """Issue 16.5: ``Poutine`` suggested the English ``Posting``, ``coopérer`` (2 hits)
+    suggested ``comparer``."""
+    poutine = run(sample_index, "Poutine")
+    assert poutine.total == 0 and poutine.suggestion is None
+    cooperer = run(sample_index, "coopérer")
+    assert cooperer.total == 2 and cooperer.suggestion is None
+    # what suggestions are for still works: a typo of a word of the archive
+    assert run(sample_index, "Brucelles").suggestion == "Bruxelles"
+    typo = run(sample_index, "minstre")
+    assert typo.suggestion == "ministre"
+    assert run(sample_index, typo.suggestion).total > typo.total
