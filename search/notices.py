@@ -30,6 +30,9 @@ PATTERN_CAPPED = N_("“{form}” matches too many words; only the first {limit}
 TOO_MANY_PATTERNS = N_(
     "“{form}” was ignored: the query has too many prefixes, wildcards and fuzzy words."
 )
+WALK_CAPPED = N_(
+    "“{form}” starts with a wildcard: only the first {limit} words of the archive were tried."
+)
 NOT_A_DISTANCE = N_("“{form}” is not a distance (a number from 0 to {limit}); {default} was used.")
 DISTANCE_CAPPED = N_("“{form}”: at most {limit} words may stand between; {limit} was used.")
 NEAR_ALONE = N_("“{form}” needs a word on each side; it was ignored.")

@@ -63,6 +63,9 @@ MAX_EXPANSIONS = 200  # prefix terms are capped; the cap is reported in the noti
 # before the caps: 160 words OR'ed took 23 s, 40 prefixes 3.5-4.9 s; after, under 1 s.
 MAX_CLAUSES = 16  # distinct words and phrases searched; the rest are dropped
 MAX_EXPANSIONS_TOTAL = 400  # prefix, wildcard and fuzzy terms over all of a query
+# A pattern that starts with a wildcard reads the whole vocabulary (about 4 µs a word): the
+# words read for them are capped per query (about a second).
+MAX_WALKED = 250_000
 MAX_DISTANCE = 50  # words between the parts of a proximity
 DEFAULT_DISTANCE = 5  # a bare NEAR, or "a b"~
 LONG_WORD = 8  # letters from which word~ allows two edits
@@ -241,6 +244,7 @@ class _Clauses:
         self.within = within
         self.notices: list[Notice] = []  # reported after the others, as they come
         self.expanded = 0  # prefix, wildcard and fuzzy terms used so far
+        self.walked = 0  # vocabulary words read for patterns that start with a wildcard
 
     def _matches_nothing(self, text: str, part: str | None) -> bool:
         """No chain keeps a token of ``text``: nothing to search (the exact, unstemmed field
@@ -270,7 +274,7 @@ class _Clauses:
         (``l'otan``: the exact field keeps the article, the stemmed fields strip it)."""
         assert self.expand is not None
         yield from self.expand(folded)
-        if "'" not in folded:
+        if folded and "'" not in folded:
             for article in elided_articles(self.langs):
                 yield from self.expand(f"{article}'{folded}")
 
@@ -306,6 +310,17 @@ class _Clauses:
         expansions = self._capped(self._expanded(folded[0]), f"{stem}*", say.PREFIX_CAPPED)
         return None if expansions is None else Prefix(stem, folded[0], expansions)
 
+    def _walked(self, form: str) -> Iterator[str]:
+        """The whole vocabulary, for a pattern that starts with a wildcard, as far as the
+        query's budget of words walked allows (a notice says when it ran out)."""
+        assert self.expand is not None
+        for term in self.expand(""):
+            if self.walked >= MAX_WALKED:
+                self.notices.append(Notice(say.WALK_CAPPED, {"form": form, "limit": MAX_WALKED}))
+                return
+            self.walked += 1
+            yield term
+
     def wildcard(self, text: str, pattern: str) -> Clause | None:
         if self.expand is None:
             return Wildcard(text, pattern)
@@ -317,7 +332,8 @@ class _Clauses:
             article, _, rest = term.partition("'")
             return rest if rest and article in articles else term
 
-        terms = (t for t in self._expanded(head) if regex.fullmatch(bare(t)) or regex.fullmatch(t))
+        walked = self._expanded(head) if head else self._walked(text)
+        terms = (t for t in walked if regex.fullmatch(bare(t)) or regex.fullmatch(t))
         expansions = self._capped(terms, text, say.PATTERN_CAPPED)
         return None if expansions is None else Wildcard(text, pattern, expansions)
 

@@ -13,6 +13,7 @@ from search.notices import (
     TOO_MANY_CLAUSES,
     TOO_MANY_PATTERNS,
     TOO_MANY_PREFIXES,
+    WALK_CAPPED,
     Notice,
 )
 from search.parse import (
@@ -192,3 +193,24 @@ def test_wildcards_anywhere_in_a_word():
     tree = parse_query("b*a", expand=many)
     assert len(tree.must[0].expansions) == 200
     assert tree.notices == [Notice(PATTERN_CAPPED, {"form": "b*a", "limit": 200})]
+
+
+def test_patterns_starting_with_a_wildcard_walk_a_capped_part_of_the_vocabulary(monkeypatch):
+    import search.parse
+
+    walked = []
+
+    def expand(prefix: str):
+        for n in range(10_000):
+            walked.append(n)
+            yield f"{prefix}w{n:05d}"
+
+    monkeypatch.setattr(search.parse, "MAX_WALKED", 1000)
+    tree = parse_query("*99 *98", expand=expand)
+    assert [c.expansions for c in tree.must] == [("w00099", "w00199", "w00299", "w00399",
+        "w00499", "w00599", "w00699", "w00799", "w00899", "w00999"), ()]  # fmt: skip
+    assert len(walked) <= 1002  # each walk stops at its first word past the budget
+    assert tree.notices == [
+        Notice(WALK_CAPPED, {"form": "*99", "limit": 1000}),
+        Notice(WALK_CAPPED, {"form": "*98", "limit": 1000}),
+    ]
