@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -11,7 +12,10 @@ from hypothesis import strategies as st
 
 from builders import write_jsonl
 from engines import index_paths
+from engines.opensearch.compile import text_query
+from engines.whoosh.compile import compile_tree
 from engines.whoosh.execute import run_search
+from engines.whoosh.schema import build_schema
 from engines.whoosh.scoring import weighting
 from engines.whoosh.writer import open_index
 from search.parse import normalize_query, parse_query
@@ -147,6 +151,7 @@ def test_sort_newest_puts_undated_last(ix_dir):
     assert order == ["nato", "nodate"]
 
 
+SCHEMA = build_schema()
 QUERY_CHARS = st.sampled_from(list("ab \"«»-*:()OR NOT é’'\\\x00"))
 
 
@@ -156,6 +161,10 @@ QUERY_CHARS = st.sampled_from(list("ab \"«»-*:()OR NOT é’'\\\x00"))
         st.text(max_size=60),
         st.lists(QUERY_CHARS, max_size=30).map("".join),
         st.sampled_from(["lang:", "date:..", 'title:"', "-", "OR OR", "a*", "NOT"]),
+        st.lists(
+            st.sampled_from(["a", "b~", "~2", "NEAR", "NEAR/x", "near/3", "?", "*", '"', "-"]),
+            max_size=12,
+        ).map(" ".join),
     )
 )
 def test_parser_never_raises_and_notices_explain_degradation(text):
@@ -176,6 +185,9 @@ def test_parser_never_raises_and_notices_explain_degradation(text):
             "body",
         ):
             assert f"“{field}:”" in (parsed.notice or "")
+    # both engines compile whatever the parser made of it
+    compile_tree(parsed, SCHEMA)
+    json.dumps(text_query(parsed))
 
 
 def test_a_prefix_finds_all_that_the_whole_word_finds_on_the_sample(sample_index):
