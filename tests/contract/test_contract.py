@@ -170,6 +170,23 @@ def test_highlights_as_written(
     assert in_snippet in hit["snippet"]
 
 
+@pytest.mark.parametrize(
+    ("query", "suggestion"),
+    [
+        ("Simferopl", "Simferopol"),
+        ("Simferopl port", "Simferopol port"),
+        ("Simferopl OR Crimee", None),  # respelled, it finds nothing more
+        ("manifestation", None),  # a word of the archive (stemmed), however few its hits
+    ],
+)
+def test_suggestions_find_more(archive: Archive, query: str, suggestion: str | None):
+    """Issue 16.5: a suggestion finds more than the query, in the query's language."""
+    result = archive.search(query)
+    assert result.suggestion == suggestion
+    if suggestion is not None:
+        assert archive.search(suggestion).total > result.total
+
+
 def test_facets(archive: Archive):
     facets = archive.search("port").to_dict()["facets"]
     assert facets == {
