@@ -38,6 +38,11 @@ def _words_of(clause: Clause) -> list[str]:
     return []  # prefixes, wildcards and fuzzy words already ask for variants
 
 
+def near_words(near: Near) -> list[str]:
+    """The plain words of a proximity, as typed (what ranks it besides its exact forms)."""
+    return _words_of(near)
+
+
 def query_words(tree: QueryTree) -> list[str]:
     """The words of the searched clauses, as typed (not excluded ones, not patterns)."""
     return [w for item in tree.positive_clauses() for w in _words_of(item)]

@@ -33,6 +33,7 @@ from index.schema import (
 )
 from search.parse import FUZZY_PREFIX, MAX_EXPANSIONS, elided_articles
 from search.ranking import rule
+from search.suggest import near_words
 from search.tree import (
     AnyOf,
     Clause,
@@ -189,7 +190,13 @@ def near_query(node: Near, langs: list[str]) -> dict:
             if span is not None:
                 span["span_near"]["boost"] = rule("boost." + part)
                 queries.append(span)
-    return _any(queries) if queries else MATCH_NONE
+    if not queries:
+        return MATCH_NONE
+    # the spans decide the match; the words, stemmed in each language's fields, rank it
+    rankers = [q for w in near_words(node) if (q := word_query(w, None, langs, bonus=False))]
+    if not rankers:
+        return _any(queries)
+    return {"bool": {"must": [_any(queries)], "should": rankers}}
 
 
 def clause_query(node: Clause, langs: list[str]) -> dict | None:

@@ -30,6 +30,7 @@ from search.filters import request_filters
 from search.parse import FUZZY_PREFIX, parse_query
 from search.ranking import field_boosts, rule
 from search.request import SearchRequest
+from search.suggest import near_words
 from search.tree import (
     AnyOf,
     Clause,
@@ -47,6 +48,17 @@ from search.tree import (
 )
 
 HIGHLIGHTED_EXPANSIONS = 50  # a prefix highlights its first expansions only
+
+
+class _SpanOr(spans.SpanOr):
+    """Whoosh's SpanOr, with the size estimates an ``And`` around it asks for (to order its
+    matchers): those of the plain ``Or`` it wraps."""
+
+    def estimate_size(self, ixreader: IndexReader) -> int:
+        return self.q.estimate_size(ixreader)
+
+    def estimate_min_size(self, ixreader: IndexReader) -> int:
+        return self.q.estimate_min_size(ixreader)
 
 
 @dataclass
@@ -216,14 +228,18 @@ class _Compiler:
                 self.note(term)
         if not node.expansions:
             return None
-        return spans.SpanOr([wq.Term(EXACT_FIELD, t) for t in node.expansions])
+        return _SpanOr([wq.Term(EXACT_FIELD, t) for t in node.expansions])
 
     def near(self, node: Near, highlight: bool) -> wq.Query:
+        """The span decides the match; its words, stemmed in each language's fields, rank it
+        (optional: a word some language drops as a stop word still matches)."""
         built = self.span(node, highlight)
         if built is None:
             return wq.NullQuery
         built.boost = rule("bonus.exact")
-        return built
+        rankers = [q for w in near_words(node) if (q := self.word(w, None, bonus=False))]
+        # (not AndMaybe: a span's scorer has no quality bound for its optimisations)
+        return wq.And([built, wq.Or([*rankers, built])]) if rankers else built
 
     def item(self, node: Clause | AnyOf) -> wq.Query | None:
         if not isinstance(node, AnyOf):

@@ -213,6 +213,9 @@ def test_proximity_counts_the_words_between_in_any_order(ix_dir):
     # ministres de l’OTAN se sont réunis: four words between
     assert ids(ix_dir, '"minist* réunis"~4') == {"otan"}
     assert ids(ix_dir, '"minist* réunis"~3') == set()
+    # with other clauses, and chained with a wildcard part
+    assert ids(ix_dir, 'Bruxelles "minist* réunis"~4') == {"otan"}
+    assert ids(ix_dir, "Bruxelles OR harvest minist* NEAR/4 réunis NEAR/9 sécu*") == {"otan"}
 
 
 def test_fuzzy_and_wildcards_find_the_variants(ix_dir):
