@@ -65,6 +65,9 @@ HITS = {
     '"minist* sécurité"~4': {"fr-otan"},  # ministres de l'Alliance jugent la sécurité
     "minist* NEAR/3 securite": set(),
     "baltique NEAR port": {"fr-otan"},  # bare NEAR: 5
+    "crimea~ NEAR/1 tension": {"fr-crimee"},  # a fuzzy part: La Crimée sous tension
+    "m?nifestations NEAR/3 simferopol": {"fr-crimee"},  # a wildcard part
+    "m?nifestations NEAR/2 simferopol": set(),
     # fuzzy: one edit, two from 8 letters; accents and case folded first
     "Crimea~": {"fr-crimee"},
     "gdask~": {"en-nato"},
