@@ -10,7 +10,7 @@ Never raises: anything malformed degrades to plain words, with a notice saying s
     *                      every article (with the filters)
     coop*ration  m?nistre  wildcards anywhere in a word (capped expansion)
     poutine~  word~1       fuzzy: 1 edit (2 for words of 8 letters or more), or as given
-    "otan russie"~5        the words within 5 words of each other, in any order
+    "otan russie"~5        the words with at most 5 others between them, in any order
     otan NEAR/3 russie     the same as an operator (chainable; bare NEAR is NEAR/5)
     title:word             only in titles (title:"a phrase" too)
     lang:fr  source:reuters  date:2012-05..2012-11  date:2012  after:2015-01-01  before:…
@@ -149,7 +149,7 @@ def distance(form: str, value: str | None, notices: list[Notice]) -> int:
     the default; anything else than 0 to MAX_DISTANCE is replaced, with a notice."""
     if not value:
         return DEFAULT_DISTANCE
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         params = {"form": form, "limit": MAX_DISTANCE, "default": DEFAULT_DISTANCE}
         notices.append(Notice(say.NOT_A_DISTANCE, params))
         return DEFAULT_DISTANCE

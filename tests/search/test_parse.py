@@ -137,6 +137,7 @@ def test_malformed_proximities_degrade_with_a_notice():
     assert tree.notices == [
         Notice(NOT_A_DISTANCE, {"form": "~x", "limit": MAX_DISTANCE, "default": 5})
     ]
+    assert parse_query("otan NEAR/² russie").notices[0].template == NOT_A_DISTANCE
     tree = parse_query("otan NEAR/99 russie")
     assert tree.must == [Near((Word("otan"), Word("russie")), MAX_DISTANCE)]
     assert tree.notices == [Notice(DISTANCE_CAPPED, {"form": "NEAR/99", "limit": 50})]
