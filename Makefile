@@ -68,7 +68,9 @@ CORPUS ?= ../shared/corpus
 # Benchmarks read the research corpus from ../shared/corpus (never copied into the project).
 # Issue 6: Manchette, plain Whoosh and SQLite FTS5 side by side at 1,000, 10,000 and all
 # articles, plus wrk against `manchette serve`: bench/results/<date>.json, doc/benchmarks.md.
+# First, the vectorised executor must give the matchers' hits and scores on the bench queries.
 bench: venv wrk
+	$(BIN)/python bench/vectorized_check.py --corpus $(CORPUS)
 	$(BIN)/python bench/suite.py --corpus $(CORPUS)
 
 wrk:

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from index.analysis import LANGS, analyze, lang_key
+from index.analysis import LANGS, analyze_query, lang_key
 from index.analysis.filters import ELISIONS
 from index.analysis.normalize import fold
 from search import notices as say
@@ -223,7 +223,7 @@ def _filters(filters: dict[str, str], notices: list[Notice]) -> tuple[list[Filte
             lang = value.lower()
             parts.append(LangIs(lang))
         elif key == "source":
-            words = analyze(value, "xx", exact=True)
+            words = analyze_query(value, "xx", exact=True)
             if words:
                 parts.append(SourceIs(tuple(words)))
         else:
@@ -249,9 +249,9 @@ class _Clauses:
     def _matches_nothing(self, text: str, part: str | None) -> bool:
         """No chain keeps a token of ``text``: nothing to search (the exact, unstemmed field
         still finds a word every language drops as a stop word, unless a part is named)."""
-        if any(analyze(text, lang) for lang in self.langs):
+        if any(analyze_query(text, lang) for lang in self.langs):
             return False
-        return part is not None or not analyze(text, "xx", exact=True)
+        return part is not None or not analyze_query(text, "xx", exact=True)
 
     def clause(self, item: Split) -> Clause | None:
         if item.phrase and item.distance is not None:
@@ -302,7 +302,7 @@ class _Clauses:
         return tuple(expansions)
 
     def prefix(self, stem: str) -> Clause | None:
-        folded = analyze(stem, "xx", exact=True)
+        folded = analyze_query(stem, "xx", exact=True)
         if len(folded) != 1:
             return None if self._matches_nothing(stem, None) else Word(stem)
         if self.expand is None:
@@ -338,7 +338,7 @@ class _Clauses:
         return None if expansions is None else Wildcard(text, pattern, expansions)
 
     def fuzzy(self, text: str, word: str, edits: str) -> Clause | None:
-        folded = analyze(word, "xx", exact=True)
+        folded = analyze_query(word, "xx", exact=True)
         if edits not in ("", "1", "2") or len(folded) != 1:
             if edits not in ("", "1", "2"):
                 self.notices.append(Notice(say.NOT_FUZZY, {"form": text}))
@@ -363,7 +363,7 @@ class _Clauses:
             elif piece.endswith("*") and len(piece) > 1:
                 built = self.prefix(piece.rstrip("*"))
             else:
-                parts.extend(Word(token) for token in analyze(piece, "xx", exact=True))
+                parts.extend(Word(token) for token in analyze_query(piece, "xx", exact=True))
                 continue
             if built is not None:
                 parts.append(built)

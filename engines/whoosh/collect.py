@@ -29,6 +29,7 @@ from whoosh import query as wq
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher, TimeLimit
 
+from engines.whoosh import vectorized
 from index.schema import CLUSTER_FIELD, PUBLISHED_FIELD
 
 # --- columns as integer codes, per segment -------------------------------------------------
@@ -184,17 +185,10 @@ def collect(
     budget: float | None = None,
 ) -> Collected:
     scored = sort == "relevance"
-    base = _Scores() if scored else _Ids()
-    base.start(QUERY_BUDGET_S if budget is None else budget)
-    collector = collectors.FilterCollector(base, filter) if filter is not None else base
-    try:
-        searcher.search_with_collector(query, collector)
-        partial = False
-    except TimeLimit:
-        partial = True
-    ids = np.frombuffer(base.ids, dtype=np.int64) if len(base.ids) else np.empty(0, np.int64)
-    scores = (
-        np.frombuffer(base.scores, dtype=np.float64) if scored and len(ids) else np.zeros(len(ids))
+    # Vectorised (engines/whoosh/vectorized.py) when it knows every node, else the matchers.
+    found = vectorized.matches(searcher, query, filter, scored=scored)
+    ids, scores, partial = (
+        (*found, False) if found else walk(searcher, query, filter, scored, budget)
     )
     clusters = column(searcher, CLUSTER_FIELD)[ids] if len(ids) else np.empty(0, np.int32)
 
@@ -221,6 +215,25 @@ def collect(
         },
         partial=partial,
     )
+
+
+def walk(
+    searcher: Searcher, query: wq.Query, filter: wq.Query | None, scored: bool, budget: float | None
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Every match's document number and score, walking Whoosh's matchers within the budget."""
+    base = _Scores() if scored else _Ids()
+    base.start(QUERY_BUDGET_S if budget is None else budget)
+    collector = collectors.FilterCollector(base, filter) if filter is not None else base
+    try:
+        searcher.search_with_collector(query, collector)
+        partial = False
+    except TimeLimit:
+        partial = True
+    ids = np.frombuffer(base.ids, dtype=np.int64) if len(base.ids) else np.empty(0, np.int64)
+    scores = (
+        np.frombuffer(base.scores, dtype=np.float64) if scored and len(ids) else np.zeros(len(ids))
+    )
+    return ids, scores, partial
 
 
 def _order(searcher: Searcher, ids: np.ndarray, scores: np.ndarray, sort: str) -> np.ndarray:

@@ -11,6 +11,7 @@ from engines.whoosh.compile import compile_request
 from engines.whoosh.execute import get_article, languages, run_search
 from engines.whoosh.explain import explain_hit
 from engines.whoosh.export import export_rows
+from engines.whoosh.result_cache import ResultCache, configured_size
 from engines.whoosh.searchers import IndexHandle
 from engines.whoosh.similar import more_like_this
 from engines.whoosh.stats import index_stats
@@ -29,11 +30,15 @@ class WhooshEngine(Engine):
     def __init__(self, index_dir: Path, refresh_seconds: float = 0.0) -> None:
         super().__init__(index_dir)
         self.handle = IndexHandle(self.index_dir, refresh_seconds)
+        size = configured_size()
+        self.results = ResultCache(size) if size else None  # off unless configured
 
     def open_sink(self, rebuild: bool) -> WhooshSink:
         return WhooshSink(self.index_dir, rebuild)
 
     def search(self, request: SearchRequest, span: DateSpan | None = None) -> SearchResult:
+        if self.results is not None:
+            return self.results.answer(self.handle.searcher(), request, span, run_search)
         return run_search(self.handle.searcher(), request, span)
 
     def export_rows(

@@ -13,7 +13,8 @@ from whoosh.searching import Searcher
 from engines.whoosh.collect import collect
 from engines.whoosh.compile import compile_request
 from engines.whoosh.scoring import recency_weighting
-from index.analysis import analyze, lang_key
+from engines.whoosh.spelling import closest
+from index.analysis import analyze_query, lang_key
 from index.schema import (
     CLUSTER_FIELD,
     DATED_FIELD,
@@ -33,7 +34,6 @@ from search.results import Hit, SearchResult, StoredArticle
 from search.snippets import highlight_all, lead_snippet, make_snippet
 from search.suggest import (
     SUGGEST_BELOW,
-    SUGGEST_CANDIDATES,
     SUGGEST_PREFIX,
     corrected_query,
     corrections,
@@ -157,12 +157,11 @@ def suggest(
         return None
     reader = searcher.reader()
     schema = searcher.schema
-    corrector = searcher.corrector(EXACT_FIELD)
 
     def languages_of(word: str) -> set[str]:
         found = set()
         for lang in tree.langs:
-            stems = analyze(word, lang)
+            stems = analyze_query(word, lang)
             names = [n for n in (text_field(p, lang) for p in TEXT_PARTS) if n in schema]
             if stems and any(all(reader.frequency(n, s) > 0 for s in stems) for n in names):
                 found.add(lang)
@@ -171,9 +170,10 @@ def suggest(
     def candidates(folded: str, edits: int) -> list[str]:
         # Candidates share the first letters: typos rarely touch them, and whoosh compares
         # the word with every term of the vocabulary otherwise (seconds on a large index).
-        return corrector.suggest(
-            folded, limit=SUGGEST_CANDIDATES, maxdist=edits, prefix=SUGGEST_PREFIX
-        )
+        # The closest one only (engines/whoosh/spelling.py: the quick walk of the prefix's
+        # terms); OpenSearch's term suggester gives a few, best first.
+        found = closest(reader, EXACT_FIELD, folded, maxdist=edits, prefix=SUGGEST_PREFIX)
+        return [found] if found else []
 
     better = corrected_query(tree.text, corrections(tree, languages_of, candidates))
     if better is None:
