@@ -234,7 +234,9 @@ SEARCH_PARAMETERS = [
     _query(
         "q",
         {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS, "pattern": r"\S"},
-        "the query (see the README's query language)",
+        'the query (see the README\'s query language): words, "phrases", OR, -word, '
+        "prefix*, wild*cards and m?nistre, fuzzy word~ (word~1, word~2), proximity "
+        '"a b"~N and a NEAR/N b, field:word, lang:, source:, date:; * alone is every article',
         required=True,
     ),
     _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "result page"),

@@ -32,7 +32,7 @@ from engines.opensearch.compile import MATCH_ALL, filter_clauses, text_query
 from engines.opensearch.highlights import highlight_request, marked_snippet
 from engines.opensearch.store import STATE_DIR, OpenSearchSink, OpenSearchStore
 from engines.opensearch.template import MAX_RESULT_WINDOW
-from index.analysis import lang_key
+from index.analysis import analyze, lang_key
 from index.build import JobOptions
 from index.report import IndexReport
 from index.schema import (
@@ -43,6 +43,7 @@ from index.schema import (
     LANG_FIELD,
     PUBLISHED_FIELD,
     SOURCE_FIELD,
+    TEXT_PARTS,
     text_field,
 )
 from index.stats import MAX_LISTED, IndexStats, last_run
@@ -59,7 +60,7 @@ from search.request import SearchRequest
 from search.results import Facet, Hit, SearchResult, StoredArticle
 from search.similar import KEY_TERMS, Similar
 from search.snippets import Snippet, lead_snippet
-from search.suggest import SUGGEST_PREFIX, corrected_query, suggestion_words
+from search.suggest import SUGGEST_CANDIDATES, SUGGEST_PREFIX, corrected_query, corrections
 from search.tree import QueryTree
 
 SNIPPET_CHARS = 240  # characters per fragment, as search.snippets' passages
@@ -76,6 +77,13 @@ LIST_FIELDS = [ID_FIELD, "title", "url", "source", "lang", "date", "lead", CLUST
 def _parse(request: SearchRequest) -> QueryTree:
     # NFC, like every article's text: OpenSearch has no Unicode normaliser without ICU
     return parse_query(unicodedata.normalize("NFC", request.q), request.lang)
+
+
+def _marks(marks: dict, part: str, lang: str) -> list[str] | None:
+    """The highlighted fragments of a part: its stemmed field's, else its ``.exact``
+    sub-field's (what proximities, wildcards and fuzzy words match)."""
+    name = text_field(part, lang)
+    return marks.get(name) or marks.get(f"{name}.exact")
 
 
 def _unavailable(exc: Exception | str) -> EngineUnavailable:
@@ -247,18 +255,18 @@ class OpenSearchEngine(Engine):
             total = found["hits"]["total"]["value"]
         hits = [self._hit(h) for h in found["hits"]["hits"]]
         facets = self._facets(aggs, request.collapse)
-        respell = functools.partial(self._suggest, tree)
+        respell = functools.partial(self._suggest, tree, request, span, total)
         return SearchResult.of_page(request, started, total, hits, notices, facets, respell)
 
     def _hit(self, raw: dict) -> Hit:
         source = raw["_source"]
         key = lang_key(source.get("lang"))
         marks = raw.get("highlight", {})
-        fragments = marks.get(text_field("body", key)) or marks.get(text_field("lead", key))
+        fragments = _marks(marks, "body", key) or _marks(marks, "lead", key)
         lead = source.get("lead") or ""
         snippet = marked_snippet(fragments, key) if fragments else lead_snippet(lead)
         title = source.get("title") or ""
-        title_marks = marks.get(text_field("title", key))
+        title_marks = _marks(marks, "title", key)
         size = raw.get("inner_hits", {}).get("copies", {}).get("hits", {}).get("total", {})
         marked = marked_snippet(title_marks, key, whole=True) if title_marks else Snippet(title)
         score = raw.get("_score") or 0.0
@@ -278,25 +286,66 @@ class OpenSearchEngine(Engine):
             ]
         return facets
 
-    def _suggest(self, tree: QueryTree) -> str | None:
-        """A corrected query from the archive's unstemmed vocabulary (term suggester)."""
-        words = dict(suggestion_words(tree))
-        if not words:
-            return None
-        options = {"suggest_mode": "missing", "max_edits": 2, "prefix_length": SUGGEST_PREFIX}
-        suggest = {
-            f"w{n}": {"text": folded, "term": {"field": EXACT_FIELD, "size": 1, **options}}
-            for n, folded in enumerate(words.values())
+    def _languages_of(self, word: str, langs: list[str]) -> set[str]:
+        """The languages whose stemmed fields hold ``word`` (one request, counted per
+        language)."""
+        filters = {
+            lang: {
+                "multi_match": {"query": word, "fields": [text_field(p, lang) for p in TEXT_PARTS]}
+            }
+            for lang in langs
+            if analyze(word, lang)
         }
+        if not filters:
+            return set()
+        body = {"size": 0, "aggs": {"langs": {"filters": {"filters": filters}}}}
+        found = self._call(self.client.search, index=self.alias, body=body)
+        buckets = found.get("aggregations", {}).get("langs", {}).get("buckets", {})
+        return {lang for lang, bucket in buckets.items() if bucket.get("doc_count")}
+
+    def _candidates(self, folded: str, edits: int) -> list[str]:
+        """The archive's unstemmed words close to ``folded`` (term suggester), best first."""
+        options = {
+            "suggest_mode": "always",
+            "max_edits": edits,
+            "prefix_length": SUGGEST_PREFIX,
+            "size": SUGGEST_CANDIDATES,
+        }
+        suggest = {"w": {"text": folded, "term": {"field": EXACT_FIELD, **options}}}
         body = {"size": 0, "suggest": suggest}
         found = self._call(self.client.search, index=self.alias, body=body).get("suggest", {})
-        corrections = []
-        for n, word in enumerate(words):
-            entries = found.get(f"w{n}") or [{}]
-            choices = entries[0].get("options") or []
-            if choices:
-                corrections.append((word, choices[0]["text"]))
-        return corrected_query(tree.text, corrections)
+        entries = found.get("w") or [{}]
+        return [choice["text"] for choice in entries[0].get("options") or []]
+
+    def _count(self, tree: QueryTree, request: SearchRequest, span: DateSpan | None) -> int:
+        body: dict = {"query": self._query(tree, request, span), "size": 0}
+        if request.collapse:
+            groups = {"cardinality": {"field": CLUSTER_FIELD, "precision_threshold": 40000}}
+            body["aggs"] = {"groups": groups}
+        else:
+            body["track_total_hits"] = True
+        found = self._call(self.client.search, index=self.alias, body=body)
+        if request.collapse:
+            return int(found.get("aggregations", {}).get("groups", {}).get("value", 0))
+        return int(found["hits"]["total"]["value"])
+
+    def _suggest(
+        self, tree: QueryTree, request: SearchRequest, span: DateSpan | None, total: int
+    ) -> str | None:
+        """A corrected query from the archive's vocabulary, close in the query's language,
+        and only when it finds more than the query did (search/suggest.py); else None."""
+        known: dict[str, set[str]] = {}
+
+        def languages_of(word: str) -> set[str]:
+            if word not in known:
+                known[word] = self._languages_of(word, tree.langs)
+            return known[word]
+
+        better = corrected_query(tree.text, corrections(tree, languages_of, self._candidates))
+        if better is None:
+            return None
+        respelled = replace(request, q=better)
+        return better if self._count(_parse(respelled), respelled, span) > total else None
 
     def export_rows(
         self,
