@@ -110,7 +110,7 @@ def prefix_query(node: Prefix, langs: list[str]) -> dict:
     elided article stripped: ``otan*`` finds all that ``otan`` finds, ``l'OTAN`` too)."""
     word = word_query(node.stem, None, langs, bonus=False)
     if node.expansions is None:
-        expanded = {"prefix": {EXACT_FIELD: {"value": node.folded}}}
+        expanded: dict = {"prefix": {EXACT_FIELD: {"value": node.folded}}}
         if "'" not in node.folded and (articles := elided_articles(langs)):
             elided = f"({'|'.join(articles)})'{_regexp_literal(node.folded)}.*"
             expanded = _any([expanded, {"regexp": {EXACT_FIELD: {"value": elided}}}])
