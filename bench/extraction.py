@@ -8,6 +8,8 @@ article text (``must_contain``) and boilerplate strings seen on it (``must_not_c
 page is read by the project's own readers, and for each page:
 
 * recall: the share of ``must_contain`` phrases found in the article's title, lead or body;
+* leaked: the share of ``must_not_contain`` strings (each a labelled boilerplate line) found in
+  the article's title, lead or body;
 * boilerplate share: the characters of body paragraphs that contain a ``must_not_contain``
   string, over all body characters;
 * title: whether the title found is the labelled headline.
@@ -42,6 +44,8 @@ class PageResult:
     found: int
     wanted: int
     bad_chars: int
+    leaked: list[str]
+    banned: int
     body_chars: int
     title_ok: bool
     date: str | None
@@ -85,6 +89,7 @@ def evaluate(label_path: Path, raw: Path) -> PageResult:
     wanted = label["must_contain"]
     missing = [p for p in wanted if squash(p) not in content]
     banned = [squash(b) for b in label["must_not_contain"]]
+    leaked = [b for b in label["must_not_contain"] if squash(b) in content]
     paragraphs = [p for p in article.body.split("\n\n") if p]
     bad = sum(len(p) for p in paragraphs if any(b in squash(p) for b in banned))
     on_page = squash(page_text(path))
@@ -96,6 +101,8 @@ def evaluate(label_path: Path, raw: Path) -> PageResult:
         found=len(wanted) - len(missing),
         wanted=len(wanted),
         bad_chars=bad,
+        leaked=leaked,
+        banned=len(banned),
         body_chars=sum(len(p) for p in paragraphs),
         title_ok=squash(article.title) == squash(label["title"]),
         date=article.date,
@@ -106,12 +113,13 @@ def evaluate(label_path: Path, raw: Path) -> PageResult:
 
 def report(results: list[PageResult]) -> str:
     lines = [
-        "| page | kind | lang | recall | boilerplate share | body chars | title | date |",
-        "|------|------|------|-------:|------------------:|-----------:|:-----:|------|",
+        "| page | kind | lang | recall | leaked | boilerplate share | body chars | title | date |",
+        "|------|------|------|-------:|-------:|------------------:|-----------:|:-----:|------|",
     ]
     for r in results:
         lines.append(
             f"| {r.name} | {r.kind} | {r.lang} | {r.recall:.0%} ({r.found}/{r.wanted}) "
+            f"| {len(r.leaked)}/{r.banned} "
             f"| {r.share:.1%} | {r.body_chars} | {'yes' if r.title_ok else 'no'} "
             f"| {r.date or '—'} |"
         )
@@ -121,17 +129,21 @@ def report(results: list[PageResult]) -> str:
     body = sum(r.body_chars for r in results)
     macro = sum(r.recall for r in results) / len(results)
     titles = sum(r.title_ok for r in results)
+    leaked = sum(len(r.leaked) for r in results)
+    banned = sum(r.banned for r in results)
     lines.append(
         f"| **all {len(results)} pages** | | | **{found / wanted:.1%}** ({found}/{wanted}; "
-        f"mean per page {macro:.1%}) | **{bad / body:.1%}** | {body} "
+        f"mean per page {macro:.1%}) | **{leaked / banned:.1%}** ({leaked}/{banned}) "
+        f"| **{bad / body:.1%}** | {body} "
         f"| {titles}/{len(results)} | |"
     )
     notes = []
     for r in results:
         notes += [f"- {r.name}: missed “{p}”" for p in r.missing]
+        notes += [f"- {r.name}: leaked “{b}”" for b in r.leaked]
         notes += [f"- {r.name}: LABEL ERROR, not on the page: “{p}”" for p in r.label_errors]
     if notes:
-        lines += ["", "Missed phrases and label errors:", "", *notes]
+        lines += ["", "Missed phrases, leaked boilerplate and label errors:", "", *notes]
     return "\n".join(lines) + "\n"
 
 
