@@ -494,6 +494,8 @@ _MAX_CAPTION_WORDS, _CAPTION_TAIL_WORDS = 60, 14
 _MAX_PROMO_WORDS = 25  # newsletter and app promotions
 _MAX_LABEL_WORDS = 8  # advertising labels
 _MAX_BIO_WORDS = 45
+_MIN_HEADLINE_WORDS, _MAX_HEADLINE_WORDS = 3, 20
+MIN_HEADLINE_RUN = 3  # headlines in a row that make a list of other articles
 _CLOSING = " \"'»”’)]"
 
 # ---------------------------------------------------------------------------------------------
@@ -673,10 +675,10 @@ _BOILERPLATE = (
     ),  # "This is a rush transcript", "Transcription générée automatiquement"
     ("wire", lambda text: count_words(text) <= 40 and bool(_WIRE_RE.search(text))),  # agencies
     ("embed", lambda text: count_words(text) <= 25 and bool(_EMBED_RE.search(text))),  # posts
-    ("bio", _is_bio),  # "X is a reporter covering …", "More about X", "A version … in print"
     ("counter", _is_counter),  # share and comment counters, social network names
     ("stamp", is_stamp),  # "Publié le … Mis à jour …", a date alone
     ("byline", is_byline),  # "Par X", "By X and Y"
+    ("bio", _is_bio),  # "X is a reporter covering …", "More about X", "A version … in print"
     ("nav", _is_breadcrumb),  # "Accueil > Monde > Europe", "About | Contact", "Tags : X, Y"
     ("footer", lambda text: count_words(text) <= 60 and bool(FOOTER_RE.search(text))),
     ("caption", is_caption),  # "… Photograph: Yui Mok/PA"
@@ -704,6 +706,51 @@ def read_also_title(text: str) -> str | None:
         return title
     # "Read more about it", "Lire aussitôt": a sentence that starts like a marker.
     return None if title[0].islower() else title
+
+
+def is_headline(text: str) -> bool:
+    """A line that reads as another article's title: 3 to 20 words, opening with a capital, a
+    digit or a quote, and not ending as a sentence does ("…" of a cut title, "?" and "!" may)."""
+    words = count_words(text)
+    if not _MIN_HEADLINE_WORDS <= words <= _MAX_HEADLINE_WORDS:
+        return False
+    first = text.lstrip(" \"'«“‘([")[:1]
+    if not first or first.islower():
+        return False
+    end = text.rstrip(_CLOSING)
+    if end.endswith(("...", "…")):
+        return True  # a title cut to fit its box
+    return end[-1:] not in ".:;,。"
+
+
+def headline_runs(texts: list[str]) -> list[tuple[int, int]]:
+    """Runs of other articles' headlines among ``texts`` (blocks in page order), as (first,
+    last) indices: at least ``MIN_HEADLINE_RUN`` headlines in a row, with nothing between them
+    but short labels (a section name, "International"). A list the text announces with a colon
+    is the article's own list, not a run."""
+    runs: list[tuple[int, int]] = []
+    start, count, last, listed = None, 0, -1, False
+    for i, text in enumerate(texts):
+        if is_headline(text):
+            if start is None and not listed:
+                listed = i > 0 and texts[i - 1].rstrip().endswith(":")
+                start, count = (None, 0) if listed else (i, 0)
+            if not listed:
+                count, last = count + 1, i
+            continue
+        if _is_label(text) and (start is not None or listed):
+            continue
+        if start is not None and count >= MIN_HEADLINE_RUN:
+            runs.append((start, last))
+        start, count, listed = None, 0, False
+    if start is not None and count >= MIN_HEADLINE_RUN:
+        runs.append((start, last))
+    return runs
+
+
+def _is_label(text: str) -> bool:
+    """A section label between headlines ("International", "Opinion")."""
+    return 0 < count_words(text) < _MIN_HEADLINE_WORDS and text.rstrip()[-1:] not in ".:"
 
 
 def credit_of(text: str, title: str) -> str | None:

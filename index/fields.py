@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from index.boilerplate import (
     boilerplate_rule,
     credit_of,
+    headline_runs,
     is_end_heading,
     is_name_list,
     is_stamp,
@@ -63,6 +64,13 @@ _LONE_NAME_WORDS = 4
 # many characters of it; each block of distance costs a heading this share of shared words.
 _TITLE_REACH, _LEAD_CHARS, _TITLE_DISTANCE_COST = 40, 1500, 0.01
 _MIN_REPEATED_WORDS = 4  # a text said twice in a row is said once (see ``_once``)
+# A promotion box: its title (a few words, no full stop) and a short description stand just
+# before the sign-up field or offer ("Get Innovation Beat" / "Boston Globe tech reporters …" /
+# "Enter Email").
+_BOX_TITLE_WORDS, _BOX_TEXT_WORDS = 6, 30
+_PROMPTS = ("signup", "newsletter", "follow", "app")
+# A headline followed by a lone "Read more" is a link to another article.
+_TEASER_WORDS = 40
 _FIELDS = ("title", "lead", "body", "related", "credit", "date", "lang")
 
 # ---------------------------------------------------------------------------------------------
@@ -226,7 +234,9 @@ def _sort_blocks(blocks: list[_Block], title: str, headings: bool) -> _Parts:
     parts = _Parts()
     announced = 0  # headlines still expected after a "read also" marker standing alone
     seen: set[str] = set()
+    previous: _Block | None = None  # the block met just before, kept or not
     for block in blocks:
+        last, previous = previous, block
         text = block.text
         if key(text) == key(title) or key(text) in seen:
             continue  # the title repeated; a caption or teaser repeated (lynx: alt and text)
@@ -247,6 +257,9 @@ def _sort_blocks(blocks: list[_Block], title: str, headings: bool) -> _Parts:
         if related is not None:
             parts.add_related(related)
             announced = 0 if related else 3
+            if not related and _is_teaser(last, parts):  # "Headline" then "Read more"
+                parts.add_related(parts.kept.pop().text)
+                announced = 0
             continue
         if announced and _date_only(text):
             continue  # the date under an announced headline
@@ -255,6 +268,8 @@ def _sort_blocks(blocks: list[_Block], title: str, headings: bool) -> _Parts:
             announced -= 1
             continue
         announced = 0
+        if block.rule in _PROMPTS:
+            _drop_box(parts, last)
         if block.rule in ("stamp", "byline"):
             parts.stamps.append((len(parts.kept), text))
         elif block.rule == "caption" and is_stamp(tail := " ".join(text.split()[-6:])):
@@ -262,6 +277,50 @@ def _sort_blocks(blocks: list[_Block], title: str, headings: bool) -> _Parts:
         elif block.rule is None:
             parts.kept.append(block)
     return parts
+
+
+def _is_teaser(last: _Block | None, parts: _Parts) -> bool:
+    """Whether the block met last, kept, is a teaser a lone "read more" marker closes."""
+    if last is None or not parts.kept or parts.kept[-1] is not last:
+        return False
+    text = last.text
+    return count_words(text) <= _TEASER_WORDS and text.rstrip(_CLOSERS)[-1:] not in ".!"
+
+
+def _drop_box(parts: _Parts, last: _Block | None) -> None:
+    """Drop the title and description of a promotion box, kept just before its prompt: at most
+    two blocks, the first a short title without a full stop."""
+    box: list[_Block] = []
+    for block in reversed(parts.kept[-2:]):
+        if block is not (box[-1] if box else last) and not box:
+            return
+        box.append(block)
+    while box:
+        title, text = box[-1], box[:-1]
+        short = all(count_words(b.text) <= _BOX_TEXT_WORDS for b in text)
+        if count_words(title.text) <= _BOX_TITLE_WORDS and _headline_like(title.text) and short:
+            del parts.kept[-len(box) :]
+            return
+        box.pop()
+
+
+def _cut_headline_runs(
+    kept: list[_Block], span: tuple[int, int] | None, headings: bool
+) -> tuple[int, int] | None:
+    """The article span without the runs of other articles' headlines inside it: the first run
+    after enough article text ends the article (a "more stories" block with no heading); a run
+    before that is only left out."""
+    if span is None:
+        return None
+    first, last = span
+    for start, end in headline_runs([b.text for b in kept[first : last + 1]]):
+        start, end = first + start, first + end
+        prose = [len(b.text) for b in kept[first:start] if _is_prose(b, headings)]
+        if len(prose) >= _MIN_PARAGRAPHS or sum(prose) >= _MIN_ARTICLE:
+            return first, start - 1
+        for block in kept[start : end + 1]:
+            block.rule = "headlines"
+    return span
 
 
 def _find_date(parts: _Parts, first: int, last: int, lang: str) -> str | None:
@@ -372,7 +431,7 @@ def _title_tokens(text: str) -> set[str]:
 
 def _fields(title: str, parts: _Parts, span: tuple[int, int] | None, lang: str) -> dict:
     first, last = span or (0, len(parts.kept) - 1)
-    paragraphs = [b.text for b in parts.kept[first : last + 1]]
+    paragraphs = [b.text for b in parts.kept[first : last + 1] if b.rule is None]
     body = "\n\n".join(paragraphs)
     lang = lang or detect_language(f"{title}\n{body}")
     return {
@@ -400,7 +459,8 @@ def split_fields(text: str, lang: str = "") -> dict:
     parts = _sort_blocks(blocks[start + 1 :], title, headings)
     above = blocks[max(0, start - _DATELINE_REACH) : start][::-1]
     parts.early_stamps = [b.text for b in above if b.rule in ("stamp", "byline")]
-    return _fields(title, parts, _main_span(parts.kept, headings, parts.stamps), lang)
+    span = _main_span(parts.kept, headings, parts.stamps)
+    return _fields(title, parts, _cut_headline_runs(parts.kept, span, headings), lang)
 
 
 def clean_paragraphs(paragraphs: list[str], title: str = "", lang: str = "") -> dict:
@@ -409,7 +469,8 @@ def clean_paragraphs(paragraphs: list[str], title: str = "", lang: str = "") -> 
     every paragraph left is kept, prose or not (headings, short list items)."""
     blocks = [_Block([p], 0).finish() for p in paragraphs]
     parts = _sort_blocks([b for b in blocks if b.text], title, headings=False)
-    return _fields(title, parts, None, lang)
+    span = (0, len(parts.kept) - 1) if parts.kept else None
+    return _fields(title, parts, _cut_headline_runs(parts.kept, span, False), lang)
 
 
 __all__ = ["clean_paragraphs", "split_blocks", "split_fields"]
