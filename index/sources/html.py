@@ -24,7 +24,7 @@ from index.dates import parse_date
 from index.fields import clean_paragraphs
 from index.language import choose_language, language_code
 from index.sources import Rejected
-from index.sources.meta import Sidecar, open_page, site_name, source_from_url
+from index.sources.meta import Sidecar, open_page, page_url, site_name, source_from_url
 from index.text import decode_bytes, normalize_text
 
 # trafilatura logs what it cannot parse ("Document is empty") and pages it finds too short:
@@ -42,6 +42,8 @@ _LIST_ITEM = re.compile(r"^[-*•]\s+(.*?)(?:\s+-)?$")
 # Options for trafilatura: markup dates only (its "extensive" search reads dates off the text
 # and the URL), and the original publication date rather than the last modification.
 _DATE_OPTIONS = {"extensive_search": False, "original_date": True}
+_CANONICAL = "//link[contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]/@href"
+_OG_URL = "//meta[@property='og:url' or @name='og:url']/@content"
 
 
 def read_html(path: Path) -> Iterator[Article | Rejected]:
@@ -93,6 +95,7 @@ def article_from_html(
         if tree is None:
             return Rejected(where, "not an HTML page")
         declared = language_code(tree.get("lang") or "")
+        own_urls = _declared_urls(tree)  # read before trafilatura prunes the tree
         doc = trafilatura.bare_extraction(
             tree,
             with_metadata=True,
@@ -104,12 +107,21 @@ def article_from_html(
         return Rejected(where, f"unreadable HTML: {type(exc).__name__}: {exc}")
     if doc is None or not (doc.text or "").strip():
         return Rejected(where, "no article text found")
-    article = _article(doc, where, url or sidecar.url, declared, sidecar)
+    own = page_url(*own_urls, doc.url)
+    article = _article(doc, where, own or page_url(url, sidecar.url), declared, sidecar)
     return article if article.body else Rejected(where, "no article text found")
 
 
+def _declared_urls(tree) -> list[str]:
+    """The addresses a page declares for itself, best first: ``<link rel="canonical">``, then
+    ``<meta property="og:url">``."""
+    found: list[str] = []
+    for query in (_CANONICAL, _OG_URL):
+        found += [str(v) for v in tree.xpath(query)]
+    return found
+
+
 def _article(doc, where: str, url: str | None, declared: str, sidecar: Sidecar) -> Article:
-    url = (doc.url or "").strip() or url
     source = site_name(doc.sitename) or sidecar.source or source_from_url(url)
     title = strip_site_name(" ".join(normalize_text(doc.title or "").split()), source, url)
     paragraphs = [_LIST_ITEM.sub(r"\1", p.strip()) for p in normalize_text(doc.text).split("\n")]
