@@ -485,6 +485,7 @@ SEPARATORS = ":>»›|–—-.…"
 STRIP_UI = " .:!…|>-–—·•*"
 SHORT = 6  # menu items and buttons are at most this many words long
 _MAX_STAMP_WORDS = 20
+_DATE_OPENING_CHARS = 24  # a stamp's date opens it ("October 14, 2023 / …")
 _MAX_BYLINE_WORDS = 12
 _MAX_OUTLET_WORDS = 4  # "By X, dpa", "Por Y, da Folha"
 _MAX_HEADING_WORDS = 6  # "more stories" headings
@@ -595,8 +596,17 @@ def is_stamp(text: str) -> bool:
         return False
     # What is left once dates, times, stamp words and weekdays are gone: a source ("AFP,") or
     # nothing; prose that mentions a date keeps most of its words.
-    left = count_words(strip_dates(text).strip(STRIP_UI + ",/()"))
-    return left <= (SHORT if match else 1)
+    rest = strip_dates(text).strip(STRIP_UI + ",/()")
+    if count_words(rest) <= (SHORT if match else 1):
+        return True
+    # A date and time, then the outlet: "October 14, 2023 / 8:33 AM EDT / CBS News".
+    outlet = " ".join(re.sub(r"[/|•·–—,()]", " ", rest).split())
+    opens = find_date(text[:_DATE_OPENING_CHARS]) is not None
+    return dated and opens and bool(TIME_RE.search(text)) and _is_outlet(outlet)
+
+
+def _is_outlet(text: str) -> bool:
+    return count_words(text) <= _MAX_OUTLET_WORDS and is_name_list(text)
 
 
 def _unglue(text: str) -> str:

@@ -307,14 +307,16 @@ def _drop_box(parts: _Parts, last: _Block | None) -> None:
 def _cut_headline_runs(
     kept: list[_Block], span: tuple[int, int] | None, headings: bool
 ) -> tuple[int, int] | None:
-    """The article span without the runs of other articles' headlines inside it: the first run
-    after enough article text ends the article (a "more stories" block with no heading); a run
-    before that is only left out."""
+    """The article span without the runs of other articles' headlines that start inside it:
+    the first run after enough article text ends the article (a "more stories" block with no
+    heading); a run before that is only left out."""
     if span is None:
         return None
     first, last = span
-    for start, end in headline_runs([b.text for b in kept[first : last + 1]]):
+    for start, end in headline_runs([b.text for b in kept[first:]]):
         start, end = first + start, first + end
+        if start > last:
+            break
         prose = [len(b.text) for b in kept[first:start] if _is_prose(b, headings)]
         if len(prose) >= _MIN_PARAGRAPHS or sum(prose) >= _MIN_ARTICLE:
             return first, start - 1

@@ -1,7 +1,10 @@
 """HTML pages (``.html``, ``.htm``): one page, one article, extracted with trafilatura.
 
-trafilatura finds the main text and the page's metadata (title, canonical URL, site name,
-publication date from the markup, never guessed from the text); its paragraphs then go through
+trafilatura finds the main text and the page's metadata (title, site name, publication date
+from the markup, never guessed from the text); the page's address is its canonical link, else its
+og:url, else trafilatura's, never a tracker's or CDN's (``index.sources.meta.page_url``); a page
+without a date in its markup or text takes the one its URL's path states. Its paragraphs then go
+through
 our own boilerplate rules (``index.fields.clean_paragraphs``), which also move "read also" lines
 to ``related`` and take stamps out of the body. ``article_from_html`` is shared with the WARC
 reader.
@@ -20,7 +23,7 @@ import trafilatura
 from lxml import etree
 
 from index.article import Article
-from index.dates import parse_date
+from index.dates import date_from_url, parse_date
 from index.fields import clean_paragraphs
 from index.language import choose_language, language_code
 from index.sources import Rejected
@@ -140,7 +143,10 @@ def _article(doc, where: str, url: str | None, declared: str, sidecar: Sidecar) 
         source=source,
         url=url,
         lang=lang,
-        date=parse_date(doc.date or "", lang) or fields["date"] or sidecar.date,
+        date=parse_date(doc.date or "", lang)
+        or fields["date"]
+        or sidecar.date
+        or date_from_url(url),
         path=where,
     )
 

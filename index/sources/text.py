@@ -1,7 +1,9 @@
 """Plain-text page dumps (``.txt``, e.g. ``lynx -dump`` output): one file, one article.
 
 A sidecar ``NAME.meta.json`` beside the dump supplies the URL, date, source and language the
-dump does not state (``index.sources.meta``).
+dump does not state (``index.sources.meta``). The URL is one the dump states on its first lines
+(never a tracker's), else the sidecar's; the date is the page's own stamp or dateline, else the
+sidecar's, else one the URL's path states ("/2023/10/19/").
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from index.article import Article
+from index.dates import date_from_url
 from index.fields import split_fields
 from index.sources import Rejected
 from index.sources.meta import open_page, page_url, source_from_url
@@ -76,6 +79,6 @@ def read_text(path: Path) -> Iterator[Article | Rejected]:
         source=sidecar.source or source_from_url(url),
         url=url,
         lang=fields["lang"],
-        date=fields["date"] or sidecar.date,
+        date=fields["date"] or sidecar.date or date_from_url(url),
         path=str(path),
     )

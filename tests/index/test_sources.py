@@ -223,6 +223,17 @@ def test_text_dump_url_wrapped_over_lines_is_joined_and_trackers_are_skipped(tmp
     assert article.source == "lecourrier.example"
 
 
+def test_text_dump_dated_only_by_its_url_gets_that_date(tmp_path: Path):
+    path = tmp_path / "page.txt"
+    path.write_text(
+        "URL: https://news.example/2023/10/19/ferry-line\n\nHarbour news\n\n"
+        "The harbour authority confirmed on Monday that the ferry line opens in spring.\n",
+        encoding="utf-8",
+    )
+    (article,) = read_path(path)
+    assert article.date == "2023-10-19"
+
+
 @pytest.mark.parametrize(
     ("url", "tracker"),
     [
