@@ -411,6 +411,7 @@ ARTEFACTS = (
     r"|zum inhalt springen|ir al contenido|ir para o conteúdo)"
     r"|^(?:url|source)\s*:\s*https?://\S+$|^\S*(?:https?://|www\.|[=&])\S*$|^_{3,}|\[INS:"
     r"|skip to (?:main )?content|^[{\[]\"\w+\":"
+    r"|^\"[\w-]+\"\s*:|_{10,}|(?:\\u[0-9a-f]{4}){2}|^\W*:\s*(?:false|true|null)\W*$"
 )
 
 # Tag lists: "Tags : immigration, Europe", "Mots-clés :", "Темы:" (a regex at the start).
@@ -509,12 +510,23 @@ def key(text: str) -> str:
     return " ".join(text.casefold().strip(STRIP_UI).split())
 
 
+def is_artefact(line: str) -> bool:
+    """Whether ``line`` is debris of a rendering (a form field, a JSON fragment, an iframe)."""
+    return bool(_ARTEFACT_RE.search(line.strip()))
+
+
 def is_end_heading(text: str) -> bool:
     """Whether ``text`` is a "more stories" heading ("More from CNN Business" too) or opens the
     comments ("Vos commentaires", "Jean dit :"): what follows is not the article."""
     if count_words(text) > _MAX_HEADING_WORDS:
         return False
     return bool(_END_RE.match(key(text)) or _COMMENTS_RE.fullmatch(text.strip()))
+
+
+def opens_comments(text: str) -> bool:
+    """Whether ``text`` opens the comments ("Vos commentaires", "67 комментариев", "Jean dit
+    :"): never a box inside the article."""
+    return count_words(text) <= _MAX_HEADING_WORDS and bool(_COMMENTS_RE.fullmatch(text.strip()))
 
 
 def _is_consent(text: str) -> bool:

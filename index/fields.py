@@ -29,10 +29,12 @@ from index.boilerplate import (
     boilerplate_rule,
     credit_of,
     headline_runs,
+    is_artefact,
     is_end_heading,
     is_name_list,
     is_stamp,
     key,
+    opens_comments,
     read_also_title,
 )
 from index.dates import find_date
@@ -115,6 +117,7 @@ def _wrap_width(lines: list[str]) -> int | None:
     the wrap width: unbreakable words, miscounted characters), if a quarter of the lines 50
     columns wide or more come close to it (menus and headings, short, do not count).
     """
+    lines = [line for line in lines if not is_artefact(line)]  # JSON, form fields: unwrapped
     widths = sorted(w for w in map(text_width, lines) if _MIN_WRAP <= w <= _MAX_WRAP)
     if len(widths) < 3:
         return None
@@ -246,7 +249,7 @@ def _sort_blocks(blocks: list[_Block], title: str, headings: bool) -> _Parts:
             parts.credit = parts.credit or credit
             continue
         if is_end_heading(text) or block.rule == "paywall":
-            if block.indent > 0 and headings:  # an inline box of links inside the article
+            if block.indent > 0 and headings and not opens_comments(text):  # a box of links
                 announced = 3
                 continue
             prose = [len(b.text) for b in parts.kept if _is_prose(b, headings)]
@@ -362,13 +365,17 @@ def _main_span(
     ``_GAP_COST``, and a stamp that stood before a block costs ``_STAMP_COST`` (a maximum-sum
     subarray: menus and footers hold many blocks in a row and little prose; an article's
     subheadings and captions stand alone; lists of other articles and comments hold a date
-    every few blocks). Without ``escalate``, every non-prose block costs one gap (the rough
+    every few blocks). The items of a list the text announces with a colon cost one gap each.
+    Without ``escalate``, every non-prose block costs one gap (the rough
     span the title is looked for before, where "read also" lists are not sorted out yet)."""
     stamped = Counter(i for i, _text in stamps)
     best, best_score, start, score, run = None, 0, 0, 0, 0
+    listed = False  # the items of a list the text announced with a colon
     for i, block in enumerate(blocks):
         prose = _is_prose(block, headings) and not block.rule
-        run = 0 if prose else run + 1 if escalate else 1  # k-th non-prose in a row: k gaps
+        listed = (listed and not prose) or block.text.endswith(":")
+        escalates = escalate and not (listed and not block.text.endswith(":"))
+        run = 0 if prose else run + 1 if escalates else 1  # k-th non-prose in a row: k gaps
         gain = (len(block.text) if prose else -_GAP_COST * run) - _STAMP_COST * stamped[i]
         if score <= 0:
             if gain <= 0:
