@@ -71,6 +71,10 @@ _MIN_REPEATED_WORDS = 4  # a text said twice in a row is said once (see ``_once`
 # "Enter Email").
 _BOX_TITLE_WORDS, _BOX_TEXT_WORDS = 6, 30
 _PROMPTS = ("signup", "newsletter", "follow", "app")
+# What signs or closes an article: after enough of its text, a "more stories" heading met after
+# one of these ends the article even when indented like the article's paragraphs (before, such a
+# heading opens a box of links inside the article, which goes on after it).
+_CLOSING_RULES = ("byline", "bio", "follow", "newsletter", "app", "signup", "share")
 # A headline followed by a lone "Read more" is a link to another article.
 _TEASER_WORDS = 40
 _FIELDS = ("title", "lead", "body", "related", "credit", "date", "lang")
@@ -238,6 +242,7 @@ def _sort_blocks(blocks: list[_Block], title: str, headings: bool) -> _Parts:
     announced = 0  # headlines still expected after a "read also" marker standing alone
     seen: set[str] = set()
     previous: _Block | None = None  # the block met just before, kept or not
+    closed = False  # an author's signature or a prompt came after enough of the article
     for block in blocks:
         last, previous = previous, block
         text = block.text
@@ -249,13 +254,15 @@ def _sort_blocks(blocks: list[_Block], title: str, headings: bool) -> _Parts:
             parts.credit = parts.credit or credit
             continue
         if is_end_heading(text) or block.rule == "paywall":
-            if block.indent > 0 and headings and not opens_comments(text):  # a box of links
+            inline = block.indent > 0 and headings and not (closed or opens_comments(text))
+            if inline:  # a box of links inside the article, which goes on after it
                 announced = 3
                 continue
-            prose = [len(b.text) for b in parts.kept if _is_prose(b, headings)]
-            if len(prose) >= _MIN_PARAGRAPHS or sum(prose) >= _MIN_ARTICLE:
+            if _enough_prose(parts.kept, headings):
                 break
             continue  # a box beside the byline: "More stories by X"
+        if block.rule in _CLOSING_RULES and not closed:
+            closed = _enough_prose(parts.kept, headings)
         related = read_also_title(text)
         if related is not None:
             parts.add_related(related)
@@ -280,6 +287,12 @@ def _sort_blocks(blocks: list[_Block], title: str, headings: bool) -> _Parts:
         elif block.rule is None:
             parts.kept.append(block)
     return parts
+
+
+def _enough_prose(kept: list[_Block], headings: bool) -> bool:
+    """Whether ``kept`` holds enough prose to be an article that may end here."""
+    prose = [len(b.text) for b in kept if _is_prose(b, headings)]
+    return len(prose) >= _MIN_PARAGRAPHS or sum(prose) >= _MIN_ARTICLE
 
 
 def _is_teaser(last: _Block | None, parts: _Parts) -> bool:

@@ -507,3 +507,40 @@ def test_a_headline_closed_by_a_lone_read_more_goes_to_related():
 def test_promotions_markers_and_notices_leave_the_body(promo: str):
     fields = split_fields(page(PROSE_EN, promo, PROSE_EN + " Again."))
     assert fields["body"] == f"{PROSE_EN}\n\n{PROSE_EN} Again."
+
+
+# --- "more stories" headings in indented dumps --------------------------------------------------
+
+
+def _indented(*blocks: str) -> str:
+    """A lynx dump: a flush-left title, then indented blocks (a flush-left block stays so)."""
+    lines = [TITLE, ""]
+    for block in blocks:
+        lines += [block if block.startswith("!") else f"   {block}", ""]
+    return "\n".join(line.removeprefix("!") for line in lines)
+
+
+def test_an_indented_more_stories_heading_inside_the_article_is_a_box():
+    second = "Le préfet a promis une réponse avant la fin du mois, selon son cabinet."
+    text = _indented(
+        PROSE_FR,
+        "Sur le même sujet",
+        "!Le port de Saint-Aubin accueille son premier cargo à voile",
+        "Le maire a salué une arrivée qu'il attendait depuis des années",
+        second,
+    )
+    assert split_fields(text)["body"] == f"{PROSE_FR}\n\n{second}"
+
+
+def test_an_indented_more_stories_heading_after_the_signature_ends_the_article():
+    text = _indented(
+        PROSE_FR,
+        PROSE_FR + " Encore.",
+        "Par : Jeanne Dupont",
+        "Sur le même sujet",
+        "!Le port de Saint-Aubin accueille son premier cargo à voile",
+        "Le maire a salué une arrivée qu'il attendait depuis des années, a-t-il dit lundi.",
+        "!La sécheresse vide le lac de Brenet, les pêcheurs inquiets",
+        "Le niveau du lac a baissé de près de deux mètres depuis le printemps, selon le canton.",
+    )
+    assert split_fields(text)["body"] == f"{PROSE_FR}\n\n{PROSE_FR} Encore."
