@@ -108,7 +108,8 @@ CONSENT_CONTEXT: dict[str, str] = {
 FOLLOW_US: dict[str, str] = {
     "fr": r"suivez\b|abonnez-vous|rejoignez-nous|inscrivez-vous|retrouvez-nous|je m'abonne\b",
     "en": r"follow us\b|follow\b.{0,40}\bon (?:twitter|x|facebook|instagram|telegram)\b"
-    r"|subscribe to\b|sign up (?:for|to)\b|join us on\b|connect with us\b|stay connected\b",
+    r"|subscribe to\b|sign up (?:for|to)\b|join us on\b|connect with us\b|stay connected\b"
+    r"|get more news",
     "de": r"folgen sie\b|abonnieren sie\b|melden sie sich\b.{0,40}\bnewsletter",
     "es": r"s[íi]guenos\b|suscr[íi]bete\b",
     "pt": r"siga-nos\b|inscreva-se\b|assine (?:a|o|nossa|nosso)\b",
@@ -129,12 +130,16 @@ SIGNUP: dict[str, str] = {
 # Paywall prompts: the article readable without an account ends there (regexes, anywhere in a
 # short block; ``index.fields`` ends the article at one).
 PAYWALL: dict[str, str] = {
-    "fr": r"déjà abonné|abonnez-vous pour lire|pour lire la suite|la suite est réservée",
-    "en": r"already a subscriber|subscribe to (?:continue|read)|to continue reading",
-    "de": r"bereits abonnent|jetzt weiterlesen mit|um weiterzulesen",
-    "es": r"ya soy suscriptor|ya eres suscriptor|para seguir leyendo",
-    "pt": r"já é assinante|já sou assinante|para continuar lendo",
+    "fr": r"déjà abonné|abonnez-vous pour lire|pour lire la suite|la suite est réservée"
+    r"|réservée? aux abonnés|il vous reste \d+\s?% (?:à|de)|continuez à lire (?:votre|cet) article"
+    r"|libre de vous (?:abonner|désabonner)",
+    "en": r"already a subscriber|subscribe to (?:continue|read)|to continue reading"
+    r"|(?:for|exclusive to) subscribers only|you have \d+ free articles? left",
+    "de": r"bereits abonnent|jetzt weiterlesen mit|um weiterzulesen|nur für abonnenten",
+    "es": r"ya soy suscriptor|ya eres suscriptor|para seguir leyendo|exclusivo para suscriptores",
+    "pt": r"já é assinante|já sou assinante|para continuar lendo|exclusivo para assinantes",
     "ru": r"уже подписчик|оформите подписку|чтобы читать дальше|чтобы продолжить чтение"
+    r"|только для подписчиков"
     r"|чтобы прочитать (?:целиком|полностью)",
 }
 
@@ -204,11 +209,11 @@ AUDIO: dict[str, str] = {
     "fr": r"écouter (?:l['’]article|cet article|l['’]épisode|le podcast|l['’]émission)"
     r"|en podcast|en replay|(?:voir|écouter) (?:tous |toutes )?(?:les |nos )?(?:autres )?"
     r"(?:épisodes|podcasts|émissions)|s['’]abonner (?:au podcast|via)|tous nos podcasts"
-    r"|^écouter\s*[-–—]?\s*\d",
+    r"|^écouter\s*[-–—]?\s*\d|version vidéo (?:ici|de)",
     "en": r"listen to (?:this|the) (?:article|story|episode|podcast)|audio produced by"
     r"|(?:this|the) episode was produced|episode credits|subscribe to (?:the|our) podcast"
     r"|listen (?:on|wherever you get)|all (?:our )?podcasts|sound design(?:ed|er)"
-    r"|(?:audio|podcast) app\b|narrated by|^listen\s*[-–—]?\s*\d",
+    r"|(?:audio|podcast) app\b|narrated by|^listen\s*[-–—]?\s*\d|video version (?:here|of)",
     "de": r"artikel (?:anhören|vorlesen)|podcast (?:abonnieren|hören)|alle (?:folgen|podcasts)"
     r"|hören sie (?:den|diesen|alle)",
     "es": r"escuchar? (?:este|el) (?:artículo|episodio|podcast)|todos (?:los|nuestros) podcasts"
@@ -216,7 +221,21 @@ AUDIO: dict[str, str] = {
     "pt": r"ouça (?:este|o) (?:artigo|episódio|podcast)|ouvir (?:este|o) (?:artigo|episódio|"
     r"podcast)|todos os (?:episódios|podcasts)|assine o podcast",
     "ru": r"слушать (?:статью|подкаст|выпуск)|слушайте (?:наш |подкаст|на)|все выпуски"
-    r"|подписывайтесь на подкаст",
+    r"|подписывайтесь на подкаст|видеоверсия|аудиоверсия",
+}
+
+# Appeals for support: donations, or a subscription asked as support for the newsroom ("Cet
+# article est publié en accès libre… soutenez-nous", "Support independent journalism").
+APPEAL: dict[str, str] = {
+    "fr": r"publié en accès libre|soutenez(?:-nous| notre| le journalisme| une rédaction)"
+    r"|nous soutenir en (?:vous abonnant|faisant un don)|faites un don",
+    "en": r"support (?:our|independent|quality) journalism|become a (?:member|supporter|patron)"
+    r"|make a (?:donation|contribution)|donate (?:now|today)|chip in",
+    "de": r"unterstützen sie (?:uns|unabhängigen journalismus)|jetzt spenden",
+    "es": r"apoya (?:nuestro|el) periodismo|haz una donación|hazte socio",
+    "pt": r"apoie (?:o|nosso) jornalismo|faça uma doação|seja (?:um )?apoiador",
+    "ru": r"поддержите (?:нас|редакцию|издание)|нам очень нужна ваша помощь"
+    r"|(?:регулярн\w+ )?пожертвовани\w+",
 }
 
 # Transcript disclaimers: "This is a rush transcript", "Transcription générée automatiquement"
@@ -459,6 +478,7 @@ _ADVERTISING_RE = re.compile(rf"\b(?:{'|'.join(ADVERTISING.values())})\b", re.IG
 _AUDIO_RE = _regex(list(AUDIO.values()))
 _TRANSCRIPT_RE = _regex(list(TRANSCRIPT.values()))
 _WIRE_RE = _regex(list(WIRE.values()))
+_APPEAL_RE = _regex(list(APPEAL.values()))
 _EMBED_RE = _regex(list(EMBED.values()))
 _BIO_MARKERS_RE = _regex(list(BIO_MARKERS.values()))
 _ROLES = "|".join(BIO_ROLES.values())
@@ -696,6 +716,7 @@ _BOILERPLATE = (
         lambda text: count_words(text) <= 40 and bool(_TRANSCRIPT_RE.search(text)),
     ),  # "This is a rush transcript", "Transcription générée automatiquement"
     ("wire", lambda text: count_words(text) <= 40 and bool(_WIRE_RE.search(text))),  # agencies
+    ("appeal", lambda text: count_words(text) <= 40 and bool(_APPEAL_RE.search(text))),  # gifts
     ("embed", lambda text: count_words(text) <= 25 and bool(_EMBED_RE.search(text))),  # posts
     ("counter", _is_counter),  # share and comment counters, social network names
     ("stamp", is_stamp),  # "Publié le … Mis à jour …", a date alone

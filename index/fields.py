@@ -22,7 +22,6 @@ Paragraphs that an HTML extractor already isolated go through steps 3 and 5 only
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from index.boilerplate import (
@@ -183,7 +182,24 @@ def _blocks(lines: list[str]) -> list[_Block]:
             continue
         current = _Block([line], indent, bool(_BULLET_RE.match(stripped)))
         blocks.append(current)
-    return [block.finish() for block in blocks]
+    return [block.finish() for block in _split_glued_titles(blocks)]
+
+
+def _split_glued_titles(blocks: list[_Block]) -> list[_Block]:
+    """A short line without a full stop after a line that ends a sentence is a block of its own
+    that lynx printed without a blank line ("…elections too soon." / "Get The Primary Source"):
+    a paragraph's last line ends as its sentence does."""
+    out: list[_Block] = []
+    for block in blocks:
+        out.append(block)
+        if block.bullet or len(block.lines) < 2:
+            continue
+        last, before = block.lines[-1].strip(), block.lines[-2].rstrip()
+        ends = before.rstrip(_CLOSERS)[-1:] in _SENTENCE_END
+        if ends and not last[:1].islower() and _headline_like(last) and len(last.split()) <= 6:
+            block.lines.pop()
+            out.append(_Block([last], block.indent))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -242,9 +258,10 @@ def _sort_blocks(blocks: list[_Block], title: str, headings: bool) -> _Parts:
     announced = 0  # headlines still expected after a "read also" marker standing alone
     seen: set[str] = set()
     previous: _Block | None = None  # the block met just before, kept or not
+    last: _Block | None = None
     closed = False  # an author's signature or a prompt came after enough of the article
     for block in blocks:
-        last, previous = previous, block
+        earlier, last, previous = last, previous, block
         text = block.text
         if key(text) == key(title) or key(text) in seen:
             continue  # the title repeated; a caption or teaser repeated (lynx: alt and text)
@@ -279,7 +296,7 @@ def _sort_blocks(blocks: list[_Block], title: str, headings: bool) -> _Parts:
             continue
         announced = 0
         if block.rule in _PROMPTS:
-            _drop_box(parts, last)
+            _drop_box(parts, last, earlier)
         if block.rule in ("stamp", "byline"):
             parts.stamps.append((len(parts.kept), text))
         elif block.rule == "caption" and is_stamp(tail := " ".join(text.split()[-6:])):
@@ -303,9 +320,16 @@ def _is_teaser(last: _Block | None, parts: _Parts) -> bool:
     return count_words(text) <= _TEASER_WORDS and text.rstrip(_CLOSERS)[-1:] not in ".!"
 
 
-def _drop_box(parts: _Parts, last: _Block | None) -> None:
-    """Drop the title and description of a promotion box, kept just before its prompt: at most
-    two blocks, the first a short title without a full stop."""
+def _drop_box(parts: _Parts, last: _Block | None, earlier: _Block | None) -> None:
+    """Drop the title and description of a promotion box, kept just before its prompt: a short
+    block between two prompts, or at most two blocks, the first a short title without a full
+    stop."""
+    if last is None or not parts.kept or parts.kept[-1] is not last:
+        return
+    if earlier is not None and earlier.rule in _PROMPTS:
+        if count_words(last.text) <= _BOX_TEXT_WORDS:
+            parts.kept.pop()
+        return
     box: list[_Block] = []
     for block in reversed(parts.kept[-2:]):
         if block is not (box[-1] if box else last) and not box:
@@ -381,7 +405,7 @@ def _main_span(
     every few blocks). The items of a list the text announces with a colon cost one gap each.
     Without ``escalate``, every non-prose block costs one gap (the rough
     span the title is looked for before, where "read also" lists are not sorted out yet)."""
-    stamped = Counter(i for i, _text in stamps)
+    stamped = {i for i, _text in stamps}  # a byline and a date together sign once
     best, best_score, start, score, run = None, 0, 0, 0, 0
     listed = False  # the items of a list the text announced with a colon
     for i, block in enumerate(blocks):
@@ -389,7 +413,7 @@ def _main_span(
         listed = (listed and not prose) or block.text.endswith(":")
         escalates = escalate and not (listed and not block.text.endswith(":"))
         run = 0 if prose else run + 1 if escalates else 1  # k-th non-prose in a row: k gaps
-        gain = (len(block.text) if prose else -_GAP_COST * run) - _STAMP_COST * stamped[i]
+        gain = (len(block.text) if prose else -_GAP_COST * run) - _STAMP_COST * (i in stamped)
         if score <= 0:
             if gain <= 0:
                 continue
