@@ -5,7 +5,7 @@
 The articles and the 600 queries are those of ``bench/suite.py`` (``workload.py``: a seeded
 sample, typed title words, short queries, phrases, language and year filters). Each backend
 indexes the same shards through Manchette's real job and answers every query through the same
-library call the web views make (``run_search`` / ``SearchBackend.search``: facets, collapse,
+library call the web views make (``run_search`` / ``Engine.search``: facets, collapse,
 snippets). Without ``--url`` a single OpenSearch 2.19 node is started on loopback with the test
 harness (``tests/opensearch/cluster.py``, heap 512 MB). Reports indexing time, query latency
 percentiles and how far the two backends agree on the first page; writes
@@ -28,13 +28,12 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 from measure import percentiles  # noqa: E402
 from workload import Query, load_corpus, make_queries, sample, write_shards  # noqa: E402
 
-from index.build import index_paths  # noqa: E402
-from index.sinks.job import index_paths_opensearch  # noqa: E402
-from index.sinks.opensearch import OpenSearchStore  # noqa: E402
-from index.sinks.settings import OpenSearchConfig  # noqa: E402
-from search.backends.base import SearchBackend  # noqa: E402
-from search.backends.opensearch import OpenSearchBackend  # noqa: E402
-from search.backends.whoosh import WhooshBackend  # noqa: E402
+from engines import index_paths  # noqa: E402
+from engines.base import Engine  # noqa: E402
+from engines.opensearch.engine import OpenSearchEngine  # noqa: E402
+from engines.opensearch.settings import OpenSearchConfig  # noqa: E402
+from engines.opensearch.store import OpenSearchStore  # noqa: E402
+from engines.whoosh.engine import WhooshEngine  # noqa: E402
 from search.request import SearchRequest  # noqa: E402
 
 
@@ -43,7 +42,7 @@ def request_of(query: Query) -> SearchRequest:
     return SearchRequest(q=query.text, lang=query.lang, filters=filters).validate()
 
 
-def run_queries(backend: SearchBackend, queries: list[Query]) -> tuple[dict, list[list[str]]]:
+def run_queries(backend: Engine, queries: list[Query]) -> tuple[dict, list[list[str]]]:
     for query in queries:  # warm-up pass
         backend.search(request_of(query))
     latencies, pages = [], []
@@ -79,10 +78,11 @@ def run_size(records: list[dict], size: int, work: Path, url: str) -> dict:
     whoosh_seconds = time.perf_counter() - started
     store = OpenSearchStore(OpenSearchConfig(hosts=(url,), alias=f"bench{size}", replicas=0))
     started = time.perf_counter()
-    remote_report = index_paths_opensearch(shards, work / f"os-{size}", store=store)
+    remote = OpenSearchEngine(work / f"os-{size}", store)
+    remote_report = remote.index_paths(shards)
     remote_seconds = time.perf_counter() - started
-    whoosh_latency, whoosh_pages = run_queries(WhooshBackend(work / f"whoosh-{size}"), queries)
-    remote_latency, remote_pages = run_queries(OpenSearchBackend(store), queries)
+    whoosh_latency, whoosh_pages = run_queries(WhooshEngine(work / f"whoosh-{size}"), queries)
+    remote_latency, remote_pages = run_queries(remote, queries)
     store.client.indices.delete(index=store.config.pattern)
     return {
         "articles": len(chosen),

@@ -32,10 +32,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from workload import load_corpus  # noqa: E402
 
-from index.build import index_paths  # noqa: E402
-from index.writer import open_index  # noqa: E402
-from search.execute import run_search  # noqa: E402
-from search.ranking import weighting  # noqa: E402
+from engines import index_paths  # noqa: E402
+from engines.whoosh.execute import run_search  # noqa: E402
+from engines.whoosh.scoring import weighting  # noqa: E402
+from engines.whoosh.writer import open_index  # noqa: E402
 from search.request import SearchRequest  # noqa: E402
 
 SEED = 20261128

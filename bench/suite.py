@@ -43,7 +43,7 @@ from workload import (  # noqa: E402
 )
 
 BIN = Path(sys.executable).parent
-ENGINES = str(ROOT / "bench" / "engines.py")
+ENGINES = str(ROOT / "bench" / "contenders.py")
 KINDS = ("title", "short", "phrase", "filter")
 WORKERS = ["--workers", str(os.cpu_count() or 1)]  # one server process per core (README)
 START, END = "<!-- results:start -->", "<!-- results:end -->"

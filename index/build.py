@@ -1,57 +1,30 @@
-"""The indexing job: files → articles → index, incremental, locked and all-or-nothing per run."""
+"""The indexing job: files → articles → an engine's sink, incremental, locked, all or nothing.
+
+One job for every engine: it writes through the :class:`~index.sink.Sink` an engine opens
+(``engines.Engine.index_paths``); only where the articles go differs.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import os
-import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from whoosh.index import FileIndex
-from whoosh.writing import SegmentWriter
-
 from index.analysis import ANALYSIS_VERSION
 from index.article import Article
 from index.dedup import simhash
-from index.layout import (
-    LAST_RUN,
-    job_lock,
-    live_dir,
-    new_build_dir,
-    remove_build,
-    remove_stale_builds,
-    swap_in,
-    write_atomic,
-)
-from index.learned import Learned, load_learned, save_learned
-from index.manifest import (
-    FileState,
-    file_key,
-    load_manifest,
-    save_manifest,
-    sha1_file,
-    stat_state,
-)
-from index.parallel import parsed_files
+from index.document import article_to_doc, text_key
+from index.layout import LAST_RUN, job_lock, write_atomic
+from index.manifest import FileState, file_key, sha1_file, stat_state
+from index.parallel import parsed_files, safe_items
 from index.report import Duplicate, IndexReport, RejectedInput
-from index.schema import ID_FIELD, SCHEMA_VERSION
-from index.sinks.settings import backend_name
-from index.sources import Rejected, iter_files, read_path
-from index.writer import (
-    IndexState,
-    abandon_writer,
-    article_to_doc,
-    create_index,
-    create_or_open,
-    discard_uncommitted,
-    load_state,
-    open_writer,
-    text_key,
-)
+from index.schema import SCHEMA_VERSION
+from index.sink import JobState, Sink, WriteFailure
+from index.sources import Rejected, iter_files
 
 BATCH_DOCS = 10_000  # documents per commit: bounds the writer's memory on large collections
 Progress = Callable[[IndexReport, int, int], None]  # report, files done, files total
@@ -72,14 +45,6 @@ def list_inputs(paths: Iterable[Path], report: IndexReport) -> list[Path]:
     return list(iter_files([p for p in paths if Path(p).exists()]))
 
 
-def safe_items(path: Path) -> Iterator[Article | Rejected]:
-    """A file's articles, and a ``Rejected`` for anything that cannot be read; never raises."""
-    try:
-        yield from read_path(path)
-    except (OSError, ValueError, UnicodeError, EOFError) as exc:
-        yield Rejected(str(path), f"{type(exc).__name__}: {exc}")
-
-
 def keep_articles(items: Iterable[Article | Rejected], report: IndexReport) -> Iterator[Article]:
     """The articles of a stream; rejections go to the report."""
     for item in items:
@@ -98,25 +63,17 @@ class Job:
     """One run's state: what the index holds, what this run has seen, and the open writer."""
 
     def __init__(
-        self,
-        writer: SegmentWriter,
-        state: IndexState,
-        manifest: dict,
-        report: IndexReport,
-        learned: Learned,
-        *,
-        ix: FileIndex,
-        observing: bool = True,
+        self, sink: Sink, state: JobState, report: IndexReport, *, observing: bool = True
     ) -> None:
-        self.ix = ix
-        self.writer = writer
-        self.learned = learned
+        self.sink = sink
+        self.state = state
+        self.learned = state.learned
         self.observing = observing  # learn boilerplate from what is read (not when revisiting)
         self.revisit: set[str] = set()
-        self.known = state.by_id  # id → content hash
-        self.texts = state.by_text  # text hash → id
-        self.clusters = state.clusters
-        self.manifest: dict[str, FileState] = manifest
+        self.known = state.articles.by_id  # id → content hash
+        self.texts = state.articles.by_text  # text hash → id
+        self.clusters = state.articles.clusters
+        self.manifest: dict[str, FileState] = state.manifest
         self.report = report
         self.seen: set[str] = set()
         self.first_read: dict[str, str] = {}  # id → where it was read first in this run
@@ -162,10 +119,9 @@ class Job:
         killed after one simply redoes the rest on its next run); a ``--rebuild`` commits into
         its own directory, which is swapped in only at the end.
         """
-        self.writer.commit()
+        self.sink.commit()
         self.commits += 1
         self.pending = 0
-        self.writer = open_writer(self.ix)
 
     def _skip(self, state: FileState, key: str) -> None:
         self.report.files_skipped += 1
@@ -205,10 +161,10 @@ class Job:
         cluster = self.clusters.assign(value, article.id, article.title)
         doc = article_to_doc(article, content_hash, text_hash, value, cluster)
         if previous is None:
-            self.writer.add_document(**doc)
+            self.sink.add(doc)
             report.added += 1
         else:
-            self.writer.update_document(**doc)
+            self.sink.update(doc)
             report.updated += 1
         self.pending += 1
         if self.pending >= BATCH_DOCS:
@@ -220,7 +176,7 @@ class Job:
 
     def _delete(self, ids: Iterable[str]) -> None:
         for article_id in ids:
-            self.deleted += self.writer.delete_by_term(ID_FIELD, article_id)
+            self.deleted += self.sink.delete(article_id)
             self.known.pop(article_id, None)
 
     def prune(self) -> None:
@@ -229,9 +185,7 @@ class Job:
             self._delete(set(self.manifest.pop(key).ids) - self.seen)
 
 
-def _revisit(
-    ix: FileIndex, state: IndexState, job: Job, learned: Learned, parse_workers: int
-) -> int:
+def _revisit(sink: Sink, job: Job, parse_workers: int) -> int:
     """Second commit: re-read files whose articles held paragraphs learned later in the run.
 
     Whoosh cannot update a document still buffered in the open writer, so this runs after the
@@ -239,24 +193,52 @@ def _revisit(
     parsed again in the worker process, as in the first pass.
     """
     sub = IndexReport()
-    writer = open_writer(ix)
-    again = Job(writer, state, job.manifest, sub, learned, ix=ix, observing=False)
+    again = Job(sink, job.state, sub, observing=False)
     paths = [Path(p) for p in sorted(job.revisit)]
     try:
-        with contextlib.closing(parsed_files(paths, parse_workers)) as stream:
+        stream = parsed_files(paths, parse_workers, prepare=sink.prepare)
+        with contextlib.closing(stream):
             for path, items in zip(paths, stream, strict=True):
                 again.reindex_file(path, items)
         if again.pending:
-            again.writer.commit()
+            sink.commit()
         else:
-            again.writer.cancel()
+            sink.cancel()
     except BaseException:
-        again.writer.cancel()
+        sink.cancel()
         raise
     return sub.updated
 
 
-def index_paths(
+def _forget_unwritten(job: Job, sink: Sink, report: IndexReport) -> None:
+    """Report what the engine refused and make the next run read those files again."""
+    failed: dict[str, WriteFailure] = {f.id: f for f in sink.failures}
+    if not failed:
+        return
+    listed = {i for s in job.manifest.values() for i in s.ids}
+    for key, state in list(job.manifest.items()):
+        missing = [failed[i] for i in state.ids if i in failed]
+        if missing:
+            del job.manifest[key]
+            report.rejected.append(
+                RejectedInput(
+                    key,
+                    f"{len(missing)} article(s) not written to {sink.target} "
+                    f"({missing[0].reason}); they are retried on the next run",
+                )
+            )
+    for failure in failed.values():  # deletes of pruned files, and anything else unlisted
+        if failure.id not in listed:
+            report.rejected.append(
+                RejectedInput(failure.id, f"{failure.action} failed: {failure.reason}")
+            )
+
+
+OpenSink = Callable[[bool], Sink]  # rebuild → the sink of one job (called with the lock held)
+
+
+def run_job(
+    open_sink: OpenSink,
     paths: Iterable[Path],
     index_dir: Path,
     *,
@@ -266,17 +248,13 @@ def index_paths(
     progress: Progress | None = None,
     parse_workers: int = 1,
 ) -> IndexReport:
-    """Index files and folders into ``index_dir``; commit once, only if something changed.
+    """Index files and folders through the sink ``open_sink`` opens; commit only if
+    something changed.
 
-    Raises ``IndexLocked`` when another job holds the lock. On any other exception nothing is
-    committed: the writer is cancelled (or the fresh rebuild deleted) and the live index stays
-    at its last commit.
+    Raises ``IndexLocked`` when another job holds the lock of ``index_dir``. On any other
+    exception nothing is committed: the sink is abandoned (a rebuild dropped) and the live
+    index stays at its last commit.
     """
-    if backend_name() == "opensearch":  # the same job, written to OpenSearch (index/sinks)
-        from index.sinks.job import index_paths_opensearch
-
-        options = {"wait": wait, "rebuild": rebuild, "prune": prune, "progress": progress}
-        return index_paths_opensearch(paths, index_dir, parse_workers=parse_workers, **options)
     started = time.perf_counter()
     index_dir = Path(index_dir)
     report = IndexReport(
@@ -286,26 +264,16 @@ def index_paths(
         rebuild=rebuild,
     )
     with job_lock(index_dir, wait):
-        remove_stale_builds(index_dir)
-        if rebuild:
-            build = new_build_dir(index_dir)
-            ix = create_index(build)
-            state, manifest, learned = IndexState(), {}, Learned()
-        else:
-            ix = create_or_open(index_dir)
-            build = live_dir(index_dir)
-            state = load_state(ix)
-            manifest = load_manifest(build)
-            learned = load_learned(build)
-        writer = open_writer(ix)
-        discard_uncommitted(ix, keep=writer)  # left by a killed job or a full disk
-        job = Job(writer, state, manifest, report, learned, ix=ix)
+        sink = open_sink(rebuild)
         try:
+            job = Job(sink, sink.load(), report)
             files = list_inputs(paths, report)
             report.files = len(files)
             planned = [(path, new) for path in files if (new := job.plan(path))]
-            known = set(state.by_id.values())  # content hashes: not analysed again
-            stream = parsed_files([path for path, _ in planned], parse_workers, known=known)
+            known = set(job.known.values())  # content hashes: not prepared again
+            stream = parsed_files(
+                [path for path, _ in planned], parse_workers, prepare=sink.prepare, known=known
+            )
             with contextlib.closing(stream):  # stops the parsing process on any failure
                 for done, ((path, new), items) in enumerate(
                     zip(planned, stream, strict=True), start=1
@@ -317,23 +285,18 @@ def index_paths(
                 job.prune()
             report.deleted = job.deleted
             if job.pending or report.deleted or (rebuild and not job.commits):
-                job.writer.commit()
+                sink.commit()
             else:
-                job.writer.cancel()
-            report.committed = bool(report.changed or report.deleted or rebuild)
+                sink.cancel()
             if job.revisit:
-                report.relearned = _revisit(ix, state, job, learned, parse_workers)
-            save_manifest(build, job.manifest)
-            save_learned(build, learned)
+                report.relearned = _revisit(sink, job, parse_workers)
+            _forget_unwritten(job, sink, report)
+            report.committed = bool(report.changed or report.deleted or rebuild)
+            sink.save(job.state)
         except BaseException:
-            abandon_writer(job.writer)
-            if rebuild:
-                shutil.rmtree(build, ignore_errors=True)
-            else:  # a failed commit's files would keep a full disk full
-                discard_uncommitted(ix)
+            sink.abandon()
             raise
-        if rebuild:
-            remove_build(index_dir, swap_in(index_dir, build))
+        sink.finish()
         report.seconds = round(time.perf_counter() - started, 3)
         write_atomic(index_dir / LAST_RUN, json.dumps(report.to_dict(), indent=1) + "\n")
     return report

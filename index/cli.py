@@ -22,7 +22,7 @@ LAZY_COMMANDS = {
     "search": "search.cli:search_command",
     "show": "search.cli:show_command",
     "serve": "web.cli:serve_command",
-    "migrate": "index.sinks.cli:migrate_command",
+    "migrate": "engines.opensearch.cli:migrate_command",
 }
 
 
@@ -128,15 +128,15 @@ def index_command(
     Exit codes: 0 all inputs indexed or unchanged; 1 committed, but some inputs were
     rejected; 2 usage error; 75 another job holds the lock; 3 failed, nothing committed.
     """
-    from index.build import index_paths
-    from index.writer import IndexLocked, RebuildRequired
+    from engines import open_engine
+    from engines.base import RebuildRequired
+    from index.layout import IndexLocked
 
     target = resolve_index_dir(index_dir)
     show_progress = not quiet and sys.stderr.isatty()
     try:
-        report = index_paths(
+        report = open_engine(target).index_paths(
             list(paths),
-            target,
             wait=wait,
             rebuild=rebuild,
             prune=prune,
@@ -182,11 +182,11 @@ def _progress_line(report, done: int, total: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def stats_command(index_dir: Path | None, as_json: bool) -> None:
     """Articles per language and source, index size, and the last indexing run."""
-    from index.stats import index_stats
-    from index.writer import IndexMissing, RebuildRequired
+    from engines import open_engine
+    from engines.base import IndexMissing, RebuildRequired
 
     try:
-        stats = index_stats(resolve_index_dir(index_dir))
+        stats = open_engine(resolve_index_dir(index_dir)).stats()
     except (IndexMissing, RebuildRequired) as exc:
         fail(str(exc), EXIT_ERROR)
     if as_json:
@@ -214,9 +214,9 @@ def check_command(index_dir: Path | None, as_json: bool) -> None:
 
     Exit codes: 0 the index is sound; 3 it is missing, needs a rebuild, or is damaged.
     """
-    from index.check import check_index
+    from engines import open_engine
 
-    report = check_index(resolve_index_dir(index_dir))
+    report = open_engine(resolve_index_dir(index_dir)).check()
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
     else:

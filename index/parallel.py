@@ -2,10 +2,10 @@
 
 Whoosh has one writer, and its own multiprocessing writer measured slower than a single one on
 2 cores; but reading and splitting files (decoding, boilerplate removal, language detection)
-is independent of writing. One worker process parses the files in order, analyses each
-article's text fields into postings (``index.writer.analyse_ahead``: two thirds of what the
-writer did per document), and streams the items through a bounded queue (memory stays flat),
-so both cores work and the writer only pools and writes postings.
+is independent of writing. One worker process parses the files in order, lets the engine
+prepare each new article (the Whoosh engine analyses its text fields into postings: two thirds
+of what the writer did per document), and streams the items through a bounded queue (memory
+stays flat), so both cores work and the writer only pools and writes postings.
 """
 
 from __future__ import annotations
@@ -20,17 +20,20 @@ from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from index.article import Article
-from index.sources import Rejected
+from index.document import Prepare
+from index.sources import Rejected, read_path
 
 BATCH = 256  # items per message
 QUEUE_BATCHES = 16  # bounded: the worker waits when the writer falls behind
 Item = Article | Rejected
 
 
-def _safe_items(path: Path) -> Iterator[Item]:
-    from index.build import safe_items
-
-    return safe_items(path)
+def safe_items(path: Path) -> Iterator[Item]:
+    """A file's articles, and a ``Rejected`` for anything that cannot be read; never raises."""
+    try:
+        yield from read_path(path)
+    except (OSError, ValueError, UnicodeError, EOFError) as exc:
+        yield Rejected(str(path), f"{type(exc).__name__}: {exc}")
 
 
 def die_with_parent(parent: int) -> None:
@@ -47,18 +50,14 @@ def die_with_parent(parent: int) -> None:
 
 
 def _worker(
-    paths: list[Path], out: mp.Queue, parent: int, analyse: bool, known: Collection[str]
+    paths: list[Path], out: mp.Queue, parent: int, prepare: Prepare | None, known: Collection[str]
 ) -> None:
     die_with_parent(parent)
-    from index.schema import build_schema
-    from index.writer import analyse_ahead
-
-    schema = build_schema()
     for path in paths:
         batch: list[Item] = []
-        for item in _safe_items(path):
-            if analyse and isinstance(item, Article) and item.content_hash() not in known:
-                analyse_ahead(item, schema)  # the writer process then only pools postings
+        for item in safe_items(path):
+            if prepare and isinstance(item, Article) and item.content_hash() not in known:
+                prepare(item)  # the writer process then has less to do
             batch.append(item)
             if len(batch) >= BATCH:
                 out.put(batch)
@@ -81,22 +80,25 @@ def _drain(source: mp.Queue, proc: mp.Process) -> Iterator[Item]:
 
 
 def parsed_files(
-    paths: list[Path], workers: int = 1, analyse: bool = True, known: Collection[str] = ()
+    paths: list[Path],
+    workers: int = 1,
+    prepare: Prepare | None = None,
+    known: Collection[str] = (),
 ) -> Iterator[Iterator[Item]]:
     """For each path in order, an iterator of its items (consume each before the next).
 
-    ``analyse`` computes the Whoosh postings ahead (not wanted when OpenSearch indexes),
-    except for articles whose content hash is in ``known``: the index holds them already, so
-    an incremental run does not analyse what it will skip.
+    ``prepare`` runs on each article in the worker process (the engine's work done ahead),
+    except on articles whose content hash is in ``known``: the index holds them already, so
+    an incremental run does not prepare what it will skip.
     """
     if workers <= 0 or not paths:
         for path in paths:
-            yield _safe_items(path)
+            yield safe_items(path)
         return
     ctx = mp.get_context("fork")
     channel: mp.Queue = ctx.Queue(maxsize=QUEUE_BATCHES)
     proc = ctx.Process(
-        target=_worker, args=(paths, channel, os.getpid(), analyse, known), daemon=True
+        target=_worker, args=(paths, channel, os.getpid(), prepare, known), daemon=True
     )
     proc.start()
     try:

@@ -1,4 +1,5 @@
-"""What the index holds: counts per language and source, size on disk, the last run."""
+"""What the archive holds (``manchette stats``): counts per language and source, size, the
+last run. Each engine counts (``Engine.stats``); the last run is the job's, read here."""
 
 from __future__ import annotations
 
@@ -6,13 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from whoosh import query as wq
-from whoosh import sorting
-
-from index.layout import LAST_RUN, live_dir
-from index.schema import LANG_FIELD, SOURCE_FIELD
-from index.sinks.settings import backend_name
-from index.writer import open_index
+from index.layout import LAST_RUN
 
 MAX_LISTED = 100
 
@@ -29,34 +24,20 @@ class IndexStats:
         return asdict(self)
 
 
-def _sorted_counts(counts: dict) -> dict[str, int]:
+def sorted_counts(counts: dict) -> dict[str, int]:
+    """Most first, then by name."""
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def index_stats(index_dir: Path) -> IndexStats:
-    if backend_name() == "opensearch":  # the articles live in the cluster (index/sinks)
-        from index.sinks.opensearch import OpenSearchStore
-
-        return OpenSearchStore().stats(Path(index_dir))
-    ix = open_index(index_dir)
-    facets = {
-        LANG_FIELD: sorting.FieldFacet(LANG_FIELD, maptype=sorting.Count),
-        SOURCE_FIELD: sorting.FieldFacet(SOURCE_FIELD, maptype=sorting.Count),
-    }
-    with ix.searcher() as searcher:
-        results = searcher.search(wq.Every(), groupedby=facets, limit=1, scored=False)
-        stats = IndexStats(
-            articles=searcher.doc_count(),
-            by_lang=_sorted_counts(results.groups(LANG_FIELD)),
-            by_source=_sorted_counts(results.groups(SOURCE_FIELD)),
-        )
-    live = live_dir(index_dir)
-    stats.size_bytes = sum(p.stat().st_size for p in live.iterdir() if p.is_file())
+def last_run(index_dir: Path) -> dict:
+    """The last job's report, its lists trimmed (the full lists are in its --report file)."""
     try:
-        stats.last_run = json.loads((Path(index_dir) / LAST_RUN).read_text(encoding="utf-8"))
+        run = json.loads((Path(index_dir) / LAST_RUN).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        stats.last_run = {}
-    for key in ("rejected", "duplicates"):  # the full lists are in the run's --report file
-        if isinstance(stats.last_run.get(key), list):
-            stats.last_run[key] = stats.last_run[key][:MAX_LISTED]
-    return stats
+        return {}
+    if not isinstance(run, dict):
+        return {}
+    for key in ("rejected", "duplicates"):
+        if isinstance(run.get(key), list):
+            run[key] = run[key][:MAX_LISTED]
+    return run

@@ -1,4 +1,4 @@
-"""``manchette search`` and ``manchette show``: thin commands over ``run_search``."""
+"""``manchette search`` and ``manchette show``: thin commands over the engine's search."""
 
 from __future__ import annotations
 
@@ -7,29 +7,12 @@ from pathlib import Path
 
 import click
 
+from engines import open_engine
+from engines.base import IndexMissing, RebuildRequired, Unsupported
 from index.cli import EXIT_ERROR, EXIT_USAGE, fail, index_dir_option, resolve_index_dir
-from index.writer import IndexMissing, RebuildRequired, open_index
-from search.backends import RemoteIndex, remote_backend
-from search.execute import get_article, run_search
-from search.explain import explain_hit
-from search.parse import parse_query
-from search.ranking import explain_rules, weighting
+from search.ranking import explain_rules
 from search.request import InvalidRequest, SearchRequest
-
-
-def _open(index_dir: Path | None, explain: bool = False):
-    remote = remote_backend()
-    if remote is not None:  # MANCHETTE_BACKEND=opensearch: the cluster answers
-        if explain:
-            fail(
-                "--explain shows Whoosh's ranking rules: not with MANCHETTE_BACKEND=opensearch",
-                EXIT_USAGE,
-            )
-        return RemoteIndex(remote)
-    try:
-        return open_index(resolve_index_dir(index_dir))
-    except (IndexMissing, RebuildRequired) as exc:
-        fail(str(exc), EXIT_ERROR)
+from search.results import SearchResult
 
 
 @click.command("search")
@@ -64,13 +47,8 @@ def search_command(
         request.validate()
     except InvalidRequest as exc:
         fail(str(exc), EXIT_USAGE)
-    ix = _open(index_dir, explain)
-    with ix.searcher(weighting=weighting()) as searcher:
-        result = run_search(searcher, request)
-        explained = {}
-        if explain:
-            parsed = parse_query(query, searcher.schema, lang, searcher.reader())
-            explained = {h.id: explain_hit(searcher, parsed, h.id) for h in result.hits}
+    engine = open_engine(resolve_index_dir(index_dir))
+    result, explained = _search(engine, request, explain)
     if as_json:
         data = result.to_dict()
         if explain:
@@ -94,6 +72,19 @@ def search_command(
         click.echo("   " + _terminal_snippet(hit.snippet.text, hit.snippet.spans))
 
 
+def _search(engine, request: SearchRequest, explain: bool) -> tuple[SearchResult, dict]:
+    try:
+        if explain:
+            return engine.explain(request)
+        return engine.search(request), {}
+    except Unsupported as exc:
+        fail(str(exc), EXIT_USAGE)
+    except (IndexMissing, RebuildRequired) as exc:
+        fail(str(exc), EXIT_ERROR)
+    finally:
+        engine.close()
+
+
 def _terminal_snippet(text: str, spans: list[tuple[int, int]]) -> str:
     out, pos = [], 0
     for start, end in sorted(spans):
@@ -109,9 +100,13 @@ def _terminal_snippet(text: str, spans: list[tuple[int, int]]) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the article as JSON.")
 def show_command(article_id: str, index_dir: Path | None, as_json: bool) -> None:
     """Print one stored article with all its fields."""
-    ix = _open(index_dir)
-    with ix.searcher() as searcher:
-        article = get_article(searcher, article_id)
+    engine = open_engine(resolve_index_dir(index_dir))
+    try:
+        article = engine.get_article(article_id)
+    except (IndexMissing, RebuildRequired) as exc:
+        fail(str(exc), EXIT_ERROR)
+    finally:
+        engine.close()
     if article is None:
         fail(f"no article with id {article_id!r}", EXIT_ERROR)
     if as_json:

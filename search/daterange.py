@@ -6,11 +6,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from whoosh import query as wq
-
-from index.schema import PUBLISHED_FIELD
 from search.parse import date_bounds
 from search.request import InvalidRequest
+from search.tree import DateRange
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
@@ -50,7 +48,7 @@ class DateSpan:
             raise InvalidRequest("The start of the date range is after its end.")
         return cls(start, end)
 
-    def query(self) -> wq.Query:
+    def range(self) -> DateRange:
         low = parse_bound(self.start, end=False) if self.start else None
         high = parse_bound(self.end, end=True) if self.end else None
-        return wq.DateRange(PUBLISHED_FIELD, low, high)
+        return DateRange(low, high)

@@ -1,41 +1,44 @@
-"""The query language → a Whoosh query and filter over every language's fields.
+"""The query language → a query tree (``search.tree``), the same for every engine.
 
-Never raises: anything malformed degrades to plain words, with a ``notice`` saying so.
+Never raises: anything malformed degrades to plain words, with a notice saying so.
 
     otan russie            both words (AND), stemmed, accents optional
     otan OR nato           either
     -cookies, NOT cookies  exclude
-    "jens stoltenberg"     exact phrase («…» too); matches unstemmed forms when the index
-                           has an exact field, else the stemmed fields
+    "jens stoltenberg"     exact phrase («…» too): matches unstemmed forms
     otan*                  prefix, folded and lowercased (capped expansion)
     title:word             only in titles (title:"a phrase" too)
     lang:fr  source:reuters  date:2012-05..2012-11  date:2012  after:2015-01-01  before:…
 
-Each word is analysed with each field's own chain, so one query finds articles in any
-language; ``lang:`` (or the request's language) restricts the fields searched.
+Each word is analysed by the engine with each field's own chain, so one query finds articles
+in any language; ``lang:`` (or the request's language) restricts the languages searched.
+The caps (words and phrases, prefix expansions), the de-duplication and the notices are
+applied here, once, whichever engine compiles the tree.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
-from whoosh import query as wq
-from whoosh.fields import Schema
-from whoosh.reading import IndexReader
-
 from index.analysis import LANGS, analyze, lang_key
-from index.schema import (
-    EXACT_FIELD,
-    LANG_FIELD,
-    PUBLISHED_FIELD,
-    SOURCE_KEY_FIELD,
-    TEXT_PARTS,
-    text_field,
+from search import notices as say
+from search.notices import Notice
+from search.tree import (
+    AnyOf,
+    Clause,
+    DateRange,
+    Filter,
+    LangIs,
+    Phrase,
+    Prefix,
+    QueryTree,
+    SourceIs,
+    Word,
 )
-from search.ranking import field_boosts, rule
 
 _QUOTES = re.compile(r"[«»“”„‟]")
 _TOKEN = re.compile(r'(-?)(?:(\w+):)?(?:"([^"]*)"?|(\S+))')
@@ -48,24 +51,17 @@ MAX_EXPANSIONS = 200  # prefix terms are capped; the cap is reported in the noti
 MAX_CLAUSES = 16  # distinct words and phrases searched; the rest are dropped
 MAX_EXPANSIONS_TOTAL = 400  # prefix terms over all the prefixes of a query
 
+Expand = Callable[[str], Iterable[str]]  # folded prefix → the archive's words with it
+
 
 @dataclass
-class Clause:
+class Split:
+    """A query as typed, split: a clause, or ``"OR"`` between two."""
+
     text: str
     phrase: bool = False
     negated: bool = False
     part: str | None = None  # title / lead / body, or None for all
-
-
-@dataclass
-class ParsedQuery:
-    query: wq.Query
-    text: str
-    filter: wq.Query | None = None
-    notice: str | None = None
-    terms: dict[str, set[str]] = field(default_factory=dict)  # lang key → analysed terms
-    langs: list[str] = field(default_factory=list)
-    clauses: list[Clause | str] = field(default_factory=list)  # as split, for "did you mean"
 
 
 def normalize_query(text: str) -> str:
@@ -82,123 +78,36 @@ def date_bounds(value: str, end: bool) -> datetime | None:
     year, month, day = (int(g) if g else None for g in match.groups())
     try:
         if not end:
-            return datetime(year, month or 1, day or 1)
+            return datetime(year, month or 1, day or 1)  # type: ignore[arg-type]
         month = month or 12
-        day = day or calendar.monthrange(year, month)[1]
-        return datetime(year, month, day, 23, 59, 59)
+        day = day or calendar.monthrange(year, month)[1]  # type: ignore[arg-type]
+        return datetime(year, month, day, 23, 59, 59)  # type: ignore[arg-type]
     except ValueError:
         return None
 
 
-def _date_filter(key: str, value: str) -> wq.Query | None:
+def _date_filter(key: str, value: str) -> DateRange | None:
     if key == "after":
         start = date_bounds(value, end=False)
-        return wq.DateRange(PUBLISHED_FIELD, start, None) if start else None
+        return DateRange(start, None) if start else None
     if key == "before":
         end = date_bounds(value, end=True)
-        return wq.DateRange(PUBLISHED_FIELD, None, end) if end else None
+        return DateRange(None, end) if end else None
     low, _, high = value.partition("..")
     start = date_bounds(low, end=False) if low else None
     end = date_bounds(high or low, end=True) if (high or low) else None
     if (low and start is None) or ((high or low) and end is None):
         return None
-    return wq.DateRange(PUBLISHED_FIELD, start, end)
+    return DateRange(start, end)
 
 
-class _Builder:
-    def __init__(self, schema: Schema, langs: list[str], reader: IndexReader | None) -> None:
-        self.schema = schema
-        self.langs = langs
-        self.reader = reader
-        self.has_exact = EXACT_FIELD in schema
-        self.terms: dict[str, set[str]] = {}
-        self.notices: list[str] = []
-        self.expanded = 0  # prefix terms used so far (MAX_EXPANSIONS_TOTAL)
-
-    def _note_terms(self, text: str) -> None:
-        for lang in self.langs:
-            self.terms.setdefault(lang, set()).update(analyze(text, lang))
-
-    def word(self, clause: Clause, bonus: bool = True) -> wq.Query | None:
-        if clause.text.endswith("*") and len(clause.text) > 1:
-            return self.prefix(clause.text.rstrip("*"))
-        self._note_terms(clause.text)
-        alternatives: list[wq.Query] = []
-        parts = [clause.part] if clause.part else list(TEXT_PARTS)
-        boosts = field_boosts([text_field(p, lang) for p in parts for lang in self.langs])
-        for lang in self.langs:
-            tokens = analyze(clause.text, lang)
-            if not tokens:
-                continue
-            for part in parts:
-                name = text_field(part, lang)
-                positions = self.schema[name].format.supports("positions")
-                alternatives.append(_terms_query(name, tokens, boosts[name], positions))
-        if not alternatives and not (bonus and self.has_exact and not clause.part):
-            return None  # only stop words
-        if bonus and self.has_exact and not clause.part:
-            exact = analyze(clause.text, "xx", exact=True)
-            if exact:  # an exact (unstemmed) match ranks above a stem-only match: a flat bonus
-                alternatives.append(_terms_query(EXACT_FIELD, exact, rule("bonus.exact")))
-        # A word every indexed language drops as a stop word is still found as typed.
-        return wq.Or(alternatives) if alternatives else None
-
-    def phrase(self, clause: Clause) -> wq.Query | None:
-        self._note_terms(clause.text)
-        stemmed = self.word(Clause(clause.text, part=clause.part), bonus=False)
-        if self.has_exact and not clause.part:
-            words = analyze(clause.text, "xx", exact=True)
-            if words:  # the exact field decides the match; the stemmed fields rank it
-                exact = _terms_query(EXACT_FIELD, words, rule("bonus.exact"))
-                return wq.And([exact, stemmed]) if stemmed is not None else exact
-        return stemmed
-
-    def prefix(self, stem: str) -> wq.Query | None:
-        folded = analyze(stem, "xx", exact=True)
-        if len(folded) != 1:
-            return self.word(Clause(stem))
-        prefix = folded[0]
-        fieldname = EXACT_FIELD if self.has_exact else text_field("body", self.langs[0])
-        if self.reader is None:
-            return wq.Prefix(fieldname, prefix)
-        expansions = []
-        room = min(MAX_EXPANSIONS, MAX_EXPANSIONS_TOTAL - self.expanded)
-        if room <= 0:
-            self.notices.append(f"“{stem}*” was ignored: the query has too many prefixes.")
-            return None
-        for term in self.reader.expand_prefix(fieldname, prefix):
-            expansions.append(term.decode() if isinstance(term, bytes) else term)
-            if len(expansions) > room:
-                self.notices.append(
-                    f"“{stem}*” matches too many words; only the first {room} were used."
-                )
-                expansions.pop()
-                break
-        self.expanded += len(expansions)
-        for term in expansions[:50]:
-            self._note_terms(term)
-        return wq.Or([wq.Term(fieldname, t) for t in expansions]) if expansions else wq.NullQuery
-
-
-def _terms_query(
-    fieldname: str, tokens: list[str], boost: float, positions: bool = True
-) -> wq.Query:
-    """One token as a term; several as a phrase, or all of them where the field keeps no
-    positions (a lead or body: the exact field decides phrases there)."""
-    if len(tokens) == 1:
-        return wq.Term(fieldname, tokens[0], boost=boost)
-    if not positions:
-        return wq.And([wq.Term(fieldname, t, boost=boost) for t in tokens])
-    return wq.Phrase(fieldname, tokens, boost=boost)
-
-
-def split_clauses(text: str) -> tuple[list[Clause | str], dict[str, str], list[str]]:
+def split_clauses(text: str) -> tuple[list[Split | str], dict[str, str], list[Notice]]:
     """Clauses and OR markers in order, filters by key, and notices about what was odd."""
-    items: list[Clause | str] = []
+    items: list[Split | str] = []
     filters: dict[str, str] = {}
-    notices: list[str] = []
+    notices: list[Notice] = []
     if text.count('"') % 2:
-        notices.append("An opening quote was not closed; the phrase runs to the end.")
+        notices.append(Notice(say.UNCLOSED_QUOTE))
     negate_next = False
     for match in _TOKEN.finditer(text):
         minus, key, quoted, bare = match.groups()
@@ -217,107 +126,123 @@ def split_clauses(text: str) -> tuple[list[Clause | str], dict[str, str], list[s
             continue
         if key and key_l not in FIELD_KEYS:
             value = f"{key} {value}"  # unknown field: search its words
-            notices.append(f"“{key}:” is not a field here; it was searched as words.")
+            notices.append(Notice(say.UNKNOWN_FIELD, {"field": key}))
             key_l = None
         if not value.strip("-*\"' "):
             continue
-        items.append(Clause(value, phrase=quoted is not None, negated=negated, part=key_l))
+        items.append(Split(value, phrase=quoted is not None, negated=negated, part=key_l))
     return items, filters, notices
 
 
-def _filters(filters: dict[str, str], notices: list[str]) -> tuple[list[wq.Query], str | None]:
-    parts: list[wq.Query] = []
+def _filters(filters: dict[str, str], notices: list[Notice]) -> tuple[list[Filter], str | None]:
+    parts: list[Filter] = []
     lang = None
     for key, value in filters.items():
         if key == "lang":
             lang = value.lower()
-            parts.append(wq.Term(LANG_FIELD, lang))
+            parts.append(LangIs(lang))
         elif key == "source":
             words = analyze(value, "xx", exact=True)
             if words:
-                parts.append(_terms_query(SOURCE_KEY_FIELD, words, 1.0))
+                parts.append(SourceIs(tuple(words)))
         else:
             date = _date_filter(key, value)
             if date is None:
-                notices.append(
-                    f"“{key}:{value}” is not a date (use 2012, 2012-05 or "
-                    "2012-05-22, and a..b for a range); it was ignored."
-                )
+                notices.append(Notice(say.NOT_A_DATE, {"key": key, "value": value}))
             else:
                 parts.append(date)
     return parts, lang
 
 
-def indexed_langs(schema: Schema, reader: IndexReader | None) -> list[str]:
-    """The analysis languages that have text in the index (all when there is no reader):
-    the fields of the others cannot match, and each costs matchers on every query."""
-    if reader is None:
-        return list(LANGS)
-    present = [
-        key
-        for key in LANGS
-        if any(
-            (name := text_field(part, key)) in schema and reader.field_length(name) > 0
-            for part in TEXT_PARTS
-        )
-    ]
-    return present or list(LANGS)
+class _Clauses:
+    """Turns split clauses into tree clauses, with the prefix caps."""
+
+    def __init__(self, langs: list[str], expand: Expand | None) -> None:
+        self.langs = langs
+        self.expand = expand
+        self.notices: list[Notice] = []  # reported after the others, as they come
+        self.expanded = 0  # prefix terms used so far (MAX_EXPANSIONS_TOTAL)
+
+    def _matches_nothing(self, text: str, part: str | None) -> bool:
+        """No chain keeps a token of ``text``: nothing to search (the exact, unstemmed field
+        still finds a word every language drops as a stop word, unless a part is named)."""
+        if any(analyze(text, lang) for lang in self.langs):
+            return False
+        return part is not None or not analyze(text, "xx", exact=True)
+
+    def clause(self, item: Split) -> Clause | None:
+        if not item.phrase and item.text.endswith("*") and len(item.text) > 1:
+            return self.prefix(item.text.rstrip("*"))
+        if self._matches_nothing(item.text, item.part):
+            return None
+        return (Phrase if item.phrase else Word)(item.text, item.part)
+
+    def prefix(self, stem: str) -> Clause | None:
+        folded = analyze(stem, "xx", exact=True)
+        if len(folded) != 1:
+            return None if self._matches_nothing(stem, None) else Word(stem)
+        if self.expand is None:
+            return Prefix(stem, folded[0])
+        room = min(MAX_EXPANSIONS, MAX_EXPANSIONS_TOTAL - self.expanded)
+        if room <= 0:
+            self.notices.append(Notice(say.TOO_MANY_PREFIXES, {"stem": stem}))
+            return None
+        expansions: list[str] = []
+        for term in self.expand(folded[0]):
+            expansions.append(term)
+            if len(expansions) > room:
+                self.notices.append(Notice(say.PREFIX_CAPPED, {"stem": stem, "limit": room}))
+                expansions.pop()
+                break
+        self.expanded += len(expansions)
+        return Prefix(stem, folded[0], tuple(expansions))
 
 
 def parse_query(
-    text: str, schema: Schema, lang: str | None = None, reader: IndexReader | None = None
-) -> ParsedQuery:
-    """Parse a user query; never raises."""
+    text: str,
+    lang: str | None = None,
+    *,
+    langs: list[str] | None = None,
+    expand: Expand | None = None,
+) -> QueryTree:
+    """Parse a user query; never raises.
+
+    ``lang`` (the request's language, else a ``lang:`` filter) restricts the languages
+    searched; otherwise ``langs``, the languages the archive holds (all when not given).
+    ``expand`` lists the archive's words with a prefix, for the capped expansions.
+    """
     cleaned = normalize_query(text)
     items, filters, notices = split_clauses(cleaned)
     filter_parts, filter_lang = _filters(filters, notices)
     wanted = lang or filter_lang
-    langs = [lang_key(wanted)] if wanted else indexed_langs(schema, reader)
-    builder = _Builder(schema, langs, reader)
-    positives: list[wq.Query] = []
-    negatives: list[wq.Query] = []
+    searched = [lang_key(wanted)] if wanted else (langs or list(LANGS))
+    clauses = _Clauses(searched, expand)
+    tree = QueryTree(text=cleaned, filters=filter_parts, langs=searched)
     pending_or = False
     seen: set[tuple] = set()
     for item in items:
-        if item == "OR":
-            pending_or = bool(positives)
+        if isinstance(item, str):  # "OR"
+            pending_or = bool(tree.must)
             continue
-        assert isinstance(item, Clause)
         key = (item.text.casefold(), item.phrase, item.negated, item.part)
         if key in seen:  # a repeated word adds cost, not meaning
             pending_or = False
             continue
         if len(seen) >= MAX_CLAUSES:
-            notices.append(f"Only the first {MAX_CLAUSES} words and phrases were searched.")
+            notices.append(Notice(say.TOO_MANY_CLAUSES, {"limit": MAX_CLAUSES}))
             break
         seen.add(key)
-        kept = {k: set(v) for k, v in builder.terms.items()}
-        built = builder.phrase(item) if item.phrase else builder.word(item)
+        built = clauses.clause(item)
         if built is None:
             continue
         if item.negated:
-            negatives.append(built)
-            builder.terms = kept  # excluded words are never highlighted
+            tree.must_not.append(built)
         elif pending_or:
-            positives[-1] = wq.Or([positives[-1], built])
+            last = tree.must[-1]
+            options = last.options if isinstance(last, AnyOf) else (last,)
+            tree.must[-1] = AnyOf((*options, built))
         else:
-            positives.append(built)
+            tree.must.append(built)
         pending_or = False
-    if positives:
-        query: wq.Query = wq.And(positives) if len(positives) > 1 else positives[0]
-    elif filter_parts:
-        query = wq.Every()
-    else:
-        query = wq.NullQuery
-    if negatives and query is not wq.NullQuery:
-        query = wq.AndNot(query, wq.Or(negatives))
-    notices += builder.notices
-    return ParsedQuery(
-        query=query,
-        text=cleaned,
-        filter=wq.And(filter_parts) if filter_parts else None,
-        notice=" ".join(notices) or None,
-        terms=builder.terms,
-        langs=langs,
-        clauses=items,
-    )
+    tree.notices = notices + clauses.notices
+    return tree

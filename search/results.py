@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from search.notices import Notice, joined
 from search.snippets import Snippet, to_html
 
 
@@ -54,9 +55,14 @@ class SearchResult:
     hits: list[Hit] = field(default_factory=list)
     page_count: int = 0
     limit: int = 10
-    notice: str | None = None
+    notices: list[Notice] = field(default_factory=list)  # structured: translatable
     facets: dict[str, list[Facet]] = field(default_factory=dict)
     suggestion: str | None = None
+
+    @property
+    def notice(self) -> str | None:
+        """The notices as one English text (the JSON ``notice``)."""
+        return joined(self.notices)
 
     @property
     def histogram(self) -> Histogram | None:

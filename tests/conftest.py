@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from builders import SAMPLE_DIR, XSS_ARTICLE, write_jsonl
-from index.build import index_paths
+from engines import index_paths
 
 
 @pytest.fixture(scope="session")

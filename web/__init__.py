@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from search.searchers import IndexHandle
+from engines import open_engine
 from web.i18n import init_i18n
 from web.render import register_filters
 from web.settings import default_config
@@ -22,8 +22,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.config["DEBUG"] = False
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    app.extensions["manchette.index"] = IndexHandle(
-        app.config["INDEX_DIR"], float(app.config["REFRESH_SECONDS"])
+    app.extensions["manchette.engine"] = open_engine(
+        app.config["INDEX_DIR"], refresh_seconds=float(app.config["REFRESH_SECONDS"])
     )
     # "/articles/a//b.json" is the article "a//b", not a redirect to "a/b".
     app.url_map.merge_slashes = False

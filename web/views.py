@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from itertools import chain
-from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -20,11 +19,11 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from index.stats import IndexStats, index_stats
-from index.writer import IndexMissing, RebuildRequired
+from engines import Engine
+from engines.base import IndexMissing, RebuildRequired
+from index.stats import IndexStats
 from search.daterange import DateSpan
-from search.execute import get_article, languages, run_search
-from search.export import MAX_EXPORT_ROWS, export_rows
+from search.export import MAX_EXPORT_ROWS
 from search.request import (
     FILTER_NAMES,
     MAX_PAGE,
@@ -34,8 +33,7 @@ from search.request import (
     parse_int,
 )
 from search.results import SearchResult, StoredArticle
-from search.searchers import IndexHandle
-from search.similar import Similar, more_like_this
+from search.similar import Similar
 from web.feeds import atom_feed, csv_lines
 from web.openapi import openapi_spec
 from web.render import safe_url
@@ -51,15 +49,15 @@ CSP = (
 DATE_PARAMS = ("from", "to")  # the publication-date range of the search form
 
 
-def _handle() -> IndexHandle:
-    return current_app.extensions["manchette.index"]
+def _engine() -> Engine:
+    return current_app.extensions["manchette.engine"]
 
 
 def archive_languages() -> list[str]:
     """The languages the search form offers: those of the archive's articles (none when the
     index cannot be read: the page then says why, the form still works)."""
     try:
-        return languages(_handle().searcher())
+        return _engine().languages()
     except (IndexMissing, RebuildRequired):
         return []
 
@@ -117,7 +115,7 @@ def search_results(**overrides: object) -> SearchResult | None:
     span = _date_span()
     if not req.q.strip():
         return None
-    return run_search(_handle().searcher(), req, span)
+    return _engine().search(req, span)
 
 
 def required_results(**overrides: object) -> SearchResult:
@@ -129,11 +127,11 @@ def required_results(**overrides: object) -> SearchResult:
 
 def article_data(article_id: str) -> tuple[StoredArticle, list[Similar]]:
     """The article and the articles most like it (the page and its JSON twin)."""
-    searcher = _handle().searcher()
-    article = get_article(searcher, article_id)
+    engine = _engine()
+    article = engine.get_article(article_id)
     if article is None:
         abort(404, description=_("No article has the id %(id)s.", id=repr(article_id)))
-    return article, more_like_this(searcher, article)
+    return article, engine.more_like_this(article)
 
 
 @bp.get("/")
@@ -190,7 +188,7 @@ def search_csv() -> Response:
     if not req.q.strip():
         raise InvalidRequest(_("The parameter q (the query) is required."))
     limit = min(int(current_app.config["CSV_MAX_ROWS"]), MAX_EXPORT_ROWS)
-    rows = export_rows(_handle().searcher(), req, span, limit=limit)
+    rows = _engine().export_rows(req, span, limit=limit)
     first = next(rows, None)  # search now, so that a failure is an error page, not a cut file
     lines = csv_lines(chain([first] if first else [], rows))
     return Response(
@@ -214,8 +212,7 @@ def article_page(article_id: str) -> str:
 
 def stats_data() -> IndexStats:
     """Counts per language and source, size on disk and the last run (``manchette stats``)."""
-    _handle().searcher()  # a missing or outdated index is a 503, as for a search
-    return index_stats(Path(current_app.config["INDEX_DIR"]))
+    return _engine().stats()  # a missing or outdated index is a 503, as for a search
 
 
 @bp.get("/stats")
@@ -236,10 +233,10 @@ def openapi_json() -> Response:
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
     try:
-        searcher = _handle().searcher()
+        articles = _engine().doc_count()
     except (IndexMissing, RebuildRequired) as exc:
         return jsonify({"status": "unavailable", "error": str(exc)}), 503
-    return jsonify({"status": "ok", "articles": searcher.doc_count()}), 200
+    return jsonify({"status": "ok", "articles": articles}), 200
 
 
 def _error(status: int, title: str, message: str) -> tuple[Response | str, int]:

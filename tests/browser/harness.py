@@ -28,7 +28,7 @@ if str(TESTS) not in sys.path:  # the scripts run as `python tests/browser/NAME.
 from playwright.sync_api import Browser, Page, Playwright, expect  # noqa: E402
 
 from builders import SAMPLE_DIR, XSS_ARTICLE, write_jsonl  # noqa: E402
-from index.build import index_paths  # noqa: E402
+from engines import index_paths  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -153,8 +153,8 @@ def check_index(index_dir: Path) -> dict:
 
 
 def check_here(index_dir: Path) -> dict:
-    """``index.check.check_index`` in this process (what ``manchette check`` runs)."""
-    from index.check import check_index as check
+    """``engines.whoosh.check.check_index`` in this process (what ``manchette check`` runs)."""
+    from engines.whoosh.check import check_index as check
 
     verdict = check(index_dir).to_dict()
     verdict["exit_code"] = 0 if verdict["ok"] else 3
@@ -163,8 +163,8 @@ def check_here(index_dir: Path) -> dict:
 
 def search_here(index_dir: Path, query: str) -> int:
     """Hits for ``query`` through a freshly opened index (raises if it does not open)."""
-    from index.writer import open_index
-    from search.execute import run_search
+    from engines.whoosh.execute import run_search
+    from engines.whoosh.writer import open_index
     from search.request import SearchRequest
 
     ix = open_index(index_dir)
@@ -175,7 +175,7 @@ def search_here(index_dir: Path, query: str) -> int:
 def index_content(index_dir: Path) -> dict[str, str]:
     """Every live article id → its content hash, read by the library in a fresh process."""
     code = (
-        "import json, sys; from index.writer import open_index, known_hashes\n"
+        "import json, sys; from engines.whoosh.writer import open_index, known_hashes\n"
         "print(json.dumps(known_hashes(open_index(sys.argv[1]))))"
     )
     done = subprocess.run(
@@ -503,8 +503,8 @@ def run_trial(
     stale = "did not finish" in rerun.stderr
     if rerun.returncode != 0:
         problems.append(f"the re-run exited {rerun.returncode}: {rerun.stderr[-300:]}")
-    from index.check import content_digest
-    from index.writer import open_index
+    from engines.whoosh.check import content_digest
+    from engines.whoosh.writer import open_index
 
     after = content_digest(open_index(target))
     final_ok = after == reference.final

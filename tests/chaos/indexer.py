@@ -10,7 +10,7 @@ crash tests need, without changing what the job does:
 - ``CHAOS_MARKERS=1``: print ``@@ <event> <n>`` lines on stderr at commit begin/end and swap,
   so a harness can time its SIGKILL to land inside a commit.
 - ``CHAOS_SNAPSHOTS=FILE``: after each commit, append the digest of the committed state
-  (``index.check.content_digest``) to FILE: the states a killed run may leave behind.
+  (``engines.whoosh.check.content_digest``) to FILE: the states a killed run may leave behind.
 - ``CHAOS_KILL_AT=<point>:<n>``: the process SIGKILLs itself the n-th time it reaches
   ``point`` (see ``POINTS``): kills inside windows too short to hit from outside, such as
   between writing a commit's table of contents and renaming it into place.
@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import whoosh.filedb.filestore as filestore
 import whoosh.writing as writing
 
+import engines.whoosh.writer as whoosh_writer
 import index.build as build
 import index.layout as layout
 from index.cli import main
@@ -107,7 +108,7 @@ def _commit(self, *args, **kwargs):
     if _snapshots:
         from whoosh.index import open_dir
 
-        from index.check import content_digest
+        from engines.whoosh.check import content_digest
 
         with open(_snapshots, "a", encoding="utf-8") as log:
             log.write(content_digest(open_dir(folder)) + "\n")
@@ -118,9 +119,9 @@ _original_rename = filestore.FileStorage.rename_file
 filestore.FileStorage.rename_file = _rename_file
 _original_replace = os.replace
 os.replace = _replace
-build.swap_in = _around(build.swap_in, after="swap.done")
-_original_remove_build = build.remove_build
-build.remove_build = _remove_build
+whoosh_writer.swap_in = _around(whoosh_writer.swap_in, after="swap.done")
+_original_remove_build = whoosh_writer.remove_build
+whoosh_writer.remove_build = _remove_build
 
 if __name__ == "__main__":
     main()

@@ -231,14 +231,14 @@ def test_memory_stays_bounded(battery: dict):
 
 
 def _titles(index_dir: Path) -> dict[str, str]:
-    from index.writer import open_index
+    from engines.whoosh.writer import open_index
 
     with open_index(index_dir).searcher() as searcher:
         return {f["id"]: f.get("title") or "" for f in searcher.all_stored_fields()}
 
 
 def _paths(index_dir: Path) -> list[str]:
-    from index.writer import open_index
+    from engines.whoosh.writer import open_index
 
     with open_index(index_dir).searcher() as searcher:
         return [f.get("path") or "" for f in searcher.all_stored_fields()]

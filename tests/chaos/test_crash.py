@@ -27,8 +27,8 @@ from chaoslib import (
     write_corpus,
 )
 
-from index.check import content_digest
-from index.writer import open_index
+from engines.whoosh.check import content_digest
+from engines.whoosh.writer import open_index
 
 
 @pytest.fixture(scope="module")

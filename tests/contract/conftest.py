@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from index.sinks.opensearch import OpenSearchStore
-from index.sinks.settings import OpenSearchConfig
-from search.backends.opensearch import OpenSearchBackend
-from search.backends.whoosh import WhooshBackend
+from engines.opensearch.engine import OpenSearchEngine
+from engines.opensearch.settings import OpenSearchConfig
+from engines.opensearch.store import OpenSearchStore
+from engines.whoosh.engine import WhooshEngine
 from tests.contract.archives import Archive
 from tests.opensearch.cluster import LocalCluster
 
@@ -43,10 +43,10 @@ def opensearch_store(node: LocalCluster) -> OpenSearchStore:
 def open_archive(name: str, base: Path, request: pytest.FixtureRequest) -> Archive:
     index_dir = base / "index"
     if name == "whoosh":
-        return Archive(name, index_dir, WhooshBackend(index_dir))
+        return Archive(name, index_dir, WhooshEngine(index_dir))
     store = opensearch_store(request.getfixturevalue("opensearch_node"))
     request.addfinalizer(lambda: _drop(store))
-    return Archive(name, index_dir, OpenSearchBackend(store), store)
+    return Archive(name, index_dir, OpenSearchEngine(index_dir, store), store)
 
 
 def _drop(store: OpenSearchStore) -> None:

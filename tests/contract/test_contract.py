@@ -210,7 +210,7 @@ def test_export_pages_through_every_hit_once(
     when it takes several round trips (OpenSearch: search_after, or from/size collapsed)."""
     request = SearchRequest(q="port OR crimée OR banque", sort=sort, collapse=collapse).validate()
     whole = [row.id for row in archive.backend.export_rows(request)]
-    monkeypatch.setattr("search.backends.opensearch.EXPORT_PAGE", 2)
+    monkeypatch.setattr("engines.opensearch.engine.EXPORT_PAGE", 2)
     paged = [row.id for row in archive.backend.export_rows(request)]
     listed = archive.ids(request.q, sort=sort, collapse=collapse)
     assert len(whole) >= 5 and len(set(whole)) == len(whole)
@@ -222,6 +222,18 @@ def test_languages_of_the_archive(archive: Archive):
     counts = Counter(json.loads(line)["lang"] for line in CORPUS.read_text().splitlines())
     assert archive.backend.languages() == sorted(counts, key=lambda c: (-counts[c], c))
     assert len(counts) >= 2
+
+
+def test_a_42_word_query_searches_the_same_first_16_clauses(archive: Archive):
+    """Both engines search the clauses the parser kept (the first 16 distinct ones) and say
+    so: "otan" is the 3rd word and is searched, "election" the 30th and is not."""
+    words = [f"zq{n}x" for n in range(42)]
+    words[2], words[29] = "otan", "election"
+    result = archive.search(" OR ".join(words), collapse=False, limit=100)
+    assert [h.id for h in result.hits] == ["fr-otan"]
+    assert result.notice == "Only the first 16 words and phrases were searched."
+    assert [n.params for n in result.notices] == [{"limit": 16}]
+    assert archive.ids("otan OR election", collapse=False) != ["fr-otan"]  # both match alone
 
 
 def test_suggestion(archive: Archive):

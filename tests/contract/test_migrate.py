@@ -7,11 +7,10 @@ from pathlib import Path
 import pytest
 
 from builders import SAMPLE_DIR
-from index.build import index_paths
+from engines import index_paths
+from engines.opensearch.engine import OpenSearchEngine
+from engines.whoosh.engine import WhooshEngine
 from index.cli import main
-from index.sinks.job import index_paths_opensearch
-from search.backends.opensearch import OpenSearchBackend
-from search.backends.whoosh import WhooshBackend
 from search.request import SearchRequest
 from tests.contract.conftest import opensearch_store
 from tests.opensearch.cluster import LocalCluster
@@ -33,7 +32,7 @@ def test_migrated_archive_answers_like_the_original(
         )
         assert result.exit_code == 0, result.output
         assert f"{built.added} of {built.added} articles copied" in result.output
-        whoosh, remote = WhooshBackend(index_dir), OpenSearchBackend(store)
+        whoosh, remote = WhooshEngine(index_dir), OpenSearchEngine(index_dir, store)
         assert remote.doc_count() == whoosh.doc_count() == built.added
         for q in QUERIES:
             request = SearchRequest(q, limit=100, collapse=False)
@@ -54,16 +53,19 @@ def test_the_sample_indexed_directly_answers_like_whoosh(
     built = index_paths([SAMPLE_DIR], tmp_path / "whoosh", parse_workers=1)
     store = opensearch_store(opensearch_node)
     try:
-        remote = index_paths_opensearch([SAMPLE_DIR], tmp_path / "state", store=store)
+        remote = OpenSearchEngine(tmp_path / "state", store).index_paths([SAMPLE_DIR])
         assert (remote.added, remote.relearned, remote.rejected) == (
             built.added,
             built.relearned,
             built.rejected,
         )
-        whoosh = WhooshBackend(tmp_path / "whoosh")
+        whoosh = WhooshEngine(tmp_path / "whoosh")
         for q in QUERIES:
             request = SearchRequest(q, limit=100)
-            mine, theirs = whoosh.search(request), OpenSearchBackend(store).search(request)
+            mine, theirs = (
+                whoosh.search(request),
+                OpenSearchEngine(tmp_path / "state", store).search(request),
+            )
             assert {h.id for h in theirs.hits} == {h.id for h in mine.hits}, q
             assert {h.id: h.cluster_size for h in theirs.hits} == {
                 h.id: h.cluster_size for h in mine.hits

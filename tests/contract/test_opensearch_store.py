@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from builders import DATA, write_jsonl
+from engines import open_engine
+from engines.opensearch.engine import OpenSearchEngine
+from engines.opensearch.settings import load_opensearch_config
+from engines.opensearch.store import OpenSearchStore, make_client
+from engines.opensearch.template import MAX_RESULT_WINDOW, analyzer_name, index_template
 from index.analysis import LANGS, analyze
 from index.cli import main
-from index.sinks.job import index_paths_opensearch
-from index.sinks.opensearch import OpenSearchStore, make_client
-from index.sinks.settings import backend_name, load_opensearch_config
-from index.sinks.template import BM25_B, BM25_K1, MAX_RESULT_WINDOW, analyzer_name
-from search.backends.opensearch import OpenSearchBackend
 from search.ranking import rule
 from search.request import MAX_LIMIT, MAX_PAGE, SearchRequest
 from tests.contract.conftest import opensearch_store
@@ -34,7 +34,7 @@ def golden_inputs(lang: str) -> list[str]:
     lines = (DATA / f"golden_tokens_{lang}.tsv").read_text(encoding="utf-8").splitlines()
     inputs = [line.split("\t")[0] for line in lines if line.strip() and not line.startswith("#")]
     # \uXXXX stands for an invisible or combining character; Manchette hands OpenSearch NFC
-    # text (articles are normalised when read, queries by search.backends.dsl)
+    # text (articles are normalised when read, queries by engines.opensearch.compile)
     return [unicodedata.normalize("NFC", _ESCAPE.sub(_char, text)) for text in inputs]
 
 
@@ -68,7 +68,8 @@ def test_analyzers_mirror_ours_on_the_golden_tables(store: OpenSearchStore, lang
 
 
 def test_ranking_constants_match_our_rules():
-    assert (rule("bm25f.k1"), rule("bm25f.b")) == (BM25_K1, BM25_B)
+    similarity = index_template("m-*", 1, 0)["template"]["settings"]["similarity"]["default"]
+    assert (rule("bm25f.k1"), rule("bm25f.b")) == (similarity["k1"], similarity["b"])
     assert MAX_RESULT_WINDOW == MAX_PAGE * MAX_LIMIT
 
 
@@ -81,14 +82,14 @@ def records(title: str, n: int = 3) -> list[dict]:
 
 def test_rebuild_swaps_the_alias_atomically(opensearch_node: LocalCluster, tmp_path: Path):
     store = opensearch_store(opensearch_node)
-    backend = OpenSearchBackend(store)
+    backend = OpenSearchEngine(tmp_path / "state", store)
     state = tmp_path / "state"
     try:
         old = write_jsonl(tmp_path / "old.jsonl", records("Lighthouse"))
-        index_paths_opensearch([old], state, store=store, parse_workers=0)
+        OpenSearchEngine(state, store).index_paths([old], parse_workers=0)
         first = store.live_index()
         new = write_jsonl(tmp_path / "new.jsonl", records("Ferry", 2))
-        report = index_paths_opensearch([new], state, store=store, rebuild=True, parse_workers=0)
+        report = OpenSearchEngine(state, store).index_paths([new], rebuild=True, parse_workers=0)
         assert report.added == 2 and report.rebuild
         second = store.live_index()
         assert second != first
@@ -105,7 +106,7 @@ def test_unwritten_articles_are_reported_and_retried(opensearch_node: LocalClust
     state = tmp_path / "state"
     try:
         first = write_jsonl(tmp_path / "a.jsonl", records("Lighthouse"))
-        index_paths_opensearch([first], state, store=store, parse_workers=0)
+        OpenSearchEngine(state, store).index_paths([first], parse_workers=0)
         live = store.live_index()
         block = {"index.blocks.write": True}  # every write is refused (403), reads still work
         store.client.indices.put_settings(index=live, body=block)
@@ -113,13 +114,13 @@ def test_unwritten_articles_are_reported_and_retried(opensearch_node: LocalClust
             tmp_path / "b.jsonl",
             [{"id": "b1", "lang": "en", "title": "Ferry", "text": "Ferry news."}],
         )
-        report = index_paths_opensearch([later], state, store=store, parse_workers=0)
+        report = OpenSearchEngine(state, store).index_paths([later], parse_workers=0)
         assert [r.path for r in report.rejected] == [str(later.resolve())]
         assert "not written to OpenSearch" in report.rejected[0].reason
         store.client.indices.put_settings(index=live, body={"index.blocks.write": False})
-        again = index_paths_opensearch([first, later], state, store=store, parse_workers=0)
+        again = OpenSearchEngine(state, store).index_paths([first, later], parse_workers=0)
         assert (again.added, again.rejected, again.files_skipped) == (1, [], 1)
-        assert OpenSearchBackend(store).search(SearchRequest("ferry")).total == 1
+        assert OpenSearchEngine(tmp_path / "state", store).search(SearchRequest("ferry")).total == 1
     finally:
         store.client.indices.delete(index=store.config.pattern)
 
@@ -134,12 +135,14 @@ def test_a_busy_node_slows_the_job_down_without_losing_articles(
         with BusyRelay(opensearch_node.urls[0], first(2, "/_bulk")) as relay:
             busy = OpenSearchStore(replace(store.config, hosts=(relay.url,)))
             batch = write_jsonl(tmp_path / "a.jsonl", records("Harbour", n=5))
-            report = index_paths_opensearch(
-                [batch], tmp_path / "state", store=busy, parse_workers=0
+            report = OpenSearchEngine(tmp_path / "state", busy).index_paths(
+                [batch], parse_workers=0
             )
             assert relay.refused("/_bulk") == 2  # the node really said no, twice
         assert (report.added, report.rejected) == (5, [])
-        assert OpenSearchBackend(store).search(SearchRequest("harbour")).total == 5
+        assert (
+            OpenSearchEngine(tmp_path / "state", store).search(SearchRequest("harbour")).total == 5
+        )
     finally:
         store.client.indices.delete(index=store.config.pattern)
 
@@ -148,9 +151,10 @@ def test_a_busy_node_still_answers_searches(opensearch_node: LocalCluster, tmp_p
     store = opensearch_store(opensearch_node)
     try:
         batch = write_jsonl(tmp_path / "a.jsonl", records("Lantern"))
-        index_paths_opensearch([batch], tmp_path / "state", store=store, parse_workers=0)
+        OpenSearchEngine(tmp_path / "state", store).index_paths([batch], parse_workers=0)
         with BusyRelay(opensearch_node.urls[0], first(2, "/_search")) as relay:
-            busy = OpenSearchBackend(OpenSearchStore(replace(store.config, hosts=(relay.url,))))
+            busy_store = OpenSearchStore(replace(store.config, hosts=(relay.url,)))
+            busy = OpenSearchEngine(tmp_path / "state", busy_store)
             assert busy.search(SearchRequest("lantern")).total == 3
             assert relay.refused("/_search") == 2
     finally:
@@ -164,7 +168,7 @@ def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch):
     )
     monkeypatch.setenv("MANCHETTE_OPENSEARCH_REPLICAS", "2")
     config = load_opensearch_config()
-    assert backend_name() == "opensearch"
+    assert open_engine(Path("unused")).name == "opensearch"
     assert config.hosts == ("https://admin:secret@a.example:9200", "https://b.example:9200")
     assert (config.replicas, config.shards, config.alias) == (2, 1, "manchette")
     client = make_client(config)
@@ -173,14 +177,14 @@ def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch):
     assert hosts[1].get("use_ssl", True)
     monkeypatch.setenv("MANCHETTE_BACKEND", "solr")
     with pytest.raises(ValueError, match="MANCHETTE_BACKEND"):
-        backend_name()
+        open_engine(Path("unused"))
     monkeypatch.setenv("MANCHETTE_OPENSEARCH_URL", "a.example:9200")
     with pytest.raises(ValueError, match="not an http"):
         load_opensearch_config()
 
 
 def test_marked_fragments_become_snippets_without_html():
-    from search.backends.highlights import POST, PRE, marked_snippet
+    from engines.opensearch.highlights import POST, PRE, marked_snippet
     from search.snippets import to_html
 
     fragment = f"Les manœuvres de l’{PRE}OTAN{POST}. {PRE}L’OTAN{POST} <b>dit</b>"

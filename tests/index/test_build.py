@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 
 from builders import SAMPLE_DIR, write_jsonl
-from index.build import index_paths
-from index.layout import job_lock, live_dir
-from index.writer import (
+from engines import index_paths
+from engines.whoosh.writer import (
     VERSION_FILE,
     IndexLocked,
     RebuildRequired,
@@ -23,6 +22,7 @@ from index.writer import (
     open_index,
     open_writer,
 )
+from index.layout import job_lock, live_dir
 
 RECORDS = [
     {
@@ -151,12 +151,12 @@ def test_index_from_another_version_requires_a_rebuild(corpus: Path, tmp_path: P
 
 def test_unchanged_files_are_not_even_read(corpus: Path, tmp_path: Path, monkeypatch):
     index_paths([corpus], tmp_path / "ix")
-    import index.build
+    import index.parallel
 
     def no_reading(path):
         raise AssertionError(f"{path} was read")
 
-    monkeypatch.setattr(index.build, "read_path", no_reading)
+    monkeypatch.setattr(index.parallel, "read_path", no_reading)
     report = index_paths([corpus], tmp_path / "ix")
     assert (report.files_skipped, report.unchanged, report.added) == (2, 4, 0)
 
@@ -329,9 +329,10 @@ def test_analysis_in_the_worker_writes_the_very_same_postings(tmp_path: Path):
 def test_a_changed_article_is_analysed_again(tmp_path: Path):
     from dataclasses import replace
 
+    from engines.whoosh.schema import build_schema
+    from engines.whoosh.writer import analyse_ahead
     from index.article import Article
-    from index.schema import build_schema
-    from index.writer import analyse_ahead, article_to_doc
+    from index.document import article_to_doc
 
     article = Article(id="x", title="Les ports", body="Les navires rentrent au port.", lang="fr")
     analyse_ahead(article, build_schema())

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from builders import write_jsonl
+from engines import index_paths
+from engines.whoosh.writer import open_index
 from index.article import Article
-from index.build import index_paths
 from index.layout import live_dir
 from index.learned import MIN_ARTICLES, Learned, load_learned
-from index.writer import open_index
 
 PROMO = "Subscribe to the Daily Bugle newsletter for more stories like this."
 TOPICS = ["harbour", "bridge", "museum", "election", "orchestra", "rainfall", "library", "tram"]

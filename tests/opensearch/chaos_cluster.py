@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from index.sinks.opensearch import OpenSearchStore
-from index.sinks.settings import OpenSearchConfig
-from search.backends.opensearch import OpenSearchBackend
+from engines.opensearch.engine import OpenSearchEngine
+from engines.opensearch.settings import OpenSearchConfig
+from engines.opensearch.store import OpenSearchStore
 from search.request import SearchRequest
 from tests.opensearch.cluster import LocalCluster
 
@@ -129,7 +129,7 @@ def test_searches_keep_answering_when_a_node_dies(healthy: LocalCluster, tmp_pat
     indexer = run_index(healthy, alias, tmp_path / "corpus", tmp_path / "state")
     _out, err = indexer.communicate(timeout=300)
     assert indexer.returncode == 0, err
-    backend = OpenSearchBackend(store)
+    backend = OpenSearchEngine(tmp_path / "state", store)
     expected = backend.search(SearchRequest("harbour", collapse=False)).total
     assert 0 < expected < total
     answers: list[tuple[int, str | None]] = []

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from index.writer import open_index
-from search.execute import run_search
-from search.ranking import weighting
+from engines.whoosh.execute import run_search
+from engines.whoosh.scoring import weighting
+from engines.whoosh.writer import open_index
 from search.request import SearchRequest
 
 SEED_TITLE_START = "«Pas de coopération»"

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from builders import write_jsonl
-from index.build import index_paths
-from index.writer import open_index
-from search.execute import run_search
-from search.ranking import RULES, explain_rules, rule, weighting
+from engines import index_paths
+from engines.whoosh.execute import run_search
+from engines.whoosh.scoring import weighting
+from engines.whoosh.writer import open_index
+from search.ranking import RULES, explain_rules, rule
 from search.request import SearchRequest
 
 FILLER = "Le conseil municipal a voté le budget annuel après un long débat en séance publique."
@@ -57,13 +58,13 @@ def test_sort_newest_and_oldest(ranked: Path):
 
 
 def test_explain_shows_each_rules_contribution(ranked: Path):
-    from search.explain import explain_hit
-    from search.parse import parse_query
+    from engines.whoosh.compile import compile_tree, parse_for
+    from engines.whoosh.explain import explain_hit
 
     with open_index(ranked).searcher(weighting=weighting()) as s:
-        parsed = parse_query("paquebot", s.schema, None, s.reader())
-        title = explain_hit(s, parsed, "title")
-        body = explain_hit(s, parsed, "body")
+        query = compile_tree(parse_for(s, "paquebot"), s.schema).query
+        title = explain_hit(s, query, "title")
+        body = explain_hit(s, query, "body")
     assert set(title) == {"boost.title", "bonus.exact"}
     assert set(body) == {"boost.body", "bonus.exact"}
     assert title["bonus.exact"] == body["bonus.exact"] == rule("bonus.exact")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from whoosh.query import Term
 
-from index.writer import open_index
-from search.execute import get_article
-from search.ranking import weighting
-from search.similar import more_like_this
+from engines.whoosh.execute import get_article
+from engines.whoosh.scoring import weighting
+from engines.whoosh.similar import more_like_this
+from engines.whoosh.writer import open_index
 
 
 def test_similar_articles_share_the_subject(sample_index: Path):

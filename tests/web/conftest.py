@@ -8,7 +8,7 @@ import pytest
 from web_corpus import small_records
 
 from builders import write_jsonl
-from index.build import index_paths
+from engines import index_paths
 
 
 @pytest.fixture(scope="session")

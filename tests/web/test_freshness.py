@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from builders import write_jsonl
-from index.build import index_paths
+from engines import index_paths
 from web import create_app
 
 REFRESH = 0.3  # seconds between checks for a new commit (1 s in production)
@@ -45,7 +45,7 @@ def test_searcher_is_reused_between_refreshes(tmp_path: Path):
     src = write_jsonl(tmp_path / "news.jsonl", [story("1", "otters")])
     index_paths([src], tmp_path / "ix")
     app = create_app({"INDEX_DIR": str(tmp_path / "ix"), "REFRESH_SECONDS": 60})
-    handle = app.extensions["manchette.index"]
+    handle = app.extensions["manchette.engine"].handle
     client = app.test_client()
     total(client, "otters")
     first = handle.searcher()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from markupsafe import escape
 
-from index.build import index_paths
+from engines import index_paths
 from index.layout import live_dir
 
 

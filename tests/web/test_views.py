@@ -194,7 +194,7 @@ def test_stats_link_in_every_header(client):
 
 def test_language_menu_offers_the_archives_languages(tmp_path):
     from builders import write_jsonl
-    from index.build import index_paths
+    from engines import index_paths
     from web import create_app
 
     texts = {

@@ -35,16 +35,13 @@ from index.schema import (
     YEAR_FIELD,
     text_field,
 )
+from search.ranking import bm25_parameters
 
 TEMPLATE_VERSION = 1  # bump with any change below; a new version needs `--rebuild`
 
-# BM25 as our ranking rules set it (search/ranking.py: bm25f.k1, bm25f.b); index/ cannot import
-# search/, so tests/contract checks the two stay equal.
 # The deepest hit a search page can ask for (search.request: MAX_PAGE × MAX_LIMIT): pages use
 # from/size because OpenSearch 2.19 cannot combine search_after with collapse.
 MAX_RESULT_WINDOW = 100_000
-BM25_K1 = 1.2
-BM25_B = 0.5
 
 STEMMERS = {
     "fr": "French",
@@ -198,6 +195,7 @@ def mappings() -> dict:
 
 def index_template(pattern: str, shards: int, replicas: int) -> dict:
     """The body of ``PUT _index_template/<name>`` for indices matching ``pattern``."""
+    k1, b = bm25_parameters()  # BM25 as our ranking rules set it (search/ranking.py)
     return {
         "index_patterns": [pattern],
         "template": {
@@ -205,7 +203,7 @@ def index_template(pattern: str, shards: int, replicas: int) -> dict:
                 "number_of_shards": shards,
                 "number_of_replicas": replicas,
                 "max_result_window": MAX_RESULT_WINDOW,
-                "similarity": {"default": {"type": "BM25", "k1": BM25_K1, "b": BM25_B}},
+                "similarity": {"default": {"type": "BM25", "k1": k1, "b": b}},
                 "analysis": analysis_settings(),
             },
             "mappings": mappings(),

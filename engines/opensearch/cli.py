@@ -1,4 +1,4 @@
-"""``manchette migrate``: a thin command over ``index.sinks.migrate``."""
+"""``manchette migrate``: a thin command over ``engines.opensearch.migrate``."""
 
 from __future__ import annotations
 
@@ -35,9 +35,9 @@ def migrate_command(target: str, index_dir: Path | None, wait: float, as_json: b
     """
     from opensearchpy.exceptions import OpenSearchException
 
+    from engines.base import IndexMissing, RebuildRequired
+    from engines.opensearch.migrate import MigrationFailed, migrate_to_opensearch
     from index.layout import IndexLocked
-    from index.sinks.migrate import MigrationFailed, migrate_to_opensearch
-    from index.writer import IndexMissing, RebuildRequired
 
     source = resolve_index_dir(index_dir)
     try:

@@ -4,17 +4,17 @@ An index directory holds Whoosh's files plus ``manchette.json`` (schema and anal
 An index written by another version of the analysis cannot be searched correctly: opening it
 raises :class:`RebuildRequired` with the command that fixes it.
 
-Segments are read in place from their mapping, not copied (``index.compound``): importing
-this module installs that for every index it opens, for searching and for merging alike.
+Segments are read in place from their mapping, not copied (``engines.whoosh.compound``):
+importing this module installs that for every index it opens, for searching and for merging
+alike.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -22,38 +22,37 @@ from whoosh.fields import Schema
 from whoosh.index import TOC, FileIndex, LockError
 from whoosh.writing import SegmentWriter
 
-from index import compound
-from index.analysis import lang_key
+from engines.base import IndexMissing, RebuildRequired
+from engines.whoosh import compound
+from engines.whoosh.schema import Analysed, build_schema
 from index.article import Article
-from index.dedup import Clusters
-from index.layout import IndexLocked, live_dir, new_build_dir, swap_in
+from index.document import IndexState, article_to_doc, prepare_values, text_values
+from index.layout import (
+    IndexLocked,
+    live_dir,
+    new_build_dir,
+    remove_build,
+    remove_stale_builds,
+    swap_in,
+)
 from index.schema import (
     CLUSTER_FIELD,
     HASH_FIELD,
     ID_FIELD,
     SIMHASH_FIELD,
-    STORED_FIELDS,
     TEXT_HASH_FIELD,
-    Analysed,
-    build_schema,
     index_version,
-    text_field,
 )
+from index.sink import JobState, Sink, read_job_files, write_job_files
 
 compound.install()
+
+ARTICLE_FIELDS = tuple(Article.__dataclass_fields__)
 
 __all__ = ["IndexLocked", "IndexMissing", "RebuildRequired", "create_or_open", "open_index"]
 
 VERSION_FILE = "manchette.json"
 WRITER_LIMIT_MB = 128  # measured sweet spot for Whoosh's pool on 2 cores
-
-
-class IndexMissing(Exception):
-    """There is no index at the given directory yet."""
-
-
-class RebuildRequired(Exception):
-    """The index on disk was written with another schema or analysis version."""
 
 
 def _read_version(index_dir: Path) -> dict:
@@ -141,15 +140,6 @@ def discard_uncommitted(ix: FileIndex, keep: SegmentWriter | None = None) -> lis
     return removed
 
 
-@dataclass
-class IndexState:
-    """What a job needs to know of the live index: hashes by id and by text, the clusters."""
-
-    by_id: dict[str, str] = field(default_factory=dict)  # id → content hash
-    by_text: dict[str, str] = field(default_factory=dict)  # text hash → id
-    clusters: Clusters = field(default_factory=Clusters)
-
-
 def load_state(ix: FileIndex) -> IndexState:
     """Read the state from the index's columns (no stored fields are decompressed)."""
     state = IndexState()
@@ -162,12 +152,9 @@ def load_state(ix: FileIndex) -> IndexState:
         ]
         ids, hashes, texts, simhashes, clusters = columns
         for docnum in reader.all_doc_ids():
-            article_id = ids[docnum]
-            state.by_id[article_id] = hashes[docnum]
-            if texts[docnum]:
-                state.by_text[texts[docnum]] = article_id
-            if simhashes[docnum]:
-                state.clusters.add(int(simhashes[docnum], 16), clusters[docnum] or article_id)
+            state.remember(
+                ids[docnum], hashes[docnum], texts[docnum], simhashes[docnum], clusters[docnum]
+            )
     return state
 
 
@@ -176,92 +163,103 @@ def known_hashes(ix: FileIndex) -> dict[str, str]:
     return load_state(ix).by_id
 
 
-def text_key(article: Article) -> str:
-    """Exact-duplicate key: the body, case-folded with white space collapsed."""
-    text = " ".join(article.body.casefold().split())
-    return hashlib.sha1(text.encode("utf-8")).hexdigest() if text else ""
-
-
-def parse_published(date: str | None) -> datetime | None:
-    """The article's ISO date as a naive UTC datetime for sorting, or None."""
-    if not date:
-        return None
-    try:
-        value = datetime.fromisoformat(date.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    return value
-
-
-def indexed_parts(article: Article) -> dict[str, str]:
-    """The text indexed in each part's field: every word counts in exactly one field.
-
-    The lead is the body's first paragraph; indexing it in both fields would count a lead
-    match twice and let it outrank a title match.
-    """
-    body = article.body
-    if article.lead and body.startswith(article.lead):
-        body = body[len(article.lead) :].lstrip()
-    return {"title": article.title, "lead": article.lead, "body": body}
-
-
-def text_values(article: Article) -> dict[str, str]:
-    """The article's analysed fields and their text: its language's title, lead and body
-    fields, the exact field, and the source's words."""
-    key = lang_key(article.lang)
-    values = {text_field(part, key): text for part, text in indexed_parts(article).items() if text}
-    values["source_key"] = article.source or ""
-    values["exact"] = "\n\n".join(t for t in (article.title, article.body) if t)
-    return values
-
-
-_AHEAD = "_analysed_ahead"  # an instance attribute, not a field: ``replace()`` drops it
-
-
-def _inputs(article: Article) -> tuple[str, ...]:
-    return (article.title, article.lead, article.body, article.source or "", article.lang)
+def whoosh_documents(ix: FileIndex) -> Iterator[dict]:
+    """Every live document of a Whoosh archive, as ``article_to_doc`` makes it."""
+    with ix.reader() as reader:
+        names = (HASH_FIELD, TEXT_HASH_FIELD, SIMHASH_FIELD, CLUSTER_FIELD)
+        columns = {name: reader.column_reader(name) for name in names}
+        for docnum, stored in reader.iter_docs():
+            values = {name: column[docnum] for name, column in columns.items()}
+            article = Article(**{k: stored[k] for k in ARTICLE_FIELDS if k in stored})
+            simhash = values[SIMHASH_FIELD]
+            yield article_to_doc(
+                article,
+                values[HASH_FIELD],
+                values[TEXT_HASH_FIELD],
+                int(simhash, 16) if simhash else None,
+                values[CLUSTER_FIELD] or stored[ID_FIELD],
+            )
 
 
 def analyse_ahead(article: Article, schema: Schema) -> None:
-    """Compute the article's postings now (in a parsing process) and keep them on it.
-
-    ``article_to_doc`` uses them only while the article still holds the very same strings:
-    any change since (a cleaned copy, a new body) falls back to analysing it there.
-    """
+    """Compute the article's postings now (in a parsing process) and keep them on it:
+    ``article_to_doc`` uses them while the article still holds the very same strings."""
     items = {name: list(schema[name].index(text)) for name, text in text_values(article).items()}
-    setattr(article, _AHEAD, (_inputs(article), items))
+    prepare_values(article, {name: Analysed(found) for name, found in items.items()})
 
 
-def article_to_doc(
-    article: Article,
-    content_hash: str,
-    text_hash: str = "",
-    simhash: int | None = None,
-    cluster: str = "",
-) -> dict:
-    """The Whoosh document of an article: text goes to the fields of its language."""
-    doc: dict = {
-        ID_FIELD: article.id,
-        HASH_FIELD: content_hash,
-        TEXT_HASH_FIELD: text_hash,
-        SIMHASH_FIELD: f"{simhash:016x}" if simhash is not None else "",
-        CLUSTER_FIELD: cluster or article.id,
-        "lang": article.lang or "",
-        "source": article.source or "",
-    }
-    for name in STORED_FIELDS:
-        doc[name] = getattr(article, name)
-    ahead = getattr(article, _AHEAD, None)
-    if ahead is not None and all(a is b for a, b in zip(ahead[0], _inputs(article), strict=True)):
-        doc.update((name, Analysed(items)) for name, items in ahead[1].items())
-    else:  # analysed here: not parsed in a worker, or changed since (learned boilerplate)
-        doc.update(text_values(article))
-    published = parse_published(article.date)
-    if published is not None:
-        doc["published"] = published
-        doc["dated"] = "1"
-        doc["year"] = f"{published.year:04d}"
-        doc["month"] = f"{published.year:04d}-{published.month:02d}"
-    return doc
+class Preparer:
+    """``analyse_ahead`` for the parsing process (the schema is built there, once)."""
+
+    def __init__(self) -> None:
+        self.schema: Schema | None = None
+
+    def __call__(self, article: Article) -> None:
+        if self.schema is None:
+            self.schema = build_schema()
+        analyse_ahead(article, self.schema)
+
+
+class WhooshSink(Sink):
+    """A job's writes into the index of ``index_dir``: its live build, or a new build that a
+    ``--rebuild`` swaps in at the end. The manifest and learned boilerplate live in the build.
+    """
+
+    def __init__(self, index_dir: Path, rebuild: bool) -> None:
+        super().__init__()
+        self.index_dir = Path(index_dir)
+        self.rebuild = rebuild
+        self.prepare = Preparer()
+        remove_stale_builds(self.index_dir)
+        if rebuild:
+            self.build = new_build_dir(self.index_dir)
+            self.ix = create_index(self.build)
+        else:
+            self.ix = create_or_open(self.index_dir)
+            self.build = live_dir(self.index_dir)
+        self._writer: SegmentWriter | None = open_writer(self.ix)
+        discard_uncommitted(self.ix, keep=self._writer)  # left by a killed job or a full disk
+
+    def writer(self) -> SegmentWriter:
+        if self._writer is None:
+            self._writer = open_writer(self.ix)
+        return self._writer
+
+    def load(self) -> JobState:
+        if self.rebuild:
+            return JobState()
+        return read_job_files(self.build, load_state(self.ix))
+
+    def add(self, doc: dict) -> None:
+        self.writer().add_document(**doc)
+
+    def update(self, doc: dict) -> None:
+        self.writer().update_document(**doc)
+
+    def delete(self, article_id: str) -> int:
+        return self.writer().delete_by_term(ID_FIELD, article_id)
+
+    def commit(self) -> None:
+        self.writer().commit()
+        self._writer = None
+
+    def cancel(self) -> None:
+        if self._writer is not None:
+            self._writer.cancel()
+            self._writer = None
+
+    def save(self, state: JobState) -> None:
+        write_job_files(self.build, state)
+
+    def finish(self) -> None:
+        if self.rebuild:
+            remove_build(self.index_dir, swap_in(self.index_dir, self.build))
+
+    def abandon(self) -> None:
+        if self._writer is not None:
+            abandon_writer(self._writer)
+            self._writer = None
+        if self.rebuild:
+            shutil.rmtree(self.build, ignore_errors=True)
+        else:  # a failed commit's files would keep a full disk full
+            discard_uncommitted(self.ix)

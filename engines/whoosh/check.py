@@ -17,55 +17,24 @@ next job clears them), files Whoosh no longer uses, a manifest that lags behind 
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from whoosh.index import TOC, FileIndex
 
+from engines.base import (
+    CheckReport,
+    IndexMissing,
+    RebuildRequired,
+    SegmentCheck,
+    digest_pairs,
+)
+from engines.whoosh.writer import known_hashes, open_index
 from index.layout import CURRENT, LOCK_FILE, leftovers, live_dir, lock_holder
 from index.manifest import load_manifest
 from index.schema import HASH_FIELD, ID_FIELD
-from index.writer import IndexMissing, RebuildRequired, open_index
 
 MAX_LISTED = 50  # problems listed in a report; the rest are counted
-
-
-@dataclass
-class SegmentCheck:
-    name: str
-    documents: int  # live documents
-    deleted: int
-    terms: int = 0
-    postings: int = 0
-
-
-@dataclass
-class CheckReport:
-    index_dir: str
-    live: str = ""
-    generation: int = -1
-    articles: int = 0
-    digest: str = ""  # SHA-1 of the sorted (id, content hash) pairs: what the index holds
-    segments: list[SegmentCheck] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def to_dict(self) -> dict:
-        return {"ok": self.ok, **asdict(self)}
-
-    def summary(self) -> str:
-        verdict = "sound" if self.ok else f"NOT SOUND ({len(self.problems)} problems)"
-        return (
-            f"{self.index_dir}: {verdict}: {self.articles:,} articles in "
-            f"{len(self.segments)} segment(s), generation {self.generation}, digest {self.digest}"
-        )
 
 
 def check_index(index_dir: Path) -> CheckReport:
@@ -113,16 +82,8 @@ def _check_contents(index_dir: Path, ix: FileIndex, report: CheckReport) -> None
     report.digest = digest_pairs(pairs)
 
 
-def digest_pairs(pairs: dict[str, str]) -> str:
-    """A short fingerprint of what an index holds: its (id, content hash) pairs, sorted."""
-    blob = json.dumps(sorted(pairs.items())).encode("utf-8")
-    return hashlib.sha1(blob).hexdigest()[:12]
-
-
 def content_digest(ix: FileIndex) -> str:
     """``digest_pairs`` of the committed state of ``ix``, from its columns (fast)."""
-    from index.writer import known_hashes
-
     return digest_pairs(known_hashes(ix))
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
+from engines.opensearch.template import POSSESSIVE
 from index.analysis.filters import ELISIONS
-from index.sinks.template import POSSESSIVE
 from search.snippets import ELLIPSIS, Snippet
 
 _POSSESSIVES = ("'s", "’s", "ʼs", "‘s")

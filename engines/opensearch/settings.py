@@ -1,6 +1,7 @@
-"""The settings of the OpenSearch backend, declared as data like ``index.config.SETTINGS``.
+"""The settings of the engines, declared as data like ``index.config.SETTINGS``.
 
-``MANCHETTE_BACKEND=opensearch`` selects the backend; ``MANCHETTE_OPENSEARCH_URL`` names one or
+``MANCHETTE_BACKEND=opensearch`` selects the OpenSearch engine (read by ``engines.open_engine``
+only); ``MANCHETTE_OPENSEARCH_URL`` names one or
 more nodes (comma-separated, credentials allowed in the URL: ``https://user:pass@host:9200``).
 Values are read through ``index.config`` (the one reader of the environment).
 """
@@ -33,14 +34,6 @@ OPENSEARCH_SETTINGS: tuple[Setting, ...] = (
 def setting_value(name: str, overrides: dict | None = None) -> str:
     setting = next(s for s in OPENSEARCH_SETTINGS if s.name == name)
     return _raw_value(setting, overrides or {})
-
-
-def backend_name(override: str | None = None) -> str:
-    """``whoosh`` or ``opensearch``; anything else is a clear error."""
-    name = setting_value("backend", {"backend": override}).strip().lower()
-    if name not in BACKENDS:
-        raise ValueError(f"invalid setting: MANCHETTE_BACKEND must be one of {BACKENDS}")
-    return name
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ import threading
 from pathlib import Path
 
 from builders import write_jsonl
-from index.build import index_paths
-from index.writer import IndexMissing
-from search.searchers import IndexHandle
+from engines import index_paths
+from engines.whoosh.searchers import IndexHandle
+from engines.whoosh.writer import IndexMissing
 
 
 def record(i: str, word: str) -> dict:

@@ -1,78 +1,116 @@
-"""The OpenSearch backend: our query language, facets, highlights and collapse in the DSL.
+"""The OpenSearch engine: the job's sink (``store.py``), and our query language, facets,
+highlights and collapse in the DSL.
 
 Highlights come from OpenSearch's highlighter and become ``Snippet(text, spans)``
-(``search/backends/highlights.py``).
+(``highlights.py``).
 """
 
 from __future__ import annotations
 
 import math
-import re
 import time
 import unicodedata
-from collections.abc import Iterator
-from functools import cache
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from opensearchpy.exceptions import ConnectionError as OSConnectionError
 from opensearchpy.exceptions import NotFoundError, TransportError
 
-from index.analysis import analyze, lang_key
+from engines.base import (
+    CheckReport,
+    Engine,
+    EngineUnavailable,
+    Health,
+    Unsupported,
+    digest_pairs,
+)
+from engines.opensearch.compile import filter_clauses, text_query
+from engines.opensearch.highlights import highlight_request, marked_snippet
+from engines.opensearch.store import STATE_DIR, OpenSearchSink, OpenSearchStore
+from index.analysis import lang_key
+from index.build import Progress
+from index.report import IndexReport
 from index.schema import (
     CLUSTER_FIELD,
     EXACT_FIELD,
+    HASH_FIELD,
     ID_FIELD,
     LANG_FIELD,
-    MONTH_FIELD,
     PUBLISHED_FIELD,
     SOURCE_FIELD,
-    YEAR_FIELD,
-    build_schema,
     text_field,
 )
-from index.sinks.opensearch import OpenSearchStore
-from search.backends.base import BackendUnavailable, Health, SearchBackend
-from search.backends.dsl import filter_clauses, text_query
-from search.backends.highlights import highlight_request, marked_snippet
+from index.stats import MAX_LISTED, IndexStats, last_run
+from search import notices as say
 from search.daterange import DateSpan
-from search.execute import FACET_SIZE, SUGGEST_BELOW, SUGGEST_MIN_CHARS, SUGGEST_PREFIX
 from search.export import MAX_EXPORT_ROWS, ExportRow
-from search.parse import Clause, ParsedQuery, parse_query
-from search.ranking import RECENCY_RULES
+from search.facets import FACET_SIZE
+from search.filters import request_filters
+from search.notices import Notice
+from search.parse import parse_query
+from search.ranking import recency_rule
 from search.request import SearchRequest
 from search.results import Facet, Hit, SearchResult, StoredArticle
 from search.similar import KEY_TERMS, Similar
 from search.snippets import Snippet, lead_snippet
+from search.suggest import SUGGEST_BELOW, SUGGEST_PREFIX, corrected_query, suggestion_words
+from search.tree import QueryTree
 
 SNIPPET_CHARS = 240  # characters per fragment, as search.snippets' passages
 EXPORT_PAGE = 1000
 BUSY_ATTEMPTS = 4  # tries of a request answered 429 (back-pressure)
 BUSY_BACKOFF_SECONDS = 0.2  # doubled after each
-FILTER_FIELDS = {"source": SOURCE_FIELD, "year": YEAR_FIELD, "month": MONTH_FIELD}
 HISTOGRAMS = {"year": ("year", "yyyy"), "month": ("month", "yyyy-MM")}
 LIST_FIELDS = [ID_FIELD, "title", "url", "source", "lang", "date", "lead", CLUSTER_FIELD]
 
 
-@cache
-def _schema():
-    return build_schema()
-
-
-def _parse(request: SearchRequest) -> ParsedQuery:
+def _parse(request: SearchRequest) -> QueryTree:
     # NFC, like every article's text: OpenSearch has no Unicode normaliser without ICU
-    return parse_query(unicodedata.normalize("NFC", request.q), _schema(), request.lang)
+    return parse_query(unicodedata.normalize("NFC", request.q), request.lang)
 
 
-def _unavailable(exc: Exception) -> BackendUnavailable:
-    return BackendUnavailable(f"OpenSearch is unavailable: {exc}")
+def _unavailable(exc: Exception | str) -> EngineUnavailable:
+    return EngineUnavailable(f"OpenSearch is unavailable: {exc}")
 
 
-class OpenSearchBackend(SearchBackend):
+class OpenSearchUnavailable(OSError):
+    """The cluster could not be reached or refused the job's set-up (``manchette index``
+    exits 3, as when the disk fails)."""
+
+
+class OpenSearchEngine(Engine):
     name = "opensearch"
 
-    def __init__(self, store: OpenSearchStore | None = None) -> None:
+    def __init__(self, index_dir: Path, store: OpenSearchStore | None = None) -> None:
+        super().__init__(index_dir)
         self.store = store or OpenSearchStore()
         self.alias = self.store.config.alias
         self._newest: tuple[float, str | None] = (0.0, None)
+
+    # -- the write side: the job's sink ----------------------------------------------------
+
+    def open_sink(self, rebuild: bool) -> OpenSearchSink:
+        """A new index for a rebuild (behind the alias at the end), else the live one."""
+        target = self.store.create_index() if rebuild else self.store.ensure_live()
+        return OpenSearchSink(self.store, target, self.index_dir / STATE_DIR, rebuild)
+
+    def index_paths(
+        self,
+        paths: Iterable[Path],
+        *,
+        wait: float = 0.0,
+        rebuild: bool = False,
+        prune: bool = False,
+        progress: Progress | None = None,
+        parse_workers: int = 1,
+    ) -> IndexReport:
+        """The indexing job into the cluster; a ``--rebuild`` fills a new index and swaps the
+        alias at the end (on failure the new index is deleted and the alias never moves)."""
+        options = {"wait": wait, "rebuild": rebuild, "prune": prune, "progress": progress}
+        try:
+            return super().index_paths(paths, parse_workers=parse_workers, **options)
+        except (OSConnectionError, TransportError) as exc:
+            raise OpenSearchUnavailable(f"OpenSearch: {exc}") from exc
 
     @property
     def client(self):
@@ -96,15 +134,9 @@ class OpenSearchBackend(SearchBackend):
 
     # -- search ---------------------------------------------------------------------------
 
-    def _query(self, parsed: ParsedQuery, request: SearchRequest, span: DateSpan | None) -> dict:
-        filters = filter_clauses(parsed.filter)
-        if span is not None:
-            filters += filter_clauses(span.query())
-        if request.lang:
-            filters.append({"term": {LANG_FIELD: request.lang}})
-        for name, value in request.filters:
-            filters.append({"term": {FILTER_FIELDS[name]: value}})
-        query: dict = {"bool": {"must": [text_query(parsed)], "filter": filters}}
+    def _query(self, tree: QueryTree, request: SearchRequest, span: DateSpan | None) -> dict:
+        filters = filter_clauses(request_filters(tree, request, span))
+        query: dict = {"bool": {"must": [text_query(tree)], "filter": filters}}
         if request.recency and request.sort == "relevance":
             query = self._with_recency(query)
         return query
@@ -124,11 +156,10 @@ class OpenSearchBackend(SearchBackend):
         newest = self._newest_date()
         if newest is None:
             return query
-        rules = {r.name: r.value for r in RECENCY_RULES}
         decay = {
             PUBLISHED_FIELD: {
                 "origin": newest,
-                "scale": f"{int(rules['recency.half_life_days'])}d",
+                "scale": f"{int(recency_rule('recency.half_life_days'))}d",
                 "decay": 0.5,
             }
         }
@@ -140,7 +171,7 @@ class OpenSearchBackend(SearchBackend):
                     {
                         "filter": {"exists": {"field": PUBLISHED_FIELD}},
                         "exp": decay,
-                        "weight": rules["recency.weight"],
+                        "weight": recency_rule("recency.weight"),
                     },
                 ],
                 "score_mode": "sum",
@@ -183,10 +214,10 @@ class OpenSearchBackend(SearchBackend):
 
     def search(self, request: SearchRequest, span: DateSpan | None = None) -> SearchResult:
         started = time.perf_counter()
-        parsed = _parse(request)
+        tree = _parse(request)
         offset = (request.page - 1) * request.limit
         body: dict = {
-            "query": self._query(parsed, request, span),
+            "query": self._query(tree, request, span),
             "size": request.limit,
             "sort": self._sort(request),
             "track_total_hits": True,
@@ -200,24 +231,22 @@ class OpenSearchBackend(SearchBackend):
                 "field": CLUSTER_FIELD,
                 "inner_hits": {"name": "copies", "size": 0, "track_scores": False},
             }
-        notices = [parsed.notice] if parsed.notice else []
+        notices = list(tree.notices)
         # from/size: OpenSearch 2.19 refuses search_after with collapse; the template's
         # max_result_window covers the deepest page a request may ask for
         body["from"] = offset
         found = self._call(self.client.search, index=self.alias, body=body)
         shards = found.get("_shards", {})
         if shards.get("failed"):
-            notices.append(
-                f"Partial results: {shards.get('successful', 0)} of {shards.get('total', 0)} "
-                "shards answered."
-            )
+            counts = {"answered": shards.get("successful", 0), "total": shards.get("total", 0)}
+            notices.append(Notice(say.PARTIAL_SHARDS, counts))
         aggs = found.get("aggregations", {})
         if request.collapse:
             total = int(aggs.get("groups", {}).get("value", 0))
         else:
             total = found["hits"]["total"]["value"]
         hits = [self._hit(h) for h in found["hits"]["hits"]]
-        suggestion = self._suggest(parsed) if total < SUGGEST_BELOW else None
+        suggestion = self._suggest(tree) if total < SUGGEST_BELOW else None
         return SearchResult(
             query=request.q,
             total=total,
@@ -226,7 +255,7 @@ class OpenSearchBackend(SearchBackend):
             hits=hits,
             page_count=math.ceil(total / request.limit) if total else 0,
             limit=request.limit,
-            notice=" ".join(notices) or None,
+            notices=notices,
             facets=self._facets(aggs, request.collapse),
             suggestion=suggestion,
         )
@@ -270,16 +299,9 @@ class OpenSearchBackend(SearchBackend):
             ]
         return facets
 
-    def _suggest(self, parsed: ParsedQuery) -> str | None:
+    def _suggest(self, tree: QueryTree) -> str | None:
         """A corrected query from the archive's unstemmed vocabulary (term suggester)."""
-        words: dict[str, str] = {}
-        for item in parsed.clauses:
-            if not isinstance(item, Clause) or item.negated or item.text.endswith("*"):
-                continue
-            for word in re.findall(r"\w+", item.text):
-                folded = analyze(word, "xx", exact=True)
-                if len(word) >= SUGGEST_MIN_CHARS and len(folded) == 1:
-                    words[word] = folded[0]
+        words = dict(suggestion_words(tree))
         if not words:
             return None
         options = {"suggest_mode": "missing", "max_edits": 2, "prefix_length": SUGGEST_PREFIX}
@@ -289,17 +311,13 @@ class OpenSearchBackend(SearchBackend):
         }
         body = {"size": 0, "suggest": suggest}
         found = self._call(self.client.search, index=self.alias, body=body).get("suggest", {})
-        text, changed = parsed.text, False
+        corrections = []
         for n, word in enumerate(words):
             entries = found.get(f"w{n}") or [{}]
             choices = entries[0].get("options") or []
-            if not choices:
-                continue
-            better = choices[0]["text"]
-            better = better.capitalize() if word[:1].isupper() else better
-            text = re.sub(rf"\b{re.escape(word)}\b", better, text, count=1)
-            changed = True
-        return text if changed else None
+            if choices:
+                corrections.append((word, choices[0]["text"]))
+        return corrected_query(tree.text, corrections)
 
     def export_rows(
         self, request: SearchRequest, span: DateSpan | None = None, limit: int = MAX_EXPORT_ROWS
@@ -311,9 +329,9 @@ class OpenSearchBackend(SearchBackend):
         exports page with ``from``/``size``: OpenSearch 2.19 refuses ``search_after`` with
         ``collapse``, and the template's ``max_result_window`` covers ``MAX_EXPORT_ROWS``.
         """
-        parsed = _parse(request)
+        tree = _parse(request)
         body: dict = {
-            "query": self._query(parsed, request, span),
+            "query": self._query(tree, request, span),
             "sort": self._sort(request),
             "track_scores": True,
             "_source": [ID_FIELD, "title", "url", "source", "lang", "date"],
@@ -409,9 +427,63 @@ class OpenSearchBackend(SearchBackend):
         try:
             cluster = self.client.cluster.health(params={"request_timeout": 5})
             articles = self.doc_count()
-        except (BackendUnavailable, TransportError, OSConnectionError) as exc:
+        except (EngineUnavailable, TransportError, OSConnectionError) as exc:
             return Health("unavailable", detail={"error": str(exc)[:300]})
         # yellow: a replica is missing; red: a primary too, so results are partial
         status = "ok" if cluster["status"] == "green" else "degraded"
         detail = {k: cluster[k] for k in ("status", "number_of_nodes", "unassigned_shards")}
         return Health(status, articles, detail)
+
+    def stats(self) -> IndexStats:
+        """``manchette stats`` from the cluster: counts per language and source, store size."""
+        body = {
+            "size": 0,
+            "track_total_hits": True,
+            "aggs": {
+                name: {"terms": {"field": name, "size": MAX_LISTED}}
+                for name in (LANG_FIELD, SOURCE_FIELD)
+            },
+        }
+        found = self._call(self.client.search, index=self.alias, body=body)
+        buckets = {
+            name: {b["key"]: b["doc_count"] for b in agg["buckets"]}
+            for name, agg in found["aggregations"].items()
+        }
+        size = self._call(self.client.indices.stats, index=self.alias, metric="store")
+        return IndexStats(
+            articles=found["hits"]["total"]["value"],
+            by_lang=buckets[LANG_FIELD],
+            by_source=buckets[SOURCE_FIELD],
+            size_bytes=size["_all"]["total"]["store"]["size_in_bytes"],
+            last_run=last_run(self.index_dir),
+        )
+
+    def check(self) -> CheckReport:
+        """Every article's id and content hash read back: their count and digest."""
+        report = CheckReport(index_dir=str(self.index_dir))
+        try:
+            report.live = self.store.live_index() or ""
+            if not report.live:
+                report.problems.append(f"no index behind the alias {self.alias!r}")
+                return report
+            pairs = {
+                s[ID_FIELD]: s.get(HASH_FIELD, "")
+                for s in self.store.iter_sources(report.live, [ID_FIELD, HASH_FIELD])
+            }
+            counted = self.doc_count()
+        except (EngineUnavailable, TransportError, OSConnectionError) as exc:
+            report.problems.append(f"OpenSearch does not answer: {str(exc)[:300]}")
+            return report
+        report.articles = len(pairs)
+        report.digest = digest_pairs(pairs)
+        if counted != len(pairs):
+            report.problems.append(f"the count says {counted} articles but {len(pairs)} were read")
+        return report
+
+    def explain(self, request: SearchRequest) -> tuple[SearchResult, dict[str, dict[str, float]]]:
+        raise Unsupported(
+            "--explain shows Whoosh's ranking rules: not with MANCHETTE_BACKEND=opensearch"
+        )
+
+    def close(self) -> None:
+        self.store.client.close()

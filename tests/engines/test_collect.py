@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from builders import write_jsonl
-from index.build import index_paths
-from search.execute import run_search
+from engines import index_paths
+from engines.whoosh.execute import run_search
+from engines.whoosh.searchers import IndexHandle
 from search.request import SearchRequest
-from search.searchers import IndexHandle
 
 STORY = (
     "The central bank raised its main interest rate by a quarter point on Tuesday, citing "
@@ -95,7 +95,7 @@ def test_a_page_past_the_end_is_empty_but_keeps_the_total(handle):
 
 
 def test_a_query_past_its_time_budget_returns_what_it_found_with_a_notice(handle, monkeypatch):
-    from search import collect as collecting
+    from engines.whoosh import collect as collecting
 
     monkeypatch.setattr(collecting, "_CHECK_EVERY", 1)
     monkeypatch.setattr(collecting, "QUERY_BUDGET_S", -1.0)  # already late at the start

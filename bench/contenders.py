@@ -1,8 +1,8 @@
 """The three engines the suite compares, each behind ``index`` and ``query`` commands.
 
-    python bench/engines.py index  ENGINE DEST SHARD...    → JSON {"articles": n}
-    python bench/engines.py query  ENGINE DEST QUERIES.json → JSON latencies and hit counts
-    python bench/engines.py cold   ENGINE DEST QUERIES.json → JSON seconds to the first answer
+    python bench/contenders.py index  ENGINE DEST SHARD...    → JSON {"articles": n}
+    python bench/contenders.py query  ENGINE DEST QUERIES.json → JSON latencies and hit counts
+    python bench/contenders.py cold   ENGINE DEST QUERIES.json → JSON seconds to the first answer
 
 ENGINE is ``manchette`` (the product's own library calls, exactly what the web views run:
 facets, collapsing, snippets), ``whoosh`` (plain Whoosh as its tutorial shows:
@@ -151,9 +151,9 @@ def whoosh_open(dest: Path) -> Search:
 
 
 def manchette_open(dest: Path) -> Search:
-    from search.execute import run_search
+    from engines.whoosh.execute import run_search
+    from engines.whoosh.searchers import IndexHandle
     from search.request import SearchRequest
-    from search.searchers import IndexHandle
 
     handle = IndexHandle(dest)
 

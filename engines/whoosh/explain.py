@@ -1,4 +1,4 @@
-"""Why a hit ranks where it does: each ranking rule's contribution to its score."""
+"""Why a hit ranks where it does: each ranking rule's contribution to its score (Whoosh)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from index.schema import ID_FIELD
-from search.parse import ParsedQuery
 from search.ranking import rule_of_field
 
 
@@ -27,11 +26,11 @@ def _fieldname(q: wq.Query) -> str:
     return getattr(q, "fieldname", "") or ""
 
 
-def explain_hit(searcher: Searcher, parsed: ParsedQuery, article_id: str) -> dict[str, float]:
+def explain_hit(searcher: Searcher, query: wq.Query, article_id: str) -> dict[str, float]:
     """Score each ranking rule contributes to one article for this query."""
     only = wq.Term(ID_FIELD, article_id)
     contributions: dict[str, float] = defaultdict(float)
-    for leaf in _leaves(parsed.query):
+    for leaf in _leaves(query):
         results = searcher.search(leaf, filter=only, limit=1)
         if results:
             contributions[rule_of_field(_fieldname(leaf))] += results[0].score or 0.0

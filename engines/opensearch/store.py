@@ -1,5 +1,9 @@
 """The OpenSearch side of the indexing job: template, aliases, bulk writes, state.
 
+``INDEX_DIR`` keeps the job's own state (the ``job.lock`` flock, the manifest of input files
+and the learned boilerplate under ``opensearch/``, and ``last_run.json``); the articles live
+in the cluster.
+
 Concrete indices are named ``ALIAS-<build stamp>`` and created from the index template;
 searchers read the alias. A ``--rebuild`` fills a fresh index and then moves the alias in one
 ``_aliases`` call, so searchers switch atomically from the old articles to the new ones.
@@ -7,17 +11,17 @@ searchers read the alias. A ``--rebuild`` fills a fresh index and then moves the
 Writes go through ``_bulk`` in chunks. Items refused with 429 (the node's write queue is full:
 back-pressure) or 5xx, and chunks that fail on the connection, are retried with exponential
 backoff; what still fails is kept in ``failures`` so the job can report it and read its files
-again on the next run. OpenSearch has no transactions: a cancelled run may leave some articles
-written, which is safe because every article is keyed by its id.
+again on the next run (they are listed in the report as rejected, exit code 1, and their
+files dropped from the manifest: nothing acknowledged is lost, nothing refused is forgotten).
+OpenSearch has no transactions: a cancelled run may leave some articles written, which is safe
+because every article is keyed by its id.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,23 +30,19 @@ from opensearchpy import OpenSearch, helpers
 from opensearchpy.exceptions import ConnectionError as OSConnectionError
 from opensearchpy.exceptions import NotFoundError, TransportError
 
-from index.article import Article
-from index.layout import LAST_RUN
+from engines.base import RebuildRequired
+from engines.opensearch.settings import OpenSearchConfig, load_opensearch_config
+from engines.opensearch.template import TEMPLATE_VERSION, index_template
+from index.document import IndexState
 from index.schema import (
     CLUSTER_FIELD,
     HASH_FIELD,
     ID_FIELD,
-    LANG_FIELD,
     PUBLISHED_FIELD,
     SIMHASH_FIELD,
-    SOURCE_FIELD,
     TEXT_HASH_FIELD,
-    Analysed,
 )
-from index.sinks.settings import OpenSearchConfig, load_opensearch_config
-from index.sinks.template import TEMPLATE_VERSION, index_template
-from index.stats import MAX_LISTED, IndexStats
-from index.writer import IndexState, RebuildRequired, text_values
+from index.sink import JobState, Sink, WriteFailure, read_job_files, write_job_files
 
 CHUNK_DOCS = 500  # documents per _bulk request
 MAX_ATTEMPTS = 6  # per item: the first try and five retries
@@ -50,7 +50,7 @@ BACKOFF_SECONDS = 0.5  # doubled after each failed attempt, capped at MAX_BACKOF
 MAX_BACKOFF_SECONDS = 10.0
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 SCAN_PAGE = 1000
-ARTICLE_FIELDS = tuple(Article.__dataclass_fields__)
+STATE_DIR = "opensearch"  # under INDEX_DIR: manifest and learned boilerplate of the archive
 
 
 def make_client(config: OpenSearchConfig) -> OpenSearch:
@@ -69,25 +69,8 @@ def make_client(config: OpenSearchConfig) -> OpenSearch:
     return OpenSearch(**kwargs)
 
 
-@dataclass(frozen=True)
-class WriteFailure:
-    """An article the cluster did not acknowledge after every retry."""
-
-    id: str
-    action: str  # index or delete
-    reason: str
-
-
 def to_source(doc: dict) -> dict:
-    """An ``article_to_doc`` document as OpenSearch JSON (dates as ISO strings, no empties).
-
-    Text fields Whoosh-analysed ahead in the parsing process (``Analysed`` postings) are
-    replaced by their text: OpenSearch analyses it with the template's chains.
-    """
-    if any(isinstance(v, Analysed) for v in doc.values()):
-        article = Article(**{k: doc[k] for k in ARTICLE_FIELDS if k in doc})
-        doc = {k: v for k, v in doc.items() if not isinstance(v, Analysed)}
-        doc.update(text_values(article))
+    """An ``article_to_doc`` document as OpenSearch JSON (dates as ISO strings, no empties)."""
     source = {k: v for k, v in doc.items() if v not in (None, "")}
     published = source.get(PUBLISHED_FIELD)
     if isinstance(published, datetime):
@@ -189,102 +172,83 @@ class OpenSearchStore:
         state = IndexState()
         wanted = [ID_FIELD, HASH_FIELD, TEXT_HASH_FIELD, SIMHASH_FIELD, CLUSTER_FIELD]
         for source in self.iter_sources(index, wanted):
-            article_id = source[ID_FIELD]
-            state.by_id[article_id] = source.get(HASH_FIELD, "")
-            if source.get(TEXT_HASH_FIELD):
-                state.by_text[source[TEXT_HASH_FIELD]] = article_id
-            if source.get(SIMHASH_FIELD):
-                cluster = source.get(CLUSTER_FIELD) or article_id
-                state.clusters.add(int(source[SIMHASH_FIELD], 16), cluster)
+            state.remember(*(source.get(name) or "" for name in wanted))
         return state
 
-    def stats(self, index_dir: Path) -> IndexStats:
-        """``manchette stats`` from the cluster: counts per language and source, store size."""
-        body = {
-            "size": 0,
-            "track_total_hits": True,
-            "aggs": {
-                name: {"terms": {"field": name, "size": MAX_LISTED}}
-                for name in (LANG_FIELD, SOURCE_FIELD)
-            },
-        }
-        found = self.client.search(index=self.config.alias, body=body)
-        buckets = {
-            name: {b["key"]: b["doc_count"] for b in agg["buckets"]}
-            for name, agg in found["aggregations"].items()
-        }
-        size = self.client.indices.stats(index=self.config.alias, metric="store")
-        stats = IndexStats(
-            articles=found["hits"]["total"]["value"],
-            by_lang=buckets[LANG_FIELD],
-            by_source=buckets[SOURCE_FIELD],
-            size_bytes=size["_all"]["total"]["store"]["size_in_bytes"],
-        )
-        try:
-            stats.last_run = json.loads((index_dir / LAST_RUN).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            stats.last_run = {}
-        for key in ("rejected", "duplicates"):  # the full lists are in the run's --report file
-            if isinstance(stats.last_run.get(key), list):
-                stats.last_run[key] = stats.last_run[key][:MAX_LISTED]
-        return stats
 
-    def sink(self, index: str) -> OpenSearchSink:
-        return OpenSearchSink(self, index)
+class OpenSearchSink(Sink):
+    """One job's writes into the concrete index ``index``, over ``_bulk`` with retries.
 
-
-class OpenSearchSink:
-    """Stands where the job expects a Whoosh index: ``writer()`` opens a :class:`BulkWriter`.
-
-    Failures of every writer opened on the sink are collected in ``failures``.
+    A rebuild's index goes behind the alias in ``finish()``; the job's manifest and learned
+    boilerplate are written to ``state_dir`` only then, so a failed rebuild leaves them as
+    they were.
     """
 
-    def __init__(self, store: OpenSearchStore, index: str) -> None:
+    target = "OpenSearch"
+
+    def __init__(
+        self,
+        store: OpenSearchStore,
+        index: str,
+        state_dir: Path,
+        rebuild: bool = False,
+        chunk: int = CHUNK_DOCS,
+    ) -> None:
+        super().__init__()
         self.store = store
         self.index = index
-        self.failures: list[WriteFailure] = []
-        self.acknowledged = 0
-
-    def writer(self, limitmb: int = 0) -> BulkWriter:
-        return BulkWriter(self)
-
-
-class BulkWriter:
-    """The Whoosh writer interface the job uses, over ``_bulk`` with retries."""
-
-    def __init__(self, sink: OpenSearchSink, chunk: int = CHUNK_DOCS) -> None:
-        self.sink = sink
+        self.state_dir = Path(state_dir)
+        self.rebuild = rebuild
         self.chunk = chunk
+        self.acknowledged = 0
         self._actions: list[dict] = []
+        self._saved: JobState | None = None
 
-    def add_document(self, **doc: Any) -> None:
+    def load(self) -> JobState:
+        if self.rebuild:
+            return JobState()
+        return read_job_files(self.state_dir, self.store.load_state(self.index))
+
+    def add(self, doc: dict) -> None:
         source = to_source(doc)
         self._actions.append(
-            {
-                "_op_type": "index",
-                "_index": self.sink.index,
-                "_id": source[ID_FIELD],
-                "_source": source,
-            }
+            {"_op_type": "index", "_index": self.index, "_id": source[ID_FIELD], "_source": source}
         )
         if len(self._actions) >= self.chunk:
             self._send()
 
-    update_document = add_document  # indexing under an existing _id replaces the document
+    def update(self, doc: dict) -> None:
+        self.add(doc)  # indexing under an existing _id replaces the document
 
-    def delete_by_term(self, fieldname: str, text: str) -> int:
-        if fieldname != ID_FIELD:
-            raise ValueError("articles are deleted by id")
-        self._actions.append({"_op_type": "delete", "_index": self.sink.index, "_id": text})
+    def delete(self, article_id: str) -> int:
+        self._actions.append({"_op_type": "delete", "_index": self.index, "_id": article_id})
         return 1
 
     def commit(self) -> None:
         """Send what is buffered and make it visible to searchers."""
         self._send()
-        self.sink.store.refresh(self.sink.index)
+        self.store.refresh(self.index)
 
     def cancel(self) -> None:
         self._actions = []
+
+    def save(self, state: JobState) -> None:
+        self._saved = state
+
+    def finish(self) -> None:
+        if self.rebuild:
+            self.store.refresh(self.index)
+            previous = self.store.swap_alias(self.index)
+            if previous:
+                self.store.delete_index(previous)
+        if self._saved is not None:
+            self.state_dir.mkdir(parents=True, exist_ok=True)
+            write_job_files(self.state_dir, self._saved)
+
+    def abandon(self) -> None:
+        self.cancel()
+        if self.rebuild:
+            self.store.delete_index(self.index)
 
     def _send(self) -> None:
         pending, self._actions = self._actions, []
@@ -307,7 +271,7 @@ class BulkWriter:
             delay = min(delay * 2, MAX_BACKOFF_SECONDS)
 
     def _fail(self, action: dict, reason: str) -> None:
-        self.sink.failures.append(WriteFailure(action["_id"], action["_op_type"], reason))
+        self.failures.append(WriteFailure(action["_id"], action["_op_type"], reason))
 
     def _bulk(self, actions: list[dict]) -> Iterator[tuple[dict, str, bool]]:
         """Send ``actions``; yield those that failed, why, and whether to try them again."""
@@ -315,7 +279,7 @@ class BulkWriter:
             return
         try:
             results = helpers.streaming_bulk(
-                self.sink.store.client,
+                self.store.client,
                 actions,
                 chunk_size=self.chunk,
                 raise_on_error=False,
@@ -326,7 +290,7 @@ class BulkWriter:
                 ((op, info),) = item.items()
                 status = info.get("status", 0)
                 if ok or (op == "delete" and status == 404):
-                    self.sink.acknowledged += 1
+                    self.acknowledged += 1
                     continue
                 reason = f"{status}: {info.get('error') or info.get('exception')}"
                 yield action, reason[:300], status in RETRY_STATUSES

@@ -21,23 +21,17 @@ from pathlib import Path
 from whoosh.index import FileIndex
 from whoosh.searching import Searcher
 
+from engines.whoosh.columns import cache_columns
+from engines.whoosh.scoring import weighting
+from engines.whoosh.writer import open_index
 from index.layout import live_dir
-from index.writer import open_index
-from search.backends import SearchBackend, remote_backend
-from search.columns import cache_columns
-from search.ranking import weighting
 
 log = logging.getLogger("manchette")
 
 
 class IndexHandle:
-    def __init__(
-        self, index_dir: Path, refresh_seconds: float = 1.0, backend: str | None = None
-    ) -> None:
+    def __init__(self, index_dir: Path, refresh_seconds: float = 1.0) -> None:
         self.index_dir = Path(index_dir)
-        # MANCHETTE_BACKEND=opensearch: searcher() is the OpenSearch backend, which search.execute
-        # and search.similar accept in place of a Whoosh searcher (web/ never knows).
-        self.remote: SearchBackend | None = remote_backend(backend)
         self.refresh_seconds = refresh_seconds
         self._ix: FileIndex | None = None
         self._live: Path | None = None
@@ -55,9 +49,7 @@ class IndexHandle:
                 self._generation += 1
             return self._ix, self._generation
 
-    def searcher(self) -> Searcher | SearchBackend:
-        if self.remote is not None:
-            return self.remote
+    def searcher(self) -> Searcher:
         local = self._local
         now = time.monotonic()
         current: Searcher | None = getattr(local, "searcher", None)
@@ -80,3 +72,10 @@ class IndexHandle:
                         type(exc).__name__, exc)  # fmt: skip
         local.checked = now
         return current
+
+    def close(self) -> None:
+        """Close this thread's searcher (other threads' close with their thread)."""
+        current: Searcher | None = getattr(self._local, "searcher", None)
+        if current is not None:
+            current.close()
+            del self._local.searcher

@@ -11,22 +11,15 @@ going back is switching ``MANCHETTE_BACKEND`` back.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from whoosh.index import FileIndex
-
-from index.article import Article
+from engines.opensearch.store import STATE_DIR, OpenSearchSink, OpenSearchStore
+from engines.whoosh.writer import open_index, whoosh_documents
 from index.layout import job_lock, live_dir
 from index.learned import load_learned, save_learned
 from index.manifest import load_manifest, save_manifest
-from index.schema import CLUSTER_FIELD, HASH_FIELD, ID_FIELD, SIMHASH_FIELD, TEXT_HASH_FIELD
-from index.sinks.job import STATE_DIR
-from index.sinks.opensearch import OpenSearchStore
-from index.writer import article_to_doc, open_index
-
-ARTICLE_FIELDS = tuple(Article.__dataclass_fields__)
 
 
 class MigrationFailed(Exception):
@@ -52,24 +45,6 @@ class MigrationReport:
         )
 
 
-def whoosh_documents(ix: FileIndex) -> Iterator[dict]:
-    """Every live document of a Whoosh archive, as ``article_to_doc`` makes it."""
-    with ix.reader() as reader:
-        names = (HASH_FIELD, TEXT_HASH_FIELD, SIMHASH_FIELD, CLUSTER_FIELD)
-        columns = {name: reader.column_reader(name) for name in names}
-        for docnum, stored in reader.iter_docs():
-            values = {name: column[docnum] for name, column in columns.items()}
-            article = Article(**{k: stored[k] for k in ARTICLE_FIELDS if k in stored})
-            simhash = values[SIMHASH_FIELD]
-            yield article_to_doc(
-                article,
-                values[HASH_FIELD],
-                values[TEXT_HASH_FIELD],
-                int(simhash, 16) if simhash else None,
-                values[CLUSTER_FIELD] or stored[ID_FIELD],
-            )
-
-
 def migrate_to_opensearch(
     index_dir: Path,
     *,
@@ -85,14 +60,13 @@ def migrate_to_opensearch(
     with job_lock(index_dir, wait):  # no indexing job changes the archive meanwhile
         documents = whoosh_documents(open_index(index_dir))  # fails before touching OpenSearch
         report.index = target = store.create_index()
-        sink = store.sink(target)
-        writer = sink.writer()
+        sink = OpenSearchSink(store, target, index_dir / STATE_DIR)
         try:
             for report.articles, doc in enumerate(documents, start=1):
-                writer.add_document(**doc)
+                sink.add(doc)
                 if progress is not None and report.articles % 1000 == 0:
                     progress(report.articles)
-            writer.commit()
+            sink.commit()
             report.written = int(store.client.count(index=target)["count"])
             report.failed = [f.id for f in sink.failures]
             if report.failed or report.written != report.articles:

@@ -10,8 +10,8 @@ from whoosh.filedb.compound import CompoundStorage
 from whoosh.query import Term
 
 from builders import write_jsonl
-from index.build import index_paths
-from index.writer import open_index
+from engines import index_paths
+from engines.whoosh.writer import open_index
 
 WORDS = [f"mot{i}" for i in range(3000)]
 

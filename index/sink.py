@@ -1,0 +1,96 @@
+"""Where the indexing job writes: the interface every engine's write side implements.
+
+An engine opens a :class:`Sink` for one job, with the job lock held (``index.build``). The
+sink loads what the job must know (the stored articles' hashes and clusters, the manifest of
+input files, the learned boilerplate), takes documents keyed by id, commits or cancels, and
+at the end stores the job's state and makes a rebuild live. Documents are the dicts of
+``index.document.article_to_doc``.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.document import IndexState, Prepare
+from index.learned import Learned, load_learned, save_learned
+from index.manifest import FileState, load_manifest, save_manifest
+
+
+@dataclass(frozen=True)
+class WriteFailure:
+    """An article the engine did not acknowledge after every retry."""
+
+    id: str
+    action: str  # index or delete
+    reason: str
+
+
+@dataclass
+class JobState:
+    """What a job starts from: the stored articles, the input files read, the boilerplate."""
+
+    articles: IndexState = field(default_factory=IndexState)
+    manifest: dict[str, FileState] = field(default_factory=dict)
+    learned: Learned = field(default_factory=Learned)
+
+
+class Sink(ABC):
+    """One job's writes into one engine.
+
+    ``prepare`` (or None) runs on each new article in the parsing process, computing ahead
+    what the engine would otherwise compute while writing. ``failures`` lists the writes the
+    engine refused for good (the job reports them and reads their files again next time).
+    """
+
+    prepare: Prepare | None = None
+    target = "the index"  # where the writes go, as reports name it
+
+    def __init__(self) -> None:
+        self.failures: list[WriteFailure] = []
+
+    @abstractmethod
+    def load(self) -> JobState:
+        """The state the job starts from (empty for a rebuild)."""
+
+    @abstractmethod
+    def add(self, doc: dict) -> None: ...
+
+    @abstractmethod
+    def update(self, doc: dict) -> None: ...
+
+    @abstractmethod
+    def delete(self, article_id: str) -> int:
+        """Delete an article by id; the number of documents deleted."""
+
+    @abstractmethod
+    def commit(self) -> None:
+        """Make what was written durable and visible; writing may go on afterwards."""
+
+    @abstractmethod
+    def cancel(self) -> None:
+        """Drop what was written since the last commit."""
+
+    @abstractmethod
+    def save(self, state: JobState) -> None:
+        """Keep the job's manifest and learned boilerplate (after the last commit)."""
+
+    @abstractmethod
+    def finish(self) -> None:
+        """The job succeeded: a rebuild goes live (and its state with it)."""
+
+    @abstractmethod
+    def abandon(self) -> None:
+        """The job failed: cancel, drop a rebuild, leave the live index as it was."""
+
+
+def read_job_files(directory: Path, articles: IndexState) -> JobState:
+    """A job's state: the articles an engine read back, the files kept in ``directory``."""
+    return JobState(articles, load_manifest(directory), load_learned(directory))
+
+
+def write_job_files(directory: Path, state: JobState) -> None:
+    """Keep the job's manifest and learned boilerplate in ``directory``."""
+    save_manifest(directory, state.manifest)
+    save_learned(directory, state.learned)
