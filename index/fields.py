@@ -259,9 +259,10 @@ def _sort_blocks(blocks: list[_Block], title: str, headings: bool) -> _Parts:
     seen: set[str] = set()
     previous: _Block | None = None  # the block met just before, kept or not
     last: _Block | None = None
+    box_open, pending = False, None  # after a prompt: the one short block kept since then
     closed = False  # an author's signature or a prompt came after enough of the article
     for block in blocks:
-        earlier, last, previous = last, previous, block
+        last, previous = previous, block
         text = block.text
         if key(text) == key(title) or key(text) in seen:
             continue  # the title repeated; a caption or teaser repeated (lynx: alt and text)
@@ -296,13 +297,21 @@ def _sort_blocks(blocks: list[_Block], title: str, headings: bool) -> _Parts:
             continue
         announced = 0
         if block.rule in _PROMPTS:
-            _drop_box(parts, last, earlier)
+            if box_open and pending is not None and parts.kept and parts.kept[-1] is pending:
+                parts.kept.pop()  # a description between two prompts
+            else:
+                _drop_box(parts, last)
+            box_open, pending = True, None
         if block.rule in ("stamp", "byline"):
             parts.stamps.append((len(parts.kept), text))
         elif block.rule == "caption" and is_stamp(tail := " ".join(text.split()[-6:])):
             parts.stamps.append((len(parts.kept), tail))  # "… / AFP 13h02, le 27 octobre 2023"
         elif block.rule is None:
             parts.kept.append(block)
+            if box_open and pending is None and count_words(text) <= _BOX_TEXT_WORDS:
+                pending = block
+            else:
+                box_open, pending = False, None
     return parts
 
 
@@ -320,15 +329,10 @@ def _is_teaser(last: _Block | None, parts: _Parts) -> bool:
     return count_words(text) <= _TEASER_WORDS and text.rstrip(_CLOSERS)[-1:] not in ".!"
 
 
-def _drop_box(parts: _Parts, last: _Block | None, earlier: _Block | None) -> None:
-    """Drop the title and description of a promotion box, kept just before its prompt: a short
-    block between two prompts, or at most two blocks, the first a short title without a full
-    stop."""
+def _drop_box(parts: _Parts, last: _Block | None) -> None:
+    """Drop the title and description of a promotion box, kept just before its prompt: at most
+    two blocks, the first a short title without a full stop."""
     if last is None or not parts.kept or parts.kept[-1] is not last:
-        return
-    if earlier is not None and earlier.rule in _PROMPTS:
-        if count_words(last.text) <= _BOX_TEXT_WORDS:
-            parts.kept.pop()
         return
     box: list[_Block] = []
     for block in reversed(parts.kept[-2:]):

@@ -544,3 +544,15 @@ def test_an_indented_more_stories_heading_after_the_signature_ends_the_article()
         "Le niveau du lac a baissé de près de deux mètres depuis le printemps, selon le canton.",
     )
     assert split_fields(text)["body"] == f"{PROSE_FR}\n\n{PROSE_FR} Encore."
+
+
+def test_a_description_between_the_prompts_of_a_newsletter_box_is_dropped():
+    box = [
+        "skip past newsletter promotion",
+        "Sign up to Harbour Weekly",
+        "The stories of the port and its people, from the quays to the council",
+        "Privacy Notice: Newsletters may contain info about charities. All rights reserved.",
+        "after newsletter promotion",
+    ]
+    fields = split_fields(page(PROSE_EN, *box, PROSE_EN + " Again."))
+    assert fields["body"] == f"{PROSE_EN}\n\n{PROSE_EN} Again."
