@@ -513,6 +513,7 @@ _MAX_HEADING_WORDS = 6  # "more stories" headings
 _MAX_PROMPT_WORDS = 30  # newsletter and paywall boxes
 _MAX_LINK_WORDS = 5  # items of a breadcrumb or link bar
 _MAX_CAPTION_WORDS, _CAPTION_TAIL_WORDS = 60, 14
+_MAX_SLASH_CAPTION_WORDS = 20
 _MAX_PROMO_WORDS = 25  # newsletter and app promotions
 _MAX_LABEL_WORDS = 8  # advertising labels
 _MAX_BIO_WORDS = 45
@@ -685,11 +686,18 @@ def _is_breadcrumb(text: str) -> bool:
 
 
 def is_caption(text: str) -> bool:
-    """A photo caption: a short text whose last words credit a photographer or agency."""
+    """A photo caption: a short text whose last words credit a photographer or agency, or a
+    short line "what it shows / who made it" ("Флаер акции / Организатор акции Елена Колбасникова",
+    "Le port au matin / Jean Dupont")."""
     words = text.split()
     if len(words) > _MAX_CAPTION_WORDS:
         return False
-    return bool(_CAPTION_RE.search(" ".join(words[-_CAPTION_TAIL_WORDS:])))
+    if _CAPTION_RE.search(" ".join(words[-_CAPTION_TAIL_WORDS:])):
+        return True
+    shown, _sep, credit = text.rpartition(" / ")
+    if not shown or len(words) > _MAX_SLASH_CAPTION_WORDS or text.rstrip()[-1:] in ".!?:":
+        return False
+    return count_words(credit) <= _MAX_OUTLET_WORDS + 2 and credit[:1].isupper()
 
 
 # Boilerplate rules in the order they are tried; the name says what each removes.
