@@ -167,6 +167,16 @@ NEWSLETTER_OFFER: dict[str, str] = {
     r"еженедельн\w+|ежедневн\w+",
 }
 
+# Imperatives a promotion addresses to the reader (regexes).
+IMPERATIVES: dict[str, str] = {
+    "fr": r"recevez|inscrivez|abonnez|découvrez|téléchargez|retrouvez|suivez",
+    "en": r"sign up|subscribe|get\b|receive|download|don't miss",
+    "de": r"abonnieren sie|melden sie|erhalten sie|laden sie",
+    "es": r"suscr[íi]bete|recibe|descarga|no te pierdas",
+    "pt": r"inscreva-se|assine|receba|baixe|não perca",
+    "ru": r"подпишитесь|подписывайтесь|получайте|скачайте|не пропустите",
+}
+
 # App promotions: a short block naming the site's app and asking to get or open it (regexes).
 APP_TOPIC: dict[str, str] = {
     "fr": r"l['’]appli(?:cation)?\b|notre appli(?:cation)?\b|app store|google play",
@@ -472,6 +482,7 @@ _SIGNUP_RE = _regex(list(SIGNUP.values()))
 _PAYWALL_RE = _regex(list(PAYWALL.values()))
 _NEWSLETTER_RE = _regex(list(NEWSLETTER_TOPIC.values()))
 _NEWSLETTER_OFFER_RE = _regex(list(NEWSLETTER_OFFER.values()))
+_IMPERATIVE_RE = _regex(list(IMPERATIVES.values()))
 _APP_RE = _regex(list(APP_TOPIC.values()))
 _APP_OFFER_RE = _regex(list(APP_OFFER.values()))
 _ADVERTISING_RE = re.compile(rf"\b(?:{'|'.join(ADVERTISING.values())})\b", re.IGNORECASE)
@@ -574,9 +585,14 @@ def _counter_filler(token: str) -> bool:
 
 
 def _is_newsletter(text: str) -> bool:
+    """A newsletter promotion: a label ("Free weekly newsletter"), or a sentence that speaks to
+    the reader ("… delivered to your inbox"); a sentence about a newsletter is reporting."""
     if count_words(text) > _MAX_PROMO_WORDS:
         return False
-    return bool(_NEWSLETTER_RE.search(text) and _NEWSLETTER_OFFER_RE.search(text))
+    if not (_NEWSLETTER_RE.search(text) and _NEWSLETTER_OFFER_RE.search(text)):
+        return False
+    sentence = text.rstrip(_CLOSING)[-1:] in ".!?"
+    return not sentence or bool(_CONTEXT_RE.search(text) or _IMPERATIVE_RE.search(text))
 
 
 def _is_app(text: str) -> bool:
@@ -697,7 +713,10 @@ def is_caption(text: str) -> bool:
     shown, _sep, credit = text.rpartition(" / ")
     if not shown or len(words) > _MAX_SLASH_CAPTION_WORDS or text.rstrip()[-1:] in ".!?:":
         return False
-    return count_words(credit) <= _MAX_OUTLET_WORDS + 2 and credit[:1].isupper()
+    # The credit names someone or something: it ends with a name ("Организатор акции Елена
+    # Колбасникова", "YouTube / Голос Германии"), not with a phrase ("Israël / Hamas à son tour").
+    words = credit.split()
+    return len(words) <= _MAX_OUTLET_WORDS + 2 and is_name_list(" ".join(words[-2:]))
 
 
 # Boilerplate rules in the order they are tried; the name says what each removes.

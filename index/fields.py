@@ -74,6 +74,9 @@ _PROMPTS = ("signup", "newsletter", "follow", "app")
 # one of these ends the article even when indented like the article's paragraphs (before, such a
 # heading opens a box of links inside the article, which goes on after it).
 _CLOSING_RULES = ("byline", "bio", "follow", "newsletter", "app", "signup", "share")
+# A pull quote: a sentence of the article said again, with its author's name after it.
+_MIN_QUOTE_WORDS, _MAX_QUOTE_WORDS = 6, 60
+_PULL_QUOTE_RE = re.compile(r"^(.*[.!?…»”\"])\s+([^.!?…]+)$")
 # A headline followed by a lone "Read more" is a link to another article.
 _TEASER_WORDS = 40
 _FIELDS = ("title", "lead", "body", "related", "credit", "date", "lang")
@@ -348,6 +351,33 @@ def _drop_box(parts: _Parts, last: _Block | None) -> None:
         box.pop()
 
 
+def _drop_pull_quotes(kept: list[_Block]) -> None:
+    """A pull quote repeats a sentence of the article followed by its author's name, in the
+    same block or the next ("Le fléau … est antérieur à l'ère numérique." / "Admire Mare"): it
+    is said once, and the name goes with it."""
+    folded = [" ".join(b.text.casefold().split()) for b in kept]
+    joined = "\n".join(folded)
+    for i, (block, text) in enumerate(zip(kept, folded, strict=True)):
+        if count_words(text) > _MAX_QUOTE_WORDS:
+            continue
+        after = kept[i + 1] if i + 1 < len(kept) else None
+        quote = _PULL_QUOTE_RE.match(block.text)
+        if quote is not None and _is_signature(quote.group(2)):
+            core, signature = " ".join(quote.group(1).casefold().split()), None
+        elif after is not None and _is_signature(after.text):
+            core, signature = text, after
+        else:
+            continue
+        if count_words(core) >= _MIN_QUOTE_WORDS and joined.count(core) >= 2:
+            for part in (block, signature):
+                if part is not None:
+                    part.rule = "quote"
+
+
+def _is_signature(text: str) -> bool:
+    return count_words(text) <= _LONE_NAME_WORDS * 2 and is_name_list(text.replace(",", " "))
+
+
 def _cut_headline_runs(
     kept: list[_Block], span: tuple[int, int] | None, headings: bool
 ) -> tuple[int, int] | None:
@@ -507,6 +537,7 @@ def split_fields(text: str, lang: str = "") -> dict:
     start = _title_index(blocks, headings)
     title = blocks[start].text
     parts = _sort_blocks(blocks[start + 1 :], title, headings)
+    _drop_pull_quotes(parts.kept)
     above = blocks[max(0, start - _DATELINE_REACH) : start][::-1]
     parts.early_stamps = [b.text for b in above if b.rule in ("stamp", "byline")]
     span = _main_span(parts.kept, headings, parts.stamps)
@@ -519,6 +550,7 @@ def clean_paragraphs(paragraphs: list[str], title: str = "", lang: str = "") -> 
     every paragraph left is kept, prose or not (headings, short list items)."""
     blocks = [_Block([p], 0).finish() for p in paragraphs]
     parts = _sort_blocks([b for b in blocks if b.text], title, headings=False)
+    _drop_pull_quotes(parts.kept)
     span = (0, len(parts.kept) - 1) if parts.kept else None
     return _fields(title, parts, _cut_headline_runs(parts.kept, span, False), lang)
 

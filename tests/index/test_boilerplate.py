@@ -75,6 +75,10 @@ def test_every_rule_is_exercised():
         "Que se serait-il passé si ces textes avaient suivi les recommandations ?",
         "What comes next",
         "Emmanuel Macron",
+        "Le conflit Israël / Hamas à son tour instrumentalisé",  # a subheading, not a caption
+        "The company launched a free weekly newsletter for its clients last year, and it grew.",
+        "Реклама алкоголя на телевидении запрещена с 2012 года, напомнил министр.",
+        "Abdallah Ahmed, Al Jazeera senior investigation producer",  # a guest, not a bio
     ],
 )
 def test_article_text_is_not_boilerplate(text: str):

@@ -557,3 +557,14 @@ def test_a_description_between_the_prompts_of_a_newsletter_box_is_dropped():
     after = "Tickets go on sale next week, and the operator expects the first crossings to be full."
     fields = split_fields(page(PROSE_EN, *box, after))
     assert fields["body"] == f"{PROSE_EN}\n\n{after}"
+
+
+@pytest.mark.parametrize("joined", [True, False])
+def test_a_pull_quote_with_its_authors_name_is_said_once(joined: bool):
+    quote = "Les perches restent au fond, là où l'eau est encore fraîche."
+    paragraph = f"Les pêcheurs ont perdu la moitié de leurs prises. « {quote} », dit l'un d'eux."
+    pull = (
+        [f"{quote} Jean Dupont, Anne Le Goff"] if joined else [quote, "Jean Dupont, Anne Le Goff"]
+    )
+    fields = split_fields(page(PROSE_FR, *pull, paragraph))
+    assert fields["body"] == f"{PROSE_FR}\n\n{paragraph}"
