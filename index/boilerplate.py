@@ -30,7 +30,7 @@ READ_ALSO: dict[str, str] = {
     "es": "lee también|lea también|leer más|ver también|te puede interesar",
     "pt": "leia também|leia mais|veja também|saiba mais",
     "it": "leggi anche|vedi anche",
-    "ru": "читайте также|смотрите также|читать также|по теме|ещё по теме|еще по теме",
+    "ru": "читайте также|смотрите также|смотри также|читать также|по теме|ещё по теме|еще по теме",
 }
 
 # Headings that open the "more stories" part of a page: they and everything after them go.
@@ -391,6 +391,7 @@ CAPTION_CREDIT = (
     r"|(?-i:[A-Z][\w'-]+ [A-Z][\w'-]+ ?/ ?[A-Z][\w.&-]+(?: [A-Z][\w.&-]+)*"
     r"(?: ?/ ?[A-Z][\w.&-]+)*)\)?\.?$"
     r"|\s[-–—]\s?(?-i:[A-Z]\.(?:\s?[A-Z]\.)?\s?[A-Z][\w'-]+)$"
+    r"|\b(?:фото|photo|foto)\s+(?-i:[A-ZА-ЯЁ][\w'-]+(?:\s+[A-ZА-ЯЁ][\w'-]+)+)\.?$"
 )
 
 # Bylines: a marker, then names (capitalised words and connectors), then maybe a stamp.
@@ -514,7 +515,7 @@ _GLUED_RE = re.compile(r"(?<=[a-zà-ÿа-яё])(?=[A-ZÀ-ÝА-ЯЁ][a-zà-ÿа-�
 # Where the names of a byline end: a digit, or punctuation that opens an outlet or a date.
 _NAMES_END_RE = re.compile(r"[\d,|/•·–—(]")
 SEPARATORS = ":>»›|–—-.…"
-STRIP_UI = " .:!…|>-–—·•*"
+STRIP_UI = " .,:!…|>-–—·•*"
 SHORT = 6  # menu items and buttons are at most this many words long
 _MAX_STAMP_WORDS = 20
 _DATE_OPENING_CHARS = 24  # a stamp's date opens it ("October 14, 2023 / …")
