@@ -78,6 +78,7 @@ class CheckReport:
     segments: list[SegmentCheck] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    committed: bool = True  # False: no job has committed an index (with articles) here yet
 
     @property
     def ok(self) -> bool:
@@ -87,6 +88,8 @@ class CheckReport:
         return {"ok": self.ok, **asdict(self)}
 
     def summary(self) -> str:
+        if not self.committed:
+            return f"{self.index_dir}: no committed index yet"
         verdict = "sound" if self.ok else f"NOT SOUND ({len(self.problems)} problems)"
         return (
             f"{self.index_dir}: {verdict}: {self.articles:,} articles in "

@@ -126,13 +126,17 @@ def index_command(
     Unchanged inputs are skipped.
 
     Exit codes: 0 all inputs indexed or unchanged; 1 committed, but some inputs were
-    rejected; 2 usage error; 75 another job holds the lock; 3 failed, nothing committed.
+    rejected; 2 usage error (none of PATHS exists: nothing is created); 75 another job
+    holds the lock; 3 failed, nothing committed.
     """
     from engines import open_engine
     from engines.base import RebuildRequired
     from index.layout import IndexLocked
 
     target = resolve_index_dir(index_dir)
+    if not any(path.exists() for path in paths):  # nothing to index: create no index dir
+        missing = ", ".join(str(path) for path in paths[:3]) + (", ..." if len(paths) > 3 else "")
+        fail(f"nothing to index: no such file or directory: {missing}", EXIT_USAGE)
     show_progress = not quiet and sys.stderr.isatty()
     try:
         report = open_engine(target).index_paths(

@@ -37,7 +37,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", "8000", "Port `manchette serve` listens on."),
     Setting("page_size", "10", "Hits per result page."),
     Setting("threads", "8", "Worker threads of the WSGI server."),
+    Setting(
+        "ui_language",
+        "fr",
+        "Interface language when the browser asks for none we have (`fr` or `en`).",
+    ),
 )
+UI_LANGUAGES = ("fr", "en")  # the interface's catalogues (web/translations)
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,7 @@ class Settings:
     port: int = 8000
     page_size: int = 10
     threads: int = 8
+    ui_language: str = "fr"
 
 
 def _raw_value(setting: Setting, overrides: dict) -> str:
@@ -62,6 +69,11 @@ def _raw_value(setting: Setting, overrides: dict) -> str:
 def load_settings(**overrides: object) -> Settings:
     """Defaults, then ``MANCHETTE_*`` environment variables, then explicit overrides (CLI flags)."""
     raw = {s.name: _raw_value(s, overrides) for s in SETTINGS}
+    if raw["ui_language"] not in UI_LANGUAGES:
+        choices = " or ".join(UI_LANGUAGES)
+        raise ValueError(
+            f"invalid setting: ui_language must be {choices}, not {raw['ui_language']}"
+        )
     try:
         return Settings(
             index_dir=Path(raw["index_dir"]).expanduser(),
@@ -69,6 +81,7 @@ def load_settings(**overrides: object) -> Settings:
             port=int(raw["port"]),
             page_size=int(raw["page_size"]),
             threads=int(raw["threads"]),
+            ui_language=raw["ui_language"],
         )
     except ValueError as exc:
         raise ValueError(f"invalid setting: {exc}") from exc

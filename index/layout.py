@@ -149,6 +149,14 @@ def _describe(holder: dict) -> str:
     return f"pid {holder.get('pid', '?')}, started {holder.get('started', '?')}"
 
 
+def locked_message(holder: dict, waited: float) -> str:
+    """Why a job gave up on the lock: who holds it, and how long this job waited for it."""
+    busy = f"another manchette job is writing this index ({_describe(holder)})"
+    if waited > 0:
+        return f"{busy}; waited {waited:g} s for it to finish; try again later"
+    return f"{busy}; try again later (or pass --wait SECONDS)"
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -175,11 +183,7 @@ def job_lock(index_dir: Path, wait: float = 0.0) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise IndexLocked(
-                        "another manchette job is writing this index "
-                        f"({_describe(lock_holder(index_dir))}); try again later "
-                        "(or pass --wait SECONDS)"
-                    ) from None
+                    raise IndexLocked(locked_message(lock_holder(index_dir), wait)) from None
                 time.sleep(0.2)
         _held.add(handle)
         try:

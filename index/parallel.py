@@ -33,7 +33,7 @@ def safe_items(path: Path) -> Iterator[Item]:
     try:
         yield from read_path(path)
     except (OSError, ValueError, UnicodeError, EOFError) as exc:
-        yield Rejected(str(path), f"{type(exc).__name__}: {exc}")
+        yield Rejected(str(path), str(exc) or "the file could not be read to its end")
 
 
 def die_with_parent(parent: int) -> None:

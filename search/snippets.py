@@ -1,5 +1,8 @@
 """Snippets: a passage of the article's own text plus the spans of the matched words.
 
+A phrase of the query (``"Conseil OTAN-Russie"``) is shown where it occurs, as one span; its
+words elsewhere are not marked (they are not what the phrase matched).
+
 Search returns ``Snippet`` (text + spans, no HTML). ``to_html`` is the one function that turns
 a snippet into HTML: it escapes every piece of article text and wraps matches in ``<mark>``.
 """
@@ -7,6 +10,7 @@ a snippet into HTML: it escapes every piece of article text and wraps matches in
 from __future__ import annotations
 
 import html
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from index.analysis import analyzer_for, lang_key
@@ -41,25 +45,60 @@ def _word_forms(analyzer, key: str, word: str) -> WordForms:
     return forms
 
 
+def _tokens(text: str, lang: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, analysed form) of every token of ``text``, stop words left out."""
+    analyzer = analyzer_for(lang)
+    key = lang_key(lang)
+    if key == "cjk":  # bigrams span words: the whole text goes through the chain
+        for tok in analyzer(text, chars=True, positions=True, removestops=True):
+            yield tok.startchar, tok.endchar, tok.text
+        return
+    for tok in analyzer.items[0](text, chars=True, positions=True, mode="index"):
+        start = tok.startchar
+        for rel_start, rel_end, form in _word_forms(analyzer, key, tok.text):
+            yield start + rel_start, start + rel_end, form
+
+
 def find_matches(text: str, lang: str, terms: set[str]) -> list[tuple[int, int, str]]:
     """(start, end, term) of every token of ``text`` whose analysed form is a query term."""
     if not terms or not text:
         return []
-    analyzer = analyzer_for(lang)
-    key = lang_key(lang)
-    if key == "cjk":  # bigrams span words: the whole text goes through the chain
-        return [
-            (tok.startchar, tok.endchar, tok.text)
-            for tok in analyzer(text, chars=True, positions=True, removestops=True)
-            if tok.text in terms
-        ]
+    return [token for token in _tokens(text, lang) if token[2] in terms]
+
+
+def phrase_forms(phrases: Sequence[str], lang: str) -> dict[str, tuple[str, ...]]:
+    """Each phrase of two words or more (one word is a plain term) → its analysed forms."""
+    forms = {phrase: tuple(form for _, _, form in _tokens(phrase, lang)) for phrase in phrases}
+    return {phrase: seq for phrase, seq in forms.items() if len(seq) > 1}
+
+
+def find_phrases(text: str, lang: str, phrases: Sequence[str]) -> list[tuple[int, int, str]]:
+    """(start, end, phrase) of every place where a phrase's words follow one another."""
+    wanted = phrase_forms(phrases, lang)
+    if not wanted or not text:
+        return []
+    tokens = list(_tokens(text, lang))
+    forms = [form for _, _, form in tokens]
     found = []
-    for tok in analyzer.items[0](text, chars=True, positions=True, mode="index"):
-        start = tok.startchar
-        for rel_start, rel_end, form in _word_forms(analyzer, key, tok.text):
-            if form in terms:
-                found.append((start + rel_start, start + rel_end, form))
-    return found
+    for phrase, seq in wanted.items():
+        size = len(seq)
+        for i in range(len(forms) - size + 1):
+            if forms[i] == seq[0] and tuple(forms[i : i + size]) == seq:
+                found.append((tokens[i][0], tokens[i + size - 1][1], phrase))
+    return sorted(found)
+
+
+def query_matches(
+    text: str, lang: str, terms: set[str], phrases: Sequence[str] = ()
+) -> list[tuple[int, int, str]]:
+    """The words and phrases of a query in ``text``: each phrase where it occurs as one match,
+    the phrases' words on their own left out, every other term as a word match."""
+    words = find_matches(text, lang, terms)
+    if not phrases:
+        return words
+    in_phrases = {form for seq in phrase_forms(phrases, lang).values() for form in seq}
+    loose = [m for m in words if m[2] not in in_phrases]
+    return sorted(find_phrases(text, lang, phrases) + loose)
 
 
 def _best_window(matches: list[tuple[int, int, str]], width: int, context: int) -> int:
@@ -99,11 +138,16 @@ def _window(text: str, matches: list[tuple[int, int, str]], width: int) -> tuple
 
 
 def make_snippet(
-    text: str, lang: str, terms: set[str], width: int = 240, passages: int = 2
+    text: str,
+    lang: str,
+    terms: set[str],
+    width: int = 240,
+    passages: int = 2,
+    phrases: Sequence[str] = (),
 ) -> Snippet | None:
-    """The best passage of ``text`` (about ``width`` characters) for the query terms, plus a
-    second, shorter one when it shows query terms the first does not."""
-    matches = find_matches(text, lang, terms)
+    """The best passage of ``text`` (about ``width`` characters) for the query terms and
+    ``phrases``, plus a second, shorter one when it shows query terms the first does not."""
+    matches = query_matches(text, lang, terms, phrases)
     if not matches:
         return None
     windows = [_window(text, matches, width)]
@@ -139,9 +183,9 @@ def lead_snippet(text: str, width: int = 240) -> Snippet:
     return Snippet(text[:end].replace("\n", " ") + ELLIPSIS)
 
 
-def highlight_all(text: str, lang: str, terms: set[str]) -> Snippet:
-    """The whole (short) text with every match marked: used for titles."""
-    return Snippet(text, [(s, e) for s, e, _ in find_matches(text, lang, terms)])
+def highlight_all(text: str, lang: str, terms: set[str], phrases: Sequence[str] = ()) -> Snippet:
+    """The whole (short) text with every match marked (a phrase as one span): for titles."""
+    return Snippet(text, [(s, e) for s, e, _ in query_matches(text, lang, terms, phrases)])
 
 
 def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -14,6 +14,8 @@ reads the index directory.
 
 from __future__ import annotations
 
+import errno
+import socket
 import sys
 from pathlib import Path
 
@@ -42,6 +44,18 @@ def debug_requested(environ: dict[str, str], config: dict) -> str | None:
     return None
 
 
+def bind_failure(host: str, port: int, exc: OSError) -> str:
+    """One line saying why the server cannot listen on host:port, and what to try."""
+    where = f"{host}:{port}"
+    if exc.errno == errno.EADDRINUSE:
+        return f"cannot serve on {where}: the address is already in use; try another --port"
+    if exc.errno == errno.EACCES:
+        return f"cannot serve on {where}: permission denied; try a --port above 1023"
+    if exc.errno == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):
+        return f"cannot serve on {where}: no such address on this machine; check --host"
+    return f"cannot serve on {where}: {exc.strerror or exc}; try another --host or --port"
+
+
 @click.command("serve")
 @index_dir_option
 @click.option("--host", default=None, help="Address to listen on [default 127.0.0.1].")
@@ -65,13 +79,14 @@ def serve_command(
 
     Refuses to start (exit 2) when debug mode is asked for (FLASK_DEBUG, MANCHETTE_DEBUG or
     DEBUG in the config file): the debugger runs code sent by the browser.
+    Also exits 2, saying why in one line, when it cannot listen (a busy port, say).
     """
     import os
 
     from flask import Config
 
     from web import create_app
-    from web.workers import serve as serve_workers
+    from web.workers import bind, serve_socket
 
     layered = Config(str(Path.cwd()))
     layered.from_envvar("MANCHETTE_WEB_CONFIG", silent=True)
@@ -85,14 +100,18 @@ def serve_command(
     limits = {
         option: app.config.get(key, default) for key, (option, default) in SERVER_LIMITS.items()
     }
+    try:
+        sock = bind(settings.host, settings.port)
+    except OSError as exc:
+        click.echo(f"manchette: {bind_failure(settings.host, settings.port, exc)}", err=True)
+        sys.exit(EXIT_USAGE)
     click.echo(
         f"Manchette serving {settings.index_dir} on http://{settings.host}:{settings.port}/",
         err=True,
     )
-    serve_workers(
+    serve_socket(
         lambda: app,
-        settings.host,
-        settings.port,
+        sock,
         workers,
         threads=settings.threads,
         ident="manchette",

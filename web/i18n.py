@@ -1,29 +1,109 @@
-"""The interface in English and French: Flask-Babel with catalogues read from the ``.po`` files.
+"""The interface in French and English: Flask-Babel with catalogues read from the ``.po`` files.
 
 The ``.po`` files in ``web/translations/<locale>/LC_MESSAGES/`` are the only catalogues in the
 repository: they are compiled in memory when the app starts (no ``.mo`` to build or commit).
 The locale is the ``hl`` parameter (remembered in a cookie), else the browser's
-``Accept-Language``, else English.
+``Accept-Language``, else the ``ui_language`` setting (French unless set otherwise).
 """
 
 from __future__ import annotations
 
 import io
+import re
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlencode
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
-from flask import Flask, Response, request
-from flask_babel import Babel, get_locale
+from flask import Flask, Response, current_app, request
+from flask_babel import Babel, format_number, get_locale, gettext
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 DOMAIN = "messages"
 LOCALES = {"en": "English", "fr": "Français"}  # UI languages, each named in itself
-DEFAULT_LOCALE = "en"
+DEFAULT_LOCALE = "fr"  # a French-first product; the ui_language setting may change it
 HL = "hl"  # the query parameter and cookie that choose the UI language (Google's name)
 HL_COOKIE_SECONDS = 365 * 24 * 3600
+
+
+def N_(message: str) -> str:  # babel's keyword for "extract now, translate later"
+    """Mark an English message for the catalogue without translating it here."""
+    return message
+
+
+# The English messages the search layer hands the web layer as plain strings (parser notices,
+# refused requests), as templates: each one is looked up in the catalogue by its template, its
+# values put back in. Keep them word for word as search/parse.py, search/execute.py,
+# search/request.py and search/daterange.py write them (tests/web/test_french.py checks).
+MESSAGE_TEMPLATES = (
+    N_("An opening quote was not closed; the phrase runs to the end."),
+    N_("“%(word)s*” was ignored: the query has too many prefixes."),
+    N_("“%(word)s*” matches too many words; only the first %(count)s were used."),
+    N_("“%(key)s:” is not a field here; it was searched as words."),
+    N_(
+        "“%(key)s:%(value)s” is not a date (use 2012, 2012-05 or 2012-05-22, and a..b for a "
+        "range); it was ignored."
+    ),
+    N_("Only the first %(count)s words and phrases were searched."),
+    N_("The search took too long: these are the results found in time."),
+    N_("Partial results: %(answered)s of %(total)s shards answered."),
+    N_("The query is too long (over %(count)s characters)."),
+    N_("The page must be between 1 and %(count)s."),
+    N_("The number of hits per page must be between 1 and %(count)s."),
+    N_("Sort must be one of: %(choices)s."),
+    N_("Unknown filter %(name)s."),
+    N_("The language must be a code such as fr or en."),
+    N_("The %(name)s must be a whole number, not %(value)s."),
+    N_("%(value)s is not a date: use a year (2012), a month (2012-05) or a day (2012-05-22)."),
+    N_("%(value)s is not a real date."),
+    N_("The start of the date range is after its end."),
+)
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+@cache
+def _template_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    """Each template as a pattern that matches its message at a position (values captured)."""
+    compiled = []
+    for template in MESSAGE_TEMPLATES:
+        parts = _PLACEHOLDER.split(template)  # literal, name, literal, name, ..., literal
+        regex = "".join(
+            re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)
+        )
+        compiled.append((template, re.compile(regex + r"(?= |$)")))
+    return compiled
+
+
+def _localized(values: dict[str, str]) -> dict[str, str]:
+    """Whole numbers written the interface's way (1000 → 1 000 in French)."""
+    whole = re.compile(r"[0-9]+")
+    return {k: format_number(int(v)) if whole.fullmatch(v) else v for k, v in values.items()}
+
+
+def translate_notice(text: str | None) -> str | None:
+    """An English message of the search layer (one or more sentences, as a parser notice
+    joins them) in the interface's language; a sentence no template knows stays as it is."""
+    if not text:
+        return text
+    sentences = []
+    pos = 0
+    while pos < len(text):
+        for template, pattern in _template_patterns():
+            match = pattern.match(text, pos)
+            if match:
+                sentences.append(gettext(template, **_localized(match.groupdict())))
+                pos = match.end()
+                break
+        else:
+            stop = text.find(". ", pos)
+            end = len(text) if stop < 0 else stop + 1
+            sentences.append(text[pos:end])
+            pos = end
+        while pos < len(text) and text[pos] == " ":
+            pos += 1
+    return " ".join(sentences)
 
 
 def load_catalog(po_file: Path) -> Translations:
@@ -40,11 +120,16 @@ def select_locale() -> str:
     chosen = request.args.get(HL) or request.cookies.get(HL)
     if chosen in LOCALES:
         return chosen
-    return request.accept_languages.best_match(list(LOCALES)) or DEFAULT_LOCALE
+    return request.accept_languages.best_match(list(LOCALES)) or fallback_locale()
+
+
+def fallback_locale() -> str:
+    """The interface's language when neither ``hl`` nor the browser chooses one of ours."""
+    return current_app.config.get("UI_LANGUAGE") or DEFAULT_LOCALE
 
 
 def ui_locale() -> str:
-    return str(get_locale() or DEFAULT_LOCALE)
+    return str(get_locale() or fallback_locale())
 
 
 def switch_links() -> list[dict]:
@@ -75,7 +160,11 @@ def remember_locale(response: Response) -> Response:
 
 
 def init_i18n(app: Flask) -> None:
-    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
+    fallback = app.config.setdefault("UI_LANGUAGE", DEFAULT_LOCALE)
+    if fallback not in LOCALES:
+        choices = " or ".join(LOCALES)
+        raise ValueError(f"invalid setting: ui_language must be {choices}, not {fallback}")
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", fallback)
     babel = Babel(app, locale_selector=select_locale)
     with app.app_context():
         domain = babel.domain_instance
@@ -84,4 +173,5 @@ def init_i18n(app: Flask) -> None:
             # Flask-Babel looks catalogues up in this cache first, keyed by (locale, domain).
             domain.cache[(locale, DOMAIN)] = load_catalog(po_file)
     app.jinja_env.globals.update(ui_locale=ui_locale, switch_links=switch_links)
+    app.jinja_env.filters["translate_notice"] = translate_notice
     app.after_request(remember_locale)

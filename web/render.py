@@ -11,8 +11,9 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
+from babel.units import format_unit
 from flask import Flask
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, format_decimal, get_locale, gettext, ngettext
 from markupsafe import Markup
 
 from search.results import Histogram
@@ -20,6 +21,8 @@ from search.snippets import Snippet, to_html
 
 CHART_WIDTH = 600  # the histogram's viewBox; CSS scales it to the column
 CHART_HEIGHT = 100
+SIZE_UNITS = ("kilobyte", "megabyte", "gigabyte", "terabyte")  # of 1,000 (as disks count)
+ONE_DECIMAL = "#,##0.0"
 
 
 def snippet_html(snippet: Snippet) -> Markup:
@@ -56,6 +59,27 @@ def when(iso: str | None) -> str:
         return format_datetime(datetime.fromisoformat(iso), "medium")
     except ValueError:
         return iso
+
+
+def size_text(size_bytes: int) -> str:
+    """A size in the interface's language and units: 4.6 MB, 4,6 Mo (a narrow space in French)."""
+    if size_bytes < 1000:
+        return ngettext("%(num)s byte", "%(num)s bytes", size_bytes)
+    value, step = size_bytes / 1000, 0
+    while value >= 1000 and step < len(SIZE_UNITS) - 1:
+        value, step = value / 1000, step + 1
+    return format_unit(
+        value,
+        f"digital-{SIZE_UNITS[step]}",
+        length="short",
+        format=ONE_DECIMAL,
+        locale=get_locale() or "fr",
+    )
+
+
+def seconds_text(seconds: float | None) -> str:
+    """A duration to a tenth of a second: 2.6 s, 2,6 s."""
+    return gettext("%(seconds)s s", seconds=format_decimal(seconds or 0.0, ONE_DECIMAL))
 
 
 @dataclass(frozen=True)
@@ -105,4 +129,6 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters["safe_url"] = safe_url
     app.jinja_env.filters["language_name"] = language_name
     app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["size_text"] = size_text
+    app.jinja_env.filters["seconds_text"] = seconds_text
     app.jinja_env.filters["histogram_bars"] = histogram_bars

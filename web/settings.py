@@ -11,6 +11,8 @@ def default_config() -> dict:
     return {
         "INDEX_DIR": str(settings.index_dir),
         "PAGE_SIZE": settings.page_size,
+        "UI_LANGUAGE": settings.ui_language,  # the interface's language when the browser
+        # asks for none of ours (web.i18n.LOCALES)
         "REFRESH_SECONDS": 1.0,
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "JSON_AS_ASCII": False,

@@ -35,6 +35,7 @@ from search.request import (
 from search.results import SearchResult, StoredArticle
 from search.similar import Similar
 from web.feeds import atom_feed, csv_lines
+from web.i18n import translate_notice
 from web.openapi import openapi_spec
 from web.render import safe_url
 
@@ -244,7 +245,8 @@ def _error(status: int, title: str, message: str) -> tuple[Response | str, int]:
     if request.path.endswith(".json"):
         return jsonify({"error": message, "status": status}), status
     if request.path.endswith((".atom", ".csv")):
-        return Response(f"{title}: {message}\n", mimetype="text/plain"), status
+        line = _("%(title)s: %(message)s", title=title, message=message)
+        return Response(f"{line}\n", mimetype="text/plain"), status
     return render_template(
         "error.html",
         status=status,
@@ -269,7 +271,7 @@ def _http_error_text(exc: HTTPException) -> tuple[str, str]:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(InvalidRequest)
     def bad_request(exc: InvalidRequest):
-        return _error(400, _("Invalid search"), str(exc))
+        return _error(400, _("Invalid search"), translate_notice(str(exc)) or "")
 
     @app.errorhandler(IndexMissing)
     @app.errorhandler(RebuildRequired)

@@ -47,7 +47,14 @@ def serve(
     make_app: Callable[[], App], host: str, port: int, workers: int, **options: object
 ) -> None:
     """Serve ``make_app()`` on host:port with ``workers`` processes (in this one when 1)."""
-    sock = bind(host, port)
+    serve_socket(make_app, bind(host, port), workers, **options)
+
+
+def serve_socket(
+    make_app: Callable[[], App], sock: socket.socket, workers: int, **options: object
+) -> None:
+    """Serve ``make_app()`` on a socket already bound (``bind``), so that a busy address is
+    found before anything is announced or forked."""
     if workers <= 1:
         waitress.serve(make_app(), sockets=[sock], **options)
         return

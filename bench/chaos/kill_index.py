@@ -12,8 +12,8 @@ it into place, or between the rebuild's new symlink and its rename over ``curren
 After every kill: no process of the job survives; ``manchette check`` passes; the index holds
 exactly the last state the job committed (or the one it was committing); it is searchable;
 the next run is not blocked by the dead job's lock, clears its leftovers and completes to the
-full state of the uninterrupted run. Results: bench/results/chaos-kill.json; exit 1 on any
-failure.
+full state of the uninterrupted run. Results: chaos-kill.json in var/chaos-results/ (or
+$CHAOS_RESULTS); exit 1 on any failure.
 """
 
 from __future__ import annotations
@@ -30,11 +30,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests" / "chaos"))
 
 from chaoslib import (
-    ROOT,
     KillScenario,
     Reference,
     TrialResult,
     kill_corpus,
+    results_dir,
     run_reference,
     run_trial,
 )
@@ -110,8 +110,9 @@ def main() -> int:
     parser.add_argument("--min-kills", type=int, default=30, help="add trials until this many")
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--only", choices=("incremental", "rebuild"), default=None)
-    parser.add_argument("--out", type=Path, default=ROOT / "bench/results/chaos-kill.json")
+    parser.add_argument("--out", type=Path, default=None, help="[default RESULTS/chaos-kill.json]")
     args = parser.parse_args()
+    args.out = args.out or results_dir() / "chaos-kill.json"
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="chaos-kill-") as tmp:
         work = args.work or Path(tmp)

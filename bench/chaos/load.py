@@ -14,7 +14,7 @@ minute's median private (anonymous) memory within 15 % of the second minute's (t
 warm-up), or within 10 MB. Private memory is what a leak grows; RSS also counts the mmapped
 pages of an index that grows with every job, so it is reported beside it but not judged.
 A shorter run reports both curves without judging them: its only reference would be the
-warm-up minute. Results: bench/results/chaos-<name>.json.
+warm-up minute. Results: chaos-<name>.json in var/chaos-results/ (or $CHAOS_RESULTS).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests" / "chaos"))
 
-from chaoslib import ROOT, make_record, run_manchette, serve, write_corpus
+from chaoslib import make_record, results_dir, run_manchette, serve, write_corpus
 
 QUERIES = [
     "harbour",
@@ -254,7 +254,7 @@ def main() -> int:
         "server_alive": alive,
         "server_log_tail": server_log[-4000:],
     }
-    out = ROOT / "bench" / "results" / f"chaos-{name}.json"
+    out = results_dir() / f"chaos-{name}.json"
     out.write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
     print(
         f"{name}: {result['requests']} requests ({result['requests_per_s']}/s), "

@@ -47,23 +47,39 @@ def check_index(index_dir: Path) -> CheckReport:
         return report
     try:
         ix = open_index(index_dir)
-    except (IndexMissing, RebuildRequired) as exc:
+        empty = ix.is_empty()  # a job that committed no article (an empty folder indexed)
+    except IndexMissing:  # no job ever committed (or the first one was killed)
+        empty = True
+    except RebuildRequired as exc:
         report.problems.append(str(exc))
         return report
     except Exception as exc:  # a table of contents that does not load
-        report.problems.append(f"the index does not open: {type(exc).__name__}: {exc}")
+        report.problems.append(_failure("the index does not open", exc))
+        return report
+    if empty:
+        report.committed = False
+        report.problems.append(
+            f"no indexing job has committed any article in {index_dir}: run "
+            f"`manchette index PATH --index-dir {index_dir}` on files that hold articles"
+        )
         return report
     report.live = str(live_dir(index_dir))
     for step in (_check_contents, _check_surroundings):
         try:
             step(index_dir, ix, report)
         except Exception as exc:  # corrupt files raise anything from struct.error to EOFError
-            report.problems.append(f"reading the index failed: {type(exc).__name__}: {exc}")
+            report.problems.append(_failure("reading the index failed", exc))
             break
     if len(report.problems) > MAX_LISTED:
         more = len(report.problems) - MAX_LISTED
         report.problems[MAX_LISTED:] = [f"... and {more} more problems"]
     return report
+
+
+def _failure(what: str, exc: Exception) -> str:
+    """A problem for a user: what failed and the error's own words, never its class name."""
+    detail = str(exc).strip()
+    return f"{what}: {detail}" if detail else f"{what}: a file of the index is damaged"
 
 
 def _check_contents(index_dir: Path, ix: FileIndex, report: CheckReport) -> None:

@@ -29,14 +29,22 @@ from search.request import SearchRequest
 from search.results import Hit, SearchResult, StoredArticle
 from search.snippets import highlight_all, lead_snippet, make_snippet
 from search.suggest import SUGGEST_BELOW, SUGGEST_PREFIX, corrected_query, suggestion_words
-from search.tree import QueryTree
+from search.tree import Phrase, QueryTree
 
 
-def _hit(fields: dict, score: float, terms: dict[str, set[str]], cluster_size: int) -> Hit:
+def _hit(
+    fields: dict,
+    score: float,
+    terms: dict[str, set[str]],
+    cluster_size: int,
+    phrases: tuple[str, ...] = (),
+) -> Hit:
     key = lang_key(fields.get("lang"))
     wanted = terms.get(key, set())
     body = fields.get("body") or ""
-    snippet = make_snippet(body, key, wanted) or lead_snippet(fields.get("lead") or body)
+    snippet = make_snippet(body, key, wanted, phrases=phrases) or lead_snippet(
+        fields.get("lead") or body
+    )
     title = fields.get("title") or ""
     return Hit(
         id=fields[ID_FIELD],
@@ -47,7 +55,7 @@ def _hit(fields: dict, score: float, terms: dict[str, set[str]], cluster_size: i
         date=fields.get("date"),
         score=score,
         snippet=snippet,
-        title_snippet=highlight_all(title, key, wanted),
+        title_snippet=highlight_all(title, key, wanted, phrases),
         cluster_size=cluster_size,
     )
 
@@ -95,6 +103,9 @@ def run_search(
     )
     total = found.total
     notices = list(compiled.tree.notices)
+    phrases = tuple(  # shown where they occur, one span each (search/snippets.py)
+        c.text for c in compiled.tree.positive_clauses() if isinstance(c, Phrase)
+    )
     if found.partial:
         notices.append(Notice(say.TOO_SLOW))
     hits = [
@@ -103,6 +114,7 @@ def run_search(
             score if request.sort == "relevance" else 0.0,
             compiled.terms,
             found.cluster_sizes[docnum],
+            phrases,
         )
         for docnum, score in found.page
     ]

@@ -68,8 +68,7 @@ class IndexHandle:
         except Exception as exc:
             if current is None:
                 raise
-            log.warning("index not reopened (%s: %s); serving the commit already open",
-                        type(exc).__name__, exc)  # fmt: skip
+            log.warning("index not reopened (%s); serving the commit already open", exc)
         local.checked = now
         return current
 

@@ -107,7 +107,7 @@ def article_from_html(
             date_extraction_params=_DATE_OPTIONS,
         )
     except (ValueError, TypeError, etree.LxmlError, RecursionError) as exc:
-        return Rejected(where, f"unreadable HTML: {type(exc).__name__}: {exc}")
+        return Rejected(where, f"unreadable HTML: {exc or 'the page could not be parsed'}")
     if doc is None or not (doc.text or "").strip():
         return Rejected(where, "no article text found")
     own = page_url(*own_urls, doc.url)

@@ -24,6 +24,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def results_dir() -> Path:
+    """Where chaos runs write their results: ``$CHAOS_RESULTS`` (``make chaos RECORD=1`` sets
+    it to ``bench/results``, the tracked record), else the scratch ``var/chaos-results``."""
+    folder = ROOT / (os.environ.get("CHAOS_RESULTS") or "var/chaos-results")  # relative: to ROOT
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 PYTHON = sys.executable
 MANCHETTE = str(Path(sys.executable).parent / "manchette")
 INDEXER = str(Path(__file__).resolve().parent / "indexer.py")

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
-from chaoslib import ROOT, Server
+from chaoslib import Server, results_dir
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -90,7 +90,7 @@ TIMINGS: list[tuple[float, int, bytes]] = []  # (seconds, status, target) of eve
 @pytest.fixture(scope="module", autouse=True)
 def report_timings() -> Iterator[None]:
     """Summarise the requests sent (``-s`` shows it); a run of 1,000+ is kept in
-    bench/results/chaos-hostile.json."""
+    chaos-hostile.json (``chaoslib.results_dir``)."""
     yield
     if not TIMINGS:
         return
@@ -106,7 +106,7 @@ def report_timings() -> Iterator[None]:
     }
     print(f"\nhostile requests: {json.dumps(summary)}")
     if len(TIMINGS) >= 1000:
-        out = ROOT / "bench" / "results" / "chaos-hostile.json"
+        out = results_dir() / "chaos-hostile.json"
         out.write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
 
 

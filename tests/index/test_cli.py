@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -152,3 +153,68 @@ def test_indexing_path_never_imports_flask():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_index_gives_up_after_wait_and_says_how_long_it_waited(runner, tmp_path: Path):
+    good = write_jsonl(tmp_path / "good.jsonl", [{"id": "w1", "lang": "en", "text": "Waiting."}])
+    ix_dir = tmp_path / "ix"
+    with job_lock(ix_dir):
+        waited = runner.invoke(
+            main, ["index", str(good), "--index-dir", str(ix_dir), "--wait", "0.4"]
+        )
+    assert waited.exit_code == 75
+    assert "--wait" not in waited.stderr
+    assert "waited 0.4 s" in waited.stderr
+
+
+def test_index_of_missing_paths_creates_nothing(runner, tmp_path: Path):
+    ix_dir = tmp_path / "X"
+    result = runner.invoke(
+        main, ["index", str(tmp_path / "nonexistent"), "--index-dir", str(ix_dir)]
+    )
+    assert result.exit_code == 2
+    assert not ix_dir.exists()
+    assert "nothing to index" in result.stderr and "nonexistent" in result.stderr
+
+
+def test_check_where_no_job_committed_says_so(runner, tmp_path: Path):
+    empty_folder = tmp_path / "empty"
+    empty_folder.mkdir()
+    indexed_nothing = tmp_path / "ix"
+    assert runner.invoke(main, ["index", str(empty_folder), "--index-dir", str(indexed_nothing)])
+    never_indexed = tmp_path / "fresh"
+    never_indexed.mkdir()
+    killed_first = tmp_path / "killed"  # what a first job killed before its commit leaves
+    (killed_first / "builds" / "b1").mkdir(parents=True)
+    (killed_first / "builds" / "b1" / "MAIN_WRITELOCK").touch()
+    (killed_first / "job.lock").write_text('{"pid": 999999, "started": "2026-01-01T00:00:00"}\n')
+    for ix_dir in (indexed_nothing, never_indexed, killed_first):
+        result = runner.invoke(main, ["check", "--index-dir", str(ix_dir)])
+        assert result.exit_code == 3
+        assert result.stdout.splitlines()[0] == f"{ix_dir}: no committed index yet"
+        assert "NOT SOUND" not in result.output and "Error" not in result.output
+        verdict = json.loads(
+            runner.invoke(main, ["check", "--index-dir", str(ix_dir), "--json"]).stdout
+        )
+        assert verdict["committed"] is False and verdict["ok"] is False
+
+
+def test_check_of_a_damaged_index_names_no_exception_class(runner, tmp_path: Path):
+    records = [{"id": f"d{n}", "lang": "en", "text": f"Damaged text {n}."} for n in range(20)]
+    ix_dir = tmp_path / "ix"
+    runner.invoke(
+        main, ["index", str(write_jsonl(tmp_path / "d.jsonl", records)), "--index-dir", str(ix_dir)]
+    )
+    segments = list((ix_dir / "current").glob("*.seg"))  # the compound segment file
+    assert segments
+    for segment in segments:
+        segment.write_bytes(segment.read_bytes()[: segment.stat().st_size * 2 // 3])
+    # in a process of its own, as a user runs it (whoosh leaves the damaged file open)
+    manchette = str(Path(sys.executable).parent / "manchette")
+    result = subprocess.run(
+        [manchette, "check", "--index-dir", str(ix_dir)], capture_output=True, text=True
+    )
+    assert result.returncode == 3
+    assert "NOT SOUND" in result.stdout
+    said = result.stdout + result.stderr
+    assert not re.search(r"\b\w+(Error|Exception)\b", said), said

@@ -36,7 +36,7 @@ WORDS = [
 ]  # fmt: skip
 MANCHETTE = str(Path(sys.executable).parent / "manchette")
 ROOT = Path(__file__).resolve().parents[2]
-RESULTS: dict[str, dict] = {}  # what each trial saw: bench/results/chaos-cluster.json
+RESULTS: dict[str, dict] = {}  # what each trial saw: chaos-cluster.json ($CHAOS_RESULTS)
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,9 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCluster]:
         yield cluster
     finally:
         cluster.close()
-        out = ROOT / "bench" / "results" / "chaos-cluster.json"
+        folder = ROOT / (os.environ.get("CHAOS_RESULTS") or "var/chaos-results")
+        folder.mkdir(parents=True, exist_ok=True)  # as tests/chaos/chaoslib.results_dir
+        out = folder / "chaos-cluster.json"
         out.write_text(json.dumps(RESULTS, indent=1) + "\n", encoding="utf-8")
 
 

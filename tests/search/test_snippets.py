@@ -110,3 +110,55 @@ def test_word_by_word_matching_finds_what_the_whole_chain_finds():
     for text, lang in cases:
         terms = set(analyze(text, lang))
         assert find_matches(text, lang, terms) == _whole_text_matches(text, lang, terms), text[:80]
+
+
+PHRASE_TEXT = (
+    "La Russie critique l’OTAN depuis des mois, et l’OTAN répond à la Russie. "
+    + "Rien ne change. " * 30
+    + "Le premier Conseil OTAN-Russie depuis 2014 s’est tenu à Bruxelles."
+)
+
+
+def test_a_phrase_is_one_span_where_it_occurs():
+    s = make_snippet(
+        PHRASE_TEXT, "fr", terms("Conseil OTAN-Russie"), width=160, phrases=["Conseil OTAN-Russie"]
+    )
+    html = to_html(s)
+    assert "<mark>Conseil OTAN-Russie</mark>" in html
+    assert html.count("<mark>") == 1  # the words elsewhere are not what the phrase matched
+
+
+def test_a_phrase_found_nowhere_in_the_text_gives_no_snippet():
+    text = "La Russie critique l’OTAN. Le conseil municipal se réunit."
+    query = "Conseil OTAN-Russie"
+    assert make_snippet(text, "fr", terms(query), phrases=[query]) is None
+    assert make_snippet(text, "fr", terms(query)) is not None  # words alone do match
+
+
+def test_other_words_of_the_query_are_still_marked():
+    text = "Le Conseil OTAN-Russie a eu lieu à Bruxelles, loin de Moscou."
+    s = make_snippet(
+        text, "fr", terms("Conseil OTAN-Russie Moscou"), phrases=["Conseil OTAN-Russie"]
+    )
+    assert to_html(s) == (
+        "Le <mark>Conseil OTAN-Russie</mark> a eu lieu à Bruxelles, loin de <mark>Moscou</mark>."
+    )
+
+
+def test_a_phrase_in_a_title_is_one_span():
+    title = "Le premier Conseil OTAN-Russie depuis 2014, sans la Russie?"
+    s = highlight_all(title, "fr", terms("Conseil OTAN-Russie"), ["Conseil OTAN-Russie"])
+    assert to_html(s) == "Le premier <mark>Conseil OTAN-Russie</mark> depuis 2014, sans la Russie?"
+
+
+def test_the_sample_phrase_is_marked_in_the_title_and_nowhere_else(sample_index):
+    from engines import open_engine
+    from search.request import SearchRequest
+
+    result = open_engine(sample_index).search(SearchRequest(q='"Conseil OTAN-Russie"').validate())
+    assert result.hits
+    for hit in result.hits:
+        phrase_spans = [hit.title[s:e] for s, e in hit.title_snippet.spans]
+        body_spans = [hit.snippet.text[s:e] for s, e in hit.snippet.spans]
+        assert phrase_spans + body_spans, hit.id
+        assert {*phrase_spans, *body_spans} == {"Conseil OTAN-Russie"}, hit.id

@@ -1,4 +1,8 @@
-"""Fixtures of the web tests: a small hand-made index (see ``web_corpus``) and its client."""
+"""Fixtures of the web tests: a small hand-made index (see ``web_corpus``) and its client.
+
+The web tests read the English interface unless they ask for French: their apps fall back to
+English (``UI_LANGUAGE``); ``test_i18n`` checks the product's own fallback, French.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from web_corpus import small_records
 
 from builders import write_jsonl
 from engines import index_paths
+
+ENGLISH = {"TESTING": True, "UI_LANGUAGE": "en"}
 
 
 @pytest.fixture(scope="session")
@@ -25,4 +31,12 @@ def small(small_index: Path):
     """A test client on the small index."""
     from web import create_app
 
-    return create_app({"INDEX_DIR": str(small_index), "TESTING": True}).test_client()
+    return create_app({**ENGLISH, "INDEX_DIR": str(small_index)}).test_client()
+
+
+@pytest.fixture
+def app(sample_index: Path):
+    """The sample's app, in English when the browser asks for no language."""
+    from web import create_app
+
+    return create_app({**ENGLISH, "INDEX_DIR": str(sample_index)})

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from builders import ROOT
+from web import create_app
 from web.i18n import TRANSLATIONS_DIR
 
 FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}
@@ -18,7 +21,35 @@ def html_lang(page: str) -> str:
     return re.search(r'<html lang="([a-z]+)">', page).group(1)
 
 
-def test_english_by_default(client):
+@pytest.fixture
+def product(sample_index: Path):
+    """A client of the app as shipped: no UI_LANGUAGE given, so the product's own fallback."""
+    return create_app({"INDEX_DIR": str(sample_index), "TESTING": True}).test_client()
+
+
+def test_french_without_accept_language(product):
+    page = product.get("/search", query_string={"q": "otan"}).get_data(as_text=True)
+    assert html_lang(page) == "fr"
+    assert "Trier par" in page and "Aller au contenu principal" in page
+
+
+def test_the_ui_language_setting_changes_the_fallback(sample_index: Path, monkeypatch):
+    monkeypatch.setenv("MANCHETTE_UI_LANGUAGE", "en")
+    english = create_app({"INDEX_DIR": str(sample_index), "TESTING": True}).test_client()
+    page = english.get("/search", query_string={"q": "otan"}).get_data(as_text=True)
+    assert html_lang(page) == "en"
+    assert "Sort by" in page and "Skip to main content" in page
+    french = english.get("/", headers=FRENCH).get_data(as_text=True)
+    assert html_lang(french) == "fr"  # the browser's choice still wins
+
+
+def test_an_unknown_ui_language_is_a_clear_error(sample_index: Path, monkeypatch):
+    monkeypatch.setenv("MANCHETTE_UI_LANGUAGE", "de")
+    with pytest.raises(ValueError, match="invalid setting: ui_language"):
+        create_app({"INDEX_DIR": str(sample_index), "TESTING": True})
+
+
+def test_english_when_the_setting_says_so(client):
     page = client.get("/search", query_string={"q": "otan"}).get_data(as_text=True)
     assert html_lang(page) == "en"
     assert "Sort by" in page and "Skip to main content" in page
@@ -34,9 +65,10 @@ def test_french_from_accept_language(client):
     assert {"Accept-Language", "Cookie"} <= set(response.vary)
 
 
-def test_unsupported_languages_fall_back_to_english(client):
-    page = client.get("/", headers={"Accept-Language": "de-DE,de;q=0.9"}).get_data(as_text=True)
-    assert html_lang(page) == "en"
+def test_unsupported_languages_fall_back_to_the_setting(client, product):
+    german = {"Accept-Language": "de-DE,de;q=0.9"}
+    assert html_lang(product.get("/", headers=german).get_data(as_text=True)) == "fr"
+    assert html_lang(client.get("/", headers=german).get_data(as_text=True)) == "en"
 
 
 def test_hl_wins_and_is_remembered_in_a_cookie(client):
