@@ -211,8 +211,8 @@ Choices made on the way (see the module docstrings):
   (`index.sources.meta.is_tracker_url`). The source is the record's, else the page's site
   name, else the sidecar's, else the URL's host without `www.`.
 * **Near-duplicates**: the 15 pages of the folder saved both as a dump and as HTML differ in 0
-  to 15 SimHash bits; two articles with the same title cluster within 16 bits
-  (`index/dedup.py`).
+  to 15 SimHash bits; two articles with the same title or the same first 15 words cluster
+  within 16 bits (`index/dedup.py`): 14 of the 15 pairs become one result.
 
 """
 

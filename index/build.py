@@ -158,7 +158,7 @@ class Job:
             report.unchanged += 1
             return True
         value = simhash(article.body)
-        cluster = self.clusters.assign(value, article.id, article.title)
+        cluster = self.clusters.assign(value, article.id, article.title, article.body)
         doc = article_to_doc(article, content_hash, text_hash, value, cluster)
         if previous is None:
             self.sink.add(doc)

@@ -12,11 +12,17 @@ the HTML keeps, a page may list every footnote. Measured on the 15 pages of
 ``../shared/corpus/raw`` saved both ways, their SimHashes differ in 0 to 15 bits (7 on average),
 while the closest two different articles of that folder (all on one topic, disinformation)
 differ in 9. So two articles whose titles are the same (at least ``MIN_TITLE_WORDS`` words,
-compared case-folded, punctuation ignored) are near-duplicates up to ``MAX_TITLED_DISTANCE``
-bits: unrelated texts differ in 32 bits on average (±4), and a shared title makes a chance
-match rarer still. Titles are remembered for the articles of the running job only (the index
-keeps no title column to reload them from): two captures indexed by different jobs are
-clustered only when their SimHashes are within ``MAX_DISTANCE``.
+compared case-folded, punctuation ignored), or whose texts open with the same
+``OPENING_WORDS`` words (a capture may lose its title: a dump's headline is not always found),
+are near-duplicates up to ``MAX_TITLED_DISTANCE`` bits: unrelated texts differ in 32 bits on
+average (±4), and a shared title or opening makes a chance match rarer still. Indexing the
+folder, 14 of the 15 pairs become one result (one exact duplicate, 13 clusters of two) and no
+two different articles share a cluster; the last pair differs in title and opening. On the
+corpus's first 12,000 OrangeSum articles this adds 17 merges to the 6 of the strict rule, on
+the 1,938 BBC articles 16 to 10: versions of one story under one headline. Titles and openings
+are remembered for the articles of the running job only (the index keeps no column to reload
+them from): two captures indexed by different jobs are clustered only when their SimHashes are
+within ``MAX_DISTANCE``.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ SHINGLE = 4
 MIN_WORDS = 30  # shorter texts are too small to call near-duplicates
 MAX_TITLED_DISTANCE = 16  # between two articles with the same title (module doc)
 MIN_TITLE_WORDS = 4  # shorter titles ("Home", "Live") are too common to vouch for anything
+OPENING_WORDS = 15
 
 _WORD = re.compile(r"\w+")
 
@@ -69,6 +76,19 @@ def title_key(title: str) -> str:
     return " ".join(words) if len(words) >= MIN_TITLE_WORDS else ""
 
 
+def opening_key(text: str) -> str:
+    """The first ``OPENING_WORDS`` words of a text, case-folded ("" for a shorter text)."""
+    words = _WORD.findall(text.casefold())[:OPENING_WORDS]
+    return " ".join(words) if len(words) == OPENING_WORDS else ""
+
+
+def _vouching_keys(title: str, text: str) -> list[str]:
+    """What two captures of one article share even when their texts differ: the title, the
+    opening words."""
+    keys = [f"title:{title_key(title)}", f"opening:{opening_key(text)}"]
+    return [k for k in keys if not k.endswith(":")]
+
+
 def _bands(value: int) -> list[tuple[int, int]]:
     mask = (1 << BAND_BITS) - 1
     return [(i, (value >> (i * BAND_BITS)) & mask) for i in range(BANDS)]
@@ -79,7 +99,7 @@ class Clusters:
     """Every known SimHash with its cluster key, banded for fast near-duplicate look-up."""
 
     _bands: dict[tuple[int, int], list[tuple[int, str]]] = field(default_factory=dict)
-    _titles: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    _vouched: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 
     def find(self, value: int) -> str | None:
         for band in _bands(value):
@@ -88,24 +108,26 @@ class Clusters:
                     return key
         return None
 
-    def find_titled(self, value: int, title: str) -> str | None:
-        """The cluster of an article with the same title and a SimHash within
-        ``MAX_TITLED_DISTANCE`` bits (another capture of the same page)."""
-        for other, key in self._titles.get(title_key(title), ()):
-            if distance(value, other) <= MAX_TITLED_DISTANCE:
-                return key
+    def find_vouched(self, value: int, title: str, text: str = "") -> str | None:
+        """The cluster of an article with the same title or the same opening words and a
+        SimHash within ``MAX_TITLED_DISTANCE`` bits (another capture of the same page)."""
+        for vouching in _vouching_keys(title, text):
+            for other, key in self._vouched.get(vouching, ()):
+                if distance(value, other) <= MAX_TITLED_DISTANCE:
+                    return key
         return None
 
-    def add(self, value: int, key: str, title: str = "") -> None:
+    def add(self, value: int, key: str, title: str = "", text: str = "") -> None:
         for band in _bands(value):
             self._bands.setdefault(band, []).append((value, key))
-        if found := title_key(title):
-            self._titles.setdefault(found, []).append((value, key))
+        for vouching in _vouching_keys(title, text):
+            self._vouched.setdefault(vouching, []).append((value, key))
 
-    def assign(self, value: int | None, article_id: str, title: str = "") -> str:
-        """The cluster key of an article: an existing near-duplicate's, or its own id."""
+    def assign(self, value: int | None, article_id: str, title: str = "", text: str = "") -> str:
+        """The cluster key of an article (``text`` is what ``value`` hashes): an existing
+        near-duplicate's, or its own id."""
         if value is None:
             return article_id
-        key = self.find(value) or self.find_titled(value, title) or article_id
-        self.add(value, key, title)
+        key = self.find(value) or self.find_vouched(value, title, text) or article_id
+        self.add(value, key, title, text)
         return key

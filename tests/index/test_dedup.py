@@ -11,6 +11,7 @@ from index.dedup import (
     MAX_TITLED_DISTANCE,
     Clusters,
     distance,
+    opening_key,
     simhash,
     title_key,
 )
@@ -40,6 +41,15 @@ def test_a_dump_and_an_html_save_of_one_article_share_a_cluster():
     assert first == second == dump.id
 
 
+def test_two_captures_that_lost_their_title_cluster_by_their_opening_words():
+    # A dump's headline is not always found: the opening of the text vouches instead.
+    dump, page = _captures()
+    clusters = Clusters()
+    first = clusters.assign(simhash(dump.body), dump.id, "More on: harbour", dump.body)
+    second = clusters.assign(simhash(page.body), page.id, page.title, page.body)
+    assert first == second == dump.id
+
+
 def test_the_same_title_does_not_cluster_different_texts():
     dump, _page = _captures()
     other = " ".join(f"word{i} filler{i % 7} text{i % 13}" for i in range(120))
@@ -66,6 +76,12 @@ def test_without_a_title_only_close_simhashes_cluster():
 )
 def test_title_key(title: str, key: str):
     assert title_key(title) == key
+
+
+def test_opening_key():
+    text = "One two three four five six seven eight nine ten eleven twelve thirteen fourteen"
+    assert opening_key(text) == ""  # fourteen words: too short to vouch
+    assert opening_key(f"{text} Fifteen, sixteen.") == f"{text} fifteen".casefold()
 
 
 def test_simhash_of_a_short_text_is_none():
