@@ -531,6 +531,7 @@ _MAX_LABEL_WORDS = 8  # advertising labels
 _MAX_BIO_WORDS = 45
 _MIN_HEADLINE_WORDS, _MAX_HEADLINE_WORDS = 3, 20
 MIN_HEADLINE_RUN = 3  # headlines in a row that make a list of other articles
+_MIN_PLAIN_HEADLINES = 2  # of them, not a question or an exclamation
 _CLOSING = " \"'»”’)]"
 
 # ---------------------------------------------------------------------------------------------
@@ -798,24 +799,24 @@ def headline_runs(texts: list[str]) -> list[tuple[int, int]]:
     """Runs of other articles' headlines among ``texts`` (blocks in page order), as (first,
     last) indices: at least ``MIN_HEADLINE_RUN`` headlines in a row, with nothing between them
     but short labels (a section name, "International"). A list the text announces with a colon
-    is the article's own list, not a run."""
+    is the article's own list, not a run; nor are lines that all ask or exclaim (an interview's
+    turns): at least two of a run's headlines end without "?" or "!"."""
     runs: list[tuple[int, int]] = []
-    start, count, last, listed = None, 0, -1, False
-    for i, text in enumerate(texts):
-        if is_headline(text):
+    start, count, plain, last, listed = None, 0, 0, -1, False
+    for i, text in enumerate([*texts, ""]):  # the empty sentinel closes the last run
+        if i < len(texts) and is_headline(text):
             if start is None and not listed:
                 listed = i > 0 and texts[i - 1].rstrip().endswith(":")
-                start, count = (None, 0) if listed else (i, 0)
+                start, count, plain = (None, 0, 0) if listed else (i, 0, 0)
             if not listed:
                 count, last = count + 1, i
+                plain += text.rstrip(_CLOSING)[-1:] not in "?!"
             continue
-        if _is_label(text) and (start is not None or listed):
+        if i < len(texts) and _is_label(text) and (start is not None or listed):
             continue
-        if start is not None and count >= MIN_HEADLINE_RUN:
+        if start is not None and count >= MIN_HEADLINE_RUN and plain >= _MIN_PLAIN_HEADLINES:
             runs.append((start, last))
-        start, count, listed = None, 0, False
-    if start is not None and count >= MIN_HEADLINE_RUN:
-        runs.append((start, last))
+        start, count, plain, listed = None, 0, 0, False
     return runs
 
 

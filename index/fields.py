@@ -30,6 +30,7 @@ from index.boilerplate import (
     headline_runs,
     is_artefact,
     is_end_heading,
+    is_headline,
     is_name_list,
     is_stamp,
     key,
@@ -77,6 +78,9 @@ _CLOSING_RULES = ("byline", "bio", "follow", "newsletter", "app", "signup", "sha
 # A pull quote: a sentence of the article said again, with its author's name after it.
 _MIN_QUOTE_WORDS, _MAX_QUOTE_WORDS = 6, 60
 _PULL_QUOTE_RE = re.compile(r"^(.*[.!?…»”\"])\s+([^.!?…]+)$")
+# After a run of headlines, the article resumes when the next blocks hold no headline and are
+# long paragraphs (all but one): teasers of other articles alternate with their headlines.
+_RESUME_REACH, _RESUME_CHARS = 3, 150
 # A headline followed by a lone "Read more" is a link to another article.
 _TEASER_WORDS = 40
 _FIELDS = ("title", "lead", "body", "related", "credit", "date", "lang")
@@ -378,12 +382,23 @@ def _is_signature(text: str) -> bool:
     return count_words(text) <= _LONE_NAME_WORDS * 2 and is_name_list(text.replace(",", " "))
 
 
+def _resumes(following: list[_Block], headings: bool) -> bool:
+    """Whether the article resumes after a run of headlines: the next blocks are paragraphs,
+    long ones, and no other headline, where a list of other articles goes on with a headline
+    every block or two (a teaser between them)."""
+    if len(following) < _RESUME_REACH or any(is_headline(b.text) for b in following):
+        return False
+    long = [b for b in following if _is_prose(b, headings) and len(b.text) >= _RESUME_CHARS]
+    return len(long) >= _RESUME_REACH - 1
+
+
 def _cut_headline_runs(
     kept: list[_Block], span: tuple[int, int] | None, headings: bool
 ) -> tuple[int, int] | None:
     """The article span without the runs of other articles' headlines that start inside it:
     the first run after enough article text ends the article (a "more stories" block with no
-    heading); a run before that is only left out."""
+    heading), unless the article resumes right after it (a box of links inside the article);
+    any other run is only left out."""
     if span is None:
         return None
     first, last = span
@@ -392,7 +407,8 @@ def _cut_headline_runs(
         if start > last:
             break
         prose = [len(b.text) for b in kept[first:start] if _is_prose(b, headings)]
-        if len(prose) >= _MIN_PARAGRAPHS or sum(prose) >= _MIN_ARTICLE:
+        enough = len(prose) >= _MIN_PARAGRAPHS or sum(prose) >= _MIN_ARTICLE
+        if enough and not _resumes(kept[end + 1 : end + 1 + _RESUME_REACH], headings):
             return first, start - 1
         for block in kept[start : end + 1]:
             block.rule = "headlines"

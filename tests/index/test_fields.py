@@ -568,3 +568,22 @@ def test_a_pull_quote_with_its_authors_name_is_said_once(joined: bool):
     )
     fields = split_fields(page(PROSE_FR, *pull, paragraph))
     assert fields["body"] == f"{PROSE_FR}\n\n{paragraph}"
+
+
+def test_an_interview_s_short_turns_are_not_a_run_of_headlines():
+    turns = [
+        "Jonathan Doe: I love that book!",
+        "Interviewer: In which language did you read it?",
+        "Unfortunately I read Russian very badly, it is very hard for me",
+    ]
+    fields = split_fields(page(PROSE_EN, PROSE_EN + " Again.", *turns, PROSE_EN + " Third."))
+    assert fields["body"] == "\n\n".join(
+        [PROSE_EN, PROSE_EN + " Again.", *turns, PROSE_EN + " Third."]
+    )
+
+
+def test_a_box_of_headlines_inside_the_article_is_left_out_and_the_article_goes_on():
+    # the article's own paragraphs, long ones, with no headline between them
+    resumed = [f"{PROSE_FR} {n} {PROSE_FR}" for n in ("Bis.", "Ter.", "Quater.")]
+    fields = split_fields(page(PROSE_FR, PROSE_FR + " Encore.", *HEADLINES_FR[:3], *resumed))
+    assert fields["body"] == "\n\n".join([PROSE_FR, PROSE_FR + " Encore.", *resumed])
