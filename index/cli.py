@@ -23,6 +23,7 @@ LAZY_COMMANDS = {
     "show": "search.cli:show_command",
     "serve": "web.cli:serve_command",
     "migrate": "engines.opensearch.cli:migrate_command",
+    "alerts": "search.alerts.cli:alerts_group",
 }
 
 

@@ -42,6 +42,18 @@ SETTINGS: tuple[Setting, ...] = (
         "fr",
         "Interface language when the browser asks for none we have (`fr` or `en`).",
     ),
+    Setting(
+        "smtp_url",
+        "",
+        "SMTP server of `manchette alerts run`: `smtp://host:25`, `smtps://user:pass@host:465` "
+        "or `smtp://host:587?starttls=1`.",
+    ),
+    Setting("smtp_from", "manchette@localhost", "Sender address of alert e-mails."),
+    Setting(
+        "public_url",
+        "http://127.0.0.1:8000",
+        "Address of the web front end that alert e-mails link to.",
+    ),
 )
 UI_LANGUAGES = ("fr", "en")  # the interface's catalogues (web/translations)
 
@@ -54,6 +66,9 @@ class Settings:
     page_size: int = 10
     threads: int = 8
     ui_language: str = "fr"
+    smtp_url: str = ""
+    smtp_from: str = "manchette@localhost"
+    public_url: str = "http://127.0.0.1:8000"
 
 
 def _raw_value(setting: Setting, overrides: dict) -> str:
@@ -82,6 +97,9 @@ def load_settings(**overrides: object) -> Settings:
             page_size=int(raw["page_size"]),
             threads=int(raw["threads"]),
             ui_language=raw["ui_language"],
+            smtp_url=raw["smtp_url"].strip(),
+            smtp_from=raw["smtp_from"].strip(),
+            public_url=raw["public_url"].strip().rstrip("/"),
         )
     except ValueError as exc:
         raise ValueError(f"invalid setting: {exc}") from exc

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from engines import open_engine
+from web.alert_views import bp as alerts_bp
 from web.i18n import init_i18n
 from web.render import register_filters
 from web.settings import default_config
@@ -32,4 +33,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_error_handlers(app)
     app.after_request(set_security_headers)
     app.register_blueprint(bp)
+    app.register_blueprint(alerts_bp)
     return app

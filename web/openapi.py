@@ -126,6 +126,22 @@ STATS = _object(
         },
     }
 )
+SAVED_SEARCH = _object(
+    {
+        "name": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},
+        "query": {"type": "string"},
+        "lang": _nullable("string"),
+        "recipients": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "how many addresses receive its e-mails (never the addresses)",
+        },
+        "created": {"type": "string"},
+        "search_url": {"type": "string", "description": "its search page, newest first"},
+        "feed_url": {"type": "string", "description": "its Atom feed"},
+    }
+)
+SAVED_SEARCHES = _object({"alerts": {"type": "array", "items": _ref("SavedSearch")}})
 ERROR = _object({"error": {"type": "string"}, "status": {"type": "integer"}})
 HEALTH = _object(
     {"status": {"type": "string", "enum": ["ok"]}, "articles": {"type": "integer"}}, ["status"]
@@ -225,6 +241,30 @@ def openapi_spec() -> dict:
                     "responses": {"200": _json(_ref("Stats"), "the index"), "503": UNAVAILABLE},
                 }
             },
+            "/alerts.json": {
+                "get": {
+                    "summary": "The saved searches (created with `manchette alerts add`)",
+                    "responses": {"200": _json(_ref("SavedSearches"), "by name")},
+                }
+            },
+            "/alerts/{name}.atom": {
+                "get": {
+                    "summary": "A saved search's newest matching articles as an Atom 1.0 feed",
+                    "parameters": [
+                        {
+                            "name": "name",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "minLength": 1},
+                        }
+                    ],
+                    "responses": {
+                        "200": _text("application/atom+xml", "an Atom feed, newest first"),
+                        "404": _text("text/plain", "no saved search has this name"),
+                        "503": _text("text/plain", "no index is available"),
+                    },
+                }
+            },
             "/healthz": {
                 "get": {
                     "summary": "Whether an index is available",
@@ -246,6 +286,8 @@ def openapi_spec() -> dict:
                 "Similar": SIMILAR,
                 "Article": ARTICLE,
                 "Stats": STATS,
+                "SavedSearch": SAVED_SEARCH,
+                "SavedSearches": SAVED_SEARCHES,
                 "Error": ERROR,
                 "Health": HEALTH,
             }

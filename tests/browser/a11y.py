@@ -26,6 +26,7 @@ PAGES: dict[str, tuple[str, int]] = {
     "error-404": ("/articles/no-such-article", 404),
     "article": ("/articles/frwikinews-45070", 200),
     "stats": ("/stats", 200),
+    "alerts": ("/alerts", 200),
 }
 
 

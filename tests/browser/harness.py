@@ -22,13 +22,17 @@ from pathlib import Path
 from typing import Any
 
 TESTS = Path(__file__).resolve().parent.parent
-if str(TESTS) not in sys.path:  # the scripts run as `python tests/browser/NAME.py`
-    sys.path.insert(0, str(TESTS))
+# The scripts run as `python tests/browser/NAME.py`: tests/ for `builders`, and the checkout
+# before it, so that `search.alerts` is the package, not the folder tests/search/alerts.
+for _path in (TESTS, TESTS.parent):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
 from playwright.sync_api import Browser, Page, Playwright, expect  # noqa: E402
 
 from builders import SAMPLE_DIR, XSS_ARTICLE, write_jsonl  # noqa: E402
 from engines import index_paths  # noqa: E402
+from search.alerts.saved import SavedSearch, save_searches  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -93,8 +97,18 @@ HOSTILE_META = {
 }
 
 
+# Saved searches of the served index (``/alerts``): one of them with markup in its query.
+SAVED_SEARCHES = {
+    "obama": SavedSearch("obama", "Obama", ("desk@example.org", "chief@example.org"), "en"),
+    "hostile-giraffes": SavedSearch(
+        "hostile-giraffes", f"<script>alert(3)</script> {HOSTILE_WORD}", ("desk@example.org",)
+    ),
+}
+
+
 def build_index(base: Path) -> Path:
-    """Index the sample, ``XSS_ARTICLE`` and ``HOSTILE_DUMP`` into ``base/index``."""
+    """Index the sample, ``XSS_ARTICLE`` and ``HOSTILE_DUMP`` into ``base/index``, and save
+    ``SAVED_SEARCHES`` beside it."""
     inputs = base / "inputs"
     dump_dir = inputs / "hostile"
     dump_dir.mkdir(parents=True)
@@ -104,6 +118,7 @@ def build_index(base: Path) -> Path:
     report = index_paths([SAMPLE_DIR, extra, dump_dir], base / "index")
     if report.rejected:
         raise RuntimeError(f"sample inputs rejected: {report.rejected}")
+    save_searches(base / "index", SAVED_SEARCHES)
     return base / "index"
 
 
