@@ -106,7 +106,7 @@ CONSENT_CONTEXT: dict[str, str] = {
 
 # "Follow us" and newsletter prompts opening a short block (regexes, matched at the start).
 FOLLOW_US: dict[str, str] = {
-    "fr": r"suivez\b|abonnez-vous|rejoignez-nous|inscrivez-vous|retrouvez-nous|je m'abonne\b",
+    "fr": r"suivez\b|abonnez-vous|rejoignez-nous|inscrivez-vous|retrouvez-nous|je m['’]abonne\b",
     "en": r"follow us\b|follow\b.{0,40}\bon (?:twitter|x|facebook|instagram|telegram)\b"
     r"|subscribe to\b|sign up (?:for|to)\b|join us on\b|connect with us\b|stay connected\b"
     r"|get more news",
@@ -130,7 +130,8 @@ SIGNUP: dict[str, str] = {
 # Paywall prompts: the article readable without an account ends there (regexes, anywhere in a
 # short block; ``index.fields`` ends the article at one).
 PAYWALL: dict[str, str] = {
-    "fr": r"déjà abonné|abonnez-vous pour lire|pour lire la suite|la suite est réservée"
+    "fr": r"déjà abonné|abonnez-vous pour lire|s['’]abonner pour lire|pour lire la suite"
+    r"|la suite est réservée"
     r"|réservée? aux abonnés|il vous reste \d+\s?% (?:à|de)|continuez à lire (?:votre|cet) article"
     r"|libre de vous (?:abonner|désabonner)",
     "en": r"already a subscriber|subscribe to (?:continue|read)|to continue reading"
