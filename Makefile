@@ -10,7 +10,7 @@ PORT ?= 8000
 SAMPLE := data/sample
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test venv chromium lint format index serve clean bench bench-index bench-langid bench-relevance \
+.PHONY: run test venv chromium lint format index serve clean bench bench-index bench-langid bench-relevance bench-tools \
 	chaos test-opensearch wrk opensearch-node
 .PHONY: axe-core
 
@@ -68,8 +68,15 @@ CORPUS ?= ../shared/corpus
 # Benchmarks read the research corpus from ../shared/corpus (never copied into the project).
 # Issue 6: Manchette, plain Whoosh and SQLite FTS5 side by side at 1,000, 10,000 and all
 # articles, plus wrk against `manchette serve`: bench/results/<date>.json, doc/benchmarks.md.
+# First, the vectorised executor must give the matchers' hits and scores on the bench queries.
 bench: venv wrk
+	$(BIN)/python bench/vectorized_check.py --corpus $(CORPUS)
 	$(BIN)/python bench/suite.py --corpus $(CORPUS)
+	$(BIN)/python bench/batch.py --corpus $(CORPUS)
+
+# Issue 15: 1,000 names as a batch and a broad export, full corpus (bench/results/tools-*.json)
+bench-tools: venv
+	$(BIN)/python bench/batch.py --corpus $(CORPUS)
 
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { \

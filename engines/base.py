@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from index.stats import IndexStats
     from search.daterange import DateSpan
     from search.export import ExportRow
+    from search.periods import MonthCounts
     from search.request import SearchRequest
     from search.results import SearchResult, StoredArticle
     from search.similar import Similar
@@ -150,8 +151,18 @@ class Engine(ABC):
 
     @abstractmethod
     def export_rows(
-        self, request: SearchRequest, span: DateSpan | None = None, limit: int = 10_000
-    ) -> Iterator[ExportRow]: ...
+        self, request: SearchRequest, span: DateSpan | None = None, limit: int | None = 10_000
+    ) -> Iterator[ExportRow]:
+        """Every hit in the request's order, collapsed like the page, read as it is consumed
+        (``limit=None``: all of them, memory flat)."""
+
+    @abstractmethod
+    def month_counts(
+        self, request: SearchRequest, span: DateSpan | None = None, everything: bool = False
+    ) -> MonthCounts:
+        """Matches per month of publication, a story once in the month of its oldest dated
+        copy when collapsed (``search.periods``); ``everything``: every article the request's
+        filters allow, the query left out (the denominators of trends)."""
 
     @abstractmethod
     def get_article(self, article_id: str) -> StoredArticle | None: ...

@@ -21,6 +21,9 @@ EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_ERROR, EXIT_LOCKED = 0, 1, 2, 3, 75
 LAZY_COMMANDS = {
     "search": "search.cli:search_command",
     "show": "search.cli:show_command",
+    "batch": "search.cli:batch_command",
+    "trends": "search.cli:trends_command",
+    "export": "search.cli:export_command",
     "serve": "web.cli:serve_command",
     "migrate": "engines.opensearch.cli:migrate_command",
     "alerts": "search.alerts.cli:alerts_group",

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from index.analysis import LANGS, analyze, lang_key
+from index.analysis import LANGS, analyze_query, lang_key
 from search import notices as say
 from search.notices import Notice
 from search.tree import (
@@ -142,7 +142,7 @@ def _filters(filters: dict[str, str], notices: list[Notice]) -> tuple[list[Filte
             lang = value.lower()
             parts.append(LangIs(lang))
         elif key == "source":
-            words = analyze(value, "xx", exact=True)
+            words = list(analyze_query(value, "xx", exact=True))
             if words:
                 parts.append(SourceIs(tuple(words)))
         else:
@@ -166,9 +166,9 @@ class _Clauses:
     def _matches_nothing(self, text: str, part: str | None) -> bool:
         """No chain keeps a token of ``text``: nothing to search (the exact, unstemmed field
         still finds a word every language drops as a stop word, unless a part is named)."""
-        if any(analyze(text, lang) for lang in self.langs):
+        if any(analyze_query(text, lang) for lang in self.langs):
             return False
-        return part is not None or not analyze(text, "xx", exact=True)
+        return part is not None or not analyze_query(text, "xx", exact=True)
 
     def clause(self, item: Split) -> Clause | None:
         if not item.phrase and item.text.endswith("*") and len(item.text) > 1:
@@ -178,7 +178,7 @@ class _Clauses:
         return (Phrase if item.phrase else Word)(item.text, item.part)
 
     def prefix(self, stem: str) -> Clause | None:
-        folded = analyze(stem, "xx", exact=True)
+        folded = list(analyze_query(stem, "xx", exact=True))
         if len(folded) != 1:
             return None if self._matches_nothing(stem, None) else Word(stem)
         if self.expand is None:

@@ -29,6 +29,7 @@ from whoosh import query as wq
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher, TimeLimit
 
+from engines.whoosh import vectorized
 from index.schema import CLUSTER_FIELD, PUBLISHED_FIELD
 
 # --- columns as integer codes, per segment -------------------------------------------------
@@ -171,30 +172,34 @@ class Collected:
     partial: bool = False  # the time budget ran out: counts and page cover what was found
 
 
-def collect(
+@dataclass
+class Ranked:
+    """Every match of a query in result order, as arrays (positions into ``ids``)."""
+
+    ids: np.ndarray  # document numbers of the matches, in collection order
+    scores: np.ndarray  # their scores (zeros when sorted by date)
+    clusters: np.ndarray  # their cluster codes
+    shown: np.ndarray  # positions into ids, best first; one per cluster when collapsed
+    total: int  # stories (clusters) when collapsed, else documents
+    sizes: np.ndarray | None  # matching copies per cluster code, when collapsed
+    partial: bool  # the time budget ran out
+
+
+def rank(
     searcher: Searcher,
     query: wq.Query,
     filter: wq.Query | None,
     *,
-    page: int,
-    pagelen: int,
     sort: str = "relevance",
     collapse: bool = True,
-    facets: dict[str, str] | None = None,
     budget: float | None = None,
-) -> Collected:
+) -> Ranked:
+    """Walk the matches once and order them (collapsed on the cluster key when asked)."""
     scored = sort == "relevance"
-    base = _Scores() if scored else _Ids()
-    base.start(QUERY_BUDGET_S if budget is None else budget)
-    collector = collectors.FilterCollector(base, filter) if filter is not None else base
-    try:
-        searcher.search_with_collector(query, collector)
-        partial = False
-    except TimeLimit:
-        partial = True
-    ids = np.frombuffer(base.ids, dtype=np.int64) if len(base.ids) else np.empty(0, np.int64)
-    scores = (
-        np.frombuffer(base.scores, dtype=np.float64) if scored and len(ids) else np.zeros(len(ids))
+    # Vectorised (engines/whoosh/vectorized.py) when it knows every node, else the matchers.
+    found = vectorized.matches(searcher, query, filter, scored=scored)
+    ids, scores, partial = (
+        (*found, False) if found else walk(searcher, query, filter, scored, budget)
     )
     clusters = column(searcher, CLUSTER_FIELD)[ids] if len(ids) else np.empty(0, np.int32)
 
@@ -207,11 +212,28 @@ def collect(
         sizes = np.bincount(clusters, minlength=int(clusters.max()) + 1)
     else:
         shown, total, sizes = order, len(ids), None
+    return Ranked(ids, scores, clusters, shown, int(total), sizes, partial)
+
+
+def collect(
+    searcher: Searcher,
+    query: wq.Query,
+    filter: wq.Query | None,
+    *,
+    page: int,
+    pagelen: int,
+    sort: str = "relevance",
+    collapse: bool = True,
+    facets: dict[str, str] | None = None,
+    budget: float | None = None,
+) -> Collected:
+    ranked = rank(searcher, query, filter, sort=sort, collapse=collapse, budget=budget)
+    ids, scores, clusters, sizes = ranked.ids, ranked.scores, ranked.clusters, ranked.sizes
     start = (page - 1) * pagelen
-    window = shown[start : start + pagelen]
+    window = ranked.shown[start : start + pagelen]
     return Collected(
         page=[(int(ids[i]), float(scores[i])) for i in window],
-        total=int(total),
+        total=ranked.total,
         cluster_sizes={
             int(ids[i]): int(sizes[clusters[i]]) if sizes is not None else 1 for i in window
         },
@@ -219,8 +241,27 @@ def collect(
             name: _facet(searcher, fieldname, ids, clusters if collapse else None)
             for name, fieldname in (facets or {}).items()
         },
-        partial=partial,
+        partial=ranked.partial,
     )
+
+
+def walk(
+    searcher: Searcher, query: wq.Query, filter: wq.Query | None, scored: bool, budget: float | None
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Every match's document number and score, walking Whoosh's matchers within the budget."""
+    base = _Scores() if scored else _Ids()
+    base.start(QUERY_BUDGET_S if budget is None else budget)
+    collector = collectors.FilterCollector(base, filter) if filter is not None else base
+    try:
+        searcher.search_with_collector(query, collector)
+        partial = False
+    except TimeLimit:
+        partial = True
+    ids = np.frombuffer(base.ids, dtype=np.int64) if len(base.ids) else np.empty(0, np.int64)
+    scores = (
+        np.frombuffer(base.scores, dtype=np.float64) if scored and len(ids) else np.zeros(len(ids))
+    )
+    return ids, scores, partial
 
 
 def _order(searcher: Searcher, ids: np.ndarray, scores: np.ndarray, sort: str) -> np.ndarray:

@@ -14,7 +14,7 @@ from whoosh.fields import Schema
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from index.analysis import LANGS, analyze
+from index.analysis import LANGS, analyze_query
 from index.schema import (
     EXACT_FIELD,
     LANG_FIELD,
@@ -102,7 +102,7 @@ class _Compiler:
 
     def note(self, text: str) -> None:
         for lang in self.langs:
-            self.terms.setdefault(lang, set()).update(analyze(text, lang))
+            self.terms.setdefault(lang, set()).update(analyze_query(text, lang))
 
     def clause(self, node: Clause, highlight: bool) -> wq.Query | None:
         if isinstance(node, Prefix):
@@ -118,14 +118,14 @@ class _Compiler:
         parts = [part] if part else list(TEXT_PARTS)
         boosts = field_boosts([text_field(p, lang) for p in parts for lang in self.langs])
         for lang in self.langs:
-            tokens = analyze(text, lang)
+            tokens = list(analyze_query(text, lang))
             if not tokens:
                 continue
             for name in (text_field(p, lang) for p in parts):
                 positions = self.schema[name].format.supports("positions")
                 alternatives.append(_terms_query(name, tokens, boosts[name], positions))
         if bonus and not part:
-            exact = analyze(text, "xx", exact=True)
+            exact = list(analyze_query(text, "xx", exact=True))
             if exact:  # an exact (unstemmed) match ranks above a stem-only match: a flat bonus
                 alternatives.append(_terms_query(EXACT_FIELD, exact, rule("bonus.exact")))
         # A word every indexed language drops as a stop word is still found as typed.
@@ -134,7 +134,7 @@ class _Compiler:
     def phrase(self, node: Phrase) -> wq.Query | None:
         stemmed = self.word(node.text, node.part, bonus=False)
         if not node.part:
-            words = analyze(node.text, "xx", exact=True)
+            words = list(analyze_query(node.text, "xx", exact=True))
             if words:  # the exact field decides the match; the stemmed fields rank it
                 exact = _terms_query(EXACT_FIELD, words, rule("bonus.exact"))
                 return wq.And([exact, stemmed]) if stemmed is not None else exact

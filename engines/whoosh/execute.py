@@ -12,6 +12,7 @@ from whoosh.searching import Searcher
 from engines.whoosh.collect import collect
 from engines.whoosh.compile import compile_request
 from engines.whoosh.scoring import recency_weighting
+from engines.whoosh.spelling import closest
 from index.analysis import lang_key
 from index.schema import (
     CLUSTER_FIELD,
@@ -138,16 +139,15 @@ def suggest(searcher: Searcher, tree: QueryTree) -> str | None:
     if EXACT_FIELD not in searcher.schema:
         return None
     reader = searcher.reader()
-    corrector = searcher.corrector(EXACT_FIELD)
     corrections = []
     for word, folded in suggestion_words(tree):
         if reader.frequency(EXACT_FIELD, folded) > 0:
             continue
         # Candidates share the first letters: typos rarely touch them, and whoosh compares
         # the word with every term of the vocabulary otherwise (seconds on a large index).
-        found = corrector.suggest(folded, limit=1, maxdist=2, prefix=SUGGEST_PREFIX)
+        found = closest(reader, EXACT_FIELD, folded, maxdist=2, prefix=SUGGEST_PREFIX)
         if found:
-            corrections.append((word, found[0]))
+            corrections.append((word, found))
     return corrected_query(tree.text, corrections)
 
 

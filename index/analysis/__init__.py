@@ -14,7 +14,7 @@ filter, the tokenizer or a stop list changes, so an older index is rebuilt.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from whoosh.analysis import Analyzer, CompositeAnalyzer
 
@@ -89,3 +89,10 @@ def explain(text: str, lang: str, exact: bool = False) -> list[tuple[str, list[d
 def analyze(text: str, lang: str, exact: bool = False) -> list[str]:
     """The final token texts of ``text`` through the chain of ``lang``."""
     return [t.text for t in analyzer_for(lang, exact)(text, mode="index")]
+
+
+@lru_cache(maxsize=50_000)
+def analyze_query(text: str, lang: str, exact: bool = False) -> tuple[str, ...]:
+    """``analyze`` for the words of a query, remembered: a query analyses each word in every
+    language several times (stop words, terms, highlights), and words recur across queries."""
+    return tuple(analyze(text, lang, exact))

@@ -71,3 +71,38 @@ def test_search_and_show_commands(archive: Archive, client, runner):
     assert [h["id"] for h in json.loads(result.output)["hits"]] == ["fr-crimee"]
     result = runner.invoke(main, ["show", "fr-otan", "--json", *where])
     assert json.loads(result.output)["source"] == "Libération"
+
+
+def test_batch_trends_and_jsonl_routes(client):
+    """The tools' routes answer the same on either engine: totals as /search.json's."""
+    queries = ["port", "crimée", "zebra", "otan OR nato"]
+    rows = client.post("/batch.json", json={"queries": queries}).get_json()["queries"]
+    totals = [
+        client.get("/search.json", query_string={"q": q}).get_json()["total"] for q in queries
+    ]
+    assert [r["total"] for r in rows] == totals
+    assert rows[0]["first_date"] == "2014-03-01" and rows[2]["top_hits"] == []
+    trends = client.get("/trends.json", query_string={"q": ["port", "zebra"]}).get_json()
+    assert trends["interval"] == "month"  # port: 2014 to 2016, under three years
+    port = trends["series"][0]
+    assert port["total"] + port["undated"] == totals[0]
+    assert sum(p["count"] for p in port["points"]) == port["total"]
+    lines = client.get("/search.jsonl?q=port&sort=oldest").get_data(as_text=True).splitlines()
+    assert [json.loads(line)["id"] for line in lines][:2] == ["fr-crimee", "fr-otan"]
+    assert len(lines) == totals[0]
+
+
+def test_batch_trends_and_export_commands(archive: Archive, client, runner, tmp_path):
+    """``manchette batch``, ``trends`` and ``export`` in the same environment as the web app."""
+    where = ["--index-dir", str(archive.index_dir)]
+    names = tmp_path / "names.txt"
+    names.write_text("port\n# skipped\nzebra\n", encoding="utf-8")
+    result = runner.invoke(main, ["batch", str(names), "--json", *where])
+    assert result.exit_code == 0, result.output
+    total = client.get("/search.json?q=port").get_json()["total"]
+    assert [r["total"] for r in json.loads(result.output)["queries"]] == [total, 0]
+    result = runner.invoke(main, ["trends", "port", "--interval", "year", "--json", *where])
+    series = json.loads(result.output)["series"][0]
+    assert series["total"] + series["undated"] == total
+    result = runner.invoke(main, ["export", "port", *where])
+    assert len(result.output.splitlines()) == total
