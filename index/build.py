@@ -77,6 +77,7 @@ class Job:
         self.manifest: dict[str, FileState] = state.manifest
         self.report = report
         self.seen: set[str] = set()
+        self.first_read: dict[str, str] = {}  # id → where it was read first in this run
         self.deleted = 0
         self.pending = 0  # documents written since the last commit
         self.commits = 0
@@ -88,7 +89,7 @@ class Job:
         try:
             size, mtime_ns = stat_state(path)
             if old and (old.size, old.mtime_ns) == (size, mtime_ns):
-                self._skip(old)
+                self._skip(old, key)
                 return None
             sha1 = sha1_file(path)
         except OSError as exc:
@@ -96,7 +97,7 @@ class Job:
             return None
         if old and old.sha1 == sha1:
             self.manifest[key] = replace(old, size=size, mtime_ns=mtime_ns)
-            self._skip(old)
+            self._skip(old, key)
             return None
         return FileState(size, mtime_ns, sha1)
 
@@ -123,10 +124,11 @@ class Job:
         self.commits += 1
         self.pending = 0
 
-    def _skip(self, state: FileState) -> None:
+    def _skip(self, state: FileState, key: str) -> None:
         self.report.files_skipped += 1
         self.report.unchanged += len(state.ids)
         self.seen.update(state.ids)
+        self.first_read.update(dict.fromkeys(state.ids, key))
 
     def reindex_file(self, path: Path, items: Iterable[Article | Rejected]) -> None:
         """Index a file's items again regardless of the manifest (after new boilerplate was
@@ -141,21 +143,23 @@ class Job:
         article = self.learned.clean(article)
         report = self.report
         if article.id in self.seen:  # the first occurrence in a run wins
-            report.duplicates.append(Duplicate(article.id, article.id, article.path))
+            kept = self.first_read.get(article.id, "")
+            report.duplicates.append(Duplicate(article.id, kept, article.path, "same id"))
             return False
         content_hash = article.content_hash()
         text_hash = text_key(article)
         original = self.texts.get(text_hash) if text_hash else None
         if original is not None and original != article.id:
-            report.duplicates.append(Duplicate(article.id, original, article.path))
+            report.duplicates.append(Duplicate(article.id, original, article.path, "same text"))
             return False
         self.seen.add(article.id)
+        self.first_read[article.id] = article.path
         previous = self.known.get(article.id)
         if previous == content_hash:
             report.unchanged += 1
             return True
         value = simhash(article.body)
-        cluster = self.clusters.assign(value, article.id)
+        cluster = self.clusters.assign(value, article.id, article.title, article.body)
         doc = article_to_doc(article, content_hash, text_hash, value, cluster)
         if previous is None:
             self.sink.add(doc)
