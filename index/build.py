@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import TypedDict
 
 from index.analysis import ANALYSIS_VERSION
 from index.article import Article
@@ -231,6 +232,16 @@ def _forget_unwritten(job: Job, sink: Sink, report: IndexReport) -> None:
 
 
 OpenSink = Callable[[bool], Sink]  # rebuild → the sink of one job (called with the lock held)
+
+
+class JobOptions(TypedDict, total=False):
+    """The options of ``run_job`` (for those that pass them on)."""
+
+    wait: float
+    rebuild: bool
+    prune: bool
+    progress: Progress | None
+    parse_workers: int
 
 
 def run_job(

@@ -38,6 +38,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("page_size", "10", "Hits per result page."),
     Setting("threads", "8", "Worker threads of the WSGI server."),
     Setting(
+        "max_export_rows",
+        "",
+        "Most rows an export writes (`/search.csv`, `/search.jsonl`, `manchette export`); "
+        "empty for no limit.",
+    ),
+    Setting(
+        "secret_key",
+        "",
+        "Key that signs the web session (the `/batch` form's CSRF token); empty: a random key "
+        "each time the server starts.",
+    ),
+    Setting(
         "ui_language",
         "fr",
         "Interface language when the browser asks for none we have (`fr` or `en`).",
@@ -65,6 +77,8 @@ class Settings:
     port: int = 8000
     page_size: int = 10
     threads: int = 8
+    max_export_rows: int | None = None
+    secret_key: str = ""
     ui_language: str = "fr"
     smtp_url: str = ""
     smtp_from: str = "manchette@localhost"
@@ -96,6 +110,8 @@ def load_settings(**overrides: object) -> Settings:
             port=int(raw["port"]),
             page_size=int(raw["page_size"]),
             threads=int(raw["threads"]),
+            max_export_rows=int(raw["max_export_rows"]) if raw["max_export_rows"] else None,
+            secret_key=raw["secret_key"],
             ui_language=raw["ui_language"],
             smtp_url=raw["smtp_url"].strip(),
             smtp_from=raw["smtp_from"].strip(),

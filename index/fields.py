@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from index.boilerplate import (
@@ -293,7 +294,7 @@ def _is_indented(blocks: list[_Block]) -> bool:
 def _main_span(
     blocks: list[_Block],
     headings: bool,
-    stamps: list[tuple[int, str]] = (),
+    stamps: Sequence[tuple[int, str]] = (),
     escalate: bool = True,
 ) -> tuple[int, int] | None:
     """First and last index of the article: the span of blocks with the best score, where a

@@ -75,13 +75,14 @@ def date_bounds(value: str, end: bool) -> datetime | None:
     match = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", value)
     if not match:
         return None
-    year, month, day = (int(g) if g else None for g in match.groups())
+    year = int(match.group(1))
+    month, day = (int(g) if g else 0 for g in match.groups()[1:])
     try:
         if not end:
-            return datetime(year, month or 1, day or 1)  # type: ignore[arg-type]
+            return datetime(year, month or 1, day or 1)
         month = month or 12
-        day = day or calendar.monthrange(year, month)[1]  # type: ignore[arg-type]
-        return datetime(year, month, day, 23, 59, 59)  # type: ignore[arg-type]
+        day = day or calendar.monthrange(year, month)[1]
+        return datetime(year, month, day, 23, 59, 59)
     except ValueError:
         return None
 

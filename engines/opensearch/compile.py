@@ -18,29 +18,15 @@ language:
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+from index import schema
 from index.analysis import analyze
-from index.schema import (
-    EXACT_FIELD,
-    LANG_FIELD,
-    PUBLISHED_FIELD,
-    SOURCE_KEY_FIELD,
-    TEXT_PARTS,
-    text_field,
-)
 from search.ranking import rule
-from search.tree import (
-    AnyOf,
-    Clause,
-    DateRange,
-    FieldIs,
-    Filter,
-    LangIs,
-    Phrase,
-    Prefix,
-    QueryTree,
-    SourceIs,
-)
+from search.tree import AnyOf, DateRange, FieldIs, LangIs, Phrase, Prefix, SourceIs
+
+if TYPE_CHECKING:
+    from search.tree import Clause, Filter, QueryTree
 
 MATCH_NONE: dict = {"match_none": {}}
 MATCH_ALL: dict = {"match_all": {}}
@@ -49,7 +35,7 @@ MATCH_ALL: dict = {"match_all": {}}
 def _fields(text: str, langs: list[str], parts: list[str], suffix: str = "") -> list[str]:
     """Boosted fields of every language whose chain keeps a token of ``text``."""
     return [
-        f"{text_field(part, lang)}{suffix}^{rule('boost.' + part)}"
+        f"{schema.text_field(part, lang)}{suffix}^{rule('boost.' + part)}"
         for lang in langs
         if analyze(text, lang, exact=bool(suffix))
         for part in parts
@@ -69,20 +55,20 @@ def _any(queries: list[dict]) -> dict:
 
 
 def word_query(text: str, part: str | None, langs: list[str], bonus: bool = True) -> dict | None:
-    parts = [part] if part else list(TEXT_PARTS)
+    parts = [part] if part else list(schema.TEXT_PARTS)
     fields = _fields(text, langs, parts)
     if not fields:
         return None  # only stop words
     alternatives = [_phrase(text, fields)]
     if bonus and not part and analyze(text, "xx", exact=True):
         # an exact (unstemmed) match ranks above a stem-only match: a flat bonus
-        exact = {"match_phrase": {EXACT_FIELD: text}}
+        exact = {"match_phrase": {schema.EXACT_FIELD: text}}
         alternatives.append({"constant_score": {"filter": exact, "boost": rule("bonus.exact")}})
     return _any(alternatives)
 
 
 def phrase_query(node: Phrase, langs: list[str]) -> dict | None:
-    parts = [node.part] if node.part else list(TEXT_PARTS)
+    parts = [node.part] if node.part else list(schema.TEXT_PARTS)
     fields = _fields(node.text, langs, parts, suffix=".exact")
     if not fields:
         return None
@@ -95,10 +81,10 @@ def phrase_query(node: Phrase, langs: list[str]) -> dict | None:
 
 def prefix_query(node: Prefix) -> dict:
     if node.expansions is None:
-        return {"prefix": {EXACT_FIELD: {"value": node.folded}}}
+        return {"prefix": {schema.EXACT_FIELD: {"value": node.folded}}}
     if not node.expansions:
         return MATCH_NONE
-    return {"terms": {EXACT_FIELD: list(node.expansions)}}
+    return {"terms": {schema.EXACT_FIELD: list(node.expansions)}}
 
 
 def clause_query(node: Clause, langs: list[str]) -> dict | None:
@@ -142,9 +128,9 @@ def _iso(value: datetime) -> str:
 def filter_clause(node: Filter) -> dict:
     """One filter (lang, source, a facet value, dates) as a DSL filter."""
     if isinstance(node, LangIs):
-        return {"term": {LANG_FIELD: node.code}}
+        return {"term": {schema.LANG_FIELD: node.code}}
     if isinstance(node, SourceIs):
-        return {"match_phrase": {SOURCE_KEY_FIELD: " ".join(node.words)}}
+        return {"match_phrase": {schema.SOURCE_KEY_FIELD: " ".join(node.words)}}
     if isinstance(node, FieldIs):
         return {"term": {node.field: node.value}}
     assert isinstance(node, DateRange)
@@ -153,7 +139,7 @@ def filter_clause(node: Filter) -> dict:
         bounds["gte"] = _iso(node.start)
     if node.end is not None:
         bounds["lte"] = _iso(node.end)
-    return {"range": {PUBLISHED_FIELD: bounds}}
+    return {"range": {schema.PUBLISHED_FIELD: bounds}}
 
 
 def filter_clauses(filters: list[Filter]) -> list[dict]:

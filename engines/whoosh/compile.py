@@ -8,6 +8,7 @@ collected on the way (excluded words are never highlighted).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from whoosh import query as wq
 from whoosh.fields import Schema
@@ -28,17 +29,10 @@ from search.filters import request_filters
 from search.parse import parse_query
 from search.ranking import field_boosts, rule
 from search.request import SearchRequest
-from search.tree import (
-    AnyOf,
-    Clause,
-    FieldIs,
-    Filter,
-    LangIs,
-    Phrase,
-    Prefix,
-    QueryTree,
-    SourceIs,
-)
+from search.tree import AnyOf, FieldIs, LangIs, Phrase, Prefix, SourceIs
+
+if TYPE_CHECKING:
+    from search.tree import Clause, Filter, QueryTree
 
 HIGHLIGHTED_EXPANSIONS = 50  # a prefix highlights its first expansions only
 

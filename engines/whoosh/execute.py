@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import math
+import functools
 import time
 
 from whoosh import query as wq
@@ -29,7 +29,7 @@ from search.notices import Notice
 from search.request import SearchRequest
 from search.results import Hit, SearchResult, StoredArticle
 from search.snippets import highlight_all, lead_snippet, make_snippet
-from search.suggest import SUGGEST_BELOW, SUGGEST_PREFIX, corrected_query, suggestion_words
+from search.suggest import SUGGEST_PREFIX, corrected_query, suggestion_words
 from search.tree import Phrase, QueryTree
 
 
@@ -46,19 +46,8 @@ def _hit(
     snippet = make_snippet(body, key, wanted, phrases=phrases) or lead_snippet(
         fields.get("lead") or body
     )
-    title = fields.get("title") or ""
-    return Hit(
-        id=fields[ID_FIELD],
-        title=title,
-        url=fields.get("url"),
-        source=fields.get("source") or "",
-        lang=fields.get("lang") or "",
-        date=fields.get("date"),
-        score=score,
-        snippet=snippet,
-        title_snippet=highlight_all(title, key, wanted, phrases),
-        cluster_size=cluster_size,
-    )
+    title = highlight_all(fields.get("title") or "", key, wanted, phrases)
+    return Hit.from_fields(fields, score, snippet, title, cluster_size)
 
 
 def newest_published(searcher: Searcher) -> int | None:
@@ -119,19 +108,9 @@ def run_search(
         )
         for docnum, score in found.page
     ]
-    suggestion = suggest(searcher, compiled.tree) if total < SUGGEST_BELOW else None
-    return SearchResult(
-        query=request.q,
-        total=total,
-        page=request.page,
-        took_ms=(time.perf_counter() - started) * 1000,
-        hits=hits,
-        page_count=math.ceil(total / request.limit) if total else 0,
-        limit=request.limit,
-        notices=notices,
-        facets=facet_lists(found.facets),
-        suggestion=suggestion,
-    )
+    facets = facet_lists(found.facets)
+    respell = functools.partial(suggest, searcher, compiled.tree)
+    return SearchResult.of_page(request, started, total, hits, notices, facets, respell)
 
 
 def suggest(searcher: Searcher, tree: QueryTree) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from whoosh import scoring
 
 from search.ranking import bm25_parameters, recency_rule
@@ -42,7 +44,7 @@ class Ranking(scoring.MultiWeighting):
         self.weight = recency_rule("recency.weight")
         days = recency_rule("recency.half_life_days")
         self.half_life = days * 86_400 * 10**6
-        self._column = None
+        self._column: Any = None  # the published column, read at the first final()
 
     def final(self, searcher, docnum: int, score: float) -> float:
         if self.newest is None:

@@ -32,13 +32,13 @@ from functools import reduce
 import numpy as np
 from whoosh import query as wq
 from whoosh import scoring
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching import ListMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
+from engines.whoosh import compat
 from engines.whoosh.scoring import MISSING_DATE, Flat, Ranking
 from index.schema import PUBLISHED_FIELD
 
@@ -138,31 +138,23 @@ def _decode(reader: IndexReader, fieldname: str, tbytes: bytes, values: bool) ->
     if isinstance(matcher, FilterMatcher):  # deletions: applied by the caller instead
         matcher = matcher.child
     if isinstance(matcher, ListMatcher):  # a short list inlined in the term info
-        ids = np.array(matcher._ids, dtype=np.int64)
-        shared, raw = matcher._all_weights, matcher._weights
+        listed, shared, raw, listed_values = compat.list_postings(matcher)
+        ids = np.array(listed, dtype=np.int64)
         if shared:
             weights = np.full(len(ids), float(shared))
         else:
             weights = np.array(raw, dtype=np.float64) if raw else np.ones(len(ids))
-        kept = tuple(matcher._values) if values and matcher._values is not None else None
+        kept = tuple(listed_values) if values and listed_values is not None else None
         return Postings(ids, weights, kept)
-    if type(matcher) is not W3LeafMatcher or matcher._byteids:
-        raise Unsupported(f"posting reader {type(matcher).__name__}")
-    fixed = matcher._fixedsize
-    if values and fixed is not None and fixed >= 0:
-        raise Unsupported("fixed-size posting values")
+    refused = compat.leaf_blocks_readable(matcher, values)
+    if refused is not None:
+        raise Unsupported(refused)
     id_parts, weight_parts, value_parts = [], [], []
-    while True:
-        matcher._read_data()
-        raw_ids, raw_weights, raw_values = matcher._data
-        count = matcher._blocklength
+    for raw_ids, raw_weights, raw_values, count in compat.leaf_blocks(matcher):
         id_parts.append(np.array(raw_ids, dtype=np.int64))
         weight_parts.append(_weights(raw_weights, count))
         if values:
             value_parts.extend(raw_values)
-        if matcher._lastblock:
-            break
-        matcher._goto(matcher._nextoffset)
     deltas = np.concatenate(id_parts)
     # Block ids are delta-coded from 0 in each block: restart the running sum per block.
     starts = np.cumsum([0] + [len(p) for p in id_parts[:-1]])
@@ -191,9 +183,8 @@ MAX_SEGMENT_ARRAYS = 4096
 
 
 def _segment_array(key: tuple, make) -> np.ndarray | None:
-    found = _SEGMENT_ARRAYS.get(key, False)
-    if found is not False:
-        return found
+    if key in _SEGMENT_ARRAYS:  # None is a value too (the segment has no such array)
+        return _SEGMENT_ARRAYS[key]
     made = make()
     with _SEGMENT_LOCK:
         if len(_SEGMENT_ARRAYS) >= MAX_SEGMENT_ARRAYS:
@@ -207,14 +198,14 @@ def field_lengths(reader: IndexReader, fieldname: str) -> np.ndarray | None:
     reads from it), or None when the segment has no length column (Whoosh then uses 1)."""
 
     def make() -> np.ndarray | None:
-        perdoc = getattr(reader, "_perdoc", None)
-        if perdoc is None or not hasattr(perdoc, "_cached_reader"):
-            raise Unsupported("per-document reader")
-        column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if column is None:
+        try:
+            found = compat.length_bytes(reader, fieldname)
+        except LookupError as exc:
+            raise Unsupported(str(exc)) from exc
+        if found is None:
             return None
-        count = min(column._count, reader.doc_count_all())
-        raw = np.frombuffer(column._dbfile.get(column._basepos, count), dtype=np.uint8)
+        data, count = found
+        raw = np.frombuffer(data, dtype=np.uint8)
         codes = np.zeros(reader.doc_count_all(), dtype=np.uint8)
         codes[:count] = raw
         return codes
@@ -411,7 +402,7 @@ class _Segment:
             return self.empty()
         tbytes = self._tbytes(fieldname, text)
         found = self._postings(fieldname, tbytes) if tbytes is not None else None
-        if found is None:
+        if tbytes is None or found is None:
             return self.empty()
         ids, weights = found.ids, found.weights
         if within is not None:
@@ -436,7 +427,7 @@ class _Segment:
         top = self.top
         idf = top.idf(fieldname, tbytes)
         avgfl = top.avg_field_length(fieldname) or 1
-        b = model._field_B.get(fieldname, model.B)
+        b = compat.bm25_b(model, fieldname)
         k1 = model.K1
         codes = field_lengths(self.reader, fieldname)
         if codes is None:
@@ -457,12 +448,15 @@ class _Segment:
         field = self.schema[fieldname]
         if not field.format or not field.format.supports("positions"):
             raise Unsupported("Phrase on a field without positions")  # Whoosh raises
-        words = [self._tbytes(fieldname, w) for w in q.words]
-        if any(w is None for w in words):
+        typed = [self._tbytes(fieldname, w) for w in q.words]
+        words = [w for w in typed if w is not None]
+        if len(words) < len(typed):
             return self.empty()
-        lists = [self._postings(fieldname, w, values=True) for w in words]
-        if any(p is None for p in lists):
+        found = [self._postings(fieldname, w, values=True) for w in words]
+        lists = [p for p in found if p is not None]
+        if len(lists) < len(found):
             return self.empty()
+        values: list = [p.values for p in lists]  # asked for: never None
         candidates = reduce(lambda a, b: a[_common(a, b)[0]], [p.ids for p in lists])
         if within is not None:
             candidates = candidates[_common(candidates, within)[0]]
@@ -470,9 +464,9 @@ class _Segment:
         decode = field.format.decoder("positions")
         keep = np.zeros(len(candidates), dtype=bool)
         for j in range(len(candidates)):
-            starts = set(decode(lists[0].values[at[0][j]]))
+            starts = set(decode(values[0][at[0][j]]))
             for k in range(1, len(lists)):
-                starts.intersection_update(p - k for p in decode(lists[k].values[at[k][j]]))
+                starts.intersection_update(p - k for p in decode(values[k][at[k][j]]))
                 if not starts:
                     break
             keep[j] = bool(starts)

@@ -23,8 +23,8 @@ from index.article import Article
 from index.dates import parse_date
 from index.fields import clean_paragraphs
 from index.language import choose_language, language_code
-from index.sources import Rejected
 from index.sources.meta import Sidecar, open_page, site_name, source_from_url
+from index.sources.rejected import Rejected
 from index.text import decode_bytes, normalize_text
 
 # trafilatura logs what it cannot parse ("Document is empty") and pages it finds too short:
@@ -102,7 +102,7 @@ def article_from_html(
         )
     except (ValueError, TypeError, etree.LxmlError, RecursionError) as exc:
         return Rejected(where, f"unreadable HTML: {exc or 'the page could not be parsed'}")
-    if doc is None or not (doc.text or "").strip():
+    if doc is None or isinstance(doc, dict) or not (doc.text or "").strip():  # dict: never
         return Rejected(where, "no article text found")
     article = _article(doc, where, url or sidecar.url, declared, sidecar)
     return article if article.body else Rejected(where, "no article text found")

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from index.article import Article
 from index.fields import split_fields
-from index.sources import Rejected
 from index.sources.meta import open_page, source_from_url
+from index.sources.rejected import Rejected
 from index.text import decode_bytes, normalize_text
 
 # The page's own address, when the dump states it on one of its first lines: a bare URL, or
