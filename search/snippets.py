@@ -10,6 +10,7 @@ a snippet into HTML: it escapes every piece of article text and wraps matches in
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -88,7 +89,7 @@ def find_phrases(text: str, lang: str, phrases: Sequence[str]) -> list[tuple[int
     wanted = {phrase: seq for phrase, seq in wanted.items() if present.issuperset(seq)}
     if not wanted:
         return []
-    tokens = list(_tokens(text, lang))
+    tokens = _all_tokens(text, lang)
     forms = [form for _, _, form in tokens]
     found = []
     for phrase, seq in wanted.items():
@@ -169,6 +170,30 @@ def _word_matches(text: str, analyzer, key: str, terms: set[str]) -> list[tuple[
             at = text.find(run, at + 1)
     located.sort(key=lambda item: item[0])
     return [(at + s, at + e, form) for at, hits in located for s, e, form in hits]
+
+
+_RUN = re.compile(r"\S+")  # what ``str.split()`` splits out, with its offset
+
+
+def _all_tokens(text: str, lang: str) -> list[tuple[int, int, str]]:
+    """``list(_tokens(text, lang))``, assembled from the remembered runs where the chain
+    starts with ``WordTokenizer`` (its tokens never span a space)."""
+    analyzer = analyzer_for(lang)
+    key = lang_key(lang)
+    if key == "cjk" or type(analyzer.items[0]) is not WordTokenizer:
+        return list(_tokens(text, lang))
+    runs = _runs(key)
+    found: list[tuple[int, int, str]] = []
+    for match in _RUN.finditer(text):
+        run = match.group()
+        entries = runs.forms.get(run)
+        if entries is None:
+            _learn(runs, analyzer, key, run)
+            entries = runs.forms[run]
+        if entries:
+            start = match.start()
+            found.extend((start + s, start + e, form) for s, e, form in entries)
+    return found
 
 
 def _best_window(matches: list[tuple[int, int, str]], width: int, context: int) -> int:

@@ -12,6 +12,7 @@ from index.analysis import analyze, analyzer_for, lang_key
 from search.snippets import (
     ELLIPSIS,
     Snippet,
+    _all_tokens,
     _tokens,
     _word_matches,
     highlight_all,
@@ -122,7 +123,8 @@ def test_word_by_word_matching_finds_what_the_whole_chain_finds():
 
 
 def test_word_matches_equal_the_tokenizer_walk():
-    """The fast path of ``find_matches`` finds what walking the tokenizer's tokens finds."""
+    """The fast paths of ``find_matches`` and ``find_phrases`` find what walking the
+    tokenizer's tokens finds."""
     lines = (SAMPLE_DIR / "sample.jsonl").read_text(encoding="utf-8").splitlines()
     records = [json.loads(line) for line in lines]
     compared = 0
@@ -133,6 +135,7 @@ def test_word_matches_equal_the_tokenizer_walk():
         terms = set(forms[i % 3 :: 3]) | {"absent"}
         slow = [t for t in _tokens(record["text"], lang) if t[2] in terms]
         assert _word_matches(record["text"], analyzer, key, terms) == slow
+        assert _all_tokens(record["text"], lang) == list(_tokens(record["text"], lang))
         compared += bool(slow)
     assert compared > 100
 
