@@ -22,7 +22,7 @@ from index.analysis.chains import BUILDERS
 
 __all__ = ["ANALYSIS_VERSION", "LANGS", "analyze", "analyzer_for", "explain", "lang_key"]
 
-ANALYSIS_VERSION: int = 2
+ANALYSIS_VERSION: int = 3  # 3: folded tokens lowercased again (ᴴ, ℋ)
 
 LANGS: tuple[str, ...] = ("fr", "en", "de", "es", "pt", "it", "nl", "ru", "ar", "cjk", "xx")
 
