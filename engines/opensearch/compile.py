@@ -82,9 +82,13 @@ def word_query(text: str, part: str | None, langs: list[str], bonus: bool = True
         return None  # only stop words
     alternatives = [_phrase(text, fields)]
     if bonus and not part and analyze(text, "xx", exact=True):
-        # an exact (unstemmed) match ranks above a stem-only match: a flat bonus
-        exact = {"match_phrase": {schema.EXACT_FIELD: text}}
-        alternatives.append({"constant_score": {"filter": exact, "boost": rule("bonus.exact")}})
+        # the word as typed, in the text and in the title, scored by BM25 over fields shared
+        # by every language (search/ranking.py: bonus.exact, bonus.exact_title)
+        alternatives.append(
+            {"match_phrase": {schema.EXACT_FIELD: {"query": text, "boost": rule("bonus.exact")}}}
+        )
+        title = {"query": text, "operator": "and", "boost": rule("bonus.exact_title")}
+        alternatives.append({"match": {schema.EXACT_TITLE_FIELD: title}})
     return _any(alternatives)
 
 

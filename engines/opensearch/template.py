@@ -21,7 +21,7 @@ from index.analysis import LANGS
 from index.analysis.filters import ELISIONS, load_stopwords
 from search.ranking import bm25_parameters
 
-TEMPLATE_VERSION = 1  # bump with any change below; a new version needs `--rebuild`
+TEMPLATE_VERSION = 2  # bump with any change below; a new version needs `--rebuild`
 
 # The deepest hit a search page can ask for (search.request: MAX_PAGE × MAX_LIMIT): pages use
 # from/size because OpenSearch 2.19 cannot combine search_after with collapse.
@@ -167,6 +167,11 @@ def mappings() -> dict:
         "analyzer": analyzer_name("xx", exact=True),
     }
     properties[schema.EXACT_FIELD] = {"type": "text", "analyzer": analyzer_name("xx", exact=True)}
+    properties[schema.EXACT_TITLE_FIELD] = {
+        "type": "text",
+        "analyzer": analyzer_name("xx", exact=True),
+        "index_options": "freqs",  # the exactness rules score it; no phrase is matched there
+    }
     for name in schema.STORED_FIELDS:  # shown, never searched: kept in _source only
         properties[name] = {"type": "keyword", "index": False, "doc_values": False}
     properties["url"] = properties["path"] = {"type": "keyword", "index": False}

@@ -19,6 +19,7 @@ from whoosh.support.levenshtein import distance
 from index.analysis import LANGS, analyze_query
 from index.schema import (
     EXACT_FIELD,
+    EXACT_TITLE_FIELD,
     LANG_FIELD,
     PUBLISHED_FIELD,
     SOURCE_KEY_FIELD,
@@ -154,11 +155,24 @@ class _Compiler:
                 positions = self.schema[name].format.supports("positions")
                 alternatives.append(_terms_query(name, tokens, boosts[name], positions))
         if bonus and not part:
-            exact = list(analyze_query(text, "xx", exact=True))
-            if exact:  # an exact (unstemmed) match ranks above a stem-only match: a flat bonus
-                alternatives.append(_terms_query(EXACT_FIELD, exact, rule("bonus.exact")))
+            alternatives.extend(self.exactness(text))
         # A word every indexed language drops as a stop word is still found as typed.
         return wq.Or(alternatives) if alternatives else None
+
+    def exactness(self, text: str) -> list[wq.Query]:
+        """The word as typed (unstemmed, stop word or not) anywhere in the text and in the
+        title, each scored by BM25 over one field shared by every language: what puts a
+        known-item query's own article above articles that only share stems, in any language
+        (search/ranking.py, ``bonus.exact`` and ``bonus.exact_title``)."""
+        exact = list(analyze_query(text, "xx", exact=True))
+        if not exact:
+            return []
+        found = [_terms_query(EXACT_FIELD, exact, rule("bonus.exact"))]
+        if EXACT_TITLE_FIELD in self.schema:  # no positions there: split tokens are AND-ed
+            found.append(
+                _terms_query(EXACT_TITLE_FIELD, exact, rule("bonus.exact_title"), positions=False)
+            )
+        return found
 
     def phrase(self, node: Phrase) -> wq.Query | None:
         stemmed = self.word(node.text, node.part, bonus=False)

@@ -29,8 +29,8 @@ class Flat(scoring.WeightingModel):
 class Ranking(scoring.MultiWeighting):
     """The ranking rules as one Whoosh weighting model.
 
-    BM25F for the text fields; a flat score for the ``exact`` field (the exact-match bonus,
-    scored lazily on its posting list, never by materialising it); and, when ``newest`` is
+    BM25F for every field, the exact (unstemmed) ones included: their statistics are shared
+    by every language, so the exactness rules compare across languages; and, when ``newest`` is
     given, the recency rule as a final factor: ``score × (1 + weight × 0.5 ** (age /
     half_life))``, age counted from the newest article in the index (archives are old: "now"
     would make every article equally stale). Undated articles get no recency bonus.
@@ -38,7 +38,7 @@ class Ranking(scoring.MultiWeighting):
 
     def __init__(self, newest: int | None = None) -> None:
         k1, b = bm25_parameters()
-        super().__init__(scoring.BM25F(B=b, K1=k1), exact=Flat())
+        super().__init__(scoring.BM25F(B=b, K1=k1))
         self.newest = newest  # whoosh's long form (microseconds) of the newest date
         self.use_final = newest is not None
         self.weight = recency_rule("recency.weight")
