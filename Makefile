@@ -1,6 +1,8 @@
 # Two commands set everything up on a fresh machine (Python 3.11, pip, git):
 #   make run   — create the venv, index the bundled sample, serve http://127.0.0.1:8000
 #   make test  — create the venv, install Debian's chromium if missing, run the whole suite
+#   make check — the contributors' quick loop: ruff, mypy and the suite without the browser,
+#                OpenSearch and chaos tests (no Chromium, JDK or Maven needed; under 2 minutes)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -10,8 +12,8 @@ PORT ?= 8000
 SAMPLE := data/sample
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test venv chromium lint format index serve clean bench bench-index bench-langid bench-relevance \
-	chaos test-opensearch wrk opensearch-node
+.PHONY: run test check venv chromium lint format index serve clean bench bench-index bench-langid \
+	bench-relevance bench-tools chaos test-opensearch wrk opensearch-node
 .PHONY: axe-core
 
 $(VENV)/.installed: pyproject.toml
@@ -40,6 +42,12 @@ chromium:
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# The quick loop for contributors (README, "Contributing"): no browser, no OpenSearch node.
+check: lint
+	$(BIN)/python -m pytest -q -m "not browser and not opensearch and not chaos" \
+	  --ignore=tests/browser --ignore=tests/chaos
 
 format: venv
 	$(BIN)/ruff format .
@@ -68,8 +76,15 @@ CORPUS ?= ../shared/corpus
 # Benchmarks read the research corpus from ../shared/corpus (never copied into the project).
 # Issue 6: Manchette, plain Whoosh and SQLite FTS5 side by side at 1,000, 10,000 and all
 # articles, plus wrk against `manchette serve`: bench/results/<date>.json, doc/benchmarks.md.
+# First, the vectorised executor must give the matchers' hits and scores on the bench queries.
 bench: venv wrk
+	$(BIN)/python bench/vectorized_check.py --corpus $(CORPUS)
 	$(BIN)/python bench/suite.py --corpus $(CORPUS)
+	$(BIN)/python bench/batch.py --corpus $(CORPUS)
+
+# Issue 15: 1,000 names as a batch and a broad export, full corpus (bench/results/tools-*.json)
+bench-tools: venv
+	$(BIN)/python bench/batch.py --corpus $(CORPUS)
 
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { \

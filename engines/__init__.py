@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 from engines.base import Engine
 from engines.opensearch.settings import BACKENDS, setting_value
 
 if TYPE_CHECKING:
+    from index.build import JobOptions
     from index.report import IndexReport
 
 __all__ = ["Engine", "index_paths", "open_engine"]
@@ -44,6 +45,8 @@ def open_engine(
     return WhooshEngine(Path(index_dir), refresh_seconds)
 
 
-def index_paths(paths: Iterable[Path], index_dir: Path, **options: object) -> IndexReport:
+def index_paths(
+    paths: Iterable[Path], index_dir: Path, **options: Unpack[JobOptions]
+) -> IndexReport:
     """Index files and folders into the archive of ``index_dir`` (``Engine.index_paths``)."""
-    return open_engine(index_dir).index_paths(paths, **options)  # type: ignore[arg-type]
+    return open_engine(index_dir).index_paths(paths, **options)

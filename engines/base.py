@@ -13,10 +13,9 @@ import json
 from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
-from index.build import Progress, run_job
-from index.config import COMMIT_SECONDS
+from index.build import JobOptions, run_job
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -26,6 +25,7 @@ if TYPE_CHECKING:
     from index.stats import IndexStats
     from search.daterange import DateSpan
     from search.export import ExportRow
+    from search.periods import MonthCounts
     from search.request import SearchRequest
     from search.results import SearchResult, StoredArticle
     from search.similar import Similar
@@ -50,11 +50,22 @@ class Unsupported(Exception):
     """This engine does not offer the operation (the message says what to do instead)."""
 
 
+SERVING = ("ok", "degraded")  # the statuses of an engine that answers every search
+
+
 @dataclass
 class Health:
-    status: str  # ok, degraded (answers, some copies missing) or unavailable
+    """ok; degraded (answers fully, but some copies are missing: one more failure loses data
+    or answers); red (some articles cannot be searched: results are partial); unavailable
+    (no answer at all: no index, no node reachable)."""
+
+    status: str
     articles: int = 0
     detail: dict = field(default_factory=dict)
+
+    @property
+    def serving(self) -> bool:
+        return self.status in SERVING
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -122,29 +133,9 @@ class Engine(ABC):
     def open_sink(self, rebuild: bool) -> Sink:
         """The sink of one indexing job (called with the job lock held)."""
 
-    def index_paths(
-        self,
-        paths: Iterable[Path],
-        *,
-        wait: float = 0.0,
-        rebuild: bool = False,
-        prune: bool = False,
-        progress: Progress | None = None,
-        parse_workers: int = 1,
-        commit_seconds: float = COMMIT_SECONDS,
-    ) -> IndexReport:
+    def index_paths(self, paths: Iterable[Path], **options: Unpack[JobOptions]) -> IndexReport:
         """Index files and folders (``index.build.run_job`` over this engine's sink)."""
-        return run_job(
-            self.open_sink,
-            paths,
-            self.index_dir,
-            wait=wait,
-            rebuild=rebuild,
-            prune=prune,
-            progress=progress,
-            parse_workers=parse_workers,
-            commit_seconds=commit_seconds,
-        )
+        return run_job(self.open_sink, paths, self.index_dir, **options)
 
     # -- the read side -----------------------------------------------------------------------
 
@@ -153,8 +144,18 @@ class Engine(ABC):
 
     @abstractmethod
     def export_rows(
-        self, request: SearchRequest, span: DateSpan | None = None, limit: int = 10_000
-    ) -> Iterator[ExportRow]: ...
+        self, request: SearchRequest, span: DateSpan | None = None, limit: int | None = 10_000
+    ) -> Iterator[ExportRow]:
+        """Every hit in the request's order, collapsed like the page, read as it is consumed
+        (``limit=None``: all of them, memory flat)."""
+
+    @abstractmethod
+    def month_counts(
+        self, request: SearchRequest, span: DateSpan | None = None, everything: bool = False
+    ) -> MonthCounts:
+        """Matches per month of publication, a story once in the month of its oldest dated
+        copy when collapsed (``search.periods``); ``everything``: every article the request's
+        filters allow, the query left out (the denominators of trends)."""
 
     @abstractmethod
     def get_article(self, article_id: str) -> StoredArticle | None: ...
@@ -174,7 +175,8 @@ class Engine(ABC):
         """Counts per language and source, size, and the last indexing run."""
 
     @abstractmethod
-    def health(self) -> Health: ...
+    def health(self) -> Health:
+        """How the engine is (never raises: an engine that cannot answer is unavailable)."""
 
     @abstractmethod
     def check(self) -> CheckReport:

@@ -30,7 +30,7 @@ READ_ALSO: dict[str, str] = {
     "es": "lee también|lea también|leer más|ver también|te puede interesar",
     "pt": "leia também|leia mais|veja também|saiba mais",
     "it": "leggi anche|vedi anche",
-    "ru": "читайте также|смотрите также|читать также|по теме|ещё по теме|еще по теме",
+    "ru": "читайте также|смотрите также|смотри также|читать также|по теме|ещё по теме|еще по теме",
 }
 
 # Headings that open the "more stories" part of a page: they and everything after them go.
@@ -38,15 +38,18 @@ END_HEADINGS: dict[str, str] = {
     "fr": "articles similaires|sur le même sujet|dans la même rubrique|les plus lus"
     "|vous pourriez aussi aimer|vous aimerez aussi|à découvrir aussi|les plus partagés"
     "|dernières actualités|toute l'actualité|plus d'actu|la rédaction vous conseille"
-    "|à lire sur le même sujet|nos dernières vidéos|les dernières infos",
+    "|à lire sur le même sujet|nos dernières vidéos|les dernières infos|dans la rubrique"
+    "|poursuivez votre lecture|sur le même thème|pour approfondir|crédits de l'épisode",
     "en": "related stories|related articles|related content|related posts|related topics"
     "|more on this story|more stories|most popular|most read|most viewed|you may also like"
     "|recommended|trending now|trending news|more from|explore related topics|next article"
-    "|about the author|comments & discussion|top stories|latest stories|editors' picks",
+    "|about the author|comments & discussion|top stories|latest stories|editors' picks"
+    "|episode credits|more to explore|read more on this topic",
     "de": "mehr zum thema|das könnte sie auch interessieren|meistgelesen|weitere artikel"
-    "|neueste artikel",
-    "es": "noticias relacionadas|lo más leído|lo más visto|más leídas|te puede interesar",
-    "pt": "notícias relacionadas|mais lidas|mais vistas|últimas notícias",
+    "|neueste artikel|zum weiterlesen",
+    "es": "noticias relacionadas|lo más leído|lo más visto|más leídas|te puede interesar"
+    "|más noticias|sigue leyendo",
+    "pt": "notícias relacionadas|mais lidas|mais vistas|últimas notícias|leia a seguir",
     "ru": "самое популярное|самое читаемое|главное|не пропустите|похожие материалы|темы"
     "|другие материалы|новости партнеров|читать на эту тему|новые и лучшие|новости по теме",
 }
@@ -56,7 +59,8 @@ END_HEADINGS: dict[str, str] = {
 CREDIT_MARKERS: dict[str, str] = {
     "*": r"©|\(c\)",
     "fr": r"photos?\s*:|cr[ée]dits?(?:\s+photos?)?\s*:|illustration\s*:",
-    "en": r"photo(?:graph)?s?(?:\s+credit)?\s*:|credits?\s*:|image source,|image\s*:",
+    "en": r"photo(?:graph)?s?(?:\s+credit)?\s*:|credits?\s*:|credit\s*(?:\.\.\.|…)|image source,"
+    r"|image\s*:",
     "de": r"fotos?\s*:|bild\s*:|quelle\s*:",
     "es": r"foto(?:grafía)?\s*:|cr[ée]dito\s*:",
     "pt": r"foto\s*:|cr[ée]dito\s*:",
@@ -102,9 +106,10 @@ CONSENT_CONTEXT: dict[str, str] = {
 
 # "Follow us" and newsletter prompts opening a short block (regexes, matched at the start).
 FOLLOW_US: dict[str, str] = {
-    "fr": r"suivez\b|abonnez-vous|rejoignez-nous|inscrivez-vous|retrouvez-nous|je m'abonne\b",
+    "fr": r"suivez\b|abonnez-vous|rejoignez-nous|inscrivez-vous|retrouvez-nous|je m['’]abonne\b",
     "en": r"follow us\b|follow\b.{0,40}\bon (?:twitter|x|facebook|instagram|telegram)\b"
-    r"|subscribe to\b|sign up (?:for|to)\b|join us on\b",
+    r"|subscribe to\b|sign up (?:for|to)\b|join us on\b|connect with us\b|stay connected\b"
+    r"|get more news",
     "de": r"folgen sie\b|abonnieren sie\b|melden sie sich\b.{0,40}\bnewsletter",
     "es": r"s[íi]guenos\b|suscr[íi]bete\b",
     "pt": r"siga-nos\b|inscreva-se\b|assine (?:a|o|nossa|nosso)\b",
@@ -125,13 +130,195 @@ SIGNUP: dict[str, str] = {
 # Paywall prompts: the article readable without an account ends there (regexes, anywhere in a
 # short block; ``index.fields`` ends the article at one).
 PAYWALL: dict[str, str] = {
-    "fr": r"déjà abonné|abonnez-vous pour lire|pour lire la suite|la suite est réservée",
-    "en": r"already a subscriber|subscribe to (?:continue|read)|to continue reading",
-    "de": r"bereits abonnent|jetzt weiterlesen mit|um weiterzulesen",
-    "es": r"ya soy suscriptor|ya eres suscriptor|para seguir leyendo",
-    "pt": r"já é assinante|já sou assinante|para continuar lendo",
+    "fr": r"déjà abonné|abonnez-vous pour lire|s['’]abonner pour lire|pour lire la suite"
+    r"|la suite est réservée"
+    r"|réservée? aux abonnés|il vous reste \d+\s?% (?:à|de)|continuez à lire (?:votre|cet) article"
+    r"|libre de vous (?:abonner|désabonner)",
+    "en": r"already a subscriber|subscribe to (?:continue|read)|to continue reading"
+    r"|(?:for|exclusive to) subscribers only|you have \d+ free articles? left",
+    "de": r"bereits abonnent|jetzt weiterlesen mit|um weiterzulesen|nur für abonnenten",
+    "es": r"ya soy suscriptor|ya eres suscriptor|para seguir leyendo|exclusivo para suscriptores",
+    "pt": r"já é assinante|já sou assinante|para continuar lendo|exclusivo para assinantes",
     "ru": r"уже подписчик|оформите подписку|чтобы читать дальше|чтобы продолжить чтение"
+    r"|только для подписчиков"
     r"|чтобы прочитать (?:целиком|полностью)",
+}
+
+# Newsletter promotions: a short block naming a newsletter (or an inbox) and offering it, or a
+# box title such as "skip past newsletter promotion" (regexes: the topic, then the offer).
+NEWSLETTER_TOPIC: dict[str, str] = {
+    "fr": r"newsletters?|lettres? d['’]information|bo[iî]te (?:mail|e-mail|de réception)",
+    "en": r"newsletters?|(?:in|to) your inbox|briefing|e-?mail updates",
+    "de": r"newsletter|postfach|e-mail-postfach",
+    "es": r"newsletters?|boletín|bandeja de entrada|tu correo",
+    "pt": r"newsletters?|boletim|caixa de entrada|seu e-?mail",
+    "ru": r"рассылк\w*|newsletter|на почту|в почтовый ящик",
+}
+NEWSLETTER_OFFER: dict[str, str] = {
+    "fr": r"recevez|inscri\w+|abonne\w*|gratuite?s?|chaque (?:jour|semaine|matin|soir)|tous les "
+    r"(?:jours|matins|soirs)|directement|découvrez",
+    "en": r"sign(?:ing)? up|subscribe|get\b|receive|free|weekly|daily|delivered|every (?:morning|"
+    r"day|week|\w+day)|promotion|straight to",
+    "de": r"abonnieren|anmelden|erhalten|kostenlos|täglich|wöchentlich|jeden",
+    "es": r"suscr[íi]b\w+|recibe|recibir|gratis|gratuito|cada (?:d[íi]a|semana|mañana)"
+    r"|diario|semanal",
+    "pt": r"inscrev\w+|assine|receba|receber|gr[áa]tis|gratuit[ao]|toda (?:semana|manhã)"
+    r"|di[áa]ri[ao]",
+    "ru": r"подпи\w+|получайте|получать|бесплатн\w+|каждый (?:день|вечер)|каждую неделю|"
+    r"еженедельн\w+|ежедневн\w+",
+}
+
+# Imperatives a promotion addresses to the reader (regexes).
+IMPERATIVES: dict[str, str] = {
+    "fr": r"recevez|inscrivez|abonnez|découvrez|téléchargez|retrouvez|suivez",
+    "en": r"sign up|subscribe|get\b|receive|download|don't miss",
+    "de": r"abonnieren sie|melden sie|erhalten sie|laden sie",
+    "es": r"suscr[íi]bete|recibe|descarga|no te pierdas",
+    "pt": r"inscreva-se|assine|receba|baixe|não perca",
+    "ru": r"подпишитесь|подписывайтесь|получайте|скачайте|не пропустите",
+}
+
+# App promotions: a short block naming the site's app and asking to get or open it (regexes).
+APP_TOPIC: dict[str, str] = {
+    "fr": r"l['’]appli(?:cation)?\b|notre appli(?:cation)?\b|app store|google play",
+    "en": r"\bapps?\b|app store|google play|on ios\b|on android\b",
+    "de": r"\bapps?\b|app store|google play",
+    "es": r"\bapps?\b|la aplicación|app store|google play",
+    "pt": r"\bapps?\b|o aplicativo|app store|google play",
+    "ru": r"приложени\w+|app store|google play",
+}
+APP_OFFER: dict[str, str] = {
+    "fr": r"téléchargez|télécharger|installez|ouvrir|ouvrez|disponible|retrouvez|découvrez"
+    r"|en téléchargeant|soyez alerté",
+    "en": r"download|install|open this|get the|get our|available on|try the|listen in",
+    "de": r"herunterladen|laden sie|installieren|öffnen|jetzt",
+    "es": r"descarga|descargar|instala|abre|disponible",
+    "pt": r"baixe|baixar|instale|abra|dispon[íi]vel",
+    "ru": r"скачайте|скачать|установите|откройте|доступн\w+",
+}
+
+# Advertising markers: the label over an advertisement, sponsored content, "the article goes on
+# after this advertisement" (regexes, in a short unpunctuated block or a whole marker sentence).
+ADVERTISING: dict[str, str] = {
+    "fr": r"publicité|contenus? sponsorisés?|contenu (?:partenaire|de marque)|article sponsorisé"
+    r"|liens? (?:commerciaux|sponsorisés)|l['’]article continue (?:après|sous) (?:cette|la) pub"
+    r"|la suite (?:après|sous) cette (?:publicité|annonce)|en partenariat avec",
+    "en": r"advertisements?|sponsored(?: content| stories| links| by)?|paid (?:content|post|"
+    r"partnership)|promoted (?:content|stories)|partner content|(?:story|article) continues "
+    r"(?:below|after)|advertiser content",
+    "de": r"anzeigen?|werbung|gesponsert|bezahlte partnerschaft|sponsored|artikel wird unter der "
+    r"anzeige fortgesetzt",
+    "es": r"publicidad|contenido patrocinado|patrocinado|el artículo continúa (?:debajo|después)",
+    "pt": r"publicidade|conteúdo patrocinado|patrocinado"
+    r"|continua (?:depois|após) (?:a|da) publicidade",
+    "ru": r"реклам[аеуы]|на правах рекламы|партнерский материал|партнёрский материал|спецпроект",
+}
+
+# Podcast and audio promotions: "Listen to this article", "en podcast et en replay", episode
+# lists and credits (regexes, anywhere in a short block).
+AUDIO: dict[str, str] = {
+    "fr": r"écouter (?:l['’]article|cet article|l['’]épisode|le podcast|l['’]émission)"
+    r"|en podcast|en replay|(?:voir|écouter) (?:tous |toutes )?(?:les |nos )?(?:autres )?"
+    r"(?:épisodes|podcasts|émissions)|s['’]abonner (?:au podcast|via)|tous nos podcasts"
+    r"|^écouter\s*[-–—]?\s*\d|version vidéo (?:ici|de)",
+    "en": r"listen to (?:this|the) (?:article|story|episode|podcast)|audio produced by"
+    r"|(?:this|the) episode was produced|episode credits|subscribe to (?:the|our) podcast"
+    r"|listen (?:on|wherever you get)|all (?:our )?podcasts|sound design(?:ed|er)"
+    r"|(?:audio|podcast) app\b|narrated by|^listen\s*[-–—]?\s*\d|video version (?:here|of)",
+    "de": r"artikel (?:anhören|vorlesen)|podcast (?:abonnieren|hören)|alle (?:folgen|podcasts)"
+    r"|hören sie (?:den|diesen|alle)",
+    "es": r"escuchar? (?:este|el) (?:artículo|episodio|podcast)|todos (?:los|nuestros) podcasts"
+    r"|suscr[íi]bete al podcast",
+    "pt": r"ouça (?:este|o) (?:artigo|episódio|podcast)|ouvir (?:este|o) (?:artigo|episódio|"
+    r"podcast)|todos os (?:episódios|podcasts)|assine o podcast",
+    "ru": r"слушать (?:статью|подкаст|выпуск)|слушайте (?:наш |подкаст|на)|все выпуски"
+    r"|подписывайтесь на подкаст|видеоверсия|аудиоверсия",
+}
+
+# Appeals for support: donations, or a subscription asked as support for the newsroom ("Cet
+# article est publié en accès libre… soutenez-nous", "Support independent journalism").
+APPEAL: dict[str, str] = {
+    "fr": r"publié en accès libre|soutenez(?:-nous| notre| le journalisme| une rédaction)"
+    r"|nous soutenir en (?:vous abonnant|faisant un don)|faites un don",
+    "en": r"support (?:our|independent|quality) journalism|become a (?:member|supporter|patron)"
+    r"|make a (?:donation|contribution)|donate (?:now|today)|chip in",
+    "de": r"unterstützen sie (?:uns|unabhängigen journalismus)|jetzt spenden",
+    "es": r"apoya (?:nuestro|el) periodismo|haz una donación|hazte socio",
+    "pt": r"apoie (?:o|nosso) jornalismo|faça uma doação|seja (?:um )?apoiador",
+    "ru": r"поддержите (?:нас|редакцию|издание)|нам очень нужна ваша помощь"
+    r"|(?:регулярн\w+ )?пожертвовани\w+",
+}
+
+# Transcript disclaimers: "This is a rush transcript", "Transcription générée automatiquement"
+# (regexes, anywhere in a short block).
+TRANSCRIPT: dict[str, str] = {
+    "fr": r"transcription (?:générée|réalisée|automatique)|cette transcription"
+    r"|(?:texte|transcription) (?:non relue?|édité pour)",
+    "en": r"rush transcript|(?:this|the) transcript (?:has been|was|is)|transcripts? (?:may|"
+    r"might) contain errors|(?:computer|machine|ai)[- ]generated transcript|automatically "
+    r"generated transcript|may not be in its final form|edited for (?:length and )?clarity",
+    "de": r"transkript|abschrift (?:wurde|ist)|automatisch erstellte",
+    "es": r"transcripción (?:generada|automática|editada)|esta transcripción",
+    "pt": r"transcrição (?:gerada|automática|editada)|esta transcrição",
+    "ru": r"расшифровк\w+ (?:сделан\w*|подготовлен\w*|автоматическ\w*)|стенограмм\w+ "
+    r"(?:сокращен\w*|отредактирован\w*)|автоматическая расшифровка",
+}
+
+# Wire-agency distribution notices: what an agency or syndicate appends to the stories it
+# distributes (regexes, anywhere in a short block).
+WIRE: dict[str, str] = {
+    "fr": r"avec (?:l['’])?(?:afp|ap|reuters|belga|ats|apa)$|\bavec (?:agences|l['’]agence)"
+    r"|(?:dépêche|selon l['’]agence) (?:afp|reuters)|tous droits de reproduction"
+    r"|reproduction (?:interdite|partielle ou totale)",
+    "en": r"may not be (?:published|reproduced|redistributed|broadcast)|auto-generated from a "
+    r"syndicated feed|has not been edited by|(?:distributed|syndicated) by|republished "
+    r"(?:with|under) (?:permission|a creative commons)|(?:originally )?appeared (?:first )?"
+    r"(?:on|in) (?:the )?(?:conversation|associated press)|contributed to this report",
+    "de": r"mit material (?:von|der)|(?:^|\()(?:dpa|apa|afp|reuters|kna|epd)(?:/\w+)?\)?$"
+    r"|nachdruck (?:nur|verboten)",
+    "es": r"con información de|(?:^|\()(?:efe|ep|afp|reuters|europa press)\)?$|prohibida (?:su|la)"
+    r" (?:reproducción|redistribución)",
+    "pt": r"com informações (?:d[aoe]s?|da agência)|(?:^|\()(?:agência brasil|estadão conteúdo|"
+    r"folhapress|lusa)\)?$|(?:é )?proibida a (?:reprodução|redistribuição)",
+    "ru": r"при (?:использовании|цитировании) материал\w*|перепечатка (?:материал\w*|запрещена)"
+    r"|по материалам (?:тасс|риа новости|интерфакс|reuters|afp|ap)",
+}
+
+# Author biographies at the foot of an article: "Tiffany Hsu is a tech reporter covering …",
+# "Rédacteur en chef de la revue …" (regexes: the role words; a bio names a role, short).
+BIO_ROLES: dict[str, str] = {
+    "fr": r"journaliste|rédact(?:eur|rice)(?: en chef)?|correspondante?|reporter|chroniqueu(?:r|se)"
+    r"|éditorialiste|chef du service|cheffe? de rubrique|directeur de la rédaction",
+    "en": r"reporter|correspondent|journalist|editor|columnist|writer|producer|anchor|contributor"
+    r"|(?:senior )?fellow|bureau chief",
+    "de": r"redakteur(?:in)?|korrespondent(?:in)?|journalist(?:in)?|reporter(?:in)?|autor(?:in)?",
+    "es": r"periodista|redactora?|corresponsal|reportera?|editora?|columnista",
+    "pt": r"jornalista|redatora?|correspondente|repórter|editora?|colunista",
+    "ru": r"журналист\w*|корреспондент\w*|редактор\w*|обозревател\w*|колумнист\w*",
+}
+# "More about Tiffany Hsu", "A version of this article appears in print on …": the foot of an
+# article (regexes, anywhere in a short block).
+BIO_MARKERS: dict[str, str] = {
+    "fr": r"(?:article|chronique) (?:publié|paru)e? dans (?:l['’]édition|le numéro|le magazine)"
+    r"|voir (?:tous )?(?:les|ses) articles de|plus d['’]informations sur l['’]auteur",
+    "en": r"more about [A-Z]|a version of this (?:article|story) appear(?:s|ed) in print"
+    r"|(?:see|read) (?:all|more) (?:articles|stories) by|about the author",
+    "de": r"mehr (?:artikel|texte) von|dieser (?:artikel|text) erschien (?:zuerst|in der)",
+    "es": r"más (?:artículos|noticias) de|este artículo (?:se publicó|fue publicado) en la edición",
+    "pt": r"mais (?:artigos|textos) de|este (?:artigo|texto) foi publicado na edição",
+    "ru": r"все (?:материалы|статьи|публикации) автора|материал опубликован в (?:номере|журнале)",
+}
+
+# Social posts embedded in a page: what the player shows around the post (regexes).
+EMBED: dict[str, str] = {
+    "fr": r"voir cette publication sur|une publication partagée par|ce contenu n['’]est pas "
+    r"disponible|afficher (?:le|ce) contenu",
+    "en": r"view this post on|a post shared by|this content is (?:not|no longer) available"
+    r"|view on (?:instagram|twitter|x|facebook|tiktok)",
+    "de": r"diesen beitrag auf .{1,20} ansehen|ein beitrag geteilt von",
+    "es": r"ver esta publicación en|una publicación compartida (?:de|por)",
+    "pt": r"ver essa foto no|ver esta publicação no|uma publicação compartilhada (?:por|de)",
+    "ru": r"посмотреть эту публикацию в|публикация от|пост, которым поделил",
 }
 
 # Share prompts opening a short block: "Partager sur Facebook", "Share this article" (regexes).
@@ -149,7 +336,8 @@ SHARE: dict[str, str] = {
 # of numbers and these words goes.
 COUNTER_WORDS: dict[str, str] = {
     "*": "facebook|twitter|whatsapp|telegram|linkedin|messenger|email|e-mail|x|vk|вконтакте"
-    "|livejournal|одноклассники|pinterest|reddit|flipboard|bluesky|threads|mastodon",
+    "|livejournal|одноклассники|pinterest|reddit|flipboard|bluesky|threads|mastodon|instagram"
+    "|youtube|tiktok|snapchat|dailymotion|rss",
     "fr": "commentaire|commentaires|partage|partages|partager|réagir|réactions|vues|imprimer"
     "|envoyer|tweeter|copier le lien|lien copié|réponse|réponses",
     "en": "comment|comments|share|shares|like|likes|view|views|tweet|print|copy link|reply|replies",
@@ -165,16 +353,20 @@ UI_LINES: dict[str, str] = {
     "fr": "accueil|retour à l'accueil|rechercher|recherche|fermer|publicité|se connecter"
     "|s'abonner|mon compte|précédent|suivant|lire la suite|voir plus|retour en haut|chargement"
     "|répondre|abonné|article réservé aux abonnés|connectez-vous pour répondre|en direct"
-    "|retourner en haut de la page|lire le journal|plus d'actu|vidéo suivante|alerte info",
+    "|retourner en haut de la page|lire le journal|plus d'actu|vidéo suivante|alerte info"
+    "|téléchargez|télécharger|regarder la vidéo|voir la vidéo|plus d'informations|en savoir plus",
     "en": "home|search|close|advertisement|skip advertisement|sign in|log in|subscribe|previous"
     "|next|back to top|continue reading|image caption|media caption|link copied|reply|thread"
-    "|watch|listen|ad feedback|video ad feedback|play video|up next|story continues below",
+    "|watch|listen|ad feedback|video ad feedback|play video|up next|story continues below"
+    "|download|learn more|more info|watch video|watch the video",
     "de": "startseite|suche|schließen|anzeige|werbung|anmelden|zurück|weiter|nach oben"
-    "|antworten|weiterlesen",
-    "es": "inicio|buscar|cerrar|publicidad|anterior|siguiente|responder|seguir leyendo",
-    "pt": "início|pesquisar|fechar|publicidade|anterior|próximo|responder|continuar lendo",
+    "|antworten|weiterlesen|herunterladen|mehr erfahren|video ansehen",
+    "es": "inicio|buscar|cerrar|publicidad|anterior|siguiente|responder|seguir leyendo"
+    "|descargar|más información|ver vídeo",
+    "pt": "início|pesquisar|fechar|publicidade|anterior|próximo|responder|continuar lendo"
+    "|baixar|mais informações|ver vídeo",
     "ru": "главная|поиск|закрыть|реклама|войти|наверх|далее|подпись к фото|ответить"
-    "|развернуть ветку|читать далее|новости",
+    "|развернуть ветку|читать далее|новости|скачать|подробнее|смотреть видео",
     "zh": "小字号|大字号|客户端下载|客户 端 下载|返回顶部|返回 顶部|登录|退出|打印|关闭",
 }
 
@@ -193,11 +385,14 @@ UI_PATTERNS = (
 # NurPhoto", "… (AP Photo/Susan Walsh)", "… — Michel Euler/AP/SIPA", "… Getty Images".
 # Also a caption ending in "Photographer/Agency", the way agencies sign.
 CAPTION_CREDIT = (
-    r"(?:©|\bphoto(?:graph)?s?\s*:|\bcr[ée]dit(?:s)?(?:\s+photos?)?\s*:|\bfotos?\s*:"
+    r"(?:©|\bcredit\s*(?:\.\.\.|…)|\bphoto(?:graph)?s?\s*:"
+    r"|\bcr[ée]dit(?:s)?(?:\s+photos?)?\s*:|\bfotos?\s*:"
     r"|\bфото\s*:|\bimage\s*:|\(AP Photo|\bgetty images|/\s*(?:AFP|AP|Reuters|EPA|SIPA"
     r"|dpa|MAXPPP|ANP|TASS|ТАСС|РИА Новости)\b)"
     r"|(?-i:[A-Z][\w'-]+ [A-Z][\w'-]+ ?/ ?[A-Z][\w.&-]+(?: [A-Z][\w.&-]+)*"
     r"(?: ?/ ?[A-Z][\w.&-]+)*)\)?\.?$"
+    r"|\s[-–—]\s?(?-i:[A-Z]\.(?:\s?[A-Z]\.)?\s?[A-Z][\w'-]+)$"
+    r"|\b(?:фото|photo|foto)\s+(?-i:[A-ZА-ЯЁ][\w'-]+(?:\s+[A-ZА-ЯЁ][\w'-]+)+)\.?$"
 )
 
 # Bylines: a marker, then names (capitalised words and connectors), then maybe a stamp.
@@ -247,6 +442,7 @@ ARTEFACTS = (
     r"|zum inhalt springen|ir al contenido|ir para o conteúdo)"
     r"|^(?:url|source)\s*:\s*https?://\S+$|^\S*(?:https?://|www\.|[=&])\S*$|^_{3,}|\[INS:"
     r"|skip to (?:main )?content|^[{\[]\"\w+\":"
+    r"|^\"[\w-]+\"\s*:|_{10,}|(?:\\u[0-9a-f]{4}){2}|^\W*:\s*(?:false|true|null)\W*$"
 )
 
 # Tag lists: "Tags : immigration, Europe", "Mots-clés :", "Темы:" (a regex at the start).
@@ -286,6 +482,25 @@ _FOLLOW_RE = _regex(list(FOLLOW_US.values()))
 _SHARE_RE = _regex(list(SHARE.values()))
 _SIGNUP_RE = _regex(list(SIGNUP.values()))
 _PAYWALL_RE = _regex(list(PAYWALL.values()))
+_NEWSLETTER_RE = _regex(list(NEWSLETTER_TOPIC.values()))
+_NEWSLETTER_OFFER_RE = _regex(list(NEWSLETTER_OFFER.values()))
+_IMPERATIVE_RE = _regex(list(IMPERATIVES.values()))
+_APP_RE = _regex(list(APP_TOPIC.values()))
+_APP_OFFER_RE = _regex(list(APP_OFFER.values()))
+_ADVERTISING_RE = re.compile(rf"\b(?:{'|'.join(ADVERTISING.values())})\b", re.IGNORECASE)
+_AUDIO_RE = _regex(list(AUDIO.values()))
+_TRANSCRIPT_RE = _regex(list(TRANSCRIPT.values()))
+_WIRE_RE = _regex(list(WIRE.values()))
+_APPEAL_RE = _regex(list(APPEAL.values()))
+_EMBED_RE = _regex(list(EMBED.values()))
+_BIO_MARKERS_RE = _regex(list(BIO_MARKERS.values()))
+_ROLES = "|".join(BIO_ROLES.values())
+# "Name Surname is a reporter …", "Name Surname, journaliste …", "Rédacteur en chef de …".
+_BIO_RE = re.compile(
+    rf"^(?P<names>[^,.:;]{{3,60}}?)(?:\s+(?:is|was|est|ist|es|é|является|—|–|-)\s+)"
+    rf"(?:\S+\s+){{0,5}}?(?:{_ROLES})\b|^(?:{_ROLES})\b",
+    re.IGNORECASE,
+)
 _COUNTER_SET = _phrases(COUNTER_WORDS)
 _COUNTER_RE = re.compile(rf"(?:{_alternatives(COUNTER_WORDS)})(?!\w)", re.IGNORECASE)
 _UI_SET = _phrases(UI_LINES)
@@ -301,15 +516,24 @@ _GLUED_RE = re.compile(r"(?<=[a-zà-ÿа-яё])(?=[A-ZÀ-ÝА-ЯЁ][a-zà-ÿа-�
 # Where the names of a byline end: a digit, or punctuation that opens an outlet or a date.
 _NAMES_END_RE = re.compile(r"[\d,|/•·–—(]")
 SEPARATORS = ":>»›|–—-.…"
-STRIP_UI = " .:!…|>-–—·•*"
+STRIP_UI = " .,:!…|>-–—·•*"
 SHORT = 6  # menu items and buttons are at most this many words long
 _MAX_STAMP_WORDS = 20
+_DATE_OPENING_CHARS = 24  # a stamp's date opens it ("October 14, 2023 / …")
 _MAX_BYLINE_WORDS = 12
 _MAX_OUTLET_WORDS = 4  # "By X, dpa", "Por Y, da Folha"
 _MAX_HEADING_WORDS = 6  # "more stories" headings
 _MAX_PROMPT_WORDS = 30  # newsletter and paywall boxes
 _MAX_LINK_WORDS = 5  # items of a breadcrumb or link bar
 _MAX_CAPTION_WORDS, _CAPTION_TAIL_WORDS = 60, 14
+_MAX_SLASH_CAPTION_WORDS = 20
+_MAX_PROMO_WORDS = 25  # newsletter and app promotions
+_MAX_LABEL_WORDS = 8  # advertising labels
+_MAX_BIO_WORDS = 45
+_MIN_HEADLINE_WORDS, _MAX_HEADLINE_WORDS = 3, 20
+MIN_HEADLINE_RUN = 3  # headlines in a row that make a list of other articles
+_MIN_PLAIN_HEADLINES = 2  # of them, not a question or an exclamation
+_CLOSING = " \"'»”’)]"
 
 # ---------------------------------------------------------------------------------------------
 # Predicates.
@@ -321,12 +545,23 @@ def key(text: str) -> str:
     return " ".join(text.casefold().strip(STRIP_UI).split())
 
 
+def is_artefact(line: str) -> bool:
+    """Whether ``line`` is debris of a rendering (a form field, a JSON fragment, an iframe)."""
+    return bool(_ARTEFACT_RE.search(line.strip()))
+
+
 def is_end_heading(text: str) -> bool:
     """Whether ``text`` is a "more stories" heading ("More from CNN Business" too) or opens the
     comments ("Vos commentaires", "Jean dit :"): what follows is not the article."""
     if count_words(text) > _MAX_HEADING_WORDS:
         return False
     return bool(_END_RE.match(key(text)) or _COMMENTS_RE.fullmatch(text.strip()))
+
+
+def opens_comments(text: str) -> bool:
+    """Whether ``text`` opens the comments ("Vos commentaires", "67 комментариев", "Jean dit
+    :"): never a box inside the article."""
+    return count_words(text) <= _MAX_HEADING_WORDS and bool(_COMMENTS_RE.fullmatch(text.strip()))
 
 
 def _is_consent(text: str) -> bool:
@@ -342,7 +577,56 @@ def _is_counter(text: str) -> bool:
     rest = _COUNTER_RE.sub(" ", text)
     if rest == text:
         return False
-    return all(t.strip(STRIP_UI + ",()").isdigit() or not t.strip(STRIP_UI) for t in rest.split())
+    return all(_counter_filler(t) for t in rest.split())
+
+
+def _counter_filler(token: str) -> bool:
+    """A number, a handle or a connector, what a counter or a list of networks holds besides
+    the networks' names ("@AJEPodcasts on Twitter, Instagram and YouTube")."""
+    token = token.strip(STRIP_UI + ",()")
+    return not token or token.isdigit() or token[0] == "@" or token in _CONNECTORS
+
+
+def _is_newsletter(text: str) -> bool:
+    """A newsletter promotion: a label ("Free weekly newsletter"), or a sentence that speaks to
+    the reader ("… delivered to your inbox"); a sentence about a newsletter is reporting."""
+    if count_words(text) > _MAX_PROMO_WORDS:
+        return False
+    if not (_NEWSLETTER_RE.search(text) and _NEWSLETTER_OFFER_RE.search(text)):
+        return False
+    sentence = text.rstrip(_CLOSING)[-1:] in ".!?"
+    return not sentence or bool(_CONTEXT_RE.search(text) or _IMPERATIVE_RE.search(text))
+
+
+def _is_app(text: str) -> bool:
+    if count_words(text) > _MAX_PROMO_WORDS:
+        return False
+    return bool(_APP_RE.search(text) and _APP_OFFER_RE.search(text))
+
+
+def _is_advertising(text: str) -> bool:
+    """An advertising label: a short block that is one, or mostly one ("Publicité", "Sponsored
+    content", "Story continues below advertisement", "Купить рекламу")."""
+    if count_words(text) > _MAX_LABEL_WORDS:
+        return False
+    match = _ADVERTISING_RE.search(text)
+    if match is None:
+        return False
+    unpunctuated = text.rstrip(_CLOSING)[-1:] not in ".!?"
+    return unpunctuated or len(match.group()) >= 0.4 * len(text.strip())
+
+
+def _is_bio(text: str) -> bool:
+    """An author's biography or "more by" line at the foot of an article."""
+    if count_words(text) > _MAX_BIO_WORDS:
+        return False
+    if _BIO_MARKERS_RE.search(text):
+        return True
+    match = _BIO_RE.match(text)
+    if match is None:
+        return False
+    names = match.group("names")
+    return names is None or is_name_list(names)
 
 
 def _is_ui(text: str) -> bool:
@@ -364,8 +648,17 @@ def is_stamp(text: str) -> bool:
         return False
     # What is left once dates, times, stamp words and weekdays are gone: a source ("AFP,") or
     # nothing; prose that mentions a date keeps most of its words.
-    left = count_words(strip_dates(text).strip(STRIP_UI + ",/()"))
-    return left <= (SHORT if match else 1)
+    rest = strip_dates(text).strip(STRIP_UI + ",/()")
+    if count_words(rest) <= (SHORT if match else 1):
+        return True
+    # A date and time, then the outlet: "October 14, 2023 / 8:33 AM EDT / CBS News".
+    outlet = " ".join(re.sub(r"[/|•·–—,()]", " ", rest).split())
+    opens = find_date(text[:_DATE_OPENING_CHARS]) is not None
+    return dated and opens and bool(TIME_RE.search(text)) and _is_outlet(outlet)
+
+
+def _is_outlet(text: str) -> bool:
+    return count_words(text) <= _MAX_OUTLET_WORDS and is_name_list(text)
 
 
 def _unglue(text: str) -> str:
@@ -412,11 +705,21 @@ def _is_breadcrumb(text: str) -> bool:
 
 
 def is_caption(text: str) -> bool:
-    """A photo caption: a short text whose last words credit a photographer or agency."""
+    """A photo caption: a short text whose last words credit a photographer or agency, or a
+    short line "what it shows / who made it" ("Флаер акции / Организатор акции Елена Колбасникова",
+    "Le port au matin / Jean Dupont")."""
     words = text.split()
     if len(words) > _MAX_CAPTION_WORDS:
         return False
-    return bool(_CAPTION_RE.search(" ".join(words[-_CAPTION_TAIL_WORDS:])))
+    if _CAPTION_RE.search(" ".join(words[-_CAPTION_TAIL_WORDS:])):
+        return True
+    shown, _sep, credit = text.rpartition(" / ")
+    if not shown or len(words) > _MAX_SLASH_CAPTION_WORDS or text.rstrip()[-1:] in ".!?:":
+        return False
+    # The credit names someone or something: it ends with a name ("Организатор акции Елена
+    # Колбасникова", "YouTube / Голос Германии"), not with a phrase ("Israël / Hamas à son tour").
+    words = credit.split()
+    return len(words) <= _MAX_OUTLET_WORDS + 2 and is_name_list(" ".join(words[-2:]))
 
 
 # Boilerplate rules in the order they are tried; the name says what each removes.
@@ -434,9 +737,21 @@ _BOILERPLATE = (
         "signup",
         lambda text: count_words(text) <= _MAX_PROMPT_WORDS and bool(_SIGNUP_RE.search(text)),
     ),
+    ("newsletter", _is_newsletter),  # "Free weekly newsletter", "Recevez nos news tous les jours"
+    ("app", _is_app),  # "Download our app", "Téléchargez l'application"
+    ("advertising", _is_advertising),  # "Publicité", "Story continues below advertisement"
+    ("audio", lambda text: count_words(text) <= 30 and bool(_AUDIO_RE.search(text))),  # podcasts
+    (
+        "transcript",
+        lambda text: count_words(text) <= 40 and bool(_TRANSCRIPT_RE.search(text)),
+    ),  # "This is a rush transcript", "Transcription générée automatiquement"
+    ("wire", lambda text: count_words(text) <= 40 and bool(_WIRE_RE.search(text))),  # agencies
+    ("appeal", lambda text: count_words(text) <= 40 and bool(_APPEAL_RE.search(text))),  # gifts
+    ("embed", lambda text: count_words(text) <= 25 and bool(_EMBED_RE.search(text))),  # posts
     ("counter", _is_counter),  # share and comment counters, social network names
     ("stamp", is_stamp),  # "Publié le … Mis à jour …", a date alone
     ("byline", is_byline),  # "Par X", "By X and Y"
+    ("bio", _is_bio),  # "X is a reporter covering …", "More about X", "A version … in print"
     ("nav", _is_breadcrumb),  # "Accueil > Monde > Europe", "About | Contact", "Tags : X, Y"
     ("footer", lambda text: count_words(text) <= 60 and bool(FOOTER_RE.search(text))),
     ("caption", is_caption),  # "… Photograph: Yui Mok/PA"
@@ -464,6 +779,51 @@ def read_also_title(text: str) -> str | None:
         return title
     # "Read more about it", "Lire aussitôt": a sentence that starts like a marker.
     return None if title[0].islower() else title
+
+
+def is_headline(text: str) -> bool:
+    """A line that reads as another article's title: 3 to 20 words, opening with a capital, a
+    digit or a quote, and not ending as a sentence does ("…" of a cut title, "?" and "!" may)."""
+    words = count_words(text)
+    if not _MIN_HEADLINE_WORDS <= words <= _MAX_HEADLINE_WORDS:
+        return False
+    first = text.lstrip(" \"'«“‘([")[:1]
+    if not first or first.islower():
+        return False
+    end = text.rstrip(_CLOSING)
+    if end.endswith(("...", "…")):
+        return True  # a title cut to fit its box
+    return end[-1:] not in ".:;,。"
+
+
+def headline_runs(texts: list[str]) -> list[tuple[int, int]]:
+    """Runs of other articles' headlines among ``texts`` (blocks in page order), as (first,
+    last) indices: at least ``MIN_HEADLINE_RUN`` headlines in a row, with nothing between them
+    but short labels (a section name, "International"). A list the text announces with a colon
+    is the article's own list, not a run; nor are lines that all ask or exclaim (an interview's
+    turns): at least two of a run's headlines end without "?" or "!"."""
+    runs: list[tuple[int, int]] = []
+    start, count, plain, last, listed = None, 0, 0, -1, False
+    for i, text in enumerate([*texts, ""]):  # the empty sentinel closes the last run
+        if i < len(texts) and is_headline(text):
+            if start is None and not listed:
+                listed = i > 0 and texts[i - 1].rstrip().endswith(":")
+                start, count, plain = (None, 0, 0) if listed else (i, 0, 0)
+            if not listed:
+                count, last = count + 1, i
+                plain += text.rstrip(_CLOSING)[-1:] not in "?!"
+            continue
+        if i < len(texts) and _is_label(text) and (start is not None or listed):
+            continue
+        if start is not None and count >= MIN_HEADLINE_RUN and plain >= _MIN_PLAIN_HEADLINES:
+            runs.append((start, last))
+        start, count, plain, listed = None, 0, 0, False
+    return runs
+
+
+def _is_label(text: str) -> bool:
+    """A section label between headlines ("International", "Opinion")."""
+    return 0 < count_words(text) < _MIN_HEADLINE_WORDS and text.rstrip()[-1:] not in ".:"
 
 
 def credit_of(text: str, title: str) -> str | None:

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import TypedDict
 
 from index.analysis import ANALYSIS_VERSION
 from index.article import Article
@@ -84,6 +85,7 @@ class Job:
         self.manifest: dict[str, FileState] = state.manifest
         self.report = report
         self.seen: set[str] = set()
+        self.first_read: dict[str, str] = {}  # id → where it was read first in this run
         self.deleted = 0
         self.pending = 0  # documents written (or deleted) since the last commit
         self.commits = 0
@@ -99,7 +101,7 @@ class Job:
         try:
             size, mtime_ns = stat_state(path)
             if old and (old.size, old.mtime_ns) == (size, mtime_ns):
-                self._skip(old)
+                self._skip(old, key)
                 return None
             sha1 = sha1_file(path)
         except OSError as exc:
@@ -107,7 +109,7 @@ class Job:
             return None
         if old and old.sha1 == sha1:
             self.manifest[key] = replace(old, size=size, mtime_ns=mtime_ns)
-            self._skip(old)
+            self._skip(old, key)
             return None
         return FileState(size, mtime_ns, sha1)
 
@@ -171,11 +173,12 @@ class Job:
         }
         return replace(self.state, manifest=manifest)
 
-    def _skip(self, state: FileState) -> None:
+    def _skip(self, state: FileState, key: str) -> None:
         report = self.report
         report.files_skipped += 1
         report.unchanged += len(state.ids)
         self.seen.update(state.ids)
+        self.first_read.update(dict.fromkeys(state.ids, key))
         if state.rejected:  # reported when the file was read: listed, not reported again
             report.files_still_rejected += 1
             report.still_rejected_inputs.extend(RejectedInput(*r) for r in state.rejected)
@@ -193,21 +196,23 @@ class Job:
         article = self.learned.clean(article)
         report = self.report
         if article.id in self.seen:  # the first occurrence in a run wins
-            report.duplicates.append(Duplicate(article.id, article.id, article.path))
+            kept = self.first_read.get(article.id, "")
+            report.duplicates.append(Duplicate(article.id, kept, article.path, "same id"))
             return False
         content_hash = article.content_hash()
         text_hash = text_key(article)
         original = self.texts.get(text_hash) if text_hash else None
         if original is not None and original != article.id:
-            report.duplicates.append(Duplicate(article.id, original, article.path))
+            report.duplicates.append(Duplicate(article.id, original, article.path, "same text"))
             return False
         self.seen.add(article.id)
+        self.first_read[article.id] = article.path
         previous = self.known.get(article.id)
         if previous == content_hash:
             report.unchanged += 1
             return True
         value = simhash(article.body)
-        cluster = self.clusters.assign(value, article.id)
+        cluster = self.clusters.assign(value, article.id, article.title, article.body)
         doc = article_to_doc(article, content_hash, text_hash, value, cluster)
         if previous is None:
             self.sink.add(doc)
@@ -286,6 +291,17 @@ def _forget_unwritten(job: Job, sink: Sink, report: IndexReport) -> None:
 
 
 OpenSink = Callable[[bool], Sink]  # rebuild → the sink of one job (called with the lock held)
+
+
+class JobOptions(TypedDict, total=False):
+    """The options of ``run_job`` (for those that pass them on)."""
+
+    wait: float
+    rebuild: bool
+    prune: bool
+    progress: Progress | None
+    parse_workers: int
+    commit_seconds: float
 
 
 def run_job(

@@ -21,6 +21,9 @@ EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_ERROR, EXIT_LOCKED = 0, 1, 2, 3, 75
 LAZY_COMMANDS = {
     "search": "search.cli:search_command",
     "show": "search.cli:show_command",
+    "batch": "search.cli:batch_command",
+    "trends": "search.cli:trends_command",
+    "export": "search.cli:export_command",
     "serve": "web.cli:serve_command",
     "migrate": "engines.opensearch.cli:migrate_command",
     "alerts": "search.alerts.cli:alerts_group",
@@ -268,5 +271,5 @@ def analyze_command(text: str, lang: str, exact: bool, explain: bool, as_json: b
         for name, tokens in stages:
             click.echo(f"{name:<{width}}  " + " ".join(t["text"] for t in tokens))
         return
-    tokens = analyze(text, lang, exact=exact)
-    click.echo(json.dumps(tokens, ensure_ascii=False) if as_json else " ".join(tokens))
+    words = analyze(text, lang, exact=exact)
+    click.echo(json.dumps(words, ensure_ascii=False) if as_json else " ".join(words))

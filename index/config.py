@@ -45,6 +45,18 @@ SETTINGS: tuple[Setting, ...] = (
         "articles and at the end): a job killed again and again still makes progress.",
     ),
     Setting(
+        "max_export_rows",
+        "",
+        "Most rows an export writes (`/search.csv`, `/search.jsonl`, `manchette export`); "
+        "empty for no limit.",
+    ),
+    Setting(
+        "secret_key",
+        "",
+        "Key that signs the web session (the `/batch` form's CSRF token); empty: a random key "
+        "each time the server starts.",
+    ),
+    Setting(
         "ui_language",
         "fr",
         "Interface language when the browser asks for none we have (`fr` or `en`).",
@@ -72,6 +84,8 @@ class Settings:
     port: int = 8000
     page_size: int = 10
     threads: int = 8
+    max_export_rows: int | None = None
+    secret_key: str = ""
     ui_language: str = "fr"
     commit_seconds: float = COMMIT_SECONDS
     smtp_url: str = ""
@@ -114,6 +128,8 @@ def load_settings(**overrides: object) -> Settings:
             port=int(raw["port"]),
             page_size=int(raw["page_size"]),
             threads=int(raw["threads"]),
+            max_export_rows=int(raw["max_export_rows"]) if raw["max_export_rows"] else None,
+            secret_key=raw["secret_key"],
             ui_language=raw["ui_language"],
             commit_seconds=_seconds(raw["commit_seconds"]),
             smtp_url=raw["smtp_url"].strip(),

@@ -7,6 +7,8 @@ What is returned:
   time next to it ("à 10h05", "3:00 p.m.") is dropped, because its time zone is not written;
 * a machine-readable metadata value (a JSON record's ``date``, a sidecar file) is kept as
   written when it is valid ISO 8601, time and offset included: the producer chose it;
+* a date in a URL's path ("/2023/10/19/", "/2022-12-30/") is read by ``date_from_url``, which
+  the readers use when the page states no date itself;
 * a date without a year is ``None``: never guessed. A two-digit year is read only inside a
   publication stamp ("Publié le 08/03/22"), where it can only mean this century.
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from urllib.parse import urlsplit
 
 # Month names: twelve "|"-separated groups (January first) of spelling variants; abbreviations
 # may be followed by a dot ("févr.", "Feb.").
@@ -79,11 +82,16 @@ _DAY_FIRST_STAMP_RE = re.compile(
 )
 _DAY = r"(\d{1,2})(?:er|st|nd|rd|th|º|°)?"
 _YEAR = r"(\d{4})(?!\d)"
+# A numeric date may be glued to the next one: a page printed "updated" then "published" with
+# nothing between them ("08.10.202225.08.2022").
+_NUMERIC_END = r"(?=\d{1,2}[./-]\d{1,2}[./-]\d{4}(?!\d)|(?![\d.]))"
 DATE_RES = (  # (regex, order of its groups), tried in this order at each position
     (re.compile(r"(?<!\d)(\d{4})-(\d\d)-(\d\d)(?!\d)"), "ymd"),  # also 2023-11-20T10:00
+    # Text segmented into words (Chinese dumps) spaces the hyphens: "2022 - 11 - 25".
+    (re.compile(r"(?<!\d)(\d{4}) - (\d\d) - (\d\d)(?!\d)"), "ymd"),
     (re.compile(r"(?<!\d)(\d{4})/(\d{1,2})/(\d{1,2})(?!\d)"), "ymd"),
     (re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"), "ymd"),
-    (re.compile(r"(?<![\d.])(\d{1,2})[./-](\d{1,2})[./-](\d{4})(?![\d.])"), "numeric"),
+    (re.compile(rf"(?<![\d.])(\d{{1,2}})[./-](\d{{1,2}})[./-](\d{{4}}){_NUMERIC_END}"), "numeric"),
     (
         re.compile(
             # A day may follow a year glued to it: lynx printed a date twice, "23 Oct 202323 Oct".
@@ -168,6 +176,32 @@ def find_date(text: str, lang: str = "") -> str | None:
             found.append((match.start(1), iso))
             break
     return min(found)[1] if found else None
+
+
+# A date in a URL's path: "/2023/10/19/", "/2022-12-30/", "/20231019/" (a whole segment, or
+# one between hyphens: "-2023-10-19-"). A year and month alone ("/2023/10/") is not a date.
+_URL_DATE_RES = (
+    re.compile(r"/((?:19|20)\d\d)/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?=/|$|\.html?$)"),
+    re.compile(r"[/_-]((?:19|20)\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)"),
+    re.compile(r"/((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=/|$)"),
+)
+
+
+def date_from_url(url: str | None) -> str | None:
+    """The date a URL's path states (``YYYY-MM-DD``), else None: "/2023/10/19/slug" gives
+    2023-10-19; a year and a month without a day give nothing (never guessed)."""
+    if not url:
+        return None
+    try:
+        path = urlsplit(url.strip()).path
+    except ValueError:
+        return None
+    for regex in _URL_DATE_RES:
+        for match in regex.finditer(path):
+            iso = _valid(*(int(g) for g in match.groups()))
+            if iso is not None:
+                return iso
+    return None
 
 
 def parse_date(value: str, lang: str = "") -> str | None:

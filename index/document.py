@@ -20,6 +20,7 @@ from index.schema import (
     CLUSTER_FIELD,
     DATED_FIELD,
     EXACT_FIELD,
+    EXACT_TITLE_FIELD,
     HASH_FIELD,
     ID_FIELD,
     LANG_FIELD,
@@ -94,6 +95,8 @@ def text_values(article: Article) -> dict[str, str]:
     values = {text_field(part, key): text for part, text in indexed_parts(article).items() if text}
     values[SOURCE_KEY_FIELD] = article.source or ""
     values[EXACT_FIELD] = "\n\n".join(t for t in (article.title, article.body) if t)
+    if article.title:
+        values[EXACT_TITLE_FIELD] = article.title
     return values
 
 

@@ -22,16 +22,20 @@ Paragraphs that an HTML extractor already isolated go through steps 3 and 5 only
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from index.boilerplate import (
     boilerplate_rule,
     credit_of,
+    headline_runs,
+    is_artefact,
     is_end_heading,
+    is_headline,
     is_name_list,
     is_stamp,
     key,
+    opens_comments,
     read_also_title,
 )
 from index.dates import find_date
@@ -63,6 +67,23 @@ _LONE_NAME_WORDS = 4
 # many characters of it; each block of distance costs a heading this share of shared words.
 _TITLE_REACH, _LEAD_CHARS, _TITLE_DISTANCE_COST = 40, 1500, 0.01
 _MIN_REPEATED_WORDS = 4  # a text said twice in a row is said once (see ``_once``)
+# A promotion box: its title (a few words, no full stop) and a short description stand just
+# before the sign-up field or offer ("Get Innovation Beat" / "Boston Globe tech reporters …" /
+# "Enter Email").
+_BOX_TITLE_WORDS, _BOX_TEXT_WORDS = 6, 30
+_PROMPTS = ("signup", "newsletter", "follow", "app")
+# What signs or closes an article: after enough of its text, a "more stories" heading met after
+# one of these ends the article even when indented like the article's paragraphs (before, such a
+# heading opens a box of links inside the article, which goes on after it).
+_CLOSING_RULES = ("byline", "bio", "follow", "newsletter", "app", "signup", "share")
+# A pull quote: a sentence of the article said again, with its author's name after it.
+_MIN_QUOTE_WORDS, _MAX_QUOTE_WORDS = 6, 60
+_PULL_QUOTE_RE = re.compile(r"^(.*[.!?…»”\"])\s+([^.!?…]+)$")
+# After a run of headlines, the article resumes when the next blocks hold no headline and are
+# long paragraphs (all but one): teasers of other articles alternate with their headlines.
+_RESUME_REACH, _RESUME_CHARS = 3, 150
+# A headline followed by a lone "Read more" is a link to another article.
+_TEASER_WORDS = 40
 _FIELDS = ("title", "lead", "body", "related", "credit", "date", "lang")
 
 # ---------------------------------------------------------------------------------------------
@@ -107,6 +128,7 @@ def _wrap_width(lines: list[str]) -> int | None:
     the wrap width: unbreakable words, miscounted characters), if a quarter of the lines 50
     columns wide or more come close to it (menus and headings, short, do not count).
     """
+    lines = [line for line in lines if not is_artefact(line)]  # JSON, form fields: unwrapped
     widths = sorted(w for w in map(text_width, lines) if _MIN_WRAP <= w <= _MAX_WRAP)
     if len(widths) < 3:
         return None
@@ -168,7 +190,24 @@ def _blocks(lines: list[str]) -> list[_Block]:
             continue
         current = _Block([line], indent, bool(_BULLET_RE.match(stripped)))
         blocks.append(current)
-    return [block.finish() for block in blocks]
+    return [block.finish() for block in _split_glued_titles(blocks)]
+
+
+def _split_glued_titles(blocks: list[_Block]) -> list[_Block]:
+    """A short line without a full stop after a line that ends a sentence is a block of its own
+    that lynx printed without a blank line ("…elections too soon." / "Get The Primary Source"):
+    a paragraph's last line ends as its sentence does."""
+    out: list[_Block] = []
+    for block in blocks:
+        out.append(block)
+        if block.bullet or len(block.lines) < 2:
+            continue
+        last, before = block.lines[-1].strip(), block.lines[-2].rstrip()
+        ends = before.rstrip(_CLOSERS)[-1:] in _SENTENCE_END
+        if ends and not last[:1].islower() and _headline_like(last) and len(last.split()) <= 6:
+            block.lines.pop()
+            out.append(_Block([last], block.indent))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -226,7 +265,12 @@ def _sort_blocks(blocks: list[_Block], title: str, headings: bool) -> _Parts:
     parts = _Parts()
     announced = 0  # headlines still expected after a "read also" marker standing alone
     seen: set[str] = set()
+    previous: _Block | None = None  # the block met just before, kept or not
+    last: _Block | None = None
+    box_open, pending = False, None  # after a prompt: the one short block kept since then
+    closed = False  # an author's signature or a prompt came after enough of the article
     for block in blocks:
+        last, previous = previous, block
         text = block.text
         if key(text) == key(title) or key(text) in seen:
             continue  # the title repeated; a caption or teaser repeated (lynx: alt and text)
@@ -236,17 +280,22 @@ def _sort_blocks(blocks: list[_Block], title: str, headings: bool) -> _Parts:
             parts.credit = parts.credit or credit
             continue
         if is_end_heading(text) or block.rule == "paywall":
-            if block.indent > 0 and headings:  # an inline box of links inside the article
+            inline = block.indent > 0 and headings and not (closed or opens_comments(text))
+            if inline:  # a box of links inside the article, which goes on after it
                 announced = 3
                 continue
-            prose = [len(b.text) for b in parts.kept if _is_prose(b, headings)]
-            if len(prose) >= _MIN_PARAGRAPHS or sum(prose) >= _MIN_ARTICLE:
+            if _enough_prose(parts.kept, headings):
                 break
             continue  # a box beside the byline: "More stories by X"
+        if block.rule in _CLOSING_RULES and not closed:
+            closed = _enough_prose(parts.kept, headings)
         related = read_also_title(text)
         if related is not None:
             parts.add_related(related)
             announced = 0 if related else 3
+            if not related and _is_teaser(last, parts):  # "Headline" then "Read more"
+                parts.add_related(parts.kept.pop().text)
+                announced = 0
             continue
         if announced and _date_only(text):
             continue  # the date under an announced headline
@@ -255,13 +304,116 @@ def _sort_blocks(blocks: list[_Block], title: str, headings: bool) -> _Parts:
             announced -= 1
             continue
         announced = 0
+        if block.rule in _PROMPTS:
+            if box_open and pending is not None and parts.kept and parts.kept[-1] is pending:
+                parts.kept.pop()  # a description between two prompts
+            else:
+                _drop_box(parts, last)
+            box_open, pending = True, None
         if block.rule in ("stamp", "byline"):
             parts.stamps.append((len(parts.kept), text))
         elif block.rule == "caption" and is_stamp(tail := " ".join(text.split()[-6:])):
             parts.stamps.append((len(parts.kept), tail))  # "… / AFP 13h02, le 27 octobre 2023"
         elif block.rule is None:
             parts.kept.append(block)
+            if box_open and pending is None and count_words(text) <= _BOX_TEXT_WORDS:
+                pending = block
+            else:
+                box_open, pending = False, None
     return parts
+
+
+def _enough_prose(kept: list[_Block], headings: bool) -> bool:
+    """Whether ``kept`` holds enough prose to be an article that may end here."""
+    prose = [len(b.text) for b in kept if _is_prose(b, headings)]
+    return len(prose) >= _MIN_PARAGRAPHS or sum(prose) >= _MIN_ARTICLE
+
+
+def _is_teaser(last: _Block | None, parts: _Parts) -> bool:
+    """Whether the block met last, kept, is a teaser a lone "read more" marker closes."""
+    if last is None or not parts.kept or parts.kept[-1] is not last:
+        return False
+    text = last.text
+    return count_words(text) <= _TEASER_WORDS and text.rstrip(_CLOSERS)[-1:] not in ".!"
+
+
+def _drop_box(parts: _Parts, last: _Block | None) -> None:
+    """Drop the title and description of a promotion box, kept just before its prompt: at most
+    two blocks, the first a short title without a full stop."""
+    if last is None or not parts.kept or parts.kept[-1] is not last:
+        return
+    box: list[_Block] = []
+    for block in reversed(parts.kept[-2:]):
+        if block is not (box[-1] if box else last) and not box:
+            return
+        box.append(block)
+    while box:
+        title, text = box[-1], box[:-1]
+        short = all(count_words(b.text) <= _BOX_TEXT_WORDS for b in text)
+        if count_words(title.text) <= _BOX_TITLE_WORDS and _headline_like(title.text) and short:
+            del parts.kept[-len(box) :]
+            return
+        box.pop()
+
+
+def _drop_pull_quotes(kept: list[_Block]) -> None:
+    """A pull quote repeats a sentence of the article followed by its author's name, in the
+    same block or the next ("Le fléau … est antérieur à l'ère numérique." / "Admire Mare"): it
+    is said once, and the name goes with it."""
+    folded = [" ".join(b.text.casefold().split()) for b in kept]
+    joined = "\n".join(folded)
+    for i, (block, text) in enumerate(zip(kept, folded, strict=True)):
+        if count_words(text) > _MAX_QUOTE_WORDS:
+            continue
+        after = kept[i + 1] if i + 1 < len(kept) else None
+        quote = _PULL_QUOTE_RE.match(block.text)
+        if quote is not None and _is_signature(quote.group(2)):
+            core, signature = " ".join(quote.group(1).casefold().split()), None
+        elif after is not None and _is_signature(after.text):
+            core, signature = text, after
+        else:
+            continue
+        if count_words(core) >= _MIN_QUOTE_WORDS and joined.count(core) >= 2:
+            for part in (block, signature):
+                if part is not None:
+                    part.rule = "quote"
+
+
+def _is_signature(text: str) -> bool:
+    return count_words(text) <= _LONE_NAME_WORDS * 2 and is_name_list(text.replace(",", " "))
+
+
+def _resumes(following: list[_Block], headings: bool) -> bool:
+    """Whether the article resumes after a run of headlines: the next blocks are paragraphs,
+    long ones, and no other headline, where a list of other articles goes on with a headline
+    every block or two (a teaser between them)."""
+    if len(following) < _RESUME_REACH or any(is_headline(b.text) for b in following):
+        return False
+    long = [b for b in following if _is_prose(b, headings) and len(b.text) >= _RESUME_CHARS]
+    return len(long) >= _RESUME_REACH - 1
+
+
+def _cut_headline_runs(
+    kept: list[_Block], span: tuple[int, int] | None, headings: bool
+) -> tuple[int, int] | None:
+    """The article span without the runs of other articles' headlines that start inside it:
+    the first run after enough article text ends the article (a "more stories" block with no
+    heading), unless the article resumes right after it (a box of links inside the article);
+    any other run is only left out."""
+    if span is None:
+        return None
+    first, last = span
+    for start, end in headline_runs([b.text for b in kept[first:]]):
+        start, end = first + start, first + end
+        if start > last:
+            break
+        prose = [len(b.text) for b in kept[first:start] if _is_prose(b, headings)]
+        enough = len(prose) >= _MIN_PARAGRAPHS or sum(prose) >= _MIN_ARTICLE
+        if enough and not _resumes(kept[end + 1 : end + 1 + _RESUME_REACH], headings):
+            return first, start - 1
+        for block in kept[start : end + 1]:
+            block.rule = "headlines"
+    return span
 
 
 def _find_date(parts: _Parts, first: int, last: int, lang: str) -> str | None:
@@ -293,7 +445,7 @@ def _is_indented(blocks: list[_Block]) -> bool:
 def _main_span(
     blocks: list[_Block],
     headings: bool,
-    stamps: list[tuple[int, str]] = (),
+    stamps: Sequence[tuple[int, str]] = (),
     escalate: bool = True,
 ) -> tuple[int, int] | None:
     """First and last index of the article: the span of blocks with the best score, where a
@@ -301,14 +453,18 @@ def _main_span(
     ``_GAP_COST``, and a stamp that stood before a block costs ``_STAMP_COST`` (a maximum-sum
     subarray: menus and footers hold many blocks in a row and little prose; an article's
     subheadings and captions stand alone; lists of other articles and comments hold a date
-    every few blocks). Without ``escalate``, every non-prose block costs one gap (the rough
+    every few blocks). The items of a list the text announces with a colon cost one gap each.
+    Without ``escalate``, every non-prose block costs one gap (the rough
     span the title is looked for before, where "read also" lists are not sorted out yet)."""
-    stamped = Counter(i for i, _text in stamps)
+    stamped = {i for i, _text in stamps}  # a byline and a date together sign once
     best, best_score, start, score, run = None, 0, 0, 0, 0
+    listed = False  # the items of a list the text announced with a colon
     for i, block in enumerate(blocks):
         prose = _is_prose(block, headings) and not block.rule
-        run = 0 if prose else run + 1 if escalate else 1  # k-th non-prose in a row: k gaps
-        gain = (len(block.text) if prose else -_GAP_COST * run) - _STAMP_COST * stamped[i]
+        listed = (listed and not prose) or block.text.endswith(":")
+        escalates = escalate and not (listed and not block.text.endswith(":"))
+        run = 0 if prose else run + 1 if escalates else 1  # k-th non-prose in a row: k gaps
+        gain = (len(block.text) if prose else -_GAP_COST * run) - _STAMP_COST * (i in stamped)
         if score <= 0:
             if gain <= 0:
                 continue
@@ -372,7 +528,7 @@ def _title_tokens(text: str) -> set[str]:
 
 def _fields(title: str, parts: _Parts, span: tuple[int, int] | None, lang: str) -> dict:
     first, last = span or (0, len(parts.kept) - 1)
-    paragraphs = [b.text for b in parts.kept[first : last + 1]]
+    paragraphs = [b.text for b in parts.kept[first : last + 1] if b.rule is None]
     body = "\n\n".join(paragraphs)
     lang = lang or detect_language(f"{title}\n{body}")
     return {
@@ -398,9 +554,11 @@ def split_fields(text: str, lang: str = "") -> dict:
     start = _title_index(blocks, headings)
     title = blocks[start].text
     parts = _sort_blocks(blocks[start + 1 :], title, headings)
+    _drop_pull_quotes(parts.kept)
     above = blocks[max(0, start - _DATELINE_REACH) : start][::-1]
     parts.early_stamps = [b.text for b in above if b.rule in ("stamp", "byline")]
-    return _fields(title, parts, _main_span(parts.kept, headings, parts.stamps), lang)
+    span = _main_span(parts.kept, headings, parts.stamps)
+    return _fields(title, parts, _cut_headline_runs(parts.kept, span, headings), lang)
 
 
 def clean_paragraphs(paragraphs: list[str], title: str = "", lang: str = "") -> dict:
@@ -409,7 +567,9 @@ def clean_paragraphs(paragraphs: list[str], title: str = "", lang: str = "") -> 
     every paragraph left is kept, prose or not (headings, short list items)."""
     blocks = [_Block([p], 0).finish() for p in paragraphs]
     parts = _sort_blocks([b for b in blocks if b.text], title, headings=False)
-    return _fields(title, parts, None, lang)
+    _drop_pull_quotes(parts.kept)
+    span = (0, len(parts.kept) - 1) if parts.kept else None
+    return _fields(title, parts, _cut_headline_runs(parts.kept, span, False), lang)
 
 
 __all__ = ["clean_paragraphs", "split_blocks", "split_fields"]

@@ -16,7 +16,8 @@ import multiprocessing as mp
 import os
 import queue as queue_mod
 import signal
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Generator, Iterator
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from index.article import Article
@@ -66,7 +67,7 @@ def _worker(
         out.put(None)  # end of this file
 
 
-def _drain(source: mp.Queue, proc: mp.Process) -> Iterator[Item]:
+def _drain(source: mp.Queue, proc: BaseProcess) -> Iterator[Item]:
     while True:
         try:
             batch = source.get(timeout=1.0)
@@ -84,7 +85,7 @@ def parsed_files(
     workers: int = 1,
     prepare: Prepare | None = None,
     known: Collection[str] = (),
-) -> Iterator[Iterator[Item]]:
+) -> Generator[Iterator[Item], None, None]:
     """For each path in order, an iterator of its items (consume each before the next).
 
     ``prepare`` runs on each article in the worker process (the engine's work done ahead),

@@ -19,11 +19,14 @@ class RejectedInput:
 
 @dataclass
 class Duplicate:
-    """An article not indexed because another one (``duplicate_of``) has the same text or id."""
+    """An article not indexed because another one has the same text or id: ``duplicate_of``
+    is the id of the one kept, or, when both carry the same id (``reason`` "same id"), where
+    the one kept was read (a file, or ``file#L<line>``), so that it never names itself."""
 
     id: str
     duplicate_of: str
     path: str
+    reason: str = "same text"
 
 
 @dataclass

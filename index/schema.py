@@ -10,7 +10,7 @@ from __future__ import annotations
 from index.analysis import ANALYSIS_VERSION
 
 # 7: the Whoosh field classes moved to engines.whoosh.schema (Whoosh pickles their import path)
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8  # 8: the exact_title field
 
 # Field names shared by the writer and the searcher.
 ID_FIELD = "id"
@@ -22,6 +22,7 @@ LANG_FIELD = "lang"
 SOURCE_FIELD = "source"
 PUBLISHED_FIELD = "published"
 EXACT_FIELD = "exact"
+EXACT_TITLE_FIELD = "exact_title"  # the title as typed, every language: exactness rules
 SOURCE_KEY_FIELD = "source_key"
 YEAR_FIELD = "year"
 MONTH_FIELD = "month"

@@ -1,14 +1,26 @@
-"""Every hit of a query as plain rows, read one at a time (the CSV export streams them).
+"""Every hit of a query as plain rows, read one at a time (CSV and JSON Lines exports).
 
-Each engine yields them (``Engine.export_rows``).
+Each engine yields them (``Engine.export_rows``). An export has no cap of its own:
+``limit=None`` writes every match, and the ``MANCHETTE_MAX_EXPORT_ROWS`` setting
+(``index.config``) is the only limit a deployment sets.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-MAX_EXPORT_ROWS = 10_000
+from index.schema import ID_FIELD
+
+MAX_EXPORT_ROWS = 10_000  # the page-sized default of ``export_rows`` (pass None for every row)
 EXPORT_COLUMNS = ("id", "date", "lang", "source", "title", "url", "score")
+JSONL_KEYS = ("id", "title", "url", "source", "lang", "date", "score")
+EXPORT_FORMATS = ("jsonl", "csv")
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -21,6 +33,19 @@ class ExportRow:
     url: str | None
     score: float
 
+    @classmethod
+    def from_fields(cls, fields: dict, score: float = 0.0) -> ExportRow:
+        """The row of an article's stored fields (as either engine returns them)."""
+        return cls(
+            id=fields[ID_FIELD],
+            date=fields.get("date"),
+            lang=fields.get("lang") or "",
+            source=fields.get("source") or "",
+            title=fields.get("title") or "",
+            url=fields.get("url"),
+            score=score,
+        )
+
     def values(self) -> list[str]:
         return [
             self.id,
@@ -31,3 +56,48 @@ class ExportRow:
             self.url or "",
             f"{self.score:.4f}",
         ]
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "url": self.url,
+            "source": self.source,
+            "lang": self.lang,
+            "date": self.date,
+            "score": round(self.score, 4),
+        }
+
+
+def csv_cell(value: str) -> str:
+    """A cell a spreadsheet shows as text: a leading ``'`` defuses formula characters."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def csv_table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> Iterator[str]:
+    """The header, then one CSV line per row (cells defused), produced as the rows arrive."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def line(values: Iterable[str]) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([csv_cell(v) for v in values])
+        return buffer.getvalue()
+
+    yield line(header)
+    for row in rows:
+        yield line(row)
+
+
+def jsonl_lines(rows: Iterable[ExportRow]) -> Iterator[str]:
+    """One JSON object per row and line (JSON Lines), produced as the rows arrive."""
+    for row in rows:
+        yield json.dumps(row.to_dict(), ensure_ascii=False) + "\n"
+
+
+def export_lines(rows: Iterable[ExportRow], fmt: str) -> Iterator[str]:
+    """The rows as JSON Lines or as CSV (header first)."""
+    if fmt == "csv":
+        return csv_table(EXPORT_COLUMNS, (row.values() for row in rows))
+    return jsonl_lines(rows)

@@ -7,6 +7,11 @@ Never raises: anything malformed degrades to plain words, with a notice saying s
     -cookies, NOT cookies  exclude
     "jens stoltenberg"     exact phrase («…» too): matches unstemmed forms
     otan*                  prefix, folded and lowercased (capped expansion)
+    *                      every article (with the filters)
+    coop*ration  m?nistre  wildcards anywhere in a word (capped expansion)
+    poutine~  word~1       fuzzy: 1 edit (2 for words of 8 letters or more), or as given
+    "otan russie"~5        the words with at most 5 others between them, in any order
+    otan NEAR/3 russie     the same as an operator (chainable; bare NEAR is NEAR/5)
     title:word             only in titles (title:"a phrase" too)
     lang:fr  source:reuters  date:2012-05..2012-11  date:2012  after:2015-01-01  before:…
 
@@ -20,11 +25,13 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from index.analysis import LANGS, analyze, lang_key
+from index.analysis import LANGS, analyze_query, lang_key
+from index.analysis.filters import ELISIONS
+from index.analysis.normalize import fold
 from search import notices as say
 from search.notices import Notice
 from search.tree import (
@@ -32,16 +39,22 @@ from search.tree import (
     Clause,
     DateRange,
     Filter,
+    Fuzzy,
     LangIs,
+    Near,
     Phrase,
     Prefix,
     QueryTree,
     SourceIs,
+    Wildcard,
     Word,
 )
 
 _QUOTES = re.compile(r"[«»“”„‟]")
-_TOKEN = re.compile(r'(-?)(?:(\w+):)?(?:"([^"]*)"?|(\S+))')
+_TOKEN = re.compile(r'(-?)(?:(\w+):)?(?:"([^"]*)"?(?:~(\S*))?|(\S+))')
+_NEAR = re.compile(r"(?:NEAR|near|Near)(?:/(\S*))?")
+_FUZZY = re.compile(r"(.*\w)~(\S*)")
+_WILDCARD = re.compile(r"\*(?!\**$)|\?(?=\w)")  # a star before the end, a ? before a letter
 FILTER_KEYS = ("lang", "source", "date", "after", "before")
 FIELD_KEYS = ("title", "lead", "body")
 MAX_EXPANSIONS = 200  # prefix terms are capped; the cap is reported in the notice
@@ -49,9 +62,17 @@ MAX_EXPANSIONS = 200  # prefix terms are capped; the cap is reported in the noti
 # prefix expansions: both are capped, and the notice says so. Measured on 3,200 articles
 # before the caps: 160 words OR'ed took 23 s, 40 prefixes 3.5-4.9 s; after, under 1 s.
 MAX_CLAUSES = 16  # distinct words and phrases searched; the rest are dropped
-MAX_EXPANSIONS_TOTAL = 400  # prefix terms over all the prefixes of a query
+MAX_EXPANSIONS_TOTAL = 400  # prefix, wildcard and fuzzy terms over all of a query
+# A pattern that starts with a wildcard reads the whole vocabulary (about 4 µs a word): the
+# words read for them are capped per query (about a second).
+MAX_WALKED = 250_000
+MAX_DISTANCE = 50  # words between the parts of a proximity
+DEFAULT_DISTANCE = 5  # a bare NEAR, or "a b"~
+LONG_WORD = 8  # letters from which word~ allows two edits
+FUZZY_PREFIX = 1  # the letters a fuzzy word keeps (typos rarely touch the first)
 
 Expand = Callable[[str], Iterable[str]]  # folded prefix → the archive's words with it
+Within = Callable[[str, int], Iterable[str]]  # folded word, edits → the archive's words
 
 
 @dataclass
@@ -62,6 +83,18 @@ class Split:
     phrase: bool = False
     negated: bool = False
     part: str | None = None  # title / lead / body, or None for all
+    distance: str | None = None  # "a b"~N: what follows the ~ (a proximity)
+
+
+@dataclass(frozen=True)
+class NearOp:
+    """``NEAR`` or ``NEAR/N`` between two clauses, as typed."""
+
+    form: str
+    value: str | None
+
+
+EVERY = "*"  # a clause of stars alone: every article
 
 
 def normalize_query(text: str) -> str:
@@ -75,13 +108,14 @@ def date_bounds(value: str, end: bool) -> datetime | None:
     match = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", value)
     if not match:
         return None
-    year, month, day = (int(g) if g else None for g in match.groups())
+    year = int(match.group(1))
+    month, day = (int(g) if g else 0 for g in match.groups()[1:])
     try:
         if not end:
-            return datetime(year, month or 1, day or 1)  # type: ignore[arg-type]
+            return datetime(year, month or 1, day or 1)
         month = month or 12
-        day = day or calendar.monthrange(year, month)[1]  # type: ignore[arg-type]
-        return datetime(year, month, day, 23, 59, 59)  # type: ignore[arg-type]
+        day = day or calendar.monthrange(year, month)[1]
+        return datetime(year, month, day, 23, 59, 59)
     except ValueError:
         return None
 
@@ -101,16 +135,60 @@ def _date_filter(key: str, value: str) -> DateRange | None:
     return DateRange(start, end)
 
 
-def split_clauses(text: str) -> tuple[list[Split | str], dict[str, str], list[Notice]]:
-    """Clauses and OR markers in order, filters by key, and notices about what was odd."""
-    items: list[Split | str] = []
+def elided_articles(langs: Iterable[str]) -> list[str]:
+    """The elided articles of the searched languages (``l``, ``d``, ``qu``...), sorted."""
+    return sorted({a for lang in langs for a in ELISIONS.get(lang, ())})
+
+
+def fuzzy_distance(word: str) -> int:
+    """The edits ``word~`` allows: one, two for a word of LONG_WORD letters or more."""
+    return 2 if len(word) >= LONG_WORD else 1
+
+
+def distance(form: str, value: str | None, notices: list[Notice]) -> int:
+    """The words allowed between the parts of a proximity (``~N``, ``NEAR/N``): none given is
+    the default; anything else than 0 to MAX_DISTANCE is replaced, with a notice."""
+    if not value:
+        return DEFAULT_DISTANCE
+    if not (value.isascii() and value.isdigit()):
+        params = {"form": form, "limit": MAX_DISTANCE, "default": DEFAULT_DISTANCE}
+        notices.append(Notice(say.NOT_A_DISTANCE, params))
+        return DEFAULT_DISTANCE
+    if int(value) > MAX_DISTANCE:
+        notices.append(Notice(say.DISTANCE_CAPPED, {"form": form, "limit": MAX_DISTANCE}))
+        return MAX_DISTANCE
+    return int(value)
+
+
+def wildcard_pattern(text: str) -> str | None:
+    """A word with ``*`` or ``?`` inside, folded and lowercased like the exact field (its
+    punctuation around trimmed), or None when it is no wildcard or has no letter."""
+    word = text.replace("’", "'").strip("\"'()[]{},;:.!«»")
+    if not _WILDCARD.search(word):
+        return None
+    pattern = fold(word).lower()
+    if not re.sub(r"[*?]", "", pattern) or re.search(r"[^\w*?']", pattern):
+        return None
+    return pattern
+
+
+def split_clauses(
+    text: str,
+) -> tuple[list[Split | NearOp | str], dict[str, str], list[Notice]]:
+    """Clauses, OR markers and EVERY in order, filters by key, and notices about what was
+    odd."""
+    items: list[Split | NearOp | str] = []
     filters: dict[str, str] = {}
     notices: list[Notice] = []
     if text.count('"') % 2:
         notices.append(Notice(say.UNCLOSED_QUOTE))
     negate_next = False
     for match in _TOKEN.finditer(text):
-        minus, key, quoted, bare = match.groups()
+        minus, key, quoted, tilde, bare = match.groups()
+        near = _NEAR.fullmatch(bare or "")
+        if key is None and not minus and near and (bare == "NEAR" or "/" in bare):
+            items.append(NearOp(bare, near.group(1)))
+            continue
         if key is None and quoted is None and bare in ("OR", "AND", "NOT"):
             if bare == "OR":
                 items.append("OR")
@@ -128,9 +206,13 @@ def split_clauses(text: str) -> tuple[list[Split | str], dict[str, str], list[No
             value = f"{key} {value}"  # unknown field: search its words
             notices.append(Notice(say.UNKNOWN_FIELD, {"field": key}))
             key_l = None
+        if quoted is None and not key and not negated and value.strip("*") == "":
+            items.append(EVERY)  # ``*`` alone: every article (with the filters)
+            continue
         if not value.strip("-*\"' "):
             continue
-        items.append(Split(value, phrase=quoted is not None, negated=negated, part=key_l))
+        phrase = quoted is not None
+        items.append(Split(value, phrase, negated, key_l, tilde if phrase else None))
     return items, filters, notices
 
 
@@ -142,7 +224,7 @@ def _filters(filters: dict[str, str], notices: list[Notice]) -> tuple[list[Filte
             lang = value.lower()
             parts.append(LangIs(lang))
         elif key == "source":
-            words = analyze(value, "xx", exact=True)
+            words = analyze_query(value, "xx", exact=True)
             if words:
                 parts.append(SourceIs(tuple(words)))
         else:
@@ -155,47 +237,151 @@ def _filters(filters: dict[str, str], notices: list[Notice]) -> tuple[list[Filte
 
 
 class _Clauses:
-    """Turns split clauses into tree clauses, with the prefix caps."""
+    """Turns split clauses into tree clauses, with the caps on expansions."""
 
-    def __init__(self, langs: list[str], expand: Expand | None) -> None:
+    def __init__(self, langs: list[str], expand: Expand | None, within: Within | None) -> None:
         self.langs = langs
         self.expand = expand
+        self.within = within
         self.notices: list[Notice] = []  # reported after the others, as they come
-        self.expanded = 0  # prefix terms used so far (MAX_EXPANSIONS_TOTAL)
+        self.expanded = 0  # prefix, wildcard and fuzzy terms used so far
+        self.walked = 0  # vocabulary words read for patterns that start with a wildcard
 
     def _matches_nothing(self, text: str, part: str | None) -> bool:
         """No chain keeps a token of ``text``: nothing to search (the exact, unstemmed field
         still finds a word every language drops as a stop word, unless a part is named)."""
-        if any(analyze(text, lang) for lang in self.langs):
+        if any(analyze_query(text, lang) for lang in self.langs):
             return False
-        return part is not None or not analyze(text, "xx", exact=True)
+        return part is not None or not analyze_query(text, "xx", exact=True)
 
     def clause(self, item: Split) -> Clause | None:
-        if not item.phrase and item.text.endswith("*") and len(item.text) > 1:
-            return self.prefix(item.text.rstrip("*"))
+        if item.phrase and item.distance is not None:
+            return self.proximity(
+                item.text, distance(f"~{item.distance}", item.distance, self.notices)
+            )
+        if not item.phrase:
+            if (pattern := wildcard_pattern(item.text)) is not None:
+                return self.wildcard(item.text, pattern)
+            if item.text.endswith("*") and len(item.text) > 1:
+                return self.prefix(item.text.rstrip("*"))
+            if fuzzy := _FUZZY.fullmatch(item.text):
+                return self.fuzzy(item.text, *fuzzy.groups())
         if self._matches_nothing(item.text, item.part):
             return None
         return (Phrase if item.phrase else Word)(item.text, item.part)
 
+    def _expanded(self, folded: str) -> Iterator[str]:
+        """The archive's words with the prefix, then with it after an elided article
+        (``l'otan``: the exact field keeps the article, the stemmed fields strip it)."""
+        assert self.expand is not None
+        yield from self.expand(folded)
+        if folded and "'" not in folded:
+            for article in elided_articles(self.langs):
+                yield from self.expand(f"{article}'{folded}")
+
+    def _capped(self, terms: Iterable[str], form: str, capped: str) -> tuple[str, ...] | None:
+        """The first terms within the caps (None when the caps are spent), with notices."""
+        room = min(MAX_EXPANSIONS, MAX_EXPANSIONS_TOTAL - self.expanded)
+        if room <= 0:
+            if capped == say.PREFIX_CAPPED:
+                self.notices.append(Notice(say.TOO_MANY_PREFIXES, {"stem": form[:-1]}))
+            else:
+                self.notices.append(Notice(say.TOO_MANY_PATTERNS, {"form": form}))
+            return None
+        expansions: list[str] = []
+        for term in terms:
+            expansions.append(term)
+            if len(expansions) > room:
+                expansions.pop()
+                if capped == say.PREFIX_CAPPED:
+                    params: dict[str, object] = {"stem": form[:-1], "limit": room}
+                else:
+                    params = {"form": form, "limit": room}
+                self.notices.append(Notice(capped, params))
+                break
+        self.expanded += len(expansions)
+        return tuple(expansions)
+
     def prefix(self, stem: str) -> Clause | None:
-        folded = analyze(stem, "xx", exact=True)
+        folded = analyze_query(stem, "xx", exact=True)
         if len(folded) != 1:
             return None if self._matches_nothing(stem, None) else Word(stem)
         if self.expand is None:
             return Prefix(stem, folded[0])
-        room = min(MAX_EXPANSIONS, MAX_EXPANSIONS_TOTAL - self.expanded)
-        if room <= 0:
-            self.notices.append(Notice(say.TOO_MANY_PREFIXES, {"stem": stem}))
-            return None
-        expansions: list[str] = []
-        for term in self.expand(folded[0]):
-            expansions.append(term)
-            if len(expansions) > room:
-                self.notices.append(Notice(say.PREFIX_CAPPED, {"stem": stem, "limit": room}))
-                expansions.pop()
-                break
-        self.expanded += len(expansions)
-        return Prefix(stem, folded[0], tuple(expansions))
+        expansions = self._capped(self._expanded(folded[0]), f"{stem}*", say.PREFIX_CAPPED)
+        return None if expansions is None else Prefix(stem, folded[0], expansions)
+
+    def _walked(self, form: str) -> Iterator[str]:
+        """The whole vocabulary, for a pattern that starts with a wildcard, as far as the
+        query's budget of words walked allows (a notice says when it ran out)."""
+        assert self.expand is not None
+        for term in self.expand(""):
+            if self.walked >= MAX_WALKED:
+                self.notices.append(Notice(say.WALK_CAPPED, {"form": form, "limit": MAX_WALKED}))
+                return
+            self.walked += 1
+            yield term
+
+    def wildcard(self, text: str, pattern: str) -> Clause | None:
+        if self.expand is None:
+            return Wildcard(text, pattern)
+        head = re.split(r"[*?]", pattern, maxsplit=1)[0]
+        regex = re.compile(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."))
+        articles = set(elided_articles(self.langs))
+
+        def bare(term: str) -> str:  # l'otan → otan (an elided article is not the word)
+            article, _, rest = term.partition("'")
+            return rest if rest and article in articles else term
+
+        walked = self._expanded(head) if head else self._walked(text)
+        terms = (t for t in walked if regex.fullmatch(bare(t)) or regex.fullmatch(t))
+        expansions = self._capped(terms, text, say.PATTERN_CAPPED)
+        return None if expansions is None else Wildcard(text, pattern, expansions)
+
+    def fuzzy(self, text: str, word: str, edits: str) -> Clause | None:
+        folded = analyze_query(word, "xx", exact=True)
+        if edits not in ("", "1", "2") or len(folded) != 1:
+            if edits not in ("", "1", "2"):
+                self.notices.append(Notice(say.NOT_FUZZY, {"form": text}))
+            return None if self._matches_nothing(word, None) else Word(word)
+        distance = int(edits) if edits else fuzzy_distance(folded[0])
+        if self.within is None:
+            return Fuzzy(word, folded[0], distance)
+        within = self.within
+
+        def found() -> Iterator[str]:  # looked up only when the caps leave room
+            yield from sorted(set(within(folded[0], distance)), key=lambda t: (t != folded[0], t))
+
+        expansions = self._capped(found(), text, say.PATTERN_CAPPED)
+        return None if expansions is None else Fuzzy(word, folded[0], distance, expansions)
+
+    def proximity(self, text: str, slop: int) -> Clause | None:
+        """``"a b c"~N``: each word a part (a wildcard expanded), exact forms."""
+        parts: list[Clause] = []
+        for piece in text.split():
+            if (pattern := wildcard_pattern(piece)) is not None:
+                built = self.wildcard(piece, pattern)
+            elif piece.endswith("*") and len(piece) > 1:
+                built = self.prefix(piece.rstrip("*"))
+            else:
+                parts.extend(Word(token) for token in analyze_query(piece, "xx", exact=True))
+                continue
+            if built is not None:
+                parts.append(built)
+        if len(parts) < 2:
+            return parts[0] if parts else None
+        return Near(tuple(parts), slop)
+
+    def near(self, left: Clause, right: Clause, op: NearOp) -> Near:
+        slop = distance(op.form, op.value, self.notices)
+        return Near((_unpart(left), _unpart(right)), slop)
+
+
+def _unpart(clause: Clause) -> Clause:
+    """A clause as a part of a proximity (matched on the exact forms of the whole article)."""
+    if isinstance(clause, Word | Phrase) and clause.part:
+        return type(clause)(clause.text)
+    return clause
 
 
 def parse_query(
@@ -204,45 +390,89 @@ def parse_query(
     *,
     langs: list[str] | None = None,
     expand: Expand | None = None,
+    within: Within | None = None,
 ) -> QueryTree:
     """Parse a user query; never raises.
 
     ``lang`` (the request's language, else a ``lang:`` filter) restricts the languages
     searched; otherwise ``langs``, the languages the archive holds (all when not given).
-    ``expand`` lists the archive's words with a prefix, for the capped expansions.
+    ``expand`` lists the archive's words with a prefix, ``within`` those within some edits of
+    a word, for the capped expansions of prefixes, wildcards and fuzzy words; without them
+    the engine expands these itself.
     """
     cleaned = normalize_query(text)
     items, filters, notices = split_clauses(cleaned)
     filter_parts, filter_lang = _filters(filters, notices)
     wanted = lang or filter_lang
     searched = [lang_key(wanted)] if wanted else (langs or list(LANGS))
-    clauses = _Clauses(searched, expand)
+    clauses = _Clauses(searched, expand, within)
     tree = QueryTree(text=cleaned, filters=filter_parts, langs=searched)
     pending_or = False
+    pending_near: NearOp | None = None
+    joinable = False  # the last clause stands alone in ``must``: NEAR may join it
+    absorbed = False  # "* OR word": the word adds nothing to every article
+    previous: Split | NearOp | str | None = None
     seen: set[tuple] = set()
+
+    def near_alone(op: NearOp) -> None:
+        clauses.notices.append(Notice(say.NEAR_ALONE, {"form": op.form}))
+
     for item in items:
+        item_before, previous = previous, item
+        if isinstance(item, NearOp):
+            if pending_near is not None:
+                near_alone(pending_near)
+            pending_near = item if joinable and not pending_or else None
+            if pending_near is None:
+                near_alone(item)
+            joinable = False
+            continue
+        if item == EVERY:
+            tree.every = True
+            if pending_or:  # "word OR *": the group is every article
+                tree.must.pop()
+            pending_or = joinable = False
+            continue
         if isinstance(item, str):  # "OR"
             pending_or = bool(tree.must)
+            absorbed = item_before == EVERY
+            joinable = False
             continue
+        if absorbed and not item.negated:
+            absorbed = False
+            continue
+        op, pending_near = pending_near, None
+        if op is not None and item.negated:
+            near_alone(op)
+            op = None
         key = (item.text.casefold(), item.phrase, item.negated, item.part)
-        if key in seen:  # a repeated word adds cost, not meaning
-            pending_or = False
+        if key in seen and op is None:  # a repeated word adds cost, not meaning
+            pending_or = joinable = False
             continue
         if len(seen) >= MAX_CLAUSES:
             notices.append(Notice(say.TOO_MANY_CLAUSES, {"limit": MAX_CLAUSES}))
             break
         seen.add(key)
         built = clauses.clause(item)
+        joinable = False
         if built is None:
+            if op is not None:
+                near_alone(op)
             continue
         if item.negated:
             tree.must_not.append(built)
+        elif op is not None:
+            tree.must[-1] = clauses.near(tree.must[-1], built, op)  # type: ignore[arg-type]
+            joinable = True
         elif pending_or:
             last = tree.must[-1]
             options = last.options if isinstance(last, AnyOf) else (last,)
             tree.must[-1] = AnyOf((*options, built))
         else:
             tree.must.append(built)
+            joinable = True
         pending_or = False
+    if pending_near is not None:
+        near_alone(pending_near)
     tree.notices = notices + clauses.notices
     return tree

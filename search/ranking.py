@@ -24,8 +24,15 @@ RULES: tuple[Rule, ...] = (
     Rule("boost.body", 1.0, "a match in the body counts once"),
     Rule(
         "bonus.exact",
-        5.0,
-        "a flat bonus when the word appears as typed (unstemmed), not only by its stem",
+        3.0,
+        "the word as typed (unstemmed, stop words too) in the text: BM25 over one field shared "
+        "by every language, so scores compare across languages (doc/relevance.md)",
+    ),
+    Rule(
+        "bonus.exact_title",
+        6.0,
+        "the word as typed in the title (BM25, statistics shared by every language): a title "
+        "holding the typed words themselves ranks first (doc/relevance.md)",
     ),
     Rule("bm25f.k1", 1.2, "term-frequency saturation of BM25F"),
     Rule("bm25f.b", 0.5, "BM25F length normalisation (0 none, 1 full), tuned with bench-relevance"),
@@ -47,8 +54,8 @@ def explain_rules() -> list[dict]:
 
 def rule_of_field(fieldname: str) -> str:
     """The ranking rule a field's matches count under (``title_fr`` → ``boost.title``)."""
-    if fieldname == "exact":
-        return "bonus.exact"
+    if fieldname in ("exact", "exact_title"):
+        return "bonus." + fieldname
     return "boost." + fieldname.split("_", 1)[0]
 
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import math
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from index.schema import ID_FIELD
 from search.notices import Notice, joined
+from search.request import SearchRequest
 from search.snippets import Snippet, to_html
+from search.suggest import SUGGEST_BELOW
 
 
 @dataclass
@@ -21,6 +27,24 @@ class Hit:
     snippet: Snippet
     title_snippet: Snippet
     cluster_size: int = 1
+
+    @classmethod
+    def from_fields(
+        cls, fields: dict, score: float, snippet: Snippet, title_snippet: Snippet, size: int
+    ) -> Hit:
+        """A hit from an article's stored fields (as either engine returns them)."""
+        return cls(
+            id=fields[ID_FIELD],
+            title=fields.get("title") or "",
+            url=fields.get("url"),
+            source=fields.get("source") or "",
+            lang=fields.get("lang") or "",
+            date=fields.get("date"),
+            score=score,
+            snippet=snippet,
+            title_snippet=title_snippet,
+            cluster_size=size,
+        )
 
     def to_dict(self) -> dict:
         return {
@@ -58,6 +82,32 @@ class SearchResult:
     notices: list[Notice] = field(default_factory=list)  # structured: translatable
     facets: dict[str, list[Facet]] = field(default_factory=dict)
     suggestion: str | None = None
+
+    @classmethod
+    def of_page(
+        cls,
+        request: SearchRequest,
+        started: float,
+        total: int,
+        hits: list[Hit],
+        notices: list[Notice],
+        facets: dict[str, list[Facet]],
+        suggest: Callable[[], str | None],
+    ) -> SearchResult:
+        """The result of ``request``'s page (``started``: ``perf_counter()`` when the search
+        started); ``suggest`` is asked for a respelled query when few articles were found."""
+        return cls(
+            query=request.q,
+            total=total,
+            page=request.page,
+            took_ms=(time.perf_counter() - started) * 1000,
+            hits=hits,
+            page_count=math.ceil(total / request.limit) if total else 0,
+            limit=request.limit,
+            notices=notices,
+            facets=facets,
+            suggestion=suggest() if total < SUGGEST_BELOW else None,
+        )
 
     @property
     def notice(self) -> str | None:

@@ -6,6 +6,7 @@ the OpenSearch query DSL (``engines/opensearch/compile.py``).
 
     must      every item matches: a clause, or ``AnyOf`` clauses (``a OR b``)
     must_not  no item matches
+    every     ``*`` alone: every article matches when ``must`` is empty
     filters   lang:, source:, date:/after:/before: (they restrict, they do not rank)
 """
 
@@ -47,7 +48,41 @@ class Prefix:
     expansions: tuple[str, ...] | None = None
 
 
-Clause = Word | Phrase | Prefix
+@dataclass(frozen=True)
+class Wildcard:
+    """Words matching ``pattern`` (folded, lowercased; ``*`` any letters, ``?`` one), as typed
+    ``coop*ration`` or ``m?nistre``. ``expansions`` as for :class:`Prefix`."""
+
+    text: str
+    pattern: str
+    expansions: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Fuzzy:
+    """Words within ``distance`` edits of ``folded`` (one folded, lowercased token; the first
+    letter kept), as typed ``word~``, ``word~1`` or ``word~2``. ``expansions`` as for
+    :class:`Prefix`."""
+
+    text: str
+    folded: str
+    distance: int
+    expansions: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Near:
+    """Every part within ``slop`` words of the others, in any order (``"a b"~N``,
+    ``a NEAR/N b``), matched on the exact (unstemmed) forms: a word, a phrase (its words in
+    order), a prefix, a wildcard, a fuzzy word, or a nested ``Near`` (``a NEAR/2 b NEAR/5 c``:
+    ``c`` within 5 words of where ``a`` and ``b`` are)."""
+
+    parts: tuple[NearPart, ...]
+    slop: int
+
+
+NearPart = Word | Phrase | Prefix | Wildcard | Fuzzy | Near
+Clause = Word | Phrase | Prefix | Wildcard | Fuzzy | Near
 
 
 @dataclass(frozen=True)
@@ -96,6 +131,7 @@ class QueryTree:
     filters: list[Filter] = field(default_factory=list)
     langs: list[str] = field(default_factory=list)  # the analysis languages searched
     notices: list[Notice] = field(default_factory=list)
+    every: bool = False  # ``*`` was typed: with no clause to match, every article matches
 
     @property
     def notice(self) -> str | None:

@@ -37,3 +37,11 @@ def app(sample_index: Path):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def tools_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The batch/trends/exports corpus (``tools_corpus``): a story copied across months."""
+    from tools_corpus import build_tools_index
+
+    return build_tools_index(tmp_path_factory.mktemp("tools"))

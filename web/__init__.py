@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from engines import open_engine
+from web import tools as _tools  # noqa: F401  (registers /batch and /trends on the blueprint)
 from web.alert_views import bp as alerts_bp
 from web.i18n import init_i18n
 from web.render import register_filters

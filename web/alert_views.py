@@ -9,6 +9,7 @@ filesystem.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, url_for
 from flask_babel import gettext as _
@@ -29,7 +30,8 @@ def saved_searches() -> list[SavedSearch]:
 def search_url(saved: SavedSearch, **options: object) -> str:
     """The search page of a saved search: its query and language, newest first."""
     lang = {"lang": saved.lang} if saved.lang else {}
-    return url_for("pages.search_page", q=saved.query, sort="newest", **lang, **options)
+    params: dict[str, Any] = {"q": saved.query, "sort": "newest", **lang, **options}
+    return url_for("pages.search_page", **params)
 
 
 def alert_entry(saved: SavedSearch) -> dict:

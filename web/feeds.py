@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
-from search.export import EXPORT_COLUMNS, ExportRow
+from search.export import EXPORT_COLUMNS, ExportRow, csv_table
+from search.export import csv_cell as csv_cell  # where it lived before search.export
 from search.results import SearchResult
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 # Characters XML 1.0 forbids (C0 controls other than tab, LF and CR; surrogates; U+FFFE/U+FFFF).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def xml_text(text: str) -> str:
@@ -81,22 +78,6 @@ def atom_feed(
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
 
 
-def csv_cell(value: str) -> str:
-    """A cell a spreadsheet shows as text: a leading ``'`` defuses formula characters."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 def csv_lines(rows: Iterable[ExportRow]) -> Iterator[str]:
     """The header, then one CSV line per row, produced as the rows arrive."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-
-    def line(values: Iterable[str]) -> str:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow([csv_cell(v) for v in values])
-        return buffer.getvalue()
-
-    yield line(EXPORT_COLUMNS)
-    for row in rows:
-        yield line(row.values())
+    return csv_table(EXPORT_COLUMNS, (row.values() for row in rows))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlencode
@@ -19,6 +20,9 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 from flask import Flask, Response, current_app, request
 from flask_babel import Babel, format_number, get_locale, gettext
+
+from search import notices
+from search.notices import Notice
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 DOMAIN = "messages"
@@ -33,22 +37,12 @@ def N_(message: str) -> str:  # babel's keyword for "extract now, translate late
     return message
 
 
-# The English messages the search layer hands the web layer as plain strings (parser notices,
-# refused requests), as templates: each one is looked up in the catalogue by its template, its
-# values put back in. Keep them word for word as search/parse.py, search/execute.py,
-# search/request.py and search/daterange.py write them (tests/web/test_french.py checks).
+# The refused requests' messages (search/request.py, search/daterange.py), which reach the web
+# layer as English text: each one is looked up in the catalogue by its template, its values put
+# back in. Keep them word for word as those modules write them (tests/web/test_french.py
+# checks). The notices are not here: they come as ``Notice`` objects, and their templates
+# (search/notices.py) are catalogue messages themselves.
 MESSAGE_TEMPLATES = (
-    N_("An opening quote was not closed; the phrase runs to the end."),
-    N_("“%(word)s*” was ignored: the query has too many prefixes."),
-    N_("“%(word)s*” matches too many words; only the first %(count)s were used."),
-    N_("“%(key)s:” is not a field here; it was searched as words."),
-    N_(
-        "“%(key)s:%(value)s” is not a date (use 2012, 2012-05 or 2012-05-22, and a..b for a "
-        "range); it was ignored."
-    ),
-    N_("Only the first %(count)s words and phrases were searched."),
-    N_("The search took too long: these are the results found in time."),
-    N_("Partial results: %(answered)s of %(total)s shards answered."),
     N_("The query is too long (over %(count)s characters)."),
     N_("The page must be between 1 and %(count)s."),
     N_("The number of hits per page must be between 1 and %(count)s."),
@@ -60,31 +54,56 @@ MESSAGE_TEMPLATES = (
     N_("%(value)s is not a real date."),
     N_("The start of the date range is after its end."),
 )
-_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s|\{(\w+)\}")
+
+
+def notice_templates() -> list[str]:
+    """Every notice template of search/notices.py (each a catalogue message)."""
+    return [v for k, v in vars(notices).items() if k.isupper() and isinstance(v, str)]
 
 
 @cache
 def _template_patterns() -> list[tuple[str, re.Pattern[str]]]:
-    """Each template as a pattern that matches its message at a position (values captured)."""
+    """Each template as a pattern that matches its message at a position (values captured;
+    a value named twice is the same text twice)."""
     compiled = []
-    for template in MESSAGE_TEMPLATES:
-        parts = _PLACEHOLDER.split(template)  # literal, name, literal, name, ..., literal
-        regex = "".join(
-            re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)
-        )
+    for template in (*notice_templates(), *MESSAGE_TEMPLATES):
+        parts = _PLACEHOLDER.split(template)  # literal, %-name, {}-name, literal, ...
+        regex, named = "", set()
+        for i, part in enumerate(parts):
+            if i % 3 == 0:
+                regex += re.escape(part)
+            elif part:
+                regex += f"(?P={part})" if part in named else f"(?P<{part}>.+?)"
+                named.add(part)
         compiled.append((template, re.compile(regex + r"(?= |$)")))
     return compiled
 
 
-def _localized(values: dict[str, str]) -> dict[str, str]:
+def _localized(values: dict[str, object]) -> dict[str, str]:
     """Whole numbers written the interface's way (1000 → 1 000 in French)."""
-    whole = re.compile(r"[0-9]+")
-    return {k: format_number(int(v)) if whole.fullmatch(v) else v for k, v in values.items()}
+    return {
+        k: format_number(int(str(v))) if re.fullmatch(r"[0-9]+", str(v)) else str(v)
+        for k, v in values.items()
+    }
+
+
+def _translated(template: str, values: dict[str, object]) -> str:
+    """A template of the search layer in the interface's language, its values put in."""
+    if "%(" in template:
+        return gettext(template, **_localized(values))
+    return gettext(template).format(**_localized(values))
+
+
+def translate_notices(found: Iterable[Notice] | None) -> str | None:
+    """A search's notices in the interface's language, as one text (None when none)."""
+    return " ".join(_translated(n.template, n.params) for n in found or ()) or None
 
 
 def translate_notice(text: str | None) -> str | None:
-    """An English message of the search layer (one or more sentences, as a parser notice
-    joins them) in the interface's language; a sentence no template knows stays as it is."""
+    """An English message of the search layer (a refused request's, or notices as the JSON
+    ``notice`` joins them) in the interface's language; a sentence no template knows stays as
+    it is. Pages translate ``Notice`` objects (:func:`translate_notices`) instead."""
     if not text:
         return text
     sentences = []
@@ -93,7 +112,7 @@ def translate_notice(text: str | None) -> str | None:
         for template, pattern in _template_patterns():
             match = pattern.match(text, pos)
             if match:
-                sentences.append(gettext(template, **_localized(match.groupdict())))
+                sentences.append(_translated(template, match.groupdict()))
                 pos = match.end()
                 break
         else:
@@ -174,4 +193,5 @@ def init_i18n(app: Flask) -> None:
             domain.cache[(locale, DOMAIN)] = load_catalog(po_file)
     app.jinja_env.globals.update(ui_locale=ui_locale, switch_links=switch_links)
     app.jinja_env.filters["translate_notice"] = translate_notice
+    app.jinja_env.filters["translate_notices"] = translate_notices
     app.after_request(remember_locale)

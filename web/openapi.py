@@ -6,8 +6,9 @@ with schemathesis, so a change to a ``to_dict()`` that is not made here fails th
 
 from __future__ import annotations
 
-from search.export import MAX_EXPORT_ROWS
+from search.batch import MAX_BATCH_QUERIES
 from search.request import MAX_LIMIT, MAX_PAGE, MAX_QUERY_CHARS, SORTS
+from search.trends import INTERVALS, MAX_TREND_QUERIES
 
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
@@ -135,6 +136,83 @@ STATS = _object(
         },
     }
 )
+BATCH_ROW = _object(
+    {
+        "query": {"type": "string"},
+        "total": {"type": "integer", "minimum": 0, "description": "as /search.json's total"},
+        "first_date": _nullable("string"),
+        "last_date": _nullable("string"),
+        "top_sources": {"type": "array", "items": _ref("Facet")},
+        "top_hits": {
+            "type": "array",
+            "items": _object(
+                {
+                    "id": {"type": "string"},
+                    "title": {"type": "string"},
+                    "url": _nullable("string"),
+                    "date": _nullable("string"),
+                }
+            ),
+        },
+        "notice": _nullable("string"),
+    }
+)
+BATCH_RESULT = _object(
+    {
+        "queries": {"type": "array", "items": _ref("BatchRow")},
+        "took_ms": {"type": "number"},
+    }
+)
+DATE_STRING = {"type": "string", "pattern": DATE_PATTERN}
+BATCH_REQUEST = _object(
+    {
+        "queries": {
+            "type": "array",
+            "maxItems": MAX_BATCH_QUERIES,
+            "items": {"type": "string", "maxLength": MAX_QUERY_CHARS},
+            "description": "one query per item; blank ones and those starting with # are "
+            "skipped; at least one must remain",
+        },
+        "lang": {"type": "string", "pattern": "^[A-Za-z]{1,3}$"},
+        "from": DATE_STRING,
+        "to": DATE_STRING,
+    },
+    ["queries"],
+)
+TRENDS = _object(
+    {
+        "interval": {"type": "string", "enum": list(INTERVALS)},
+        "series": {
+            "type": "array",
+            "items": _object(
+                {
+                    "query": {"type": "string"},
+                    "total": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "description": "dated matches: /search.json's total less `undated`",
+                    },
+                    "undated": {"type": "integer", "minimum": 0},
+                    "points": {
+                        "type": "array",
+                        "items": _object(
+                            {
+                                "period": {"type": "string"},
+                                "count": {"type": "integer", "minimum": 0},
+                                "share": {
+                                    "type": "number",
+                                    "minimum": 0,
+                                    "description": "count / articles published in the period",
+                                },
+                            }
+                        ),
+                    },
+                    "notice": _nullable("string"),
+                }
+            ),
+        },
+    }
+)
 SAVED_SEARCH = _object(
     {
         "name": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},
@@ -153,14 +231,21 @@ SAVED_SEARCH = _object(
 SAVED_SEARCHES = _object({"alerts": {"type": "array", "items": _ref("SavedSearch")}})
 ERROR = _object({"error": {"type": "string"}, "status": {"type": "integer"}})
 HEALTH = _object(
-    {"status": {"type": "string", "enum": ["ok"]}, "articles": {"type": "integer"}}, ["status"]
+    {
+        "status": {"type": "string", "enum": ["ok", "degraded"]},
+        "articles": {"type": "integer"},
+        "detail": {"type": "object"},
+    },
+    ["status"],
 )
 
 SEARCH_PARAMETERS = [
     _query(
         "q",
         {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS, "pattern": r"\S"},
-        "the query (see the README's query language)",
+        'the query (see the README\'s query language): words, "phrases", OR, -word, '
+        "prefix*, wild*cards and m?nistre, fuzzy word~ (word~1, word~2), proximity "
+        '"a b"~N and a NEAR/N b, field:word, lang:, source:, date:; * alone is every article',
         required=True,
     ),
     _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "result page"),
@@ -184,11 +269,55 @@ SEARCH_PARAMETERS = [
     _query("recency", {"type": "string", "enum": ["0", "1"]}, "1 ranks newer articles higher"),
 ]
 
+TRENDS_PARAMETERS = [
+    _query(
+        "q",
+        {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": MAX_TREND_QUERIES,
+            "items": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": MAX_QUERY_CHARS,
+                "pattern": r"\S",
+            },
+        },
+        f"the queries to compare (repeat q, at most {MAX_TREND_QUERIES})",
+        required=True,
+    ),
+    _query("interval", {"type": "string", "enum": list(INTERVALS)}, "months or years (automatic)"),
+    *[p for p in SEARCH_PARAMETERS if p["name"] not in ("q", "page", "limit", "sort", "recency")],
+]
+
 BAD_REQUEST = _json(_ref("Error"), "the request is invalid (the message says why)")
 UNAVAILABLE = _json(_ref("Error"), "no index is available")
 
 
-def _search_operation(summary: str, ok: dict, error_type: str | None = None) -> dict:
+def _batch_operation(summary: str, ok: dict, error_type: str = "application/json") -> dict:
+    def error(text: str) -> dict:
+        return BAD_REQUEST if error_type == "application/json" else _text(error_type, text)
+
+    body = {"required": True, "content": {"application/json": {"schema": _ref("BatchRequest")}}}
+    return {
+        "post": {
+            "summary": summary,
+            "description": "A JSON body needs no CSRF token (the /batch form sends one).",
+            "requestBody": body,
+            "responses": {
+                **ok,
+                "400": error("the request is invalid"),
+                "413": error("the body is over 1 MiB"),
+                "415": error("the body is not JSON"),
+                "503": error("no index is available"),
+            },
+        }
+    }
+
+
+def _search_operation(
+    summary: str, ok: dict, error_type: str | None = None, parameters: list | None = None
+) -> dict:
     errors = (
         {"400": BAD_REQUEST, "503": UNAVAILABLE}
         if error_type is None
@@ -198,7 +327,11 @@ def _search_operation(summary: str, ok: dict, error_type: str | None = None) -> 
         }
     )
     return {
-        "get": {"summary": summary, "parameters": SEARCH_PARAMETERS, "responses": {**ok, **errors}}
+        "get": {
+            "summary": summary,
+            "parameters": parameters or SEARCH_PARAMETERS,
+            "responses": {**ok, **errors},
+        }
     }
 
 
@@ -222,8 +355,39 @@ def openapi_spec() -> dict:
                 error_type="text/plain",
             ),
             "/search.csv": _search_operation(
-                f"Every matching article as CSV, up to {MAX_EXPORT_ROWS:,} rows",
+                "Every matching article as CSV (MANCHETTE_MAX_EXPORT_ROWS caps it)",
                 {"200": _text("text/csv", "a header row, then one row per article")},
+                error_type="text/plain",
+            ),
+            "/search.jsonl": _search_operation(
+                "Every matching article as JSON Lines, streamed, with no cap by default",
+                {
+                    "200": _text(
+                        "application/x-ndjson",
+                        "one object per line: id, title, url, source, lang, date, score",
+                    )
+                },
+                error_type="text/plain",
+            ),
+            "/trends.json": _search_operation(
+                "Matches of up to four queries per month or year, with their share of all "
+                "articles published then",
+                {"200": _json(_ref("Trends"), "one series per query")},
+                parameters=TRENDS_PARAMETERS,
+            ),
+            "/trends.csv": _search_operation(
+                "The trends as CSV: query, period, count, share",
+                {"200": _text("text/csv", "a header row, then one row per query and period")},
+                error_type="text/plain",
+                parameters=TRENDS_PARAMETERS,
+            ),
+            "/batch.json": _batch_operation(
+                "One summary row per query: total, first and last dates, top sources, best hits",
+                {"200": _json(_ref("BatchResult"), "the rows, in the order of the queries")},
+            ),
+            "/batch.csv": _batch_operation(
+                "The batch's rows as CSV",
+                {"200": _text("text/csv", "a header row, then one row per query")},
                 error_type="text/plain",
             ),
             "/articles/{article_id}.json": {
@@ -276,12 +440,20 @@ def openapi_spec() -> dict:
             },
             "/healthz": {
                 "get": {
-                    "summary": "Whether an index is available",
+                    "summary": "Whether the engine answers: ok, degraded (copies missing), or not",
                     "responses": {
-                        "200": _json(_ref("Health"), "the index is available"),
+                        "200": _json(_ref("Health"), "the engine answers every search"),
                         "503": _json(
-                            _object({"status": {"type": "string"}, "error": {"type": "string"}}),
-                            "no index is available",
+                            _object(
+                                {
+                                    "status": {"type": "string", "enum": ["red", "unavailable"]},
+                                    "articles": {"type": "integer"},
+                                    "error": {"type": "string"},
+                                    "detail": {"type": "object"},
+                                },
+                                ["status"],
+                            ),
+                            "no index is available, or part of it cannot be searched",
                         ),
                     },
                 }
@@ -299,6 +471,10 @@ def openapi_spec() -> dict:
                 "SavedSearches": SAVED_SEARCHES,
                 "Error": ERROR,
                 "Health": HEALTH,
+                "BatchRequest": BATCH_REQUEST,
+                "BatchRow": BATCH_ROW,
+                "BatchResult": BATCH_RESULT,
+                "Trends": TRENDS,
             }
         },
     }

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
+
 from index.config import load_settings
-from search.export import MAX_EXPORT_ROWS
 
 
 def default_config() -> dict:
@@ -16,6 +17,11 @@ def default_config() -> dict:
         "REFRESH_SECONDS": 1.0,
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "JSON_AS_ASCII": False,
-        "CSV_MAX_ROWS": MAX_EXPORT_ROWS,  # rows of /search.csv at most
+        "MAX_EXPORT_ROWS": settings.max_export_rows,  # rows of an export at most (None: all)
+        "CSV_MAX_ROWS": None,  # the older cap of /search.csv alone, when a deployment set it
+        # signs the session (the /batch form's CSRF token); the app is made before the
+        # server forks its workers, so a random key is shared by all of them
+        "SECRET_KEY": settings.secret_key or secrets.token_hex(32),
+        "SESSION_COOKIE_SAMESITE": "Lax",
         "FEED_SIZE": 20,  # entries of /search.atom
     }

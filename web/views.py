@@ -23,7 +23,7 @@ from engines import Engine
 from engines.base import IndexMissing, RebuildRequired
 from index.stats import IndexStats
 from search.daterange import DateSpan
-from search.export import MAX_EXPORT_ROWS
+from search.export import export_lines
 from search.request import (
     FILTER_NAMES,
     MAX_PAGE,
@@ -34,7 +34,7 @@ from search.request import (
 )
 from search.results import SearchResult, StoredArticle
 from search.similar import Similar
-from web.feeds import atom_feed, csv_lines
+from web.feeds import atom_feed
 from web.i18n import translate_notice
 from web.openapi import openapi_spec
 from web.render import safe_url
@@ -103,7 +103,7 @@ def _date_span() -> DateSpan | None:
 def search_args(**changes: object) -> dict:
     """The current search's parameters with some changed (None removes one); page resets."""
     keep = ("q", "lang", "sort", "limit", "recency", "collapse", *FILTER_NAMES, *DATE_PARAMS)
-    params = {k: request.args[k] for k in keep if request.args.get(k)}
+    params: dict[str, object] = {k: request.args[k] for k in keep if request.args.get(k)}
     params.update(changes)
     if "page" not in changes:
         params.pop("page", None)
@@ -181,22 +181,40 @@ def search_atom() -> Response:
     return Response(body, mimetype="application/atom+xml")
 
 
-@bp.get("/search.csv")
-def search_csv() -> Response:
-    """Every matching article as CSV, streamed row by row, at most CSV_MAX_ROWS (10,000)."""
+def export_limit() -> int | None:
+    """The most rows an export writes: ``MAX_EXPORT_ROWS`` (none by default), or the older
+    ``CSV_MAX_ROWS`` when a deployment set it."""
+    config = current_app.config
+    limit = config.get("CSV_MAX_ROWS") or config.get("MAX_EXPORT_ROWS")
+    return int(limit) if limit else None
+
+
+def export_response(fmt: str, mimetype: str, filename: str) -> Response:
+    """Every matching article, streamed row by row as the engine pages through them."""
     req = _search_request(page=1)
     span = _date_span()
     if not req.q.strip():
         raise InvalidRequest(_("The parameter q (the query) is required."))
-    limit = min(int(current_app.config["CSV_MAX_ROWS"]), MAX_EXPORT_ROWS)
-    rows = _engine().export_rows(req, span, limit=limit)
+    rows = _engine().export_rows(req, span, limit=export_limit())
     first = next(rows, None)  # search now, so that a failure is an error page, not a cut file
-    lines = csv_lines(chain([first] if first else [], rows))
+    lines = export_lines(chain([first] if first else [], rows), fmt)
     return Response(
         stream_with_context(lines),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="manchette-search.csv"'},
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+@bp.get("/search.csv")
+def search_csv() -> Response:
+    """Every matching article as CSV (MANCHETTE_MAX_EXPORT_ROWS caps it; no cap by default)."""
+    return export_response("csv", "text/csv", "manchette-search.csv")
+
+
+@bp.get("/search.jsonl")
+def search_jsonl() -> Response:
+    """Every matching article as JSON Lines: id, title, url, source, lang, date, score."""
+    return export_response("jsonl", "application/x-ndjson", "manchette-search.jsonl")
 
 
 @bp.get("/articles/<path:article_id>.json")
@@ -233,18 +251,22 @@ def openapi_json() -> Response:
 
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
-    try:
-        articles = _engine().doc_count()
-    except (IndexMissing, RebuildRequired) as exc:
-        return jsonify({"status": "unavailable", "error": str(exc)}), 503
-    return jsonify({"status": "ok", "articles": articles}), 200
+    """The engine's own health: ok or degraded answer 200 (degraded says so), red or
+    unavailable 503 (a load balancer takes the instance out)."""
+    health = _engine().health()
+    body: dict = {"status": health.status, "articles": health.articles}
+    if "error" in health.detail:
+        body["error"] = health.detail["error"]
+    elif health.detail:
+        body["detail"] = health.detail
+    return jsonify(body), 200 if health.serving else 503
 
 
 def _error(status: int, title: str, message: str) -> tuple[Response | str, int]:
     """The error in the form the route speaks: JSON, plain text for feeds/CSV, else a page."""
     if request.path.endswith(".json"):
         return jsonify({"error": message, "status": status}), status
-    if request.path.endswith((".atom", ".csv")):
+    if request.path.endswith((".atom", ".csv", ".jsonl")):
         line = _("%(title)s: %(message)s", title=title, message=message)
         return Response(f"{line}\n", mimetype="text/plain"), status
     return render_template(
@@ -260,11 +282,11 @@ def _error(status: int, title: str, message: str) -> tuple[Response | str, int]:
 def _http_error_text(exc: HTTPException) -> tuple[str, str]:
     if exc.code == 404:
         described = exc.description != type(exc).description  # a view said what is missing
-        return _("Not found"), exc.description if described else _(
+        return _("Not found"), (exc.description or "") if described else _(
             "There is no page at this address. Try a search instead."
         )
     if exc.code == 405:
-        return _("Method not allowed"), _("This address only answers GET requests.")
+        return _("Method not allowed"), _("This address does not answer this method.")
     return exc.name, exc.description or exc.name
 
 

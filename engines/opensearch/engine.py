@@ -7,11 +7,15 @@ Highlights come from OpenSearch's highlighter and become ``Snippet(text, spans)`
 
 from __future__ import annotations
 
-import math
+import functools
+import json
+import logging
 import time
 import unicodedata
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
+from typing import Unpack
 
 from opensearchpy.exceptions import ConnectionError as OSConnectionError
 from opensearchpy.exceptions import NotFoundError, TransportError
@@ -24,12 +28,12 @@ from engines.base import (
     Unsupported,
     digest_pairs,
 )
-from engines.opensearch.compile import filter_clauses, text_query
+from engines.opensearch.compile import MATCH_ALL, filter_clauses, text_query
 from engines.opensearch.highlights import highlight_request, marked_snippet
 from engines.opensearch.store import STATE_DIR, OpenSearchSink, OpenSearchStore
-from index.analysis import lang_key
-from index.build import Progress
-from index.config import COMMIT_SECONDS
+from engines.opensearch.template import MAX_RESULT_WINDOW
+from index.analysis import analyze, lang_key
+from index.build import JobOptions
 from index.report import IndexReport
 from index.schema import (
     CLUSTER_FIELD,
@@ -39,6 +43,7 @@ from index.schema import (
     LANG_FIELD,
     PUBLISHED_FIELD,
     SOURCE_FIELD,
+    TEXT_PARTS,
     text_field,
 )
 from index.stats import MAX_LISTED, IndexStats, last_run
@@ -49,25 +54,36 @@ from search.facets import FACET_SIZE
 from search.filters import request_filters
 from search.notices import Notice
 from search.parse import parse_query
+from search.periods import MonthCounts
 from search.ranking import recency_rule
 from search.request import SearchRequest
 from search.results import Facet, Hit, SearchResult, StoredArticle
 from search.similar import KEY_TERMS, Similar
 from search.snippets import Snippet, lead_snippet
-from search.suggest import SUGGEST_BELOW, SUGGEST_PREFIX, corrected_query, suggestion_words
+from search.suggest import SUGGEST_CANDIDATES, SUGGEST_PREFIX, corrected_query, corrections
 from search.tree import QueryTree
 
 SNIPPET_CHARS = 240  # characters per fragment, as search.snippets' passages
 EXPORT_PAGE = 1000
+COMPOSITE_PAGE = 5000  # clusters per page of the trends' composite aggregation
+EVERYTHING_SECONDS = 30.0  # how long the counts of every article (shares) are reused
 BUSY_ATTEMPTS = 4  # tries of a request answered 429 (back-pressure)
 BUSY_BACKOFF_SECONDS = 0.2  # doubled after each
 HISTOGRAMS = {"year": ("year", "yyyy"), "month": ("month", "yyyy-MM")}
+log = logging.getLogger("manchette")
 LIST_FIELDS = [ID_FIELD, "title", "url", "source", "lang", "date", "lead", CLUSTER_FIELD]
 
 
 def _parse(request: SearchRequest) -> QueryTree:
     # NFC, like every article's text: OpenSearch has no Unicode normaliser without ICU
     return parse_query(unicodedata.normalize("NFC", request.q), request.lang)
+
+
+def _marks(marks: dict, part: str, lang: str) -> list[str] | None:
+    """The highlighted fragments of a part: its stemmed field's, else its ``.exact``
+    sub-field's (what proximities, wildcards and fuzzy words match)."""
+    name = text_field(part, lang)
+    return marks.get(name) or marks.get(f"{name}.exact")
 
 
 def _unavailable(exc: Exception | str) -> EngineUnavailable:
@@ -87,6 +103,7 @@ class OpenSearchEngine(Engine):
         self.store = store or OpenSearchStore()
         self.alias = self.store.config.alias
         self._newest: tuple[float, str | None] = (0.0, None)
+        self._everything: dict[str, tuple[float, MonthCounts]] = {}
 
     # -- the write side: the job's sink ----------------------------------------------------
 
@@ -95,23 +112,11 @@ class OpenSearchEngine(Engine):
         target = self.store.create_index() if rebuild else self.store.ensure_live()
         return OpenSearchSink(self.store, target, self.index_dir / STATE_DIR, rebuild)
 
-    def index_paths(
-        self,
-        paths: Iterable[Path],
-        *,
-        wait: float = 0.0,
-        rebuild: bool = False,
-        prune: bool = False,
-        progress: Progress | None = None,
-        parse_workers: int = 1,
-        commit_seconds: float = COMMIT_SECONDS,
-    ) -> IndexReport:
+    def index_paths(self, paths: Iterable[Path], **options: Unpack[JobOptions]) -> IndexReport:
         """The indexing job into the cluster; a ``--rebuild`` fills a new index and swaps the
         alias at the end (on failure the new index is deleted and the alias never moves)."""
-        options = {"wait": wait, "rebuild": rebuild, "prune": prune, "progress": progress}
-        options["commit_seconds"] = commit_seconds
         try:
-            return super().index_paths(paths, parse_workers=parse_workers, **options)
+            return super().index_paths(paths, **options)
         except (OSConnectionError, TransportError) as exc:
             raise OpenSearchUnavailable(f"OpenSearch: {exc}") from exc
 
@@ -249,44 +254,23 @@ class OpenSearchEngine(Engine):
         else:
             total = found["hits"]["total"]["value"]
         hits = [self._hit(h) for h in found["hits"]["hits"]]
-        suggestion = self._suggest(tree) if total < SUGGEST_BELOW else None
-        return SearchResult(
-            query=request.q,
-            total=total,
-            page=request.page,
-            took_ms=(time.perf_counter() - started) * 1000,
-            hits=hits,
-            page_count=math.ceil(total / request.limit) if total else 0,
-            limit=request.limit,
-            notices=notices,
-            facets=self._facets(aggs, request.collapse),
-            suggestion=suggestion,
-        )
+        facets = self._facets(aggs, request.collapse)
+        respell = functools.partial(self._suggest, tree, request, span, total)
+        return SearchResult.of_page(request, started, total, hits, notices, facets, respell)
 
     def _hit(self, raw: dict) -> Hit:
         source = raw["_source"]
         key = lang_key(source.get("lang"))
         marks = raw.get("highlight", {})
-        fragments = marks.get(text_field("body", key)) or marks.get(text_field("lead", key))
+        fragments = _marks(marks, "body", key) or _marks(marks, "lead", key)
         lead = source.get("lead") or ""
         snippet = marked_snippet(fragments, key) if fragments else lead_snippet(lead)
         title = source.get("title") or ""
-        title_marks = marks.get(text_field("title", key))
+        title_marks = _marks(marks, "title", key)
         size = raw.get("inner_hits", {}).get("copies", {}).get("hits", {}).get("total", {})
-        return Hit(
-            id=source[ID_FIELD],
-            title=title,
-            url=source.get("url"),
-            source=source.get("source") or "",
-            lang=source.get("lang") or "",
-            date=source.get("date"),
-            score=raw.get("_score") or 0.0,
-            snippet=snippet,
-            title_snippet=marked_snippet(title_marks, key, whole=True)
-            if title_marks
-            else Snippet(title),
-            cluster_size=max(int(size.get("value", 1)), 1),
-        )
+        marked = marked_snippet(title_marks, key, whole=True) if title_marks else Snippet(title)
+        score = raw.get("_score") or 0.0
+        return Hit.from_fields(source, score, snippet, marked, max(int(size.get("value", 1)), 1))
 
     def _facets(self, aggs: dict, collapse: bool) -> dict[str, list[Facet]]:
         facets: dict[str, list[Facet]] = {}
@@ -302,35 +286,80 @@ class OpenSearchEngine(Engine):
             ]
         return facets
 
-    def _suggest(self, tree: QueryTree) -> str | None:
-        """A corrected query from the archive's unstemmed vocabulary (term suggester)."""
-        words = dict(suggestion_words(tree))
-        if not words:
-            return None
-        options = {"suggest_mode": "missing", "max_edits": 2, "prefix_length": SUGGEST_PREFIX}
-        suggest = {
-            f"w{n}": {"text": folded, "term": {"field": EXACT_FIELD, "size": 1, **options}}
-            for n, folded in enumerate(words.values())
+    def _languages_of(self, word: str, langs: list[str]) -> set[str]:
+        """The languages whose stemmed fields hold ``word`` (one request, counted per
+        language)."""
+        filters = {
+            lang: {
+                "multi_match": {"query": word, "fields": [text_field(p, lang) for p in TEXT_PARTS]}
+            }
+            for lang in langs
+            if analyze(word, lang)
         }
+        if not filters:
+            return set()
+        body = {"size": 0, "aggs": {"langs": {"filters": {"filters": filters}}}}
+        found = self._call(self.client.search, index=self.alias, body=body)
+        buckets = found.get("aggregations", {}).get("langs", {}).get("buckets", {})
+        return {lang for lang, bucket in buckets.items() if bucket.get("doc_count")}
+
+    def _candidates(self, folded: str, edits: int) -> list[str]:
+        """The archive's unstemmed words close to ``folded`` (term suggester), best first."""
+        options = {
+            "suggest_mode": "always",
+            "max_edits": edits,
+            "prefix_length": SUGGEST_PREFIX,
+            "size": SUGGEST_CANDIDATES,
+        }
+        suggest = {"w": {"text": folded, "term": {"field": EXACT_FIELD, **options}}}
         body = {"size": 0, "suggest": suggest}
         found = self._call(self.client.search, index=self.alias, body=body).get("suggest", {})
-        corrections = []
-        for n, word in enumerate(words):
-            entries = found.get(f"w{n}") or [{}]
-            choices = entries[0].get("options") or []
-            if choices:
-                corrections.append((word, choices[0]["text"]))
-        return corrected_query(tree.text, corrections)
+        entries = found.get("w") or [{}]
+        return [choice["text"] for choice in entries[0].get("options") or []]
+
+    def _count(self, tree: QueryTree, request: SearchRequest, span: DateSpan | None) -> int:
+        body: dict = {"query": self._query(tree, request, span), "size": 0}
+        if request.collapse:
+            groups = {"cardinality": {"field": CLUSTER_FIELD, "precision_threshold": 40000}}
+            body["aggs"] = {"groups": groups}
+        else:
+            body["track_total_hits"] = True
+        found = self._call(self.client.search, index=self.alias, body=body)
+        if request.collapse:
+            return int(found.get("aggregations", {}).get("groups", {}).get("value", 0))
+        return int(found["hits"]["total"]["value"])
+
+    def _suggest(
+        self, tree: QueryTree, request: SearchRequest, span: DateSpan | None, total: int
+    ) -> str | None:
+        """A corrected query from the archive's vocabulary, close in the query's language,
+        and only when it finds more than the query did (search/suggest.py); else None."""
+        known: dict[str, set[str]] = {}
+
+        def languages_of(word: str) -> set[str]:
+            if word not in known:
+                known[word] = self._languages_of(word, tree.langs)
+            return known[word]
+
+        better = corrected_query(tree.text, corrections(tree, languages_of, self._candidates))
+        if better is None:
+            return None
+        respelled = replace(request, q=better)
+        return better if self._count(_parse(respelled), respelled, span) > total else None
 
     def export_rows(
-        self, request: SearchRequest, span: DateSpan | None = None, limit: int = MAX_EXPORT_ROWS
+        self,
+        request: SearchRequest,
+        span: DateSpan | None = None,
+        limit: int | None = MAX_EXPORT_ROWS,
     ) -> Iterator[ExportRow]:
-        """The request's hits in its order (collapsed like the page), page by page.
+        """The request's hits in its order (collapsed like the page), page by page, up to
+        ``limit`` (None: every one).
 
         Pages follow each other with ``search_after`` on the sort values (the sort ends on
-        the unique id), so an export costs the same at row 9,000 as at row 1. Collapsed
+        the unique id), so an export costs the same at row 90,000 as at row 1. Collapsed
         exports page with ``from``/``size``: OpenSearch 2.19 refuses ``search_after`` with
-        ``collapse``, and the template's ``max_result_window`` covers ``MAX_EXPORT_ROWS``.
+        ``collapse``, so they end at the template's ``max_result_window`` (100,000 stories).
         """
         tree = _parse(request)
         body: dict = {
@@ -342,27 +371,97 @@ class OpenSearchEngine(Engine):
         if request.collapse:
             body["collapse"] = {"field": CLUSTER_FIELD}
         offset = 0
-        while offset < limit:
-            body["size"] = min(EXPORT_PAGE, limit - offset)
+        while limit is None or offset < limit:
+            body["size"] = EXPORT_PAGE if limit is None else min(EXPORT_PAGE, limit - offset)
             if request.collapse:
+                body["size"] = min(body["size"], MAX_RESULT_WINDOW - offset)
+                if body["size"] <= 0:
+                    log.warning("collapsed export stopped at max_result_window (%d)", offset)
+                    return
                 body["from"] = offset
             hits = self._call(self.client.search, index=self.alias, body=body)["hits"]["hits"]
             for raw in hits:
-                s = raw["_source"]
-                yield ExportRow(
-                    id=s[ID_FIELD],
-                    date=s.get("date"),
-                    lang=s.get("lang") or "",
-                    source=s.get("source") or "",
-                    title=s.get("title") or "",
-                    url=s.get("url"),
-                    score=raw.get("_score") or 0.0 if request.sort == "relevance" else 0.0,
-                )
+                score = raw.get("_score") or 0.0 if request.sort == "relevance" else 0.0
+                yield ExportRow.from_fields(raw["_source"], score)
             if len(hits) < body["size"]:
                 return
             offset += len(hits)
             if not request.collapse:
                 body["search_after"] = hits[-1]["sort"]
+
+    # -- counts per month (trends) ----------------------------------------------------------
+
+    def month_counts(
+        self, request: SearchRequest, span: DateSpan | None = None, everything: bool = False
+    ) -> MonthCounts:
+        """Matches per month: a ``date_histogram`` of articles, or, collapsed, every cluster
+        with the month of its oldest dated copy (a ``composite`` aggregation read page by
+        page), as ``search.periods`` counts on Whoosh."""
+        if everything:
+            notice = None
+            allowed = filter_clauses(request_filters(QueryTree(text=""), request, span))
+            query = {"bool": {"must": [MATCH_ALL], "filter": allowed}}
+        else:
+            tree = _parse(request)
+            notice = tree.notice
+            query = self._query(tree, replace(request, recency=False), span)
+        key = json.dumps([query, request.collapse], sort_keys=True) if everything else None
+        cached = self._everything.get(key) if key else None
+        if cached is not None and time.monotonic() - cached[0] < EVERYTHING_SECONDS:
+            return cached[1]
+        if request.collapse:
+            months, undated = self._story_months(query)
+        else:
+            months, undated = self._article_months(query)
+        found = MonthCounts(dict(sorted(months.items())), undated, notice)
+        if key:
+            if len(self._everything) >= 64:
+                self._everything.clear()
+            self._everything[key] = (time.monotonic(), found)
+        return found
+
+    def _article_months(self, query: dict) -> tuple[dict[str, int], int]:
+        histogram = {
+            "field": PUBLISHED_FIELD,
+            "calendar_interval": "month",
+            "format": "yyyy-MM",
+            "min_doc_count": 1,
+        }
+        body = {
+            "size": 0,
+            "query": query,
+            "aggs": {
+                "months": {"date_histogram": histogram},
+                "undated": {"missing": {"field": PUBLISHED_FIELD}},
+            },
+        }
+        aggs = self._call(self.client.search, index=self.alias, body=body)["aggregations"]
+        months = {b["key_as_string"]: b["doc_count"] for b in aggs["months"]["buckets"]}
+        return months, int(aggs["undated"]["doc_count"])
+
+    def _story_months(self, query: dict) -> tuple[dict[str, int], int]:
+        stories: dict = {
+            "composite": {
+                "size": COMPOSITE_PAGE,
+                "sources": [{"cluster": {"terms": {"field": CLUSTER_FIELD}}}],
+            },
+            "aggs": {"first": {"min": {"field": PUBLISHED_FIELD, "format": "yyyy-MM"}}},
+        }
+        body = {"size": 0, "query": query, "aggs": {"stories": stories}}
+        months: dict[str, int] = {}
+        undated = 0
+        while True:
+            found = self._call(self.client.search, index=self.alias, body=body)
+            agg = found["aggregations"]["stories"]
+            for bucket in agg["buckets"]:
+                month = bucket["first"].get("value_as_string")
+                if bucket["first"].get("value") is None or not month:
+                    undated += 1
+                else:
+                    months[month] = months.get(month, 0) + 1
+            if len(agg["buckets"]) < COMPOSITE_PAGE or "after_key" not in agg:
+                return months, undated
+            stories["composite"]["after"] = agg["after_key"]
 
     # -- one article, more like it, counts --------------------------------------------------
 
@@ -405,16 +504,7 @@ class OpenSearchEngine(Engine):
             },
         }
         found = self._call(self.client.search, index=self.alias, body=body)
-        return [
-            Similar(
-                id=s[ID_FIELD],
-                title=s.get("title") or s[ID_FIELD],
-                source=s.get("source") or "",
-                date=s.get("date"),
-                lang=s.get("lang") or "",
-            )
-            for s in (h["_source"] for h in found["hits"]["hits"])
-        ]
+        return [Similar.from_fields(h["_source"]) for h in found["hits"]["hits"]]
 
     def doc_count(self) -> int:
         return int(self._call(self.client.count, index=self.alias)["count"])
@@ -427,14 +517,15 @@ class OpenSearchEngine(Engine):
         return [b["key"] for b in found.get("aggregations", {}).get("lang", {}).get("buckets", [])]
 
     def health(self) -> Health:
+        """The health of the archive's index (not of the whole cluster): green is ok, yellow
+        (a replica missing) degraded, red (a primary missing: results are partial) red."""
         try:
-            cluster = self.client.cluster.health(params={"request_timeout": 5})
+            found = self.client.cluster.health(index=self.alias, params={"request_timeout": 5})
             articles = self.doc_count()
         except (EngineUnavailable, TransportError, OSConnectionError) as exc:
             return Health("unavailable", detail={"error": str(exc)[:300]})
-        # yellow: a replica is missing; red: a primary too, so results are partial
-        status = "ok" if cluster["status"] == "green" else "degraded"
-        detail = {k: cluster[k] for k in ("status", "number_of_nodes", "unassigned_shards")}
+        status = {"green": "ok", "yellow": "degraded"}.get(found["status"], "red")
+        detail = {k: found[k] for k in ("status", "number_of_nodes", "unassigned_shards")}
         return Health(status, articles, detail)
 
     def stats(self) -> IndexStats:

@@ -16,28 +16,12 @@ tables (identical for fr, en, de, es but one, it, pt, ru; the differences are li
 
 from __future__ import annotations
 
+from index import schema
 from index.analysis import LANGS
 from index.analysis.filters import ELISIONS, load_stopwords
-from index.schema import (
-    CLUSTER_FIELD,
-    EXACT_FIELD,
-    HASH_FIELD,
-    ID_FIELD,
-    LANG_FIELD,
-    MONTH_FIELD,
-    PUBLISHED_FIELD,
-    SIMHASH_FIELD,
-    SOURCE_FIELD,
-    SOURCE_KEY_FIELD,
-    STORED_FIELDS,
-    TEXT_HASH_FIELD,
-    TEXT_PARTS,
-    YEAR_FIELD,
-    text_field,
-)
 from search.ranking import bm25_parameters
 
-TEMPLATE_VERSION = 1  # bump with any change below; a new version needs `--rebuild`
+TEMPLATE_VERSION = 2  # bump with any change below; a new version needs `--rebuild`
 
 # The deepest hit a search page can ask for (search.request: MAX_PAGE × MAX_LIMIT): pages use
 # from/size because OpenSearch 2.19 cannot combine search_after with collapse.
@@ -172,22 +156,31 @@ def mappings() -> dict:
     properties: dict = {
         name: keyword
         for name in (
-            ID_FIELD, HASH_FIELD, TEXT_HASH_FIELD, SIMHASH_FIELD, CLUSTER_FIELD,
-            LANG_FIELD, SOURCE_FIELD, YEAR_FIELD, MONTH_FIELD, "dated",
+            schema.ID_FIELD, schema.HASH_FIELD, schema.TEXT_HASH_FIELD, schema.SIMHASH_FIELD,
+            schema.CLUSTER_FIELD, schema.LANG_FIELD, schema.SOURCE_FIELD, schema.YEAR_FIELD,
+            schema.MONTH_FIELD, schema.DATED_FIELD,
         )
     }  # fmt: skip
-    properties[PUBLISHED_FIELD] = {"type": "date"}
-    properties[SOURCE_KEY_FIELD] = {"type": "text", "analyzer": analyzer_name("xx", exact=True)}
-    properties[EXACT_FIELD] = {"type": "text", "analyzer": analyzer_name("xx", exact=True)}
-    for name in STORED_FIELDS:  # shown, never searched: kept in _source only
+    properties[schema.PUBLISHED_FIELD] = {"type": "date"}
+    properties[schema.SOURCE_KEY_FIELD] = {
+        "type": "text",
+        "analyzer": analyzer_name("xx", exact=True),
+    }
+    properties[schema.EXACT_FIELD] = {"type": "text", "analyzer": analyzer_name("xx", exact=True)}
+    properties[schema.EXACT_TITLE_FIELD] = {
+        "type": "text",
+        "analyzer": analyzer_name("xx", exact=True),
+        "index_options": "freqs",  # the exactness rules score it; no phrase is matched there
+    }
+    for name in schema.STORED_FIELDS:  # shown, never searched: kept in _source only
         properties[name] = {"type": "keyword", "index": False, "doc_values": False}
     properties["url"] = properties["path"] = {"type": "keyword", "index": False}
     for lang in LANGS:
-        for part in TEXT_PARTS:
-            properties[text_field(part, lang)] = _text(lang)
+        for part in schema.TEXT_PARTS:
+            properties[schema.text_field(part, lang)] = _text(lang)
     return {
         "dynamic": "strict",
-        "_source": {"excludes": [EXACT_FIELD, SOURCE_KEY_FIELD]},
+        "_source": {"excludes": [schema.EXACT_FIELD, schema.SOURCE_KEY_FIELD]},
         "_meta": {"template_version": TEMPLATE_VERSION},
         "properties": properties,
     }

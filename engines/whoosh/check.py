@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from whoosh.index import TOC, FileIndex
+from whoosh.index import FileIndex
 
 from engines.base import (
     CheckReport,
@@ -29,6 +29,7 @@ from engines.base import (
     SegmentCheck,
     digest_pairs,
 )
+from engines.whoosh import compat
 from engines.whoosh.writer import known_hashes, open_index
 from index.layout import CURRENT, LOCK_FILE, leftovers, live_dir, lock_holder
 from index.manifest import load_manifest
@@ -88,8 +89,7 @@ def _check_contents(index_dir: Path, ix: FileIndex, report: CheckReport) -> None
     with ix.reader() as reader:
         for leaf, offset in reader.leaf_readers():
             seg = _check_segment(leaf, report, pairs)
-            segment = leaf.segment()
-            seg.name = segment.segment_id() if segment is not None else str(offset)
+            seg.name = compat.segment_id(leaf) or str(offset)
             report.segments.append(seg)
         total = reader.doc_count()
     report.articles = len(pairs)
@@ -141,9 +141,9 @@ def _check_surroundings(index_dir: Path, ix: FileIndex, report: CheckReport) -> 
     for path in leftovers(index_dir):
         report.notes.append(f"leftover of an interrupted job (the next job clears it): {path}")
     storage = ix.storage
-    used = {s.segment_id() for s in ix._segments()}
-    toc = TOC._pattern(ix.indexname)
-    segment = TOC._segment_pattern(ix.indexname)
+    used = compat.committed_segment_ids(ix)
+    toc = compat.toc_file_pattern(ix)
+    segment = compat.segment_file_pattern(ix)
     for name in storage.list():
         match = segment.match(name)
         if match and match.group(1) not in used:
@@ -151,9 +151,9 @@ def _check_surroundings(index_dir: Path, ix: FileIndex, report: CheckReport) -> 
         toc_match = toc.match(name)
         if toc_match and int(toc_match.group(1)) != report.generation:
             report.notes.append(f"old table of contents: {name}")
-    for seg in ix._segments():
-        if not any(n.startswith(f"{seg.segment_id()}.") for n in storage.list()):
-            report.problems.append(f"the files of segment {seg.segment_id()} are missing")
+    for seg_id in sorted(used):
+        if not any(n.startswith(f"{seg_id}.") for n in storage.list()):
+            report.problems.append(f"the files of segment {seg_id} are missing")
     manifest = load_manifest(Path(report.live))
     listed = {i for state in manifest.values() for i in state.ids}
     missing = len(listed) - len(listed & set(_live_ids(ix)))

@@ -29,7 +29,9 @@ from whoosh import query as wq
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher, TimeLimit
 
-from index.schema import CLUSTER_FIELD, PUBLISHED_FIELD
+from engines.whoosh import vectorized
+from engines.whoosh.compat import EveryMatch, EveryScoredMatch, segment_id
+from index.schema import CLUSTER_FIELD, DATED_FIELD, PUBLISHED_FIELD
 
 # --- columns as integer codes, per segment -------------------------------------------------
 
@@ -67,7 +69,7 @@ def vocabulary(fieldname: str) -> Vocabulary:
 
 
 def _segment_array(reader: IndexReader, fieldname: str, numeric: bool) -> np.ndarray:
-    key = (reader.segment().segment_id(), fieldname)
+    key = (segment_id(reader) or "", fieldname)
     found = _SEGMENTS.get(key)
     if found is not None:
         return found
@@ -123,41 +125,30 @@ class _Budget:
                 raise TimeLimit
 
 
-class _Scores(_Budget, collectors.ScoredCollector):
-    """Every match's document number and score (no heap, no block skipping: all are kept)."""
+class _Scores(_Budget, EveryScoredMatch):
+    """Every match's document number and score."""
 
     def prepare(self, top_searcher, q, context):
         super().prepare(top_searcher, q, context)
         self.ids = array("q")
         self.scores = array("d")
 
-    def _use_block_quality(self) -> bool:
-        return False
-
-    def _collect(self, global_docnum, score):
+    def matched(self, docnum: int, score: float) -> None:
         self.tick()
-        self.ids.append(global_docnum)
+        self.ids.append(docnum)
         self.scores.append(score)
-        return 0
-
-    def results(self):
-        return None
 
 
-class _Ids(_Budget, collectors.Collector):
+class _Ids(_Budget, EveryMatch):
     """Every match's document number, unscored (results sorted by date)."""
 
     def prepare(self, top_searcher, q, context):
         super().prepare(top_searcher, q, context)
         self.ids = array("q")
 
-    def collect(self, sub_docnum):
+    def matched(self, docnum: int) -> None:
         self.tick()
-        self.ids.append(self.offset + sub_docnum)
-        return 0
-
-    def results(self):
-        return None
+        self.ids.append(docnum)
 
 
 @dataclass
@@ -169,6 +160,49 @@ class Collected:
     cluster_sizes: dict[int, int]  # document number on the page → matching copies
     facets: dict[str, dict[str, int]]  # facet → value → stories (or documents)
     partial: bool = False  # the time budget ran out: counts and page cover what was found
+
+
+@dataclass
+class Ranked:
+    """Every match of a query in result order, as arrays (positions into ``ids``)."""
+
+    ids: np.ndarray  # document numbers of the matches, in collection order
+    scores: np.ndarray  # their scores (zeros when sorted by date)
+    clusters: np.ndarray  # their cluster codes
+    shown: np.ndarray  # positions into ids, best first; one per cluster when collapsed
+    total: int  # stories (clusters) when collapsed, else documents
+    sizes: np.ndarray | None  # matching copies per cluster code, when collapsed
+    partial: bool  # the time budget ran out
+
+
+def rank(
+    searcher: Searcher,
+    query: wq.Query,
+    filter: wq.Query | None,
+    *,
+    sort: str = "relevance",
+    collapse: bool = True,
+    budget: float | None = None,
+) -> Ranked:
+    """Walk the matches once and order them (collapsed on the cluster key when asked)."""
+    scored = sort == "relevance"
+    # Vectorised (engines/whoosh/vectorized.py) when it knows every node, else the matchers.
+    found = vectorized.matches(searcher, query, filter, scored=scored)
+    ids, scores, partial = (
+        (*found, False) if found else walk(searcher, query, filter, scored, budget)
+    )
+    clusters = column(searcher, CLUSTER_FIELD)[ids] if len(ids) else np.empty(0, np.int32)
+
+    order = _order(searcher, ids, scores, sort)  # best first
+    if collapse and len(ids):
+        # The best copy of each cluster, in result order; sizes count every matching copy.
+        _, first = np.unique(clusters[order], return_index=True)
+        shown = order[np.sort(first)]
+        total = len(first)
+        sizes = np.bincount(clusters, minlength=int(clusters.max()) + 1)
+    else:
+        shown, total, sizes = order, len(ids), None
+    return Ranked(ids, scores, clusters, shown, int(total), sizes, partial)
 
 
 def collect(
@@ -183,7 +217,28 @@ def collect(
     facets: dict[str, str] | None = None,
     budget: float | None = None,
 ) -> Collected:
-    scored = sort == "relevance"
+    ranked = rank(searcher, query, filter, sort=sort, collapse=collapse, budget=budget)
+    ids, scores, clusters, sizes = ranked.ids, ranked.scores, ranked.clusters, ranked.sizes
+    start = (page - 1) * pagelen
+    window = ranked.shown[start : start + pagelen]
+    return Collected(
+        page=[(int(ids[i]), float(scores[i])) for i in window],
+        total=ranked.total,
+        cluster_sizes={
+            int(ids[i]): int(sizes[clusters[i]]) if sizes is not None else 1 for i in window
+        },
+        facets={
+            name: _facet(searcher, fieldname, ids, clusters if collapse else None)
+            for name, fieldname in (facets or {}).items()
+        },
+        partial=ranked.partial,
+    )
+
+
+def walk(
+    searcher: Searcher, query: wq.Query, filter: wq.Query | None, scored: bool, budget: float | None
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Every match's document number and score, walking Whoosh's matchers within the budget."""
     base = _Scores() if scored else _Ids()
     base.start(QUERY_BUDGET_S if budget is None else budget)
     collector = collectors.FilterCollector(base, filter) if filter is not None else base
@@ -196,31 +251,7 @@ def collect(
     scores = (
         np.frombuffer(base.scores, dtype=np.float64) if scored and len(ids) else np.zeros(len(ids))
     )
-    clusters = column(searcher, CLUSTER_FIELD)[ids] if len(ids) else np.empty(0, np.int32)
-
-    order = _order(searcher, ids, scores, sort)  # best first
-    if collapse and len(ids):
-        # The best copy of each cluster, in result order; sizes count every matching copy.
-        _, first = np.unique(clusters[order], return_index=True)
-        shown = order[np.sort(first)]
-        total = len(first)
-        sizes = np.bincount(clusters, minlength=int(clusters.max()) + 1)
-    else:
-        shown, total, sizes = order, len(ids), None
-    start = (page - 1) * pagelen
-    window = shown[start : start + pagelen]
-    return Collected(
-        page=[(int(ids[i]), float(scores[i])) for i in window],
-        total=int(total),
-        cluster_sizes={
-            int(ids[i]): int(sizes[clusters[i]]) if sizes is not None else 1 for i in window
-        },
-        facets={
-            name: _facet(searcher, fieldname, ids, clusters if collapse else None)
-            for name, fieldname in (facets or {}).items()
-        },
-        partial=partial,
-    )
+    return ids, scores, partial
 
 
 def _order(searcher: Searcher, ids: np.ndarray, scores: np.ndarray, sort: str) -> np.ndarray:
@@ -231,7 +262,7 @@ def _order(searcher: Searcher, ids: np.ndarray, scores: np.ndarray, sort: str) -
     if sort == "relevance":
         return np.lexsort((ids, -scores))
     published = column(searcher, PUBLISHED_FIELD, numeric=True)[ids]
-    undated = column(searcher, "dated")[ids] == 0  # code 0 is "" in every vocabulary
+    undated = column(searcher, DATED_FIELD)[ids] == 0  # code 0 is "" in every vocabulary
     when = -published if sort == "newest" else published
     return np.lexsort((ids, when, undated))
 

@@ -9,35 +9,13 @@ reuses the unchanged ones), so each reader remembers the column readers it has m
 
 from __future__ import annotations
 
-from functools import wraps
-
-from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-_MARK = "_manchette_cached_columns"
-
-
-def _cache_reader(reader: IndexReader) -> None:
-    if getattr(reader, _MARK, False) or not reader.is_atomic():
-        return
-    make = reader.column_reader
-    made: dict[tuple, object] = {}
-
-    @wraps(make)
-    def column_reader(fieldname, column=None, reverse=False, translate=True):
-        if column is not None:  # a caller's own column object: nothing to share
-            return make(fieldname, column=column, reverse=reverse, translate=translate)
-        key = (fieldname, reverse, translate)
-        if key not in made:
-            made[key] = make(fieldname, column=column, reverse=reverse, translate=translate)
-        return made[key]
-
-    reader.column_reader = column_reader
-    setattr(reader, _MARK, True)
+from engines.whoosh.compat import remember_columns
 
 
 def cache_columns(searcher: Searcher) -> Searcher:
     """``searcher`` with every segment reader remembering its column readers."""
     for reader, _offset in searcher.reader().leaf_readers():
-        _cache_reader(reader)
+        remember_columns(reader)
     return searcher

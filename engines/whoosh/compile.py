@@ -11,12 +11,15 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 from whoosh.fields import Schema
+from whoosh.query import spans
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
+from whoosh.support.levenshtein import distance
 
-from index.analysis import LANGS, analyze
+from index.analysis import LANGS, analyze_query
 from index.schema import (
     EXACT_FIELD,
+    EXACT_TITLE_FIELD,
     LANG_FIELD,
     PUBLISHED_FIELD,
     SOURCE_KEY_FIELD,
@@ -25,22 +28,38 @@ from index.schema import (
 )
 from search.daterange import DateSpan
 from search.filters import request_filters
-from search.parse import parse_query
+from search.parse import FUZZY_PREFIX, parse_query
 from search.ranking import field_boosts, rule
 from search.request import SearchRequest
+from search.suggest import near_words
 from search.tree import (
     AnyOf,
     Clause,
     FieldIs,
     Filter,
+    Fuzzy,
     LangIs,
+    Near,
     Phrase,
     Prefix,
     QueryTree,
     SourceIs,
+    Wildcard,
+    Word,
 )
 
 HIGHLIGHTED_EXPANSIONS = 50  # a prefix highlights its first expansions only
+
+
+class _SpanOr(spans.SpanOr):
+    """Whoosh's SpanOr, with the size estimates an ``And`` around it asks for (to order its
+    matchers): those of the plain ``Or`` it wraps."""
+
+    def estimate_size(self, ixreader: IndexReader) -> int:
+        return self.q.estimate_size(ixreader)
+
+    def estimate_min_size(self, ixreader: IndexReader) -> int:
+        return self.q.estimate_min_size(ixreader)
 
 
 @dataclass
@@ -78,8 +97,15 @@ def parse_for(searcher: Searcher, text: str, lang: str | None = None) -> QueryTr
         for term in reader.expand_prefix(EXACT_FIELD, prefix):
             yield term.decode() if isinstance(term, bytes) else term
 
+    def within(word: str, edits: int):
+        # Damerau-Levenshtein (a transposition is one edit), as OpenSearch's fuzzy query:
+        # whoosh's own terms_within walks an automaton that counts it as two.
+        for term in expand(word[:FUZZY_PREFIX]):
+            if abs(len(term) - len(word)) <= edits and distance(term, word, edits) <= edits:
+                yield term
+
     langs = indexed_langs(searcher.schema, reader)
-    return parse_query(text, lang, langs=langs, expand=expand)
+    return parse_query(text, lang, langs=langs, expand=expand, within=within)
 
 
 def _terms_query(
@@ -102,11 +128,15 @@ class _Compiler:
 
     def note(self, text: str) -> None:
         for lang in self.langs:
-            self.terms.setdefault(lang, set()).update(analyze(text, lang))
+            self.terms.setdefault(lang, set()).update(analyze_query(text, lang))
 
     def clause(self, node: Clause, highlight: bool) -> wq.Query | None:
         if isinstance(node, Prefix):
             return self.prefix(node, highlight)
+        if isinstance(node, Wildcard | Fuzzy):
+            return self.pattern(node, highlight)
+        if isinstance(node, Near):
+            return self.near(node, highlight)
         if highlight:
             self.note(node.text)
         if isinstance(node, Phrase):
@@ -118,37 +148,112 @@ class _Compiler:
         parts = [part] if part else list(TEXT_PARTS)
         boosts = field_boosts([text_field(p, lang) for p in parts for lang in self.langs])
         for lang in self.langs:
-            tokens = analyze(text, lang)
+            tokens = list(analyze_query(text, lang))
             if not tokens:
                 continue
             for name in (text_field(p, lang) for p in parts):
                 positions = self.schema[name].format.supports("positions")
                 alternatives.append(_terms_query(name, tokens, boosts[name], positions))
         if bonus and not part:
-            exact = analyze(text, "xx", exact=True)
-            if exact:  # an exact (unstemmed) match ranks above a stem-only match: a flat bonus
-                alternatives.append(_terms_query(EXACT_FIELD, exact, rule("bonus.exact")))
+            alternatives.extend(self.exactness(text))
         # A word every indexed language drops as a stop word is still found as typed.
         return wq.Or(alternatives) if alternatives else None
+
+    def exactness(self, text: str) -> list[wq.Query]:
+        """The word as typed (unstemmed, stop word or not) anywhere in the text and in the
+        title, each scored by BM25 over one field shared by every language: what puts a
+        known-item query's own article above articles that only share stems, in any language
+        (search/ranking.py, ``bonus.exact`` and ``bonus.exact_title``)."""
+        exact = list(analyze_query(text, "xx", exact=True))
+        if not exact:
+            return []
+        found = [_terms_query(EXACT_FIELD, exact, rule("bonus.exact"))]
+        if EXACT_TITLE_FIELD in self.schema:  # no positions there: split tokens are AND-ed
+            found.append(
+                _terms_query(EXACT_TITLE_FIELD, exact, rule("bonus.exact_title"), positions=False)
+            )
+        return found
 
     def phrase(self, node: Phrase) -> wq.Query | None:
         stemmed = self.word(node.text, node.part, bonus=False)
         if not node.part:
-            words = analyze(node.text, "xx", exact=True)
+            words = list(analyze_query(node.text, "xx", exact=True))
             if words:  # the exact field decides the match; the stemmed fields rank it
                 exact = _terms_query(EXACT_FIELD, words, rule("bonus.exact"))
                 return wq.And([exact, stemmed]) if stemmed is not None else exact
         return stemmed
 
     def prefix(self, node: Prefix, highlight: bool) -> wq.Query:
+        """The words starting with the prefix, and the prefix as a whole word (stemmed, its
+        elided article stripped: ``otan*`` finds all that ``otan`` finds, ``l'OTAN`` too)."""
+        word = self.word(node.stem, None, bonus=False)
+        if highlight:
+            self.note(node.stem)
         if node.expansions is None:
-            return wq.Prefix(EXACT_FIELD, node.folded)
+            expanded: wq.Query = wq.Prefix(EXACT_FIELD, node.folded)
+        else:
+            if highlight:
+                for term in node.expansions[:HIGHLIGHTED_EXPANSIONS]:
+                    self.note(term)
+            if not node.expansions:
+                return word if word is not None else wq.NullQuery
+            expanded = wq.Or([wq.Term(EXACT_FIELD, t) for t in node.expansions])
+        return expanded if word is None else wq.Or([expanded, word])
+
+    def pattern(self, node: Wildcard | Fuzzy, highlight: bool) -> wq.Query:
+        """A wildcard or fuzzy word: its expansions on the exact field (or Whoosh's own
+        expansion when the parser had no vocabulary)."""
+        if node.expansions is None:
+            if isinstance(node, Wildcard):
+                return wq.Wildcard(EXACT_FIELD, node.pattern)
+            return wq.FuzzyTerm(EXACT_FIELD, node.folded, node.distance, FUZZY_PREFIX)
         if highlight:
             for term in node.expansions[:HIGHLIGHTED_EXPANSIONS]:
                 self.note(term)
         if not node.expansions:
             return wq.NullQuery
         return wq.Or([wq.Term(EXACT_FIELD, t) for t in node.expansions])
+
+    def span(self, node: Clause, highlight: bool) -> wq.Query | None:
+        """A part of a proximity as a span query on the exact field (None: it matches
+        nothing)."""
+        if isinstance(node, Near):
+            parts = [self.span(part, highlight) for part in node.parts]
+            if any(p is None for p in parts):
+                return None
+            # Whoosh counts the distance between neighbours (1: adjacent); Near counts the
+            # words allowed between them (0: adjacent).
+            return spans.SpanNear2(parts, slop=node.slop + 1, ordered=False)
+        if isinstance(node, Word | Phrase):
+            if highlight:
+                self.note(node.text)
+            words = analyze_query(node.text, "xx", exact=True)
+            if not words:
+                return None
+            if len(words) == 1:
+                return wq.Term(EXACT_FIELD, words[0])  # a term's matcher has spans
+            return spans.SpanNear2([wq.Term(EXACT_FIELD, w) for w in words], slop=1)
+        if isinstance(node, Prefix) and highlight:
+            self.note(node.stem)
+        if node.expansions is None:
+            return None
+        if highlight:
+            for term in node.expansions[:HIGHLIGHTED_EXPANSIONS]:
+                self.note(term)
+        if not node.expansions:
+            return None
+        return _SpanOr([wq.Term(EXACT_FIELD, t) for t in node.expansions])
+
+    def near(self, node: Near, highlight: bool) -> wq.Query:
+        """The span decides the match; its words, stemmed in each language's fields, rank it
+        (optional: a word some language drops as a stop word still matches)."""
+        built = self.span(node, highlight)
+        if built is None:
+            return wq.NullQuery
+        built.boost = rule("bonus.exact")
+        rankers = [q for w in near_words(node) if (q := self.word(w, None, bonus=False))]
+        # (not AndMaybe: a span's scorer has no quality bound for its optimisations)
+        return wq.And([built, wq.Or([*rankers, built])]) if rankers else built
 
     def item(self, node: Clause | AnyOf) -> wq.Query | None:
         if not isinstance(node, AnyOf):
@@ -167,7 +272,7 @@ def compile_tree(tree: QueryTree, schema: Schema) -> Compiled:
     negatives = [q for n in tree.must_not if (q := compiler.clause(n, False)) is not None]
     if positives:
         query: wq.Query = wq.And(positives) if len(positives) > 1 else positives[0]
-    elif tree.filters:
+    elif tree.filters or tree.every:
         query = wq.Every()
     else:
         query = wq.NullQuery

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import math
+import functools
 import time
+from dataclasses import replace
 
 from whoosh import query as wq
 from whoosh import sorting
@@ -12,7 +13,8 @@ from whoosh.searching import Searcher
 from engines.whoosh.collect import collect
 from engines.whoosh.compile import compile_request
 from engines.whoosh.scoring import recency_weighting
-from index.analysis import lang_key
+from engines.whoosh.spelling import closest
+from index.analysis import analyze_query, lang_key
 from index.schema import (
     CLUSTER_FIELD,
     DATED_FIELD,
@@ -20,6 +22,8 @@ from index.schema import (
     ID_FIELD,
     LANG_FIELD,
     PUBLISHED_FIELD,
+    TEXT_PARTS,
+    text_field,
 )
 from search import notices as say
 from search.daterange import DateSpan
@@ -28,7 +32,7 @@ from search.notices import Notice
 from search.request import SearchRequest
 from search.results import Hit, SearchResult, StoredArticle
 from search.snippets import highlight_all, lead_snippet, make_snippet
-from search.suggest import SUGGEST_BELOW, SUGGEST_PREFIX, corrected_query, suggestion_words
+from search.suggest import SUGGEST_PREFIX, corrected_query, corrections
 from search.tree import Phrase, QueryTree
 
 
@@ -45,19 +49,8 @@ def _hit(
     snippet = make_snippet(body, key, wanted, phrases=phrases) or lead_snippet(
         fields.get("lead") or body
     )
-    title = fields.get("title") or ""
-    return Hit(
-        id=fields[ID_FIELD],
-        title=title,
-        url=fields.get("url"),
-        source=fields.get("source") or "",
-        lang=fields.get("lang") or "",
-        date=fields.get("date"),
-        score=score,
-        snippet=snippet,
-        title_snippet=highlight_all(title, key, wanted, phrases),
-        cluster_size=cluster_size,
-    )
+    title = highlight_all(fields.get("title") or "", key, wanted, phrases)
+    return Hit.from_fields(fields, score, snippet, title, cluster_size)
 
 
 def newest_published(searcher: Searcher) -> int | None:
@@ -118,37 +111,56 @@ def run_search(
         )
         for docnum, score in found.page
     ]
-    suggestion = suggest(searcher, compiled.tree) if total < SUGGEST_BELOW else None
-    return SearchResult(
-        query=request.q,
-        total=total,
-        page=request.page,
-        took_ms=(time.perf_counter() - started) * 1000,
-        hits=hits,
-        page_count=math.ceil(total / request.limit) if total else 0,
-        limit=request.limit,
-        notices=notices,
-        facets=facet_lists(found.facets),
-        suggestion=suggestion,
-    )
+    facets = facet_lists(found.facets)
+    respell = functools.partial(suggest, searcher, compiled.tree, request, span, total)
+    return SearchResult.of_page(request, started, total, hits, notices, facets, respell)
 
 
-def suggest(searcher: Searcher, tree: QueryTree) -> str | None:
-    """A corrected query from the index's own unstemmed vocabulary, or None."""
+def suggest(
+    searcher: Searcher,
+    tree: QueryTree,
+    request: SearchRequest,
+    span: DateSpan | None,
+    total: int,
+) -> str | None:
+    """A corrected query from the index's own vocabulary, close in the query's language, and
+    only when it finds more than the query did (search/suggest.py); else None."""
     if EXACT_FIELD not in searcher.schema:
         return None
     reader = searcher.reader()
-    corrector = searcher.corrector(EXACT_FIELD)
-    corrections = []
-    for word, folded in suggestion_words(tree):
-        if reader.frequency(EXACT_FIELD, folded) > 0:
-            continue
+    schema = searcher.schema
+
+    def languages_of(word: str) -> set[str]:
+        found = set()
+        for lang in tree.langs:
+            stems = analyze_query(word, lang)
+            names = [n for n in (text_field(p, lang) for p in TEXT_PARTS) if n in schema]
+            if stems and any(all(reader.frequency(n, s) > 0 for s in stems) for n in names):
+                found.add(lang)
+        return found
+
+    def candidates(folded: str, edits: int) -> list[str]:
         # Candidates share the first letters: typos rarely touch them, and whoosh compares
         # the word with every term of the vocabulary otherwise (seconds on a large index).
-        found = corrector.suggest(folded, limit=1, maxdist=2, prefix=SUGGEST_PREFIX)
-        if found:
-            corrections.append((word, found[0]))
-    return corrected_query(tree.text, corrections)
+        # The closest one only (engines/whoosh/spelling.py: the quick walk of the prefix's
+        # terms); OpenSearch's term suggester gives a few, best first.
+        found = closest(reader, EXACT_FIELD, folded, maxdist=edits, prefix=SUGGEST_PREFIX)
+        return [found] if found else []
+
+    better = corrected_query(tree.text, corrections(tree, languages_of, candidates))
+    if better is None:
+        return None
+    respelled = compile_request(searcher, replace(request, q=better), span)
+    found = collect(
+        searcher,
+        respelled.query,
+        respelled.filter,
+        page=1,
+        pagelen=1,
+        sort="relevance",
+        collapse=request.collapse,
+    )
+    return better if found.total > total else None
 
 
 def languages(searcher: Searcher) -> list[str]:

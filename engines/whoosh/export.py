@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 from whoosh.searching import Searcher
 
-from engines.whoosh.collect import collect
+from engines.whoosh.collect import rank
 from engines.whoosh.compile import compile_request
-from index.schema import ID_FIELD
 from search.daterange import DateSpan
 from search.export import MAX_EXPORT_ROWS, ExportRow
 from search.request import SearchRequest
@@ -18,31 +18,26 @@ def export_rows(
     searcher: Searcher,
     request: SearchRequest,
     span: DateSpan | None = None,
-    limit: int = MAX_EXPORT_ROWS,
+    limit: int | None = MAX_EXPORT_ROWS,
 ) -> Iterator[ExportRow]:
-    """The request's hits in its order (collapsed like the page), up to ``limit``.
+    """The request's hits in its order (collapsed like the page), up to ``limit`` (None: all).
 
-    Only the matching document numbers are collected up front; each row's stored fields are
-    read when the row is consumed, so memory stays flat however many rows are written.
+    Only the matching document numbers and scores are collected up front (two numbers per
+    match, in arrays); each row's stored fields are read when the row is consumed, so memory
+    stays flat however many rows are written. The walk has no time budget: an export is
+    complete or fails, never silently cut.
     """
     compiled = compile_request(searcher, request, span)
-    found = collect(
+    ranked = rank(
         searcher,
         compiled.query,
         compiled.filter,
-        page=1,
-        pagelen=limit,
         sort=request.sort,
         collapse=request.collapse,
+        budget=math.inf,
     )
-    for docnum, score in found.page:
-        fields = searcher.stored_fields(docnum)
-        yield ExportRow(
-            id=fields[ID_FIELD],
-            date=fields.get("date"),
-            lang=fields.get("lang") or "",
-            source=fields.get("source") or "",
-            title=fields.get("title") or "",
-            url=fields.get("url"),
-            score=score,
-        )
+    shown = ranked.shown if limit is None else ranked.shown[:limit]
+    scored = request.sort == "relevance"
+    for position in shown:
+        fields = searcher.stored_fields(int(ranked.ids[position]))
+        yield ExportRow.from_fields(fields, float(ranked.scores[position]) if scored else 0.0)

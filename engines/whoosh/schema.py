@@ -47,6 +47,9 @@ def build_schema() -> Schema:
         # Every word of title, lead and body, unstemmed (lowercased, folded), all languages:
         # quoted phrases, the exact-match bonus, prefixes and "did you mean" use it.
         exact=AnalysedText(analyzer=analyzer_for("xx", exact=True), phrase=True),
+        # The title's words as typed (stop words kept), one field for every language: the
+        # exactness rules score it with statistics shared by all languages (search/ranking.py).
+        exact_title=AnalysedText(analyzer=analyzer_for("xx", exact=True), phrase=False),
         published=DATETIME(sortable=True),
         dated=ID(sortable=True),  # "1" when the article has a date: undated ones sort last
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from whoosh import scoring
 
 from search.ranking import bm25_parameters, recency_rule
@@ -27,8 +29,8 @@ class Flat(scoring.WeightingModel):
 class Ranking(scoring.MultiWeighting):
     """The ranking rules as one Whoosh weighting model.
 
-    BM25F for the text fields; a flat score for the ``exact`` field (the exact-match bonus,
-    scored lazily on its posting list, never by materialising it); and, when ``newest`` is
+    BM25F for every field, the exact (unstemmed) ones included: their statistics are shared
+    by every language, so the exactness rules compare across languages; and, when ``newest`` is
     given, the recency rule as a final factor: ``score × (1 + weight × 0.5 ** (age /
     half_life))``, age counted from the newest article in the index (archives are old: "now"
     would make every article equally stale). Undated articles get no recency bonus.
@@ -36,13 +38,13 @@ class Ranking(scoring.MultiWeighting):
 
     def __init__(self, newest: int | None = None) -> None:
         k1, b = bm25_parameters()
-        super().__init__(scoring.BM25F(B=b, K1=k1), exact=Flat())
+        super().__init__(scoring.BM25F(B=b, K1=k1))
         self.newest = newest  # whoosh's long form (microseconds) of the newest date
         self.use_final = newest is not None
         self.weight = recency_rule("recency.weight")
         days = recency_rule("recency.half_life_days")
         self.half_life = days * 86_400 * 10**6
-        self._column = None
+        self._column: Any = None  # the published column, read at the first final()
 
     def final(self, searcher, docnum: int, score: float) -> float:
         if self.newest is None:

@@ -25,13 +25,4 @@ def more_like_this(searcher: Searcher, article: StoredArticle, limit: int = 5) -
     q = wq.Or([wq.Term(text_field(part, key), t) for t in terms for part in TEXT_PARTS])
     mask = wq.Or([wq.Term(ID_FIELD, article.id), wq.Term(CLUSTER_FIELD, article.cluster)])
     results = searcher.search(q, limit=limit, mask=mask, terms=False)
-    return [
-        Similar(
-            id=h[ID_FIELD],
-            title=h.get("title") or h[ID_FIELD],
-            source=h.get("source") or "",
-            date=h.get("date"),
-            lang=h.get("lang") or "",
-        )
-        for h in results
-    ]
+    return [Similar.from_fields(hit.fields()) for hit in results]

@@ -4,9 +4,8 @@ An index directory holds Whoosh's files plus ``manchette.json`` (schema and anal
 An index written by another version of the analysis cannot be searched correctly: opening it
 raises :class:`RebuildRequired` with the command that fixes it.
 
-Segments are read in place from their mapping, not copied (``engines.whoosh.compound``):
-importing this module installs that for every index it opens, for searching and for merging
-alike.
+Opening or creating an index installs ``engines.whoosh.compat`` (Whoosh version checked,
+segments read in place from their mapping) for searching and merging alike.
 """
 
 from __future__ import annotations
@@ -19,11 +18,11 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.fields import Schema
-from whoosh.index import TOC, FileIndex, LockError
+from whoosh.index import FileIndex, LockError
 from whoosh.writing import SegmentWriter
 
 from engines.base import IndexMissing, RebuildRequired
-from engines.whoosh import compound
+from engines.whoosh import compat
 from engines.whoosh.schema import Analysed, build_schema
 from index.article import Article
 from index.document import IndexState, article_to_doc, prepare_values, text_values
@@ -44,8 +43,6 @@ from index.schema import (
     index_version,
 )
 from index.sink import JobState, Sink, read_job_files, write_job_files
-
-compound.install()
 
 ARTICLE_FIELDS = tuple(Article.__dataclass_fields__)
 
@@ -77,11 +74,13 @@ def open_index(index_dir: Path) -> FileIndex:
             f"Manchette needs {index_version()}: rebuild required "
             f"(`manchette index PATH --index-dir {index_dir} --rebuild`)"
         )
+    compat.install()
     return whoosh_index.open_dir(str(live))
 
 
 def create_index(build_dir: Path) -> FileIndex:
     """A new, empty index in ``build_dir`` with this version's schema."""
+    compat.install()
     ix = whoosh_index.create_in(str(build_dir), build_schema())
     (build_dir / VERSION_FILE).write_text(json.dumps(index_version()) + "\n", encoding="utf-8")
     return ix
@@ -119,17 +118,17 @@ def abandon_writer(writer: SegmentWriter) -> None:
         writer.cancel()
     except OSError:
         with contextlib.suppress(Exception):
-            writer.writelock.release()
+            compat.release_write_lock(writer)
 
 
 def discard_uncommitted(ix: FileIndex, keep: SegmentWriter | None = None) -> list[str]:
     """Delete the files of segments no commit refers to (but ``keep``'s own): what a commit
     that failed (a full disk) or was killed left behind. Whoosh deletes them at its next
     commit, but on a full disk that commit never comes. Call with the job lock held."""
-    used = {segment.segment_id() for segment in ix._segments()}
+    used = compat.committed_segment_ids(ix)
     if keep is not None:
-        used.add(keep.newsegment.segment_id())
-    pattern = TOC._segment_pattern(ix.indexname)
+        used.add(compat.new_segment_id(keep))
+    pattern = compat.segment_file_pattern(ix)
     removed = []
     for name in list(ix.storage.list()):
         match = pattern.match(name)

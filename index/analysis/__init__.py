@@ -14,7 +14,7 @@ filter, the tokenizer or a stop list changes, so an older index is rebuilt.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from whoosh.analysis import Analyzer, CompositeAnalyzer
 
@@ -22,7 +22,7 @@ from index.analysis.chains import BUILDERS
 
 __all__ = ["ANALYSIS_VERSION", "LANGS", "analyze", "analyzer_for", "explain", "lang_key"]
 
-ANALYSIS_VERSION: int = 2
+ANALYSIS_VERSION: int = 3  # 3: folded tokens lowercased again (ᴴ, ℋ)
 
 LANGS: tuple[str, ...] = ("fr", "en", "de", "es", "pt", "it", "nl", "ru", "ar", "cjk", "xx")
 
@@ -89,3 +89,10 @@ def explain(text: str, lang: str, exact: bool = False) -> list[tuple[str, list[d
 def analyze(text: str, lang: str, exact: bool = False) -> list[str]:
     """The final token texts of ``text`` through the chain of ``lang``."""
     return [t.text for t in analyzer_for(lang, exact)(text, mode="index")]
+
+
+@lru_cache(maxsize=50_000)
+def analyze_query(text: str, lang: str, exact: bool = False) -> tuple[str, ...]:
+    """``analyze`` for the words of a query, remembered: a query analyses each word in every
+    language several times (stop words, terms, highlights), and words recur across queries."""
+    return tuple(analyze(text, lang, exact))

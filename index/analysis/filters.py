@@ -39,37 +39,46 @@ __all__ = ["fold", "load_stopwords", "normalize_apostrophes"]
 # -- character normalisation ---------------------------------------------------------------
 
 
-class ApostropheFilter(Filter):
+class TextFilter(Filter):
+    """A filter that rewrites each token's text (``convert``), token by token."""
+
+    def convert(self, text: str) -> str:
+        raise NotImplementedError
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            t.text = self.convert(t.text)
+            yield t
+
+
+class ApostropheFilter(TextFilter):
     """``l’OTAN`` → ``l'OTAN``: one apostrophe for elision, stop lists and queries."""
 
     stage: ClassVar[str] = "apostrophe"
 
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        for t in tokens:
-            t.text = t.text.translate(APOSTROPHE_TABLE)
-            yield t
+    def convert(self, text: str) -> str:
+        return text.translate(APOSTROPHE_TABLE)
 
 
-class SoftHyphenFilter(Filter):
+class SoftHyphenFilter(TextFilter):
     """``pre\\u00admier`` → ``premier``: drop soft hyphens and other invisible joiners."""
 
     stage: ClassVar[str] = "soft_hyphen"
 
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        for t in tokens:
-            t.text = t.text.translate(JOINER_TABLE)
-            yield t
+    def convert(self, text: str) -> str:
+        return text.translate(JOINER_TABLE)
 
 
-class FoldFilter(Filter):
+class FoldFilter(TextFilter):
     """Accent and ligature folding (see :func:`fold`)."""
 
     stage: ClassVar[str] = "fold"
 
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        for t in tokens:
-            t.text = fold(t.text)
-            yield t
+    def convert(self, text: str) -> str:
+        # ORDER: runs after lowercasing; compatibility forms fold to capitals (``ᴴ``, ``ℋ`` →
+        # ``H``), so the folded token is lowercased again (the stemmers expect lowercase and
+        # emptied ``H``: found by the analyzer property test).
+        return fold(text).lower()
 
 
 class RefoldFilter(FoldFilter):
@@ -304,15 +313,13 @@ class ArabicNormalizeFilter(Filter):
                 yield t
 
 
-class ArabicLetterFilter(Filter):
+class ArabicLetterFilter(TextFilter):
     """``ى`` → ``ي``, ``ة`` → ``ه`` (see :func:`unify_arabic_letters`)."""
 
     stage: ClassVar[str] = "letters_ar"
 
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        for t in tokens:
-            t.text = unify_arabic_letters(t.text)
-            yield t
+    def convert(self, text: str) -> str:
+        return unify_arabic_letters(text)
 
 
 # A definite word (ال, with an optional و/ف and ب/ك/ل before it, or لل) of 2+ letters ending in ه.

@@ -82,10 +82,15 @@ _CJK_UNIT_PATTERN = re.compile(_CJK_UNIT)
 _ANY_CJK_MARK = re.compile(_CJK_MARK)
 
 
-class WordTokenizer(Tokenizer):
-    """Splits text into words (see the module docstring for the exact rules)."""
+class SpanTokenizer(Tokenizer):
+    """A Whoosh tokenizer over the ``(start, end)`` spans ``spans()`` finds in a text: one
+    ``Token`` object reused for the whole stream (Whoosh's convention), offsets into the
+    original text, consecutive positions."""
 
     stage = "tokenize"
+
+    def spans(self, value: str) -> Iterator[tuple[int, int]]:
+        raise NotImplementedError
 
     def __call__(
         self,
@@ -112,55 +117,7 @@ class WordTokenizer(Tokenizer):
                 t.startchar, t.endchar = start_char, start_char + len(value)
             yield t
             return
-        for pos, match in enumerate(WORD_PATTERN.finditer(value), start_pos):
-            # One Token object is reused for the whole stream (Whoosh's convention).
-            t.text = match.group()
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = t.text
-            if positions:
-                t.pos = pos
-            if chars:
-                t.startchar = start_char + match.start()
-                t.endchar = start_char + match.end()
-            yield t
-
-
-class CJKBigramTokenizer(Tokenizer):
-    """Overlapping bigrams over runs of CJK characters; other words as ``WordTokenizer`` does.
-
-    ``東京都に行く`` → ``東京 京都 都に に行 行く`` at consecutive positions, each with the offsets
-    of its two characters, so a query analysed the same way matches as a phrase (``"東京都"``
-    → ``東京 京都``) without a dictionary. A run of one character stays a unigram. Hangul
-    runs (one Korean word between spaces) are paired the same way: ``한국어`` → ``한국 국어``.
-    Latin words and numbers in CJK text are single tokens (``iPhone``, ``2014``).
-    """
-
-    stage = "tokenize"
-
-    def __call__(
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize: bool = True,
-        mode: str = "",
-        **kwargs: Any,
-    ) -> Iterator[Token]:
-        if not tokenize:
-            yield from WordTokenizer()(
-                value, positions, chars, keeporiginal, removestops, start_pos, start_char,
-                tokenize=False, mode=mode, **kwargs,
-            )  # fmt: skip
-            return
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        pos = start_pos
-        for start, end in _cjk_spans(value):
+        for pos, (start, end) in enumerate(self.spans(value), start_pos):
             t.text = value[start:end]
             t.boost = 1.0
             t.stopped = False
@@ -171,8 +128,28 @@ class CJKBigramTokenizer(Tokenizer):
             if chars:
                 t.startchar = start_char + start
                 t.endchar = start_char + end
-            pos += 1
             yield t
+
+
+class WordTokenizer(SpanTokenizer):
+    """Splits text into words (see the module docstring for the exact rules)."""
+
+    def spans(self, value: str) -> Iterator[tuple[int, int]]:
+        return (match.span() for match in WORD_PATTERN.finditer(value))
+
+
+class CJKBigramTokenizer(SpanTokenizer):
+    """Overlapping bigrams over runs of CJK characters; other words as ``WordTokenizer`` does.
+
+    ``東京都に行く`` → ``東京 京都 都に に行 行く`` at consecutive positions, each with the offsets
+    of its two characters, so a query analysed the same way matches as a phrase (``"東京都"``
+    → ``東京 京都``) without a dictionary. A run of one character stays a unigram. Hangul
+    runs (one Korean word between spaces) are paired the same way: ``한국어`` → ``한국 국어``.
+    Latin words and numbers in CJK text are single tokens (``iPhone``, ``2014``).
+    """
+
+    def spans(self, value: str) -> Iterator[tuple[int, int]]:
+        return _cjk_spans(value)
 
 
 def _cjk_spans(value: str) -> Iterator[tuple[int, int]]:

@@ -13,37 +13,18 @@ name and ``iter_files`` walks folders.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from index.article import Article
+from index.sources.html import read_html
+from index.sources.json import read_json
+from index.sources.jsonl import read_jsonl
 from index.sources.limits import MAX_TITLE_CHARS, cap_title, special_file
-
-
-@dataclass(frozen=True)
-class Rejected:
-    """An input that could not become an article: a whole file (``line`` None) or one line."""
-
-    path: str
-    reason: str
-    line: int | None = None
-
-    @property
-    def where(self) -> str:
-        """``path``, or ``path#L<line>`` for one line of a file."""
-        return f"{self.path}#L{self.line}" if self.line is not None else self.path
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-# The readers need ``Rejected``, so they are imported once it exists.
-from index.sources.html import read_html  # noqa: E402
-from index.sources.json import read_json  # noqa: E402
-from index.sources.jsonl import read_jsonl  # noqa: E402
-from index.sources.meta import is_sidecar  # noqa: E402
-from index.sources.text import read_text  # noqa: E402
-from index.sources.warc import read_warc  # noqa: E402
+from index.sources.meta import is_sidecar
+from index.sources.rejected import Rejected
+from index.sources.text import read_text
+from index.sources.warc import read_warc
 
 Reader = Callable[[Path], Iterator[Article | Rejected]]
 

@@ -1,7 +1,10 @@
 """HTML pages (``.html``, ``.htm``): one page, one article, extracted with trafilatura.
 
-trafilatura finds the main text and the page's metadata (title, canonical URL, site name,
-publication date from the markup, never guessed from the text); its paragraphs then go through
+trafilatura finds the main text and the page's metadata (title, site name, publication date
+from the markup, never guessed from the text); the page's address is its canonical link, else its
+og:url, else trafilatura's, never a tracker's or CDN's (``index.sources.meta.page_url``); a page
+without a date in its markup or text takes the one its URL's path states. Its paragraphs then go
+through
 our own boilerplate rules (``index.fields.clean_paragraphs``), which also move "read also" lines
 to ``related`` and take stamps out of the body. ``article_from_html`` is shared with the WARC
 reader.
@@ -20,11 +23,11 @@ import trafilatura
 from lxml import etree
 
 from index.article import Article
-from index.dates import parse_date
+from index.dates import date_from_url, parse_date
 from index.fields import clean_paragraphs
 from index.language import choose_language, language_code
-from index.sources import Rejected
-from index.sources.meta import Sidecar, open_page, site_name, source_from_url
+from index.sources.meta import Sidecar, open_page, page_url, site_name, source_from_url
+from index.sources.rejected import Rejected
 from index.text import decode_bytes, normalize_text
 
 # trafilatura logs what it cannot parse ("Document is empty") and pages it finds too short:
@@ -42,6 +45,8 @@ _LIST_ITEM = re.compile(r"^[-*•]\s+(.*?)(?:\s+-)?$")
 # Options for trafilatura: markup dates only (its "extensive" search reads dates off the text
 # and the URL), and the original publication date rather than the last modification.
 _DATE_OPTIONS = {"extensive_search": False, "original_date": True}
+_CANONICAL = "//link[contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]/@href"
+_OG_URL = "//meta[@property='og:url' or @name='og:url']/@content"
 
 
 def read_html(path: Path) -> Iterator[Article | Rejected]:
@@ -93,6 +98,7 @@ def article_from_html(
         if tree is None:
             return Rejected(where, "not an HTML page")
         declared = language_code(tree.get("lang") or "")
+        own_urls = _declared_urls(tree)  # read before trafilatura prunes the tree
         doc = trafilatura.bare_extraction(
             tree,
             with_metadata=True,
@@ -102,14 +108,23 @@ def article_from_html(
         )
     except (ValueError, TypeError, etree.LxmlError, RecursionError) as exc:
         return Rejected(where, f"unreadable HTML: {exc or 'the page could not be parsed'}")
-    if doc is None or not (doc.text or "").strip():
+    if doc is None or isinstance(doc, dict) or not (doc.text or "").strip():  # dict: never
         return Rejected(where, "no article text found")
-    article = _article(doc, where, url or sidecar.url, declared, sidecar)
+    own = page_url(*own_urls, doc.url)
+    article = _article(doc, where, own or page_url(url, sidecar.url), declared, sidecar)
     return article if article.body else Rejected(where, "no article text found")
 
 
+def _declared_urls(tree) -> list[str]:
+    """The addresses a page declares for itself, best first: ``<link rel="canonical">``, then
+    ``<meta property="og:url">``."""
+    found: list[str] = []
+    for query in (_CANONICAL, _OG_URL):
+        found += [str(v) for v in tree.xpath(query)]
+    return found
+
+
 def _article(doc, where: str, url: str | None, declared: str, sidecar: Sidecar) -> Article:
-    url = (doc.url or "").strip() or url
     source = site_name(doc.sitename) or sidecar.source or source_from_url(url)
     title = strip_site_name(" ".join(normalize_text(doc.title or "").split()), source, url)
     paragraphs = [_LIST_ITEM.sub(r"\1", p.strip()) for p in normalize_text(doc.text).split("\n")]
@@ -128,7 +143,10 @@ def _article(doc, where: str, url: str | None, declared: str, sidecar: Sidecar) 
         source=source,
         url=url,
         lang=lang,
-        date=parse_date(doc.date or "", lang) or fields["date"] or sidecar.date,
+        date=parse_date(doc.date or "", lang)
+        or fields["date"]
+        or sidecar.date
+        or date_from_url(url),
         path=where,
     )
 

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from index.article import Article
-from index.sources import Rejected
 from index.sources.jsonl import article_from_record
 from index.sources.limits import MAX_JSON_BYTES, read_capped, size_text
+from index.sources.rejected import Rejected
 from index.text import decode_bytes
 
 

@@ -13,15 +13,14 @@ import json
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
 
 from index.article import Article
 from index.dates import parse_date
 from index.fields import split_blocks
 from index.language import detect_language, language_code
-from index.sources import Rejected
-from index.sources.limits import MAX_LINE_BYTES, size_text
+from index.sources.limits import MAX_LINE_BYTES, ByteStream, size_text
 from index.sources.meta import site_name
+from index.sources.rejected import Rejected
 from index.text import decode_bytes, normalize_text
 
 
@@ -43,7 +42,7 @@ def read_jsonl(path: Path) -> Iterator[Article | Rejected]:
         yield Rejected(str(path), reason)
 
 
-def _lines(handle: BinaryIO) -> Iterator[bytes | None]:
+def _lines(handle: ByteStream) -> Iterator[bytes | None]:
     """The lines of a stream, None for a line over ``MAX_LINE_BYTES`` (read past, never kept)."""
     while line := handle.readline(MAX_LINE_BYTES + 1):
         if len(line) <= MAX_LINE_BYTES or line.endswith(b"\n"):

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import stat
 from pathlib import Path
-from typing import BinaryIO
+from typing import Protocol
 
 MIB = 1 << 20
 MAX_PAGE_BYTES = 10 * MIB
@@ -55,7 +55,15 @@ def special_file(path: Path) -> str | None:
     return f"not a regular file but {_KINDS.get(stat.S_IFMT(mode), 'a special file')}"
 
 
-def read_capped(handle: BinaryIO, limit: int) -> bytes | None:
+class ByteStream(Protocol):
+    """What the readers read from: a file, a gzip stream, a WARC record's content."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def readline(self, size: int = -1, /) -> bytes: ...
+
+
+def read_capped(handle: ByteStream, limit: int) -> bytes | None:
     """At most ``limit`` bytes of ``handle``; None if there is more."""
     data = handle.read(limit + 1)
     return None if len(data) > limit else data

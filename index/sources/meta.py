@@ -8,6 +8,7 @@ itself does not state: the page's own metadata wins.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,6 +25,64 @@ from index.sources.limits import (
 from index.text import normalize_text
 
 SIDECAR_SUFFIX = ".meta.json"
+# Hosts that serve trackers, analytics, advertising or static files for many sites: a page
+# links them (a tag manager's <iframe>, a pixel, a script), but they are never the page's own
+# address. Matched against the host and its parent domains.
+TRACKER_HOSTS = frozenset(
+    (
+        "googletagmanager.com",
+        "google-analytics.com",
+        "analytics.google.com",
+        "doubleclick.net",
+        "googlesyndication.com",
+        "googleadservices.com",
+        "adservice.google.com",
+        "connect.facebook.net",
+        "pixel.facebook.com",
+        "scorecardresearch.com",
+        "chartbeat.com",
+        "chartbeat.net",
+        "hotjar.com",
+        "quantserve.com",
+        "tagcommander.com",
+        "amazon-adsystem.com",
+        "adnxs.com",
+        "criteo.com",
+        "criteo.net",
+        "taboola.com",
+        "outbrain.com",
+        "xiti.com",
+        "matomo.cloud",
+        "newrelic.com",
+        "nr-data.net",
+        "cloudfront.net",
+        "akamaihd.net",
+        "akamaized.net",
+        "fastly.net",
+        "jsdelivr.net",
+        "cdnjs.cloudflare.com",
+        "gstatic.com",
+        "googleapis.com",
+        "bootstrapcdn.com",
+    )
+)
+# First labels of a host name that serve static files or tracking ("cdn.example.com").
+_TRACKER_PREFIXES = (
+    "cdn",
+    "static",
+    "img",
+    "images",
+    "assets",
+    "analytics",
+    "stats",
+    "tracking",
+    "pixel",
+    "ads",
+    "adserver",
+    "metrics",
+    "tag",
+    "tags",
+)
 _SITE_NAME_JUNK = " ©®™|-–—·:"
 
 
@@ -106,10 +165,37 @@ def source_from_url(url: str | None) -> str:
     return host.removeprefix("www.")
 
 
+def is_tracker_url(url: str | None) -> bool:
+    """Whether ``url`` points to a tracker, analytics, advertising or CDN host (a tag manager's
+    iframe, a pixel), which a page links but which is never its own address; a Facebook pixel
+    (``facebook.com/tr``) too."""
+    host = source_from_url(url)
+    if not host:
+        return False
+    labels = host.split(".")
+    if any(".".join(labels[i:]) in TRACKER_HOSTS for i in range(len(labels) - 1)):
+        return True
+    if len(labels) > 2 and re.sub(r"\d+$", "", labels[0]) in _TRACKER_PREFIXES:
+        return True
+    path = urlsplit(url.strip()).path if url else ""
+    return host.endswith("facebook.com") and path.rstrip("/") == "/tr"
+
+
+def page_url(*candidates: str | None) -> str | None:
+    """The first of ``candidates`` (in order of preference) that is an absolute http(s) URL
+    and no tracker's."""
+    for url in candidates:
+        url = (url or "").strip()
+        if url.lower().startswith(("http://", "https://")) and not is_tracker_url(url):
+            return url
+    return None
+
+
 def site_name(name: str | None, url: str | None = None) -> str:
     """A readable site name: ``name`` tidied ("Guinéenews©" → "Guinéenews"; a bare host name
     loses its "www."), else the host of ``url``."""
     name = " ".join(normalize_text(name or "").split()).strip(_SITE_NAME_JUNK)
     if name and " " not in name and "." in name:  # "www.20minutes.fr": a host, not a name
-        name = source_from_url(f"http://{name}") or name
+        host = f"http://{name}"
+        name = "" if is_tracker_url(host) else source_from_url(host) or name
     return name or source_from_url(url)

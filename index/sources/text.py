@@ -1,7 +1,9 @@
 """Plain-text page dumps (``.txt``, e.g. ``lynx -dump`` output): one file, one article.
 
 A sidecar ``NAME.meta.json`` beside the dump supplies the URL, date, source and language the
-dump does not state (``index.sources.meta``).
+dump does not state (``index.sources.meta``). The URL is one the dump states on its first lines
+(never a tracker's), else the sidecar's; the date is the page's own stamp or dateline, else the
+sidecar's, else one the URL's path states ("/2023/10/19/").
 """
 
 from __future__ import annotations
@@ -12,29 +14,45 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from index.article import Article
+from index.dates import date_from_url
 from index.fields import split_fields
-from index.sources import Rejected
-from index.sources.meta import open_page, source_from_url
+from index.sources.meta import open_page, page_url, source_from_url
+from index.sources.rejected import Rejected
 from index.text import decode_bytes, normalize_text
 
 # The page's own address, when the dump states it on one of its first lines: a bare URL, or
-# "URL: ...", "Source: ...", "Lien : ...".
+# "URL: ...", "Source: ...", "Lien : ...", or the address a page refreshes itself to
+# ("REFRESH(600 sec):" then the URL, as lynx renders <meta http-equiv="refresh">).
 _URL_LINE = re.compile(
     r"^(?:(?:url|source|lien|link|quelle|fuente|fonte|источник)\s*:\s*)?(https?://\S+)$",
     re.IGNORECASE,
 )
-_URL_LINES_READ = 5
+_URL_LINES_READ = 8
+# lynx wraps a long URL over several lines, cutting it anywhere: a line that is one token of URL
+# characters, with a URL's punctuation in it, goes on with the URL above it when that one filled
+# its line.
+_URL_PIECE = re.compile(r"^[\w\-./%?&=#~+:;,@!$'()*]*[-/_.?&=%][\w\-./%?&=#~+:;,@!$'()*]*$")
+_FULL_URL_LINE = 60
 
 __all__ = ["find_url", "read_text", "source_from_url"]
 
 
 def find_url(text: str) -> str | None:
-    """The URL a dump states for itself on one of its first non-empty lines, if any."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
-    for line in lines[:_URL_LINES_READ]:
+    """The URL a dump states for itself on one of its first non-empty lines, if any: wrapped
+    lines joined back, and never a tracker's, analytics' or CDN's address (a tag manager's
+    iframe, a pixel), which is not the page's."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()][: _URL_LINES_READ + 4]
+    for i, line in enumerate(lines[:_URL_LINES_READ]):
         match = _URL_LINE.match(line)
-        if match:
-            return match.group(1)
+        if match is None:
+            continue
+        url, width = match.group(1), len(line)
+        for piece in lines[i + 1 :]:
+            if width < _FULL_URL_LINE or not _URL_PIECE.match(piece):
+                break
+            url, width = url + piece, len(piece)
+        if page_url(url):
+            return url
     return None
 
 
@@ -61,6 +79,6 @@ def read_text(path: Path) -> Iterator[Article | Rejected]:
         source=sidecar.source or source_from_url(url),
         url=url,
         lang=fields["lang"],
-        date=fields["date"] or sidecar.date,
+        date=fields["date"] or sidecar.date or date_from_url(url),
         path=str(path),
     )

@@ -17,9 +17,9 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from index.article import Article
-from index.sources import Rejected
 from index.sources.html import article_from_html
 from index.sources.limits import MAX_RECORD_BYTES, read_capped, size_text
+from index.sources.rejected import Rejected
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 

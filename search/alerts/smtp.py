@@ -100,7 +100,8 @@ def deliver(server: SmtpServer, message: EmailMessage, timeout: float = TIMEOUT)
 def _reason(exc: Exception) -> str:
     """What went wrong, in words a newsroom can act on (no exception class names)."""
     if isinstance(exc, smtplib.SMTPResponseException):
-        text = exc.smtp_error.decode("utf-8", "replace") if exc.smtp_error else ""
+        error = exc.smtp_error or b""
+        text = error.decode("utf-8", "replace") if isinstance(error, bytes) else error
         return f"the server answered {exc.smtp_code} {text}".strip()
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return "every recipient was refused"

@@ -26,6 +26,9 @@ PAGES: dict[str, tuple[str, int]] = {
     "error-404": ("/articles/no-such-article", 404),
     "article": ("/articles/frwikinews-45070", 200),
     "stats": ("/stats", 200),
+    "batch": ("/batch", 200),
+    "trends": ("/trends?q=Obama&q=said&q=otan", 200),
+    "trends-form": ("/trends", 200),
     "alerts": ("/alerts", 200),
 }
 

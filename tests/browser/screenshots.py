@@ -1,10 +1,10 @@
-"""Write the README's screenshots: the search and article pages, desktop and mobile.
+"""Write the README's screenshots: the search, article, trends and batch pages, desktop and
+mobile.
 
     .venv/bin/python tests/browser/screenshots.py [--out doc/screenshots]
 
 Starts ``manchette serve`` on the sample index (as the browser tests do) and drives Debian's
-headless Chromium; writes search-desktop.png, search-mobile.png, article-desktop.png and
-article-mobile.png.
+headless Chromium; writes search-, article-, trends- and batch-{desktop,mobile}.png.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from playwright.sync_api import Browser, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 QUERY = "Obama"
+TREND = "/trends?q=Obama&q=Sarkozy&q=Iran&interval=year"
+NAMES = "Obama\nSarkozy\nMerkel\nStoltenberg\nPoutine\nHollande"
 SCALE = {"desktop": 1, "mobile": 2}  # a phone's pixel density
 
 
@@ -45,6 +47,16 @@ def take(browser: Browser, base_url: str, out: Path) -> list[Path]:
         page.mouse.move(0, 0)
         written.append(out / f"article-{viewport}.png")
         page.screenshot(path=written[-1])
+        page.goto(base_url + TREND)
+        expect(page.locator("#trend-svg polyline").first).to_be_visible()
+        written.append(out / f"trends-{viewport}.png")
+        page.screenshot(path=written[-1], full_page=True)
+        page.goto(base_url + "/batch")
+        page.get_by_label("Queries, one per line").fill(NAMES)
+        page.get_by_role("button", name="Search every line").click()
+        expect(page.locator("#batch-results")).to_be_visible()
+        written.append(out / f"batch-{viewport}.png")
+        page.screenshot(path=written[-1], full_page=True)
         context.close()
     return written
 

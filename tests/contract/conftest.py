@@ -21,6 +21,18 @@ from tests.contract.archives import Archive
 from tests.opensearch.cluster import LocalCluster
 
 BACKENDS = ("whoosh", "opensearch")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """``opensearch``: the tests that need a real node (deselect with -m "not opensearch")."""
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "opensearch_node" in getattr(item, "fixturenames", ()) or "opensearch" in (
+            params.values()
+        ):
+            item.add_marker(pytest.mark.opensearch)
+
+
 _aliases = itertools.count(1)
 
 

@@ -40,6 +40,9 @@ HITS = {
     "title:otan": {"fr-otan"},
     "title:port": set(),
     "secu*": {"fr-crimee", "fr-otan", "en-nato"},
+    # a prefix finds all the whole word finds, after an elided article too (issue 16.1)
+    "alli*": {"fr-otan", "en-nato"},  # l'Alliance, the alliance's
+    "ota*": {"fr-otan"},  # l’OTAN
     # filters
     "lang:en port": {"en-nato", "en-undated"},
     "source:reuters": {"en-nato", "en-election", "wire-1"},
@@ -51,7 +54,42 @@ HITS = {
     "before:2015 port": {"fr-crimee", "fr-otan", "en-nato"},  # the end of 2015 included
     "lang:fr date:2016": {"fr-manifestant"},
     "zebra": set(),
-}
+    # proximity: at most N words between, in any order; chained; wildcards inside (15.1)
+    '"conseil nations"~3': {"fr-crimee"},  # Conseil de sécurité des Nations
+    '"nations conseil"~3': {"fr-crimee"},
+    '"conseil nations"~2': set(),
+    "conseil NEAR/3 nations": {"fr-crimee"},
+    "conseil NEAR/2 nations": set(),
+    "conseil NEAR/3 nations NEAR/0 unies": {"fr-crimee"},
+    "conseil NEAR/3 nations NEAR/0 blindés": set(),
+    '"minist* sécurité"~4': {"fr-otan"},  # ministres de l'Alliance jugent la sécurité
+    "minist* NEAR/3 securite": set(),
+    "baltique NEAR port": {"fr-otan"},  # bare NEAR: 5
+    "crimea~ NEAR/1 tension": {"fr-crimee"},  # a fuzzy part: La Crimée sous tension
+    "m?nifestations NEAR/3 simferopol": {"fr-crimee"},  # a wildcard part
+    "m?nifestations NEAR/2 simferopol": set(),
+    # fuzzy: one edit, two from 8 letters; accents and case folded first
+    "Crimea~": {"fr-crimee"},
+    "gdask~": {"en-nato"},
+    "electoin~": {"en-election"},
+    "electoin~1": {"en-election"},  # a transposition is one edit
+    "electoni~1": set(),
+    "Crimee~9": {"fr-crimee"},  # not a fuzzy form: the word as typed
+    # wildcards anywhere in a word
+    "m?nifestant": {"fr-manifestant"},
+    "manif*ions": {"fr-crimee"},
+    "*ansk": {"en-nato"},
+    # a star alone: every article, with the filters (issue 16.2)
+    "*": {
+        "fr-crimee", "fr-otan", "fr-manifestant", "en-nato", "en-election", "wire-1", "wire-2",
+        "en-undated",
+    },
+    "* lang:fr -otan": {"fr-crimee", "fr-manifestant"},
+    "otan OR *": {
+        "fr-crimee", "fr-otan", "fr-manifestant", "en-nato", "en-election", "wire-1", "wire-2",
+        "en-undated",
+    },
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("query", list(HITS))
@@ -119,6 +157,10 @@ def test_same_hit_fields(archive: Archive):
         ("manifestation", "fr-crimee", "La Crimée sous tension", "<mark>manifestations</mark>"),
         ("manoeuvre", "fr-otan", None, "Les <mark>manœuvres</mark> de"),
         ("NATO", "en-nato", "<mark>NATO</mark> ministers meet in Brussels", "<mark>NATO</mark>"),
+        # the forms a proximity, a wildcard or a fuzzy word matched (issue 15.1)
+        ("conseil NEAR/3 nations", "fr-crimee", None, "des <mark>Nations</mark> unies"),
+        ("manif*ions", "fr-crimee", None, "Les <mark>manifestations</mark> se"),
+        ("Crimea~", "fr-crimee", "La <mark>Crimée</mark> sous tension", "en <mark>Crimée</mark>"),
     ],
 )
 def test_highlights_as_written(
@@ -129,6 +171,23 @@ def test_highlights_as_written(
     if title_html is not None:
         assert hit["title_html"] == title_html
     assert in_snippet in hit["snippet"]
+
+
+@pytest.mark.parametrize(
+    ("query", "suggestion"),
+    [
+        ("Simferopl", "Simferopol"),
+        ("Simferopl port", "Simferopol port"),
+        ("Simferopl OR Crimee", None),  # respelled, it finds nothing more
+        ("manifestation", None),  # a word of the archive (stemmed), however few its hits
+    ],
+)
+def test_suggestions_find_more(archive: Archive, query: str, suggestion: str | None):
+    """Issue 16.5: a suggestion finds more than the query, in the query's language."""
+    result = archive.search(query)
+    assert result.suggestion == suggestion
+    if suggestion is not None:
+        assert archive.search(suggestion).total > result.total
 
 
 def test_facets(archive: Archive):

@@ -17,6 +17,7 @@ from index.boilerplate import (
     RULES,
     boilerplate_rule,
     credit_of,
+    headline_runs,
     is_byline,
     is_caption,
     is_end_heading,
@@ -75,6 +76,10 @@ def test_every_rule_is_exercised():
         "Que se serait-il passé si ces textes avaient suivi les recommandations ?",
         "What comes next",
         "Emmanuel Macron",
+        "Le conflit Israël / Hamas à son tour instrumentalisé",  # a subheading, not a caption
+        "The company launched a free weekly newsletter for its clients last year, and it grew.",
+        "Реклама алкоголя на телевидении запрещена с 2012 года, напомнил министр.",
+        "Abdallah Ahmed, Al Jazeera senior investigation producer",  # a guest, not a bio
     ],
 )
 def test_article_text_is_not_boilerplate(text: str):
@@ -201,3 +206,40 @@ def test_rules_never_raise(text: str):
     assert boilerplate_rule(text) in (None, *RULES)
     read_also_title(text)
     credit_of(text, "Title")
+
+
+# --- runs of other articles' headlines ------------------------------------------------------
+
+PROSE = "La mairie a confirmé lundi que la nouvelle ligne de ferry ouvrira au printemps."
+TITLES = [
+    "Caucase du Nord : l'embrasement que redoute le Kremlin",
+    "Marche contre le froid : la troublante visite du ministre ...",
+    "Travail : pourquoi les plus méritants ne sont plus reconnus",
+]
+
+
+@pytest.mark.parametrize(
+    ("texts", "runs"),
+    [
+        ([PROSE, *TITLES, PROSE], [(1, 3)]),
+        # numbers and section labels between the titles belong to the run
+        ([PROSE, "1", TITLES[0], "International", TITLES[1], "2", TITLES[2]], [(2, 6)]),
+        ([*TITLES, PROSE, *TITLES], [(0, 2), (4, 6)]),
+    ],
+)
+def test_headline_runs_find_lists_of_titles(texts: list[str], runs: list[tuple[int, int]]):
+    assert headline_runs(texts) == runs
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        [PROSE, *TITLES[:2], PROSE],  # two titles: a subheading and a caption, maybe
+        [PROSE, "Il est parti.", "Personne ne l'a revu.", "La police enquête.", PROSE],
+        ["Les pays retenus sont les suivants :", *TITLES],  # a list the text announces
+        ["Jean Dupont : j'adore ce livre !", "Dans quelle langue l'avez-vous lu ?", TITLES[0]],
+        [PROSE, TITLES[0], PROSE, TITLES[1], PROSE, TITLES[2]],  # subheadings between paragraphs
+    ],
+)
+def test_headline_runs_leave_short_real_paragraphs(texts: list[str]):
+    assert headline_runs(texts) == []

@@ -91,6 +91,26 @@ def test_same_id_twice_in_one_run_is_indexed_once(tmp_path: Path):
     assert open_index(tmp_path / "ix").doc_count() == 1
 
 
+def test_a_duplicate_entry_never_names_itself(tmp_path: Path):
+    # Issue 16, item 14: the same id read twice was reported as a duplicate of itself.
+    src = write_jsonl(tmp_path / "dup.jsonl", [RECORDS[0], dict(RECORDS[0], title="Other")])
+    report = index_paths([src], tmp_path / "ix")
+    (duplicate,) = report.duplicates
+    assert duplicate.id == "a0" and duplicate.duplicate_of != duplicate.id
+    assert (duplicate.duplicate_of, duplicate.path) == (f"{src}#L1", f"{src}#L2")
+    assert duplicate.reason == "same id"
+    assert report.to_dict()["duplicates"][0]["duplicate_of"] == f"{src}#L1"
+
+
+def test_a_dump_and_an_html_save_of_one_article_land_in_one_cluster(tmp_path: Path):
+    captures = Path(__file__).resolve().parent.parent / "data" / "captures"
+    report = index_paths([captures], tmp_path / "ix")
+    assert report.added == 2
+    with open_index(tmp_path / "ix").searcher() as searcher:
+        clusters = {fields["cluster"] for fields in searcher.all_stored_fields()}
+    assert len(clusters) == 1
+
+
 def test_a_second_writer_is_refused_at_once(corpus: Path, tmp_path: Path):
     ix = create_or_open(tmp_path / "ix")
     holder = open_writer(ix)

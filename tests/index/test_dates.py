@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.dates import date_only, find_date, parse_date
+from index.dates import date_from_url, date_only, find_date, parse_date
 
 # --- one language at a time ---------------------------------------------------------------------
 
@@ -44,6 +44,7 @@ from index.dates import date_only, find_date, parse_date
         ("2023年09月06日 07:41", "2023-09-06"),
         ("2023-11-20T10:00:00Z", "2023-11-20"),
         ("2023/10/13", "2023-10-13"),
+        ("2022 - 11 - 25 09 : 25 : 59 来 源 ： 环球 时报", "2022-11-25"),  # segmented words
     ],
 )
 def test_find_date(text: str, date: str):
@@ -142,3 +143,29 @@ def test_date_only():
 def test_find_date_never_raises_and_answers_iso(text: str, lang: str):
     date = find_date(text, lang)
     assert date is None or (len(date) == 10 and date[4] == date[7] == "-")
+
+
+def test_a_date_glued_to_the_next_one_is_read():
+    # "Updated" then "published", printed with nothing between them.
+    assert find_date("08.10.202225.08.2022 от Алёна Коваленко", "ru") == "2022-10-08"
+
+
+@pytest.mark.parametrize(
+    ("url", "date"),
+    [
+        ("https://legrandcontinent.eu/fr/2023/10/26/comprendre-la-desinformation/", "2023-10-26"),
+        ("https://www.aljazeera.com/podcasts/2023/10/23/the-take", "2023-10-23"),
+        ("https://www.lavoixdunord.fr/1272742/article/2022-12-30/lutte-contre", "2022-12-30"),
+        ("https://news.example/2023/1/5/story.html", "2023-01-05"),
+        ("https://news.example/archive/20231019/story", "2023-10-19"),
+        ("https://news.example/2023/10/story", None),  # a year and a month: no day, no date
+        ("https://news.example/2023/13/01/story", None),  # no 13th month
+        ("https://news.example/2023/02/30/story", None),  # no 30 February
+        ("https://news.example/story-12345678", None),
+        ("https://news.example/search?from=2023/10/19/", None),  # the query is not the path
+        (None, None),
+        ("", None),
+    ],
+)
+def test_date_from_url(url: str | None, date: str | None):
+    assert date_from_url(url) == date

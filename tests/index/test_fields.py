@@ -382,3 +382,208 @@ def test_comments_end_the_article(opening: str):
         PROSE_FR, PROSE_FR + " Encore.", opening, "Je ne suis pas d'accord avec cet article."
     )
     assert split_fields(text)["body"] == f"{PROSE_FR}\n\n{PROSE_FR} Encore."
+
+
+def test_a_date_next_to_the_byline_with_its_outlet_gives_the_date():
+    text = page("By Jane Doe, John Roe", "October 14, 2023 / 8:33 AM EDT / CBS News", PROSE_EN)
+    fields = split_fields(text)
+    assert (fields["date"], fields["body"]) == ("2023-10-14", PROSE_EN)
+
+
+# --- runs of other articles' headlines (no "read also" marker) ---------------------------------
+
+HEADLINES_FR = [
+    "Caucase du Nord : l'embrasement que redoute le Kremlin",
+    "Marche contre le froid : la troublante visite du ministre ...",
+    "Travail : pourquoi les plus méritants ne sont plus reconnus",
+    "Retraites, ce qui manque au gouvernement pour convaincre",
+]
+HEADLINES_EN = [
+    "World Food Program Urges Humanitarian Corridors",
+    "Russia Adds Fresh Charges to Jailed Journalist",
+    "Digital Rights in Thailand in Free Fall, Analysts Say",
+]
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        HEADLINES_FR,
+        HEADLINES_EN,
+        # numbered, with section labels between the titles
+        ["1", HEADLINES_FR[0], "2", "Politique", HEADLINES_FR[1], "3", HEADLINES_FR[2]],
+        # a run, then teasers and more titles: the whole "more stories" part goes
+        [*HEADLINES_EN, "A teaser sentence about another story of the week.", HEADLINES_FR[0]],
+    ],
+)
+def test_a_run_of_headlines_after_the_article_ends_it(run: list[str]):
+    fields = split_fields(page(PROSE_FR, PROSE_FR + " Encore.", *run))
+    assert fields["body"] == f"{PROSE_FR}\n\n{PROSE_FR} Encore."
+
+
+def test_a_run_of_headlines_inside_the_article_extracted_by_html_is_left_out_too():
+    fields = clean_paragraphs([PROSE_EN, PROSE_EN + " Again.", *HEADLINES_EN], TITLE, "en")
+    assert fields["body"] == f"{PROSE_EN}\n\n{PROSE_EN} Again."
+
+
+SHORT_PARAGRAPHS = [
+    # short real paragraphs, each a sentence
+    [
+        "Le maire est parti avant la fin de la séance.",
+        "Personne ne l'a revu depuis ce soir-là, dit son adjoint.",
+        "La police a ouvert une enquête pour disparition inquiétante.",
+    ],
+    # subheadings, each followed by its paragraph
+    [
+        "Pas de suppression",
+        PROSE_FR + " Bis.",
+        "Une menace sur le sol européen",
+        PROSE_FR + " Ter.",
+    ],
+    # two title-like lines only
+    ["Une menace sur le sol européen", "Les réponses de Bruxelles en trois points"],
+]
+
+
+@pytest.mark.parametrize("short", SHORT_PARAGRAPHS)
+def test_short_real_paragraphs_are_kept(short: list[str]):
+    fields = split_fields(page(PROSE_FR, *short, PROSE_FR + " Fin."))
+    assert fields["body"] == "\n\n".join([PROSE_FR, *short, PROSE_FR + " Fin."])
+
+
+@pytest.mark.parametrize(
+    "short",
+    [
+        *SHORT_PARAGRAPHS,
+        ["Il est parti.", "Personne ne l'a revu.", "On enquête."],
+        # a list the text announces with a colon (in a dump, a run of unpunctuated lines
+        # this long already falls outside the article span, with or without this rule)
+        [
+            "Les pays retenus sont les suivants :",
+            "Le Kazakhstan et la Turquie",
+            "La Géorgie et l'Arménie",
+            "Les pays baltes et la Finlande",
+        ],
+    ],
+)
+def test_short_real_paragraphs_extracted_by_html_are_kept(short: list[str]):
+    paragraphs = [PROSE_FR, *short, PROSE_FR + " Fin."]
+    assert clean_paragraphs(paragraphs, TITLE, "fr")["body"] == "\n\n".join(paragraphs)
+
+
+# --- promotion boxes and teasers ----------------------------------------------------------------
+
+
+def test_a_newsletter_box_inside_the_article_is_dropped_with_its_title_and_description():
+    box = [
+        "Get Harbour Weekly",
+        "Our reporters tell the story of the port and its people.",
+        "Enter Email",
+    ]
+    fields = split_fields(page(PROSE_EN, *box, PROSE_EN + " Again."))
+    assert fields["body"] == f"{PROSE_EN}\n\n{PROSE_EN} Again."
+
+
+def test_a_headline_closed_by_a_lone_read_more_goes_to_related():
+    teaser = "What makes the harbour master tick? I spent a month on the quays"
+    fields = split_fields(page(PROSE_EN, teaser, "Read more", PROSE_EN + " Again."))
+    assert fields["body"] == f"{PROSE_EN}\n\n{PROSE_EN} Again."
+    assert fields["related"] == [teaser]
+
+
+@pytest.mark.parametrize(
+    "promo",
+    [
+        "Listen to this article",
+        "Open this article in the Harbour Audio app on iOS.",
+        "Story continues below advertisement",
+        "skip past newsletter promotion",
+        ">> Retrouvez l'émission du matin en podcast et en replay ici",
+        "This is a rush transcript. Copy may not be in its final form.",
+        "Voir cette publication sur Instagram",
+        "Jane Doe is a tech reporter covering the harbour. More about Jane Doe",
+    ],
+)
+def test_promotions_markers_and_notices_leave_the_body(promo: str):
+    fields = split_fields(page(PROSE_EN, promo, PROSE_EN + " Again."))
+    assert fields["body"] == f"{PROSE_EN}\n\n{PROSE_EN} Again."
+
+
+# --- "more stories" headings in indented dumps --------------------------------------------------
+
+
+def _indented(*blocks: str) -> str:
+    """A lynx dump: a flush-left title, then indented blocks (a flush-left block stays so)."""
+    lines = [TITLE, ""]
+    for block in blocks:
+        lines += [block if block.startswith("!") else f"   {block}", ""]
+    return "\n".join(line.removeprefix("!") for line in lines)
+
+
+def test_an_indented_more_stories_heading_inside_the_article_is_a_box():
+    second = "Le préfet a promis une réponse avant la fin du mois, selon son cabinet."
+    text = _indented(
+        PROSE_FR,
+        "Sur le même sujet",
+        "!Le port de Saint-Aubin accueille son premier cargo à voile",
+        "Le maire a salué une arrivée qu'il attendait depuis des années",
+        second,
+    )
+    assert split_fields(text)["body"] == f"{PROSE_FR}\n\n{second}"
+
+
+def test_an_indented_more_stories_heading_after_the_signature_ends_the_article():
+    text = _indented(
+        PROSE_FR,
+        PROSE_FR + " Encore.",
+        "Par : Jeanne Dupont",
+        "Sur le même sujet",
+        "!Le port de Saint-Aubin accueille son premier cargo à voile",
+        "Le maire a salué une arrivée qu'il attendait depuis des années, a-t-il dit lundi.",
+        "!La sécheresse vide le lac de Brenet, les pêcheurs inquiets",
+        "Le niveau du lac a baissé de près de deux mètres depuis le printemps, selon le canton.",
+    )
+    assert split_fields(text)["body"] == f"{PROSE_FR}\n\n{PROSE_FR} Encore."
+
+
+def test_a_description_between_the_prompts_of_a_newsletter_box_is_dropped():
+    box = [
+        "skip past newsletter promotion",
+        "Sign up to Harbour Weekly",
+        "The stories of the port and its people, from the quays to the council",
+        "Privacy Notice: Newsletters may contain info about charities. All rights reserved.",
+        "after newsletter promotion",
+    ]
+    after = "Tickets go on sale next week, and the operator expects the first crossings to be full."
+    fields = split_fields(page(PROSE_EN, *box, after))
+    assert fields["body"] == f"{PROSE_EN}\n\n{after}"
+
+
+@pytest.mark.parametrize("joined", [True, False])
+def test_a_pull_quote_with_its_authors_name_is_said_once(joined: bool):
+    quote = "Les perches restent au fond, là où l'eau est encore fraîche."
+    paragraph = f"Les pêcheurs ont perdu la moitié de leurs prises. « {quote} », dit l'un d'eux."
+    pull = (
+        [f"{quote} Jean Dupont, Anne Le Goff"] if joined else [quote, "Jean Dupont, Anne Le Goff"]
+    )
+    fields = split_fields(page(PROSE_FR, *pull, paragraph))
+    assert fields["body"] == f"{PROSE_FR}\n\n{paragraph}"
+
+
+def test_an_interview_s_short_turns_are_not_a_run_of_headlines():
+    turns = [
+        "Jonathan Doe: I love that book!",
+        "Interviewer: In which language did you read it?",
+        "Unfortunately I read Russian very badly, it is very hard for me",
+    ]
+    fields = split_fields(page(PROSE_EN, PROSE_EN + " Again.", *turns, PROSE_EN + " Third."))
+    assert fields["body"] == "\n\n".join(
+        [PROSE_EN, PROSE_EN + " Again.", *turns, PROSE_EN + " Third."]
+    )
+
+
+def test_a_box_of_headlines_inside_the_article_is_left_out_and_the_article_goes_on():
+    # the article's own paragraphs, long ones, with no headline between them
+    resumed = [f"{PROSE_FR} {n} {PROSE_FR}" for n in ("Bis.", "Ter.", "Quater.")]
+    fields = split_fields(page(PROSE_FR, PROSE_FR + " Encore.", *HEADLINES_FR[:3], *resumed))
+    assert fields["body"] == "\n\n".join([PROSE_FR, PROSE_FR + " Encore.", *resumed])

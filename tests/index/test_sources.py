@@ -28,6 +28,7 @@ from index.sources import (
 )
 from index.sources.html import article_from_html, decode_html, strip_site_name
 from index.sources.jsonl import parse_line
+from index.sources.meta import is_tracker_url
 from index.text import decode_bytes, normalize_text
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -196,6 +197,61 @@ def test_text_dump_stating_its_url_gets_url_and_source(tmp_path: Path):
     )
 
 
+def test_text_dump_never_takes_a_tracker_url():
+    # A tag manager's <iframe> on the first lines of a dump (issue 16, item 13): its address
+    # is not the page's, and its host is not the page's source.
+    (article,) = read_path(DATA / "dumps" / "tracker_fr.txt")
+    assert (article.url, article.source) == (None, "")
+    assert article.title == "La sécheresse vide le lac de Brenet, les pêcheurs inquiets"
+
+
+def test_text_dump_url_wrapped_over_lines_is_joined_and_trackers_are_skipped(tmp_path: Path):
+    path = tmp_path / "page.txt"
+    path.write_text(
+        "   IFRAME: https://www.googletagmanager.com/ns.html?id=GTM-XRMG\n\n"
+        "   REFRESH(180 sec):\n"
+        "   https://www.lecourrier.example/1272742/article/2023-07-14/la-secheresse-vi\n"
+        "   de-le-lac-de-brenet\n\nMenu\n\nLa sécheresse vide le lac\n\n"
+        "   Le niveau du lac a baissé de près de deux mètres depuis le printemps.\n",
+        encoding="utf-8",
+    )
+    (article,) = read_path(path)
+    assert article.url == (
+        "https://www.lecourrier.example/1272742/article/2023-07-14/"
+        "la-secheresse-vide-le-lac-de-brenet"
+    )
+    assert article.source == "lecourrier.example"
+
+
+def test_text_dump_dated_only_by_its_url_gets_that_date(tmp_path: Path):
+    path = tmp_path / "page.txt"
+    path.write_text(
+        "URL: https://news.example/2023/10/19/ferry-line\n\nHarbour news\n\n"
+        "The harbour authority confirmed on Monday that the ferry line opens in spring.\n",
+        encoding="utf-8",
+    )
+    (article,) = read_path(path)
+    assert article.date == "2023-10-19"
+
+
+@pytest.mark.parametrize(
+    ("url", "tracker"),
+    [
+        ("https://www.googletagmanager.com/ns.html?id=GTM-TQ2B8Q", True),
+        ("https://www.google-analytics.com/collect?v=1", True),
+        ("https://stats.g.doubleclick.net/r/collect", True),
+        ("https://www.facebook.com/tr?id=2140380062764375&ev=PageView", True),
+        ("https://cdn.example.com/article.js", True),
+        ("https://d3abc.cloudfront.net/image.jpg", True),
+        ("https://www.facebook.com/lecourrier", False),
+        ("https://www.letemps.ch/monde/rechauffement", False),
+        ("https://legrandcontinent.eu/fr/2023/10/26/comprendre/", False),
+    ],
+)
+def test_is_tracker_url(url: str, tracker: bool):
+    assert is_tracker_url(url) is tracker
+
+
 def test_text_dump_with_invalid_utf8_is_read(tmp_path: Path):
     path = tmp_path / "broken.txt"
     path.write_bytes("Titre\n\nLa traversée a duré dix-neuf jours, ".encode() + b"\xc3\n")
@@ -334,6 +390,39 @@ def test_html_page_becomes_an_article():
 def test_html_boilerplate_stays_out_of_the_body(banned: str):
     (article,) = read_html(HARBOUR)
     assert banned not in article.body
+
+
+@pytest.mark.parametrize(
+    ("head", "url"),
+    [
+        # The canonical link wins over og:url.
+        (
+            '<link rel="canonical" href="https://ferry.example/news/spring">'
+            '<meta property="og:url" content="https://ferry.example/share/123">',
+            "https://ferry.example/news/spring",
+        ),
+        # A canonical or og:url on a tracker or CDN host is never the page's address.
+        (
+            '<link rel="canonical" href="https://cdn.ferry.example/amp/spring">'
+            '<meta property="og:url" content="https://ferry.example/news/spring">',
+            "https://ferry.example/news/spring",
+        ),
+        ('<meta property="og:url" content="https://www.googletagmanager.com/ns.html">', None),
+    ],
+)
+def test_html_page_url_is_its_canonical_link_and_never_a_tracker(
+    tmp_path: Path, head: str, url: str | None
+):
+    page = BARE_PAGE.replace(
+        "<body>",
+        '<body><noscript><iframe src="https://www.googletagmanager.com/ns.html?id=GTM-1">'
+        "</iframe></noscript>",
+    )
+    path = tmp_path / "ferry.html"
+    path.write_text(page.replace("<head>", f"<head>{head}"), encoding="utf-8")
+    (article,) = read_html(path)
+    assert article.url == url
+    assert article.source == ("ferry.example" if url else "")
 
 
 def test_html_declared_charset_is_used(tmp_path: Path):

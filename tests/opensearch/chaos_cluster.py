@@ -36,7 +36,8 @@ WORDS = [
 ]  # fmt: skip
 MANCHETTE = str(Path(sys.executable).parent / "manchette")
 ROOT = Path(__file__).resolve().parents[2]
-RESULTS: dict[str, dict] = {}  # what each trial saw: chaos-cluster.json ($CHAOS_RESULTS)
+RESULTS: dict[str, dict] = {}
+pytestmark = pytest.mark.opensearch  # what each trial saw: chaos-cluster.json ($CHAOS_RESULTS)
 
 
 @pytest.fixture(scope="module")
@@ -217,3 +218,47 @@ def test_no_acknowledged_article_is_lost_when_a_node_dies_during_indexing(
     }  # fmt: skip
     assert store.client.count(index=alias)["count"] == total
     assert len(acknowledged_ids(state)) == total
+
+
+def test_healthz_says_degraded_when_a_node_dies_and_503_when_the_cluster_cannot_answer(
+    healthy: LocalCluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """One node of three killed: every shard still has a copy, /healthz answers 200 with
+    status "degraded"; a second one killed: no cluster manager or a missing primary, 503."""
+    from web import create_app
+
+    alias = "chaos-health"
+    total = write_corpus(tmp_path / "corpus", files=1, per_file=60, seed=3)
+    store = OpenSearchStore(config(healthy, alias))
+    OpenSearchEngine(tmp_path / "state", store).index_paths([tmp_path / "corpus"])
+    healthy.wait_for("wait_for_status=green", 60)
+    monkeypatch.setenv("MANCHETTE_BACKEND", "opensearch")
+    monkeypatch.setenv("MANCHETTE_OPENSEARCH_URL", ",".join(healthy.urls))
+    monkeypatch.setenv("MANCHETTE_OPENSEARCH_INDEX", alias)
+    client = create_app({"INDEX_DIR": str(tmp_path / "state"), "TESTING": True}).test_client()
+    answer = client.get("/healthz")
+    assert (answer.status_code, answer.get_json()["status"]) == (200, "ok")
+    healthy.stop_node(2, kill=True)
+    seen = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # until the cluster notices the node is gone
+        answer = client.get("/healthz")
+        seen.append((answer.status_code, answer.get_json()["status"]))
+        if seen[-1][1] != "ok":
+            break
+        time.sleep(0.5)
+    assert seen[-1] == (200, "degraded"), seen
+    data = answer.get_json()
+    assert data["articles"] == total and data["detail"]["number_of_nodes"] == 2
+    healthy.stop_node(1, kill=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        answer = client.get("/healthz")
+        if answer.status_code != 200:
+            break
+        time.sleep(0.5)
+    assert answer.status_code == 503 and answer.get_json()["status"] in ("red", "unavailable")
+    RESULTS["healthz"] = {
+        "nodes": 3, "shards": 3, "replicas": 1, "one_killed": seen[-1],
+        "two_killed": (answer.status_code, answer.get_json()["status"]),
+    }  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -11,7 +12,10 @@ from hypothesis import strategies as st
 
 from builders import write_jsonl
 from engines import index_paths
+from engines.opensearch.compile import text_query
+from engines.whoosh.compile import compile_tree
 from engines.whoosh.execute import run_search
+from engines.whoosh.schema import build_schema
 from engines.whoosh.scoring import weighting
 from engines.whoosh.writer import open_index
 from search.parse import normalize_query, parse_query
@@ -147,6 +151,7 @@ def test_sort_newest_puts_undated_last(ix_dir):
     assert order == ["nato", "nodate"]
 
 
+SCHEMA = build_schema()
 QUERY_CHARS = st.sampled_from(list("ab \"«»-*:()OR NOT é’'\\\x00"))
 
 
@@ -156,6 +161,10 @@ QUERY_CHARS = st.sampled_from(list("ab \"«»-*:()OR NOT é’'\\\x00"))
         st.text(max_size=60),
         st.lists(QUERY_CHARS, max_size=30).map("".join),
         st.sampled_from(["lang:", "date:..", 'title:"', "-", "OR OR", "a*", "NOT"]),
+        st.lists(
+            st.sampled_from(["a", "b~", "~2", "NEAR", "NEAR/x", "near/3", "?", "*", '"', "-"]),
+            max_size=12,
+        ).map(" ".join),
     )
 )
 def test_parser_never_raises_and_notices_explain_degradation(text):
@@ -176,3 +185,83 @@ def test_parser_never_raises_and_notices_explain_degradation(text):
             "body",
         ):
             assert f"“{field}:”" in (parsed.notice or "")
+    # both engines compile whatever the parser made of it
+    compile_tree(parsed, SCHEMA)
+    json.dumps(text_query(parsed))
+
+
+def test_a_prefix_finds_all_that_the_whole_word_finds_on_the_sample(sample_index):
+    """Issue 16.1: ``otan*`` missed ``l'OTAN`` written with a straight apostrophe."""
+    for word in ("otan", "OTAN", "ministre", "Syrie", "élection"):
+        whole = ids(sample_index, word, limit=100)
+        assert whole, word
+        assert whole <= ids(sample_index, f"{word}*", limit=100), word
+    assert ids(sample_index, "otan", limit=100) <= ids(sample_index, "ota*", limit=100)
+
+
+def test_a_prefix_finds_words_after_an_elided_article(ix_dir):
+    assert ids(ix_dir, "OTA*") == {"otan", "manif"}  # l’OTAN, L'OTAN
+
+
+def test_proximity_counts_the_words_between_in_any_order(ix_dir):
+    assert ids(ix_dir, "NATO NEAR/0 defence") == {"nato"}
+    assert ids(ix_dir, "defence NEAR/0 NATO") == {"nato"}  # any order
+    assert ids(ix_dir, '"ministers security"~3') == {"nato"}  # ministers met to discuss security
+    assert ids(ix_dir, '"ministers security"~2') == set()
+    assert ids(ix_dir, "ministers NEAR/4 security NEAR/1 Europe") == {"nato"}
+    assert ids(ix_dir, "ministers NEAR/4 security NEAR/0 harvest") == set()
+    # ministres de l’OTAN se sont réunis: four words between
+    assert ids(ix_dir, '"minist* réunis"~4') == {"otan"}
+    assert ids(ix_dir, '"minist* réunis"~3') == set()
+    # with other clauses, and chained with a wildcard part
+    assert ids(ix_dir, 'Bruxelles "minist* réunis"~4') == {"otan"}
+    assert ids(ix_dir, "Bruxelles OR harvest minist* NEAR/4 réunis NEAR/9 sécu*") == {"otan"}
+
+
+def test_fuzzy_and_wildcards_find_the_variants(ix_dir):
+    assert ids(ix_dir, "Stoltenbreg~") == {"nato"}  # 11 letters: two edits
+    assert ids(ix_dir, "Brusels~") == {"nato"}
+    assert ids(ix_dir, "Brusels~0") == set()  # not a fuzzy form: searched as typed
+    assert ids(ix_dir, "m?nistres") == {"otan"}
+    assert ids(ix_dir, "manif*ions") == {"manif"}
+    assert ids(ix_dir, "*festant") == {"manifestant"}
+
+
+def test_malformed_forms_never_fail(ix_dir):
+    for query in ('"a b"~', '"a b"~-1', "NEAR/", "NEAR/3", "~", "~~2", "a~b~", "*?*", '"~"~'):
+        run(ix_dir, query)
+    result = run(ix_dir, "ministres NEAR/x réunis")
+    assert {h.id for h in result.hits} == {"otan"} and "NEAR/x" in result.notice
+
+
+def test_snippets_mark_the_forms_matched(ix_dir):
+    (hit,) = run(ix_dir, "manif*ions").hits
+    assert "<mark>manifestations</mark>" in hit.to_dict()["title_html"]
+    (hit,) = run(ix_dir, "Stoltenbreg~").hits
+    assert "<mark>Stoltenberg</mark>" in hit.to_dict()["snippet"]
+    (hit,) = run(ix_dir, "ministers NEAR/4 security").hits
+    assert {"<mark>ministers</mark>", "<mark>security</mark>"} <= set(
+        re.findall(r"<mark>\w+</mark>", hit.to_dict()["snippet"])
+    )
+
+
+def test_a_suggestion_must_find_more_than_the_query(ix_dir):
+    assert run(ix_dir, "Stoltenbreg OR harvest").suggestion == "Stoltenberg OR harvest"
+    # Stoltenberg is only in the article Brussels already finds: respelling adds nothing
+    assert run(ix_dir, "Stoltenbreg OR Brussels").suggestion is None
+    # ... and it is English: a French query is not respelled into it
+    assert run(ix_dir, "Stoltenbreg OR otan").suggestion is None
+
+
+def test_suggestions_stay_in_the_query_language_on_the_sample(sample_index):
+    """Issue 16.5: ``Poutine`` suggested the English ``Posting``, ``coopérer`` (2 hits)
+    suggested ``comparer``."""
+    poutine = run(sample_index, "Poutine")
+    assert poutine.total == 0 and poutine.suggestion is None
+    cooperer = run(sample_index, "coopérer")
+    assert cooperer.total == 2 and cooperer.suggestion is None
+    # what suggestions are for still works: a typo of a word of the archive
+    assert run(sample_index, "Brucelles").suggestion == "Bruxelles"
+    typo = run(sample_index, "minstre")
+    assert typo.suggestion == "ministre"
+    assert run(sample_index, typo.suggestion).total > typo.total

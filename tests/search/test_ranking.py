@@ -49,7 +49,9 @@ def test_rules_are_declared_in_order():
 
 
 def test_title_boost_then_lead_then_body(ranked: Path):
-    assert ids(ranked, "paquebot") == ["title", "lead", "twice", "body"]
+    # The title first; then three mentions as typed in a body outweigh one in the lead (the
+    # exact field's BM25 counts frequency, bonus.exact), and one in the lead beats one in a body.
+    assert ids(ranked, "paquebot") == ["title", "twice", "lead", "body"]
 
 
 def test_sort_newest_and_oldest(ranked: Path):
@@ -65,10 +67,49 @@ def test_explain_shows_each_rules_contribution(ranked: Path):
         query = compile_tree(parse_for(s, "paquebot"), s.schema).query
         title = explain_hit(s, query, "title")
         body = explain_hit(s, query, "body")
-    assert set(title) == {"boost.title", "bonus.exact"}
+    assert set(title) == {"boost.title", "bonus.exact", "bonus.exact_title"}
     assert set(body) == {"boost.body", "bonus.exact"}
-    assert title["bonus.exact"] == body["bonus.exact"] == rule("bonus.exact")
     assert title["boost.title"] > body["boost.body"]
+    assert title["bonus.exact_title"] > 0
+
+
+def test_exact_title_rule_puts_the_typed_words_first(tmp_path: Path):
+    """Two titles share the stems of ``paquebots géants``; the one with the words as typed
+    wins (bonus.exact_title), whatever the bodies say."""
+    records = [
+        doc("stems", "Le paquebot géant au port", f"{FILLER}\n\nUn paquebot géant arrive."),
+        doc("typed", "Les paquebots géants au port", f"{FILLER}\n\nIls arrivent."),
+    ]
+    index_paths([write_jsonl(tmp_path / "r.jsonl", records)], tmp_path / "ix")
+    assert ids(tmp_path / "ix", "paquebots géants") == ["typed", "stems"]
+    assert ids(tmp_path / "ix", "paquebot géant") == ["stems", "typed"]
+
+
+def test_a_stop_word_typed_counts_as_evidence(tmp_path: Path):
+    """``nach Berlin``: German drops *nach* as a stop word, but a title holding it as typed
+    ranks above one holding only *Berlin* (bonus.exact and bonus.exact_title keep stop words)."""
+    body = "Die Regierung hat am Montag neue Pläne vorgestellt, nach langen Beratungen."
+    records = [
+        {"id": "other", "lang": "de", "source": "A", "title": "Berlin feiert", "text": body},
+        {"id": "typed", "lang": "de", "source": "B", "title": "Zug nach Berlin", "text": body[4:]},
+    ]
+    index_paths([write_jsonl(tmp_path / "r.jsonl", records)], tmp_path / "ix")
+    assert ids(tmp_path / "ix", "nach Berlin") == ["typed", "other"]
+
+
+def test_exact_evidence_compares_across_languages(tmp_path: Path):
+    """A Spanish query whose words are a Spanish title's ranks that article above Portuguese
+    ones sharing the stems: the exact fields' statistics are shared by every language."""
+    records = [
+        {"id": "es", "lang": "es", "source": "E", "title": "Las elecciones presidenciales",
+         "text": "El país vota hoy para elegir presidente entre cinco candidatos."},
+    ] + [
+        {"id": f"pt{i}", "lang": "pt", "source": "P", "title": f"Eleições presidenciais {i}",
+         "text": "O país vota hoje. As eleições presidenciais decidem o presidente. " * 2}
+        for i in range(4)
+    ]  # fmt: skip
+    index_paths([write_jsonl(tmp_path / "r.jsonl", records)], tmp_path / "ix")
+    assert ids(tmp_path / "ix", "elecciones presidenciales")[0] == "es"
 
 
 def test_recency_rule_lifts_newer_articles(tmp_path: Path):

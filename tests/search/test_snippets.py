@@ -7,8 +7,18 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.analysis import analyze
-from search.snippets import ELLIPSIS, Snippet, highlight_all, make_snippet, to_html
+from builders import SAMPLE_DIR
+from index.analysis import analyze, analyzer_for, lang_key
+from search.snippets import (
+    ELLIPSIS,
+    Snippet,
+    _all_tokens,
+    _tokens,
+    _word_matches,
+    highlight_all,
+    make_snippet,
+    to_html,
+)
 
 
 def terms(text: str, lang: str = "fr") -> set[str]:
@@ -110,6 +120,24 @@ def test_word_by_word_matching_finds_what_the_whole_chain_finds():
     for text, lang in cases:
         terms = set(analyze(text, lang))
         assert find_matches(text, lang, terms) == _whole_text_matches(text, lang, terms), text[:80]
+
+
+def test_word_matches_equal_the_tokenizer_walk():
+    """The fast paths of ``find_matches`` and ``find_phrases`` find what walking the
+    tokenizer's tokens finds."""
+    lines = (SAMPLE_DIR / "sample.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    compared = 0
+    for i, record in enumerate(records):
+        lang = record["lang"]
+        key, analyzer = lang_key(lang), analyzer_for(lang)
+        forms = analyze(record["title"] + " " + record["text"][:400], lang)
+        terms = set(forms[i % 3 :: 3]) | {"absent"}
+        slow = [t for t in _tokens(record["text"], lang) if t[2] in terms]
+        assert _word_matches(record["text"], analyzer, key, terms) == slow
+        assert _all_tokens(record["text"], lang) == list(_tokens(record["text"], lang))
+        compared += bool(slow)
+    assert compared > 100
 
 
 PHRASE_TEXT = (

@@ -128,5 +128,14 @@ def test_csv_stops_at_the_row_cap(small_index):
     assert len(rows) == 1 + 5
 
 
-def test_csv_cap_is_ten_thousand_rows(app):
-    assert app.config["CSV_MAX_ROWS"] == 10_000
+def test_csv_has_no_cap_unless_max_export_rows_sets_one(small_index, monkeypatch):
+    every = _rows(
+        create_app({"INDEX_DIR": str(small_index), "TESTING": True})
+        .test_client()
+        .get("/search.csv", query_string={"q": "kumquat"})
+    )
+    assert create_app({"INDEX_DIR": str(small_index)}).config["MAX_EXPORT_ROWS"] is None
+    monkeypatch.setenv("MANCHETTE_MAX_EXPORT_ROWS", "4")
+    app = create_app({"INDEX_DIR": str(small_index), "TESTING": True})
+    capped = _rows(app.test_client().get("/search.csv", query_string={"q": "kumquat"}))
+    assert len(every) > 1 + 4 and capped == every[: 1 + 4]

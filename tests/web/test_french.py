@@ -23,7 +23,7 @@ from engines import index_paths
 from search import notices
 from search.notices import Notice
 from web import create_app
-from web.i18n import MESSAGE_TEMPLATES, TRANSLATIONS_DIR, translate_notice
+from web.i18n import MESSAGE_TEMPLATES, TRANSLATIONS_DIR, translate_notice, translate_notices
 
 FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9"}
 ENGLISH_WORDS = frozenset(
@@ -153,6 +153,7 @@ PAGES = {
     "notice: field": "/search?q=rubrique:otan",
     "notice: date": "/search?q=otan date:hier",
     "notices together": '/search?q=rubrique:otan date:hier "conseil',
+    "notices of the proximity, fuzzy and wildcard forms": "/search?q=otan NEAR/99 conseil~7 NEAR",
     "article": "/articles/otan-2015",
     "stats": "/stats",
     "400 too long": "/search?q=" + "x" * 1001,
@@ -189,6 +190,8 @@ def test_the_pages_show_what_they_are_meant_to(french):
     assert "Un guillemet ouvrant n’a pas été fermé" in page(PAGES["notice: quote"])
     assert "n’est pas un champ ici" in page(PAGES["notice: field"])
     assert "n’est pas une date" in page(PAGES["notice: date"])
+    forms = page(PAGES["notices of the proximity, fuzzy and wildcard forms"])
+    assert "n’est pas un mot approché" in forms and "demande un mot de chaque côté" in forms
     assert re.search(
         r"Vouliez-vous dire <a [^>]+>Bruxelles</a>\u202f\?", page(PAGES["did you mean"])
     )
@@ -292,6 +295,22 @@ def test_every_message_of_the_search_layer_is_translated(french_index: Path):
         assert english_in([translate_notice(joined)]) == []
 
 
+def test_every_notice_is_translated_from_its_template(french_index: Path):
+    """Pages translate the ``Notice`` objects themselves: each template of search/notices.py
+    is a catalogue message, whatever its parameters hold."""
+    every = _every_notice()
+    assert len(every) >= 14
+    app = create_app({"INDEX_DIR": str(french_index), "TESTING": True})
+    with app.test_request_context("/", headers=FRENCH):
+        for notice in every:
+            french_text = translate_notices([notice])
+            assert french_text != str(notice) and english_in([french_text]) == [], notice
+            assert ("{" not in french_text and "7" in french_text) or "{" not in notice.template
+        odd = Notice(notices.UNKNOWN_FIELD, {"field": "the. only. field."})  # not text-matched
+        assert translate_notices([odd]).startswith("«\u202fthe. only. field.:\u202f» n’est pas")
+        assert translate_notices([]) is None
+
+
 def _french_catalogue():
     with (TRANSLATIONS_DIR / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         return read_po(handle)
@@ -306,7 +325,7 @@ def test_french_punctuation_has_its_narrow_space():
             continue  # the catalogue's header
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         for text in strings:
-            prose = re.sub(r"<[^>]+>|&\w+;|%\(\w+\)s:", "", text or "")
+            prose = re.sub(r"<[^>]+>|&\w+;|%\(\w+\)s:|\{\w+\}:", "", text or "")
             for match in re.finditer(r"[;:!?]", prose):
                 if prose[match.start() - 1 : match.start()] != NNBSP:
                     wrong.append(text)

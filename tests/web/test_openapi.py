@@ -34,6 +34,8 @@ def test_openapi_document_validates(client):
     spec = client.get("/openapi.json").get_json()
     validate(spec)
     assert {"/search.json", "/articles/{article_id}.json", "/stats.json"} <= set(spec["paths"])
+    tools = {"/search.jsonl", "/trends.json", "/trends.csv", "/batch.json", "/batch.csv"}
+    assert tools <= set(spec["paths"])
 
 
 @pytest.fixture(scope="module")
@@ -48,23 +50,25 @@ PATHS = openapi_spec()["paths"]
 SEARCHES = [
     p
     for p, item in PATHS.items()
-    if any(x["name"] == "q" for x in item["get"].get("parameters", []))
+    if any(x["name"] == "q" for x in item.get("get", {}).get("parameters", []))
 ]
+BATCHES = [p for p, item in PATHS.items() if "post" in item]
 # Random queries rarely match an article; a query that matches many makes the other generated
 # parameters (sort, filters, dates, pages) act on real hits.
 REAL_QUERY = {"q": "said OR otan OR la"}
 CASES = (
     [(path, GenerationMode.POSITIVE, None) for path in PATHS]
     + [(path, GenerationMode.POSITIVE, REAL_QUERY) for path in SEARCHES]
-    + [(path, GenerationMode.NEGATIVE, None) for path in SEARCHES]
+    + [(path, GenerationMode.NEGATIVE, None) for path in SEARCHES + BATCHES]
 )
 
 
 @pytest.mark.parametrize(("path", "mode", "query"), CASES)
 def test_responses_conform_to_the_openapi_document(api_schema, path, mode, query):
-    operation = api_schema[path]["GET"]
+    operation = api_schema[path]["POST" if path in BATCHES else "GET"]
+    overrides = {"query": query} if query else {}
 
-    @given(case=operation.as_strategy(generation_mode=mode, query=query))
+    @given(case=operation.as_strategy(generation_mode=mode, **overrides))
     @settings(
         max_examples=EXAMPLES,
         deadline=None,

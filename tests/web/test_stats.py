@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
+import lxml.html
 from markupsafe import escape
 
 from engines import index_paths
@@ -66,3 +68,31 @@ def test_stats_without_an_index_is_a_503(tmp_path: Path):
     client = create_app({"INDEX_DIR": str(tmp_path / "none")}).test_client()
     assert client.get("/stats").status_code == 503
     assert client.get("/stats.json").get_json()["status"] == 503
+
+
+def test_every_link_on_the_stats_page_leads_to_results(client):
+    """Issue 16.2: the language links were ``/search?q=*&lang=fr``, and ``*`` found nothing."""
+    by_lang = client.get("/stats.json").get_json()["by_lang"]
+    page = lxml.html.document_fromstring(client.get("/stats").get_data(as_text=True))
+    links = [a.get("href") for a in page.xpath("//main//a[@href]")]
+    searches = [href for href in links if href.startswith("/search?")]
+    assert len(searches) == len(by_lang)
+    for href in links:
+        response = client.get(href)
+        assert response.status_code == 200, href
+        if href.startswith("/search?"):
+            lang = parse_qs(urlsplit(href).query)["lang"][0]
+            found = client.get(href.replace("/search?", "/search.json?")).get_json()
+            assert found["total"] == by_lang[lang] > 0, href
+            assert "0 results" not in response.get_data(as_text=True)
+
+
+def test_a_star_alone_means_every_article_everywhere(client):
+    total = client.get("/stats.json").get_json()["articles"]
+    assert client.get("/search.json?q=*").get_json()["total"] == total
+    assert client.get("/search.json?q=*&lang=en").get_json()["total"] == 91
+    assert client.get("/search.json?q=* -otan").get_json()["total"] == total - 3
+    feed = client.get("/search.atom?q=*&lang=fr")
+    assert feed.status_code == 200 and feed.data.count(b"<entry>") > 0
+    rows = client.get("/search.csv?q=*&lang=fr").get_data(as_text=True).splitlines()
+    assert len(rows) == 1 + 101

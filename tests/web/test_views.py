@@ -105,7 +105,24 @@ def test_missing_index_is_a_503_not_a_500(tmp_path):
 
     client = create_app({"INDEX_DIR": str(tmp_path / "none")}).test_client()
     assert client.get("/search?q=x").status_code == 503
-    assert client.get("/healthz").status_code == 503
+    health = client.get("/healthz")
+    assert health.status_code == 503 and health.get_json()["status"] == "unavailable"
+    assert "no index in" in health.get_json()["error"]
+
+
+def test_healthz_is_a_503_when_no_opensearch_node_answers(tmp_path, monkeypatch):
+    import socket
+
+    from web import create_app
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("MANCHETTE_BACKEND", "opensearch")
+    monkeypatch.setenv("MANCHETTE_OPENSEARCH_URL", f"http://127.0.0.1:{port}")
+    client = create_app({"INDEX_DIR": str(tmp_path)}).test_client()
+    health = client.get("/healthz")
+    assert health.status_code == 503 and health.get_json()["status"] == "unavailable"
 
 
 def test_facets_narrow_and_clear(client):

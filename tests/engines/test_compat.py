@@ -1,4 +1,5 @@
-"""Opening a searcher reads a segment in place: it does not copy the index into memory."""
+"""Private Whoosh access (engines/whoosh/compat.py): the Whoosh it was written for, installed
+explicitly; a searcher reads its segments in place instead of copying them into memory."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ import random
 import tracemalloc
 from pathlib import Path
 
+import pytest
 from whoosh.filedb.compound import CompoundStorage
 from whoosh.query import Term
 
 from builders import write_jsonl
 from engines import index_paths
+from engines.whoosh import compat
 from engines.whoosh.writer import open_index
 
 WORDS = [f"mot{i}" for i in range(3000)]
@@ -69,3 +72,40 @@ def test_sub_files_read_the_same_bytes_as_the_file(tmp_path: Path):
         assert f.get(1, 5) == raw[offset + 1 : offset + 6]
         assert f.read(length + 10) == raw[offset : offset + length]  # bounded by the sub-file
     storage.close()
+
+
+def test_the_installed_whoosh_is_the_one_compat_was_written_for():
+    """An upgrade of Whoosh fails here first: re-read compat.py, then move WRITTEN_FOR."""
+    import whoosh
+
+    assert compat.whoosh_version() == compat.WRITTEN_FOR == tuple(whoosh.__version__)
+    compat.check_version()
+
+
+def test_another_whoosh_is_refused_before_anything_is_patched(monkeypatch):
+    import whoosh
+
+    monkeypatch.setattr(whoosh, "__version__", (2, 7, 6))
+    monkeypatch.setattr(CompoundStorage, "open_file", compat._original_open_file)
+    with pytest.raises(compat.WhooshChanged, match=r"written for 2\.7\.5"):
+        compat.install()
+    assert not compat.installed()
+
+
+def test_installed_when_an_index_is_opened_not_when_imported(tmp_path: Path):
+    import subprocess
+    import sys
+
+    index_paths([write_jsonl(tmp_path / "a.jsonl", corpus(3))], tmp_path / "ix")
+    script = (
+        "import sys, engines.whoosh.engine, web\n"
+        "from engines.whoosh import compat\n"
+        "from engines.whoosh.writer import open_index\n"
+        "before = compat.installed()\n"
+        "open_index(sys.argv[1])\n"
+        "print(before, compat.installed())"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "ix")], capture_output=True, text=True
+    )
+    assert run.stdout.split() == ["False", "True"], run.stderr

@@ -1,0 +1,246 @@
+"""Every access to Whoosh's private parts, in one place, checked against the Whoosh it was
+written for.
+
+Whoosh 2.7 is the last line of Whoosh (``whoosh-reloaded`` keeps it installable); the private
+names below do not move within it, but a different release might move them. ``install()``
+checks the version first and refuses a Whoosh this module was not written for
+(:class:`WhooshChanged`), and ``tests/engines/test_compat.py`` fails when the installed
+version changes, so an upgrade starts by re-reading this module.
+
+What is reached here:
+
+- **Compound segments read in place.** Whoosh assembles each segment's files (terms,
+  postings, stored fields, columns, ...) into one compound file, maps it with ``mmap``, and
+  then hands each sub-file out as a ``BufferFile`` over ``BytesIO(memoryview)``: a private
+  copy of the whole sub-file. Every segment reader copied its segment's terms and postings
+  into memory (about 10 MB per searcher on a 2,000-article index, most of the index on a large
+  one); the server keeps a searcher per thread and opens a new one after every commit, and a
+  merge opens every merged segment. ``install()`` makes those sub-files read from the shared
+  mapping instead (``CompoundStorage.open_file`` replaced): nothing copied, the pages shared
+  with the page cache and with every other reader of the segment.
+- **Segments and their files**: the segments a commit refers to (``FileIndex._segments``),
+  the file-name patterns of segments and tables of contents (``TOC._segment_pattern``,
+  ``TOC._pattern``), an open writer's new segment and its lock (``SegmentWriter.newsegment``,
+  ``writelock``), a segment reader's segment.
+- **Collectors**: every match collected without Whoosh's block-quality skipping
+  (``ScoredCollector._use_block_quality`` and ``_collect``).
+- **Column readers remembered** per segment reader (``IndexReader.column_reader`` replaced
+  on the reader instance).
+- **Posting lists and length columns read whole** for the vectorised executor: a short
+  list's arrays (``ListMatcher``), the blocks of a Whoosh 3 posting list (``W3LeafMatcher``),
+  a segment's raw length column, BM25F's per-field ``B``.
+
+``install()`` is called where an index is opened or created (``engines.whoosh.writer``), never
+as a side effect of importing a module.
+"""
+
+from __future__ import annotations
+
+import mmap
+import re
+from collections.abc import Iterator
+from functools import wraps
+from typing import Any
+
+import whoosh
+from whoosh import collectors
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.filedb.compound import CompoundStorage, SubFile
+from whoosh.filedb.structfile import BufferFile, StructFile
+from whoosh.index import TOC, FileIndex
+from whoosh.reading import IndexReader
+from whoosh.writing import SegmentWriter
+
+WRITTEN_FOR = (2, 7, 5)  # whoosh-reloaded 2.7.5 (pyproject.toml pins it)
+_original_open_file = CompoundStorage.open_file
+
+
+class WhooshChanged(RuntimeError):
+    """The installed Whoosh is not the one ``engines.whoosh.compat`` was written for."""
+
+
+def whoosh_version() -> tuple[int, ...]:
+    return tuple(whoosh.__version__)
+
+
+def check_version() -> None:
+    if whoosh_version() != WRITTEN_FOR:
+        found = ".".join(map(str, whoosh_version()))
+        raise WhooshChanged(
+            f"Whoosh {found} is installed; engines/whoosh/compat.py was written for "
+            f"{'.'.join(map(str, WRITTEN_FOR))}: check its private accesses, then update "
+            "WRITTEN_FOR (or install the pinned version)"
+        )
+
+
+# --- compound segments read in place --------------------------------------------------------
+
+
+class MappedSubFile(BufferFile):
+    """One sub-file of a mapped compound file: reads and ``get()`` served from the mapping."""
+
+    def __init__(self, source: mmap.mmap, offset: int, length: int, name: str) -> None:
+        StructFile.__init__(self, SubFile(source, offset, length, name=name), name=name)
+        self._buf = memoryview(source)[offset : offset + length]
+
+
+def _open_file(self: CompoundStorage, name: str, *args, **kwargs):
+    source = getattr(self, "_source", None)
+    if source is None or self.is_closed:  # not mapped (or closed: let whoosh say so)
+        return _original_open_file(self, name, *args, **kwargs)
+    offset, length = self.range(name)
+    return MappedSubFile(source, offset, length, name)
+
+
+def install() -> None:
+    """Check the Whoosh version, then route compound sub-files through the mapping
+    (idempotent)."""
+    check_version()
+    CompoundStorage.open_file = _open_file
+
+
+def installed() -> bool:
+    return CompoundStorage.open_file is _open_file
+
+
+# --- segments and their files ---------------------------------------------------------------
+
+
+def committed_segment_ids(ix: FileIndex) -> set[str]:
+    """The segments the index's latest commit refers to."""
+    return {segment.segment_id() for segment in ix._segments()}
+
+
+def segment_file_pattern(ix: FileIndex) -> re.Pattern:
+    """Matches a segment's file names; group 1 is the segment id."""
+    return TOC._segment_pattern(ix.indexname)
+
+
+def toc_file_pattern(ix: FileIndex) -> re.Pattern:
+    """Matches a table of contents' file names; group 1 is its generation."""
+    return TOC._pattern(ix.indexname)
+
+
+def new_segment_id(writer: SegmentWriter) -> str:
+    """The id of the segment an open writer is writing."""
+    return writer.newsegment.segment_id()
+
+
+def release_write_lock(writer: SegmentWriter) -> None:
+    writer.writelock.release()
+
+
+def segment_id(reader: IndexReader) -> str | None:
+    """The id of a segment reader's segment (None for a reader of several)."""
+    segment = reader.segment()
+    return segment.segment_id() if segment is not None else None
+
+
+# --- collectors -----------------------------------------------------------------------------
+
+
+class EveryScoredMatch(collectors.ScoredCollector):
+    """Calls ``matched(document number, score)`` for every match (no heap, and no skipping of
+    blocks that cannot enter a top-N: all are kept)."""
+
+    def matched(self, docnum: int, score: float) -> None:
+        raise NotImplementedError
+
+    def _use_block_quality(self) -> bool:
+        return False
+
+    def _collect(self, global_docnum, score):
+        self.matched(global_docnum, score)
+        return 0
+
+    def results(self):
+        return None
+
+
+class EveryMatch(collectors.Collector):
+    """Calls ``matched(document number)`` for every match, unscored."""
+
+    def matched(self, docnum: int) -> None:
+        raise NotImplementedError
+
+    def collect(self, sub_docnum):
+        self.matched(self.offset + sub_docnum)
+        return 0
+
+    def results(self):
+        return None
+
+
+# --- column readers remembered --------------------------------------------------------------
+
+_MARK = "_manchette_cached_columns"
+
+
+def remember_columns(reader: IndexReader) -> None:
+    """Make a segment reader keep the column readers it makes (idempotent)."""
+    if getattr(reader, _MARK, False) or not reader.is_atomic():
+        return
+    make = reader.column_reader
+    made: dict[tuple, object] = {}
+
+    @wraps(make)
+    def column_reader(fieldname, column=None, reverse=False, translate=True):
+        if column is not None:  # a caller's own column object: nothing to share
+            return make(fieldname, column=column, reverse=reverse, translate=translate)
+        key = (fieldname, reverse, translate)
+        if key not in made:
+            made[key] = make(fieldname, column=column, reverse=reverse, translate=translate)
+        return made[key]
+
+    reader.column_reader = column_reader
+    setattr(reader, _MARK, True)
+
+
+# --- posting lists and length columns read whole (engines/whoosh/vectorized.py) -------------
+
+
+def list_postings(matcher: Any) -> tuple[list[int], float | None, Any, Any]:
+    """A short posting list inlined in the term info (``ListMatcher``): its document ids, the
+    weight they all share (or None), their own weights, and their values."""
+    return matcher._ids, matcher._all_weights, matcher._weights, matcher._values
+
+
+def leaf_blocks_readable(matcher: Any, values: bool) -> str | None:
+    """Why ``leaf_blocks`` cannot read this leaf matcher, or None when it can."""
+    if type(matcher) is not W3LeafMatcher or matcher._byteids:
+        return f"posting reader {type(matcher).__name__}"
+    fixed = matcher._fixedsize
+    if values and fixed is not None and fixed >= 0:
+        return "fixed-size posting values"
+    return None
+
+
+def leaf_blocks(matcher: Any) -> Iterator[tuple[Any, Any, Any, int]]:
+    """Every block of a Whoosh 3 posting list: its delta-coded ids, weights, values and
+    length, each block decompressed and unpickled once (Whoosh's own reading)."""
+    while True:
+        matcher._read_data()
+        raw_ids, raw_weights, raw_values = matcher._data
+        yield raw_ids, raw_weights, raw_values, matcher._blocklength
+        if matcher._lastblock:
+            return
+        matcher._goto(matcher._nextoffset)
+
+
+def length_bytes(reader: IndexReader, fieldname: str) -> tuple[bytes, int] | None:
+    """The raw length column of a field in a segment (one byte per document) and how many
+    documents it covers, or None when the segment has none; ``Unsupported``-worthy readers
+    raise ``LookupError``."""
+    perdoc = getattr(reader, "_perdoc", None)
+    if perdoc is None or not hasattr(perdoc, "_cached_reader"):
+        raise LookupError("per-document reader")
+    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if column is None:
+        return None
+    count = min(column._count, reader.doc_count_all())
+    return column._dbfile.get(column._basepos, count), count
+
+
+def bm25_b(model: Any, fieldname: str) -> float:
+    """BM25F's ``B`` for one field (a per-field value, else the model's)."""
+    return model._field_B.get(fieldname, model.B)
