@@ -17,8 +17,8 @@ Then the job runs to its end: exit 0, every article, the very same content as a 
 killed. Without commits by time (a job of fewer than 10,000 articles commits only at its
 end), every kill would leave the index empty.
 
-``commit_seconds`` (wall time) is the setting's default (20 s), or a 20th of the first
-normal run when that is shorter (at least 1 s), so that the last, short runs have room for a
+``commit_seconds`` (wall time) is the setting's default (20 s), or a 40th of the first
+normal run when that is shorter (at least 0.5 s), so that the last, short runs have room for a
 commit. Commits go by wall time, so a run's CPU time varies with the machine's load: a run
 that finishes before its kill is the new measure of the normal run time, and the kill is
 tried again from the same index (at most twice; ``retries`` in the results).
@@ -55,7 +55,7 @@ from chaoslib import (
 
 from index.config import COMMIT_SECONDS
 
-MIN_COMMIT_SECONDS = 1.0
+MIN_COMMIT_SECONDS = 0.5
 MAX_RETRIES = 2
 
 
@@ -197,7 +197,7 @@ def main() -> int:
         first = time.monotonic() - first_started
         reference = check_index(work / "reference")
         assert code == 0 and reference["articles"] == args.articles, (code, reference)
-        commit_seconds = max(MIN_COMMIT_SECONDS, min(COMMIT_SECONDS, first / 20))
+        commit_seconds = max(MIN_COMMIT_SECONDS, min(COMMIT_SECONDS, first / 40))
         env = index_env(MANCHETTE_COMMIT_SECONDS=f"{commit_seconds:.2f}")
         print(
             f"kill loop: {args.articles} articles, a first run of {first:.1f}s (wall), a commit "
