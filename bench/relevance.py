@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from knownitem import SETS, make_sets  # noqa: E402
 from workload import load_corpus  # noqa: E402
 
 from engines import index_paths  # noqa: E402
@@ -39,6 +40,7 @@ from engines.whoosh.writer import open_index  # noqa: E402
 from search.request import SearchRequest  # noqa: E402
 
 SEED = 20261128
+START, END = "<!-- results:start -->", "<!-- results:end -->"  # doc/relevance.md's generated part
 PUNCTUATION = "\"'“”«»‘’„:;,.!?()[]<>{}|/\\-–—…*&^%$#@~`+="
 
 
@@ -138,11 +140,31 @@ def evaluate(queries: list[dict], search) -> dict:
     return dict(sorted(per_lang.items()))
 
 
+def evaluate_sets(queries: list[dict], search) -> dict:
+    """MRR@10 per set and language."""
+    sums: dict = defaultdict(lambda: defaultdict(lambda: [0, 0.0]))
+    for q in queries:
+        rr, _hit = score(search(q["q"]), q["id"])
+        cell = sums[q["set"]][q["lang"]]
+        cell[0] += 1
+        cell[1] += rr
+    return {
+        name: {
+            lang: {"n": n, "mrr": round(total / n, 4)} for lang, (n, total) in sorted(langs.items())
+        }
+        for name, langs in sums.items()
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     parser.add_argument("--index-dir", type=Path, help="an index of the corpus to reuse")
     parser.add_argument("--per-lang", type=int, default=300)
+    parser.add_argument("--per-set", type=int, default=200, help="queries per known-item set")
+    parser.add_argument(
+        "--sets-only", action="store_true", help="only the known-item sets; print, write nothing"
+    )
     parser.add_argument(
         "--bm25",
         help="B,K1 to try instead of the ranking rules' values "
@@ -162,6 +184,7 @@ def main() -> int:
         return 0
     records = load_corpus(args.corpus)
     queries = make_queries(records, args.per_lang)
+    set_queries = make_sets(records, args.per_set)
     with tempfile.TemporaryDirectory() as tmp:
         index_dir = args.index_dir
         if index_dir is None:
@@ -175,6 +198,10 @@ def main() -> int:
                 request = SearchRequest(q=text, limit=10, collapse=False).validate()
                 return [h.id for h in run_search(searcher, request).hits]
 
+            ours_sets = evaluate_sets(set_queries, manchette)
+            if args.sets_only:
+                print_sets(ours_sets, None)
+                return 0
             ours = evaluate(queries, manchette)
     if args.bm25:
         for lang, row in ours.items():
@@ -182,28 +209,68 @@ def main() -> int:
         return 0
     db = fts5_index(records)
     fts5 = evaluate(queries, lambda text: fts5_search(db, text))
-    write_report(ours, fts5, len(queries))
+    fts5_sets = evaluate_sets(set_queries, lambda text: fts5_search(db, text))
+    write_report(ours, fts5, len(queries), ours_sets, fts5_sets)
     return 0
 
 
-def write_report(ours: dict, fts5: dict, n: int) -> None:
+def sets_table(ours: dict, fts5: dict | None) -> list[str]:
+    """One row per set, one column per language: Manchette / FTS5 MRR@10 (n)."""
+    langs = sorted({lang for table in ours.values() for lang in table})
+    lines = [
+        "| set | " + " | ".join(langs) + " |",
+        "|---|" + "---:|" * len(langs),
+    ]
+    for name in SETS:
+        if name not in ours:
+            continue
+        cells = []
+        for lang in langs:
+            row = ours[name].get(lang)
+            if row is None:
+                cells.append("—")
+                continue
+            other = fts5[name][lang]["mrr"] if fts5 else None
+            mark = "" if other is None or row["mrr"] >= other else " ✗"
+            versus = f" / {other:.3f}" if other is not None else ""
+            cells.append(f"{row['mrr']:.3f}{versus}{mark} ({row['n']})")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def print_sets(ours: dict, fts5: dict | None) -> None:
+    print("\n".join(sets_table(ours, fts5)))
+
+
+def write_report(ours: dict, fts5: dict, n: int, ours_sets: dict, fts5_sets: dict) -> None:
     today = date.today().isoformat()
     out = ROOT / "bench" / "results" / f"relevance-{today}.json"
     out.write_text(
         json.dumps(
-            {"date": today, "queries": n, "seed": SEED, "manchette": ours, "fts5": fts5}, indent=1
+            {
+                "date": today,
+                "queries": n,
+                "seed": SEED,
+                "manchette": ours,
+                "fts5": fts5,
+                "sets": {"manchette": ours_sets, "fts5": fts5_sets},
+            },
+            indent=1,
         )
         + "\n",
         encoding="utf-8",
     )
     lines = [
-        "# Known-item relevance",
-        "",
         f"Measured {today} by `make bench-relevance` (`bench/relevance.py`, seed {SEED}) on "
-        "`../shared/corpus/`: for a random sample of articles per language, a query of 3-5 of "
-        "the most distinctive title words as a person types them (split on spaces, "
-        "punctuation trimmed; first sentence when there is no title); the article "
-        "is the single right answer. *plain* = the same queries with accents stripped.",
+        "`../shared/corpus/`, Manchette (in-process `run_search`, uncollapsed) against SQLite "
+        "FTS5 (`unicode61 remove_diacritics 2`, bm25 with title weight 3), same articles.",
+        "",
+        "### Distinctive title words",
+        "",
+        "For a random sample of articles per language, a query of 3-5 of the most distinctive "
+        "title words as a person types them (split on spaces, punctuation trimmed; first "
+        "sentence when there is no title); the article is the single right answer. *plain* = "
+        "the same queries with accents stripped.",
         "",
         "| lang | queries | Manchette MRR@10 | FTS5 MRR@10 | Manchette R@10 | FTS5 R@10 "
         "| Manchette MRR plain | FTS5 MRR plain |",
@@ -216,7 +283,23 @@ def write_report(ours: dict, fts5: dict, n: int) -> None:
             f"{row['recall']:.3f} | {other['recall']:.3f} | {row['mrr_plain']:.3f} | "
             f"{other['mrr_plain']:.3f} |"
         )
-    (ROOT / "doc" / "relevance.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lines += [
+        "",
+        "### Known-item sets (`bench/knownitem.py`)",
+        "",
+        "MRR@10, Manchette / FTS5 (queries); ✗ marks a cell where Manchette is behind.",
+        "",
+        *sets_table(ours_sets, fts5_sets),
+    ]
+    doc = ROOT / "doc" / "relevance.md"
+    text = (
+        doc.read_text(encoding="utf-8")
+        if doc.exists()
+        else f"# Known-item relevance\n\n{START}\n{END}\n"
+    )
+    head, _, rest = text.partition(START)
+    _, _, tail = rest.partition(END)
+    doc.write_text(head + START + "\n" + "\n".join(lines) + "\n" + END + tail, encoding="utf-8")
     print("\n".join(lines))
 
 

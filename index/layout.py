@@ -27,7 +27,7 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
@@ -166,6 +166,26 @@ def _fsync_dir(path: Path) -> None:
 
 
 @contextlib.contextmanager
+def flock_within(path: Path, wait: float, busy: Callable[[], Exception]) -> Iterator[IO[str]]:
+    """Hold an exclusive flock(2) on ``path`` (created if missing), waiting up to ``wait``
+    seconds, else raise ``busy()``. The kernel releases it if the holder dies."""
+    deadline = time.monotonic() + max(wait, 0.0)
+    with open(path, "a+", encoding="utf-8") as handle:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise busy() from None
+                time.sleep(0.2)
+        try:
+            yield handle
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
 def job_lock(index_dir: Path, wait: float = 0.0) -> Iterator[None]:
     """Hold the directory's job lock, waiting up to ``wait`` seconds, else raise IndexLocked.
 
@@ -175,16 +195,11 @@ def job_lock(index_dir: Path, wait: float = 0.0) -> Iterator[None]:
     """
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + max(wait, 0.0)
-    with open(index_dir / LOCK_FILE, "a+", encoding="utf-8") as handle:
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise IndexLocked(locked_message(lock_holder(index_dir), wait)) from None
-                time.sleep(0.2)
+
+    def busy() -> Exception:
+        return IndexLocked(locked_message(lock_holder(index_dir), wait))
+
+    with flock_within(index_dir / LOCK_FILE, wait, busy) as handle:
         _held.add(handle)
         try:
             _recover(index_dir, handle)
@@ -192,7 +207,6 @@ def job_lock(index_dir: Path, wait: float = 0.0) -> Iterator[None]:
         finally:  # a SIGKILL skips this: the next job then finds the holder's name
             handle.truncate(0)
             _held.discard(handle)
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _recover(index_dir: Path, handle: IO[str]) -> None:

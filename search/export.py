@@ -23,6 +23,26 @@ EXPORT_FORMATS = ("jsonl", "csv")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def article_fields(fields: dict) -> dict:
+    """What every listing of an article shows of its stored fields (as either engine returns
+    them), by attribute name: ``id``, ``title``, ``url``, ``source``, ``lang``, ``date``."""
+    return {
+        "id": fields[ID_FIELD],
+        "title": fields.get("title") or "",
+        "url": fields.get("url"),
+        "source": fields.get("source") or "",
+        "lang": fields.get("lang") or "",
+        "date": fields.get("date"),
+    }
+
+
+def article_dict(item: object) -> dict:
+    """The ``JSONL_KEYS`` of a row or a page's hit, in that order, the score to 4 decimals."""
+    values = {key: getattr(item, key) for key in JSONL_KEYS}
+    values["score"] = round(values["score"], 4)
+    return values
+
+
 @dataclass(frozen=True)
 class ExportRow:
     id: str
@@ -36,15 +56,7 @@ class ExportRow:
     @classmethod
     def from_fields(cls, fields: dict, score: float = 0.0) -> ExportRow:
         """The row of an article's stored fields (as either engine returns them)."""
-        return cls(
-            id=fields[ID_FIELD],
-            date=fields.get("date"),
-            lang=fields.get("lang") or "",
-            source=fields.get("source") or "",
-            title=fields.get("title") or "",
-            url=fields.get("url"),
-            score=score,
-        )
+        return cls(**article_fields(fields), score=score)
 
     def values(self) -> list[str]:
         return [
@@ -58,15 +70,7 @@ class ExportRow:
         ]
 
     def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "url": self.url,
-            "source": self.source,
-            "lang": self.lang,
-            "date": self.date,
-            "score": round(self.score, 4),
-        }
+        return article_dict(self)
 
 
 def csv_cell(value: str) -> str:

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from index.schema import ID_FIELD
+from search.export import article_dict, article_fields
 from search.notices import Notice, joined
 from search.request import SearchRequest
 from search.snippets import Snippet, to_html
@@ -34,12 +34,7 @@ class Hit:
     ) -> Hit:
         """A hit from an article's stored fields (as either engine returns them)."""
         return cls(
-            id=fields[ID_FIELD],
-            title=fields.get("title") or "",
-            url=fields.get("url"),
-            source=fields.get("source") or "",
-            lang=fields.get("lang") or "",
-            date=fields.get("date"),
+            **article_fields(fields),
             score=score,
             snippet=snippet,
             title_snippet=title_snippet,
@@ -48,13 +43,7 @@ class Hit:
 
     def to_dict(self) -> dict:
         return {
-            "id": self.id,
-            "title": self.title,
-            "url": self.url,
-            "source": self.source,
-            "lang": self.lang,
-            "date": self.date,
-            "score": round(self.score, 4),
+            **article_dict(self),
             "snippet": to_html(self.snippet),
             "title_html": to_html(self.title_snippet),
             "cluster_size": self.cluster_size,
@@ -221,7 +210,8 @@ class Histogram:
         return {"unit": self.unit, "buckets": [b.to_dict() for b in self.buckets]}
 
 
-def _month_labels(first: str, last: str) -> list[str]:
+def month_labels(first: str, last: str) -> list[str]:
+    """Every month from ``first`` to ``last`` (``YYYY-MM``), both included."""
     year, month = int(first[:4]), int(first[5:7])
     labels = []
     while f"{year:04d}-{month:02d}" <= last:
@@ -240,7 +230,7 @@ def date_histogram(facets: dict[str, list[Facet]]) -> Histogram | None:
     first, last = min(int(f.value) for f in years), max(int(f.value) for f in years)
     if last - first < MONTHLY_UP_TO_YEARS and months:
         unit, counts = "month", {f.value: f.count for f in months}
-        labels = _month_labels(min(counts), max(counts))
+        labels = month_labels(min(counts), max(counts))
     else:
         unit, counts = "year", {f.value: f.count for f in years}
         labels = [str(y) for y in range(first, last + 1)]

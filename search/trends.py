@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from search.daterange import DateSpan
 from search.periods import MonthCounts
 from search.request import InvalidRequest, SearchRequest
+from search.results import month_labels
 
 if TYPE_CHECKING:  # engines/ imports search/, never the other way at import time
     from engines.base import Engine
@@ -104,12 +105,7 @@ def period_labels(first: str, last: str, interval: str) -> list[str]:
     """Every period from ``first`` to ``last``, both included."""
     if interval == "year":
         return [str(y) for y in range(int(first), int(last) + 1)]
-    year, month = int(first[:4]), int(first[5:7])
-    labels = []
-    while f"{year:04d}-{month:02d}" <= last:
-        labels.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return labels
+    return month_labels(first, last)
 
 
 def run_trends(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
 from babel.units import format_unit
@@ -16,6 +15,7 @@ from flask import Flask
 from flask_babel import format_datetime, format_decimal, get_locale, gettext, ngettext
 from markupsafe import Markup
 
+from search.links import web_url as safe_url  # only http(s) article URLs may become links
 from search.results import Histogram
 from search.snippets import Snippet, to_html
 
@@ -28,17 +28,6 @@ ONE_DECIMAL = "#,##0.0"
 def snippet_html(snippet: Snippet) -> Markup:
     """``to_html`` escapes every piece of article text; only then is it marked safe."""
     return Markup(to_html(snippet))
-
-
-def safe_url(url: str | None) -> str | None:
-    """Only http(s) article URLs may become links."""
-    if not url:
-        return None
-    try:
-        scheme = urlsplit(url.strip()).scheme.lower()
-    except ValueError:
-        return None
-    return url.strip() if scheme in ("http", "https") else None
 
 
 def language_name(code: str, native: bool = False) -> str:

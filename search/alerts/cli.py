@@ -7,8 +7,10 @@ retried at the next run); 2 usage error; 3 failed (no index, unreadable state); 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -63,6 +65,20 @@ def _engine(index_dir: Path) -> Engine:
         fail(str(exc), EXIT_USAGE)
 
 
+@contextlib.contextmanager
+def _edit_failures() -> Iterator[None]:
+    """An edit of the saved searches that fails exits: a bad search with EXIT_USAGE, the lock
+    held with EXIT_LOCKED, an unreadable state or file with EXIT_ERROR."""
+    try:
+        yield
+    except InvalidSavedSearch as exc:
+        fail(str(exc), EXIT_USAGE)
+    except AlertsLocked as exc:
+        fail(str(exc), EXIT_LOCKED)
+    except (StateUnreadable, OSError) as exc:
+        fail(str(exc), EXIT_ERROR)
+
+
 @click.group("alerts")
 def alerts_group() -> None:
     """Saved searches and their e-mail alerts (`alerts run` is meant for cron)."""
@@ -89,19 +105,13 @@ def add_command(
     """
     settings = _settings(index_dir)
     saved = SavedSearch(name, query, unique_emails(emails), lang or None, utc_now().isoformat())
-    try:
+    with _edit_failures():
         saved.validate()
         try:
             matches: list[str] | None = matching_ids(_engine(settings.index_dir), saved)
         except (IndexMissing, RebuildRequired):
             matches = None
         add_saved_search(settings.index_dir, saved, matches, wait)
-    except InvalidSavedSearch as exc:
-        fail(str(exc), EXIT_USAGE)
-    except AlertsLocked as exc:
-        fail(str(exc), EXIT_LOCKED)
-    except (StateUnreadable, OSError) as exc:
-        fail(str(exc), EXIT_ERROR)
     if matches is None:
         click.echo(
             f"saved {name}; the archive cannot be searched now: its first run will "
@@ -153,14 +163,8 @@ def list_command(index_dir: Path | None, as_json: bool) -> None:
 def remove_command(name: str, index_dir: Path | None, wait: float) -> None:
     """Delete the saved search NAME and what it remembered."""
     settings = _settings(index_dir)
-    try:
+    with _edit_failures():
         remove_saved_search(settings.index_dir, name, wait)
-    except InvalidSavedSearch as exc:
-        fail(str(exc), EXIT_USAGE)
-    except AlertsLocked as exc:
-        fail(str(exc), EXIT_LOCKED)
-    except (StateUnreadable, OSError) as exc:
-        fail(str(exc), EXIT_ERROR)
     click.echo(f"removed {name}")
 
 

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 from search.alerts.saved import SavedSearch
+from search.links import web_url
 from search.results import Hit, StoredArticle
 from search.snippets import ELLIPSIS, Snippet, to_html
 
@@ -72,17 +73,6 @@ class Links:
 
     def feed(self, saved: SavedSearch) -> str:
         return f"{self.base_url}/alerts/{quote(saved.name)}.atom"
-
-
-def web_url(url: str | None) -> str | None:
-    """An article's original URL if it is http(s), else None (never a link)."""
-    if not url:
-        return None
-    try:
-        scheme = urlsplit(url.strip()).scheme.lower()
-    except ValueError:
-        return None
-    return url.strip() if scheme in ("http", "https") else None
 
 
 def subject(saved: SavedSearch, count: int) -> str:

@@ -116,15 +116,19 @@ def unique_emails(emails: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     return tuple(kept)
 
 
-def load_searches(index_dir: Path) -> dict[str, SavedSearch]:
-    """The saved searches by name, sorted by name ({} when none was ever saved)."""
-    path = alerts_dir(index_dir) / SEARCHES_FILE
+def read_json(path: Path, unreadable: type[Exception]) -> dict:
+    """The JSON object in ``path`` ({} when there is no file), else raise ``unreadable``."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as exc:
-        raise InvalidSavedSearch(f"cannot read {path}: {exc}") from None
+        raise unreadable(f"cannot read {path}: {exc}") from None
+
+
+def load_searches(index_dir: Path) -> dict[str, SavedSearch]:
+    """The saved searches by name, sorted by name ({} when none was ever saved)."""
+    data = read_json(alerts_dir(index_dir) / SEARCHES_FILE, InvalidSavedSearch)
     searches = [SavedSearch.from_dict(item) for item in data.get("searches", [])]
     return {s.name: s for s in sorted(searches, key=lambda s: s.name)}
 

@@ -16,15 +16,13 @@ whatever its publication date.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
-import time
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from index.layout import write_atomic
-from search.alerts.saved import alerts_dir
+from index.layout import flock_within, write_atomic
+from search.alerts.saved import alerts_dir, read_json
 
 STATE_FILE = "state.json"
 LOCK_FILE = "lock"
@@ -97,13 +95,7 @@ def ran(state: AlertState, now: str) -> AlertState:
 
 
 def load_state(index_dir: Path) -> dict[str, AlertState]:
-    path = alerts_dir(index_dir) / STATE_FILE
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError) as exc:
-        raise StateUnreadable(f"cannot read {path}: {exc}") from None
+    data = read_json(alerts_dir(index_dir) / STATE_FILE, StateUnreadable)
     return {name: AlertState.from_dict(item) for name, item in data.get("alerts", {}).items()}
 
 
@@ -127,20 +119,12 @@ def alerts_lock(index_dir: Path, wait: float = 0.0) -> Iterator[None]:
     """
     folder = alerts_dir(index_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + max(wait, 0.0)
-    with open(folder / LOCK_FILE, "a+", encoding="utf-8") as handle:
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise AlertsLocked(
-                        "another `manchette alerts` command is running on this index; "
-                        "try again later (or pass --wait SECONDS)"
-                    ) from None
-                time.sleep(0.2)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def busy() -> Exception:
+        return AlertsLocked(
+            "another `manchette alerts` command is running on this index; "
+            "try again later (or pass --wait SECONDS)"
+        )
+
+    with flock_within(folder / LOCK_FILE, wait, busy):
+        yield

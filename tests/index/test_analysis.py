@@ -478,3 +478,10 @@ def test_real_index_in_every_language(tmp_path: Path) -> None:
         assert ids("body_cjk", "서울시장") == ["ko"]
         assert ids("body_cjk_phrase", "北京大学") == ["zh"]
         assert ids("body_cjk_phrase", "大学北京") == []
+
+
+def test_compatibility_letters_fold_to_lowercase_tokens():
+    """``ᴴ`` and ``ℋ`` fold to a capital H after lowercasing; the token stays lowercase, so
+    the stemmer keeps it (it emptied ``H``: found by the property test above)."""
+    assert analyze("ℋello ᴴ", "fr") == ["hello", "h"]
+    assert analyze("ℋello ᴴ", "xx", exact=True) == ["hello", "h"]
