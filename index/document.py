@@ -9,6 +9,7 @@ long as the article still holds the very same strings.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -88,6 +89,18 @@ def indexed_parts(article: Article) -> dict[str, str]:
     return {"title": article.title, "lead": article.lead, "body": body}
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s")
+STANDIN_CHARS = 200
+
+
+def standin_title(text: str) -> str:
+    """What stands for the title of an untitled article in the exactness rules (never shown):
+    its first line, cut after its first sentence, at most 200 characters. News text without
+    a headline field opens with its headline or a teaser sentence (JSON exports, datasets)."""
+    first = text.strip().split("\n", 1)[0]
+    return _SENTENCE_END.split(first, maxsplit=1)[0][:STANDIN_CHARS]
+
+
 def text_values(article: Article) -> dict[str, str]:
     """The article's analysed fields and their text: its language's title, lead and body
     fields, the exact field, and the source's words."""
@@ -95,8 +108,9 @@ def text_values(article: Article) -> dict[str, str]:
     values = {text_field(part, key): text for part, text in indexed_parts(article).items() if text}
     values[SOURCE_KEY_FIELD] = article.source or ""
     values[EXACT_FIELD] = "\n\n".join(t for t in (article.title, article.body) if t)
-    if article.title:
-        values[EXACT_TITLE_FIELD] = article.title
+    title = article.title or standin_title(article.lead or article.body)
+    if title:
+        values[EXACT_TITLE_FIELD] = title
     return values
 
 

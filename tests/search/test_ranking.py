@@ -126,3 +126,16 @@ def test_recency_rule_lifts_newer_articles(tmp_path: Path):
     assert len({round(h.score, 6) for h in plain.hits}) == 1
     assert [h.id for h in recent.hits] == ["new", "old", "undated"]
     assert recent.hits[0].score == pytest.approx(plain.hits[0].score * 1.5)
+
+
+def test_an_untitled_articles_first_sentence_stands_for_its_title(tmp_path: Path):
+    """Records without a title (many JSON exports): the words of the opening sentence count
+    as title words for the exactness rules, above the same words further down another text."""
+    later = "Le conseil a siégé. " * 3 + "Le tramway de Lyon roule. Le tramway de Lyon est neuf."
+    records = [
+        {"id": "later", "lang": "fr", "source": "A", "title": None, "text": later},
+        {"id": "opening", "lang": "fr", "source": "B", "title": None,
+         "text": "Le tramway de Lyon fête ses vingt ans. La ville prépare une fête en juin."},
+    ]  # fmt: skip
+    index_paths([write_jsonl(tmp_path / "r.jsonl", records)], tmp_path / "ix")
+    assert ids(tmp_path / "ix", "tramway Lyon") == ["opening", "later"]
