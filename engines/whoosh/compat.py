@@ -49,6 +49,7 @@ from whoosh.filedb.compound import CompoundStorage, SubFile
 from whoosh.filedb.structfile import BufferFile, StructFile
 from whoosh.index import TOC, FileIndex
 from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
 WRITTEN_FOR = (2, 7, 5)  # whoosh-reloaded 2.7.5 (pyproject.toml pins it)
@@ -101,6 +102,19 @@ def install() -> None:
 
 def installed() -> bool:
     return CompoundStorage.open_file is _open_file
+
+
+def release_mapped_pages(searcher: Searcher) -> None:
+    """Let the kernel take back the pages of the searcher's mapped segments that a long walk
+    touched (an export reads every matching article's stored fields): they count in the
+    process's resident size otherwise. Read-only shared mappings: a page read again comes
+    back from the file, unchanged, for this thread and every other."""
+    for reader, _offset in searcher.reader().leaf_readers():
+        storage = getattr(reader, "_storage", None)
+        compound = getattr(storage, "a", None)  # OverlayStorage(compound files, directory)
+        source = getattr(compound, "_source", None)
+        if isinstance(source, mmap.mmap) and not getattr(compound, "is_closed", False):
+            source.madvise(mmap.MADV_DONTNEED)
 
 
 # --- segments and their files ---------------------------------------------------------------

@@ -8,10 +8,13 @@ from collections.abc import Iterator
 from whoosh.searching import Searcher
 
 from engines.whoosh.collect import rank
+from engines.whoosh.compat import release_mapped_pages
 from engines.whoosh.compile import compile_request
 from search.daterange import DateSpan
 from search.export import MAX_EXPORT_ROWS, ExportRow
 from search.request import SearchRequest
+
+RELEASE_EVERY = 2_000  # rows between two returns of the mapped pages an export read
 
 
 def export_rows(
@@ -38,6 +41,8 @@ def export_rows(
     )
     shown = ranked.shown if limit is None else ranked.shown[:limit]
     scored = request.sort == "relevance"
-    for position in shown:
+    for count, position in enumerate(shown, 1):
+        if count % RELEASE_EVERY == 0:  # resident memory flat, whatever the export's length
+            release_mapped_pages(searcher)
         fields = searcher.stored_fields(int(ranked.ids[position]))
         yield ExportRow.from_fields(fields, float(ranked.scores[position]) if scored else 0.0)

@@ -109,3 +109,30 @@ def test_installed_when_an_index_is_opened_not_when_imported(tmp_path: Path):
         [sys.executable, "-c", script, str(tmp_path / "ix")], capture_output=True, text=True
     )
     assert run.stdout.split() == ["False", "True"], run.stderr
+
+
+def _resident_kb_of(path: Path) -> int:
+    """Resident kilobytes of this process's mappings of ``path`` (/proc/self/smaps)."""
+    total, inside = 0, False
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        if line[:1].isdigit() or line[:1] in "abcdef":
+            inside = line.rstrip().endswith(str(path))
+        elif inside and line.startswith("Rss:"):
+            total += int(line.split()[1])
+    return total
+
+
+def test_released_pages_leave_the_resident_size_and_read_back_the_same(tmp_path: Path):
+    """An export reads every stored article; releasing the mapped pages it touched takes them
+    out of the process's resident size, and what is read again is unchanged."""
+    index_paths([write_jsonl(tmp_path / "a.jsonl", corpus(400))], tmp_path / "ix")
+    ix = open_index(tmp_path / "ix")
+    with ix.searcher() as searcher:
+        first = [searcher.stored_fields(n) for n in range(searcher.doc_count_all())]
+        (segment,) = Path(ix.storage.folder).glob("*.seg")
+        touched = _resident_kb_of(segment)
+        compat.release_mapped_pages(searcher)
+        released = _resident_kb_of(segment)
+        again = [searcher.stored_fields(n) for n in range(searcher.doc_count_all())]
+    assert touched > 100 and released < touched / 4, (touched, released)
+    assert again == first
