@@ -11,21 +11,6 @@ from search.ranking import bm25_parameters, recency_rule
 MISSING_DATE = 2**63
 
 
-class FlatScorer(scoring.BaseScorer):
-    """Scores every match with the query's boost: a presence bonus, whatever the frequency."""
-
-    def __init__(self, boost: float) -> None:
-        self.boost = boost
-
-    def score(self, matcher) -> float:
-        return self.boost
-
-
-class Flat(scoring.WeightingModel):
-    def scorer(self, searcher, fieldname: str, text: str, qf: float = 1) -> FlatScorer:
-        return FlatScorer(qf)
-
-
 class Ranking(scoring.MultiWeighting):
     """The ranking rules as one Whoosh weighting model.
 

@@ -39,7 +39,7 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from engines.whoosh import compat
-from engines.whoosh.scoring import MISSING_DATE, Flat, Ranking
+from engines.whoosh.scoring import MISSING_DATE, Ranking
 from index.schema import PUBLISHED_FIELD
 
 # MANCHETTE_VECTORIZED=0 turns the executor off: every query walks Whoosh's matchers.
@@ -418,8 +418,6 @@ class _Segment:
     ) -> np.ndarray:
         """What the weighting's scorer gives each posting (``BM25FScorer._score`` over arrays)."""
         model = _field_model(self.weighting, fieldname)
-        if isinstance(model, Flat):
-            return np.ones(len(ids))  # FlatScorer(qf=1): the term's boost is applied above
         if type(model) is not scoring.BM25F:
             raise Unsupported(f"weighting {type(model).__name__}")
         if not self.schema[fieldname].scorable:
