@@ -103,7 +103,8 @@ def _date_span() -> DateSpan | None:
 def search_args(**changes: object) -> dict:
     """The current search's parameters with some changed (None removes one); page resets."""
     keep = ("q", "lang", "sort", "limit", "recency", "collapse", *FILTER_NAMES, *DATE_PARAMS)
-    params: dict[str, object] = {k: request.args[k] for k in keep if request.args.get(k)}
+    given = request.args.to_dict()  # a plain dict: MultiDict.get raises inside for a miss
+    params: dict[str, object] = {k: given[k] for k in keep if given.get(k)}
     params.update(changes)
     if "page" not in changes:
         params.pop("page", None)
