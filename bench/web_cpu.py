@@ -14,7 +14,10 @@ does not count). A stage's figure is its own time, without the stages inside it:
 - rendering: the page's template (with its filters, URLs and translations);
 - the rest: routing, request parsing, the response, Flask and the test client.
 
-The total is the request's CPU measured around the test client's ``get``.
+The total is the request's CPU measured around the test client's ``get``. By default the
+first 50 pages warm the process (as ``bench/suite.py`` warms the server) and every query is
+then seen for the first time; ``--warm 1`` first runs them all once, as wrk's later passes
+over the same queries find them.
 """
 
 from __future__ import annotations
@@ -94,14 +97,14 @@ def paths_of(queries: list[Query]) -> list[str]:
     return paths
 
 
-def measure(index_dir: Path, paths: list[str], rounds: int) -> dict:
+def measure(index_dir: Path, paths: list[str], rounds: int, warm: int = 0) -> dict:
     from web import create_app
 
     clock = Clock()
     install(clock)  # before the searcher exists: it copies the reader's methods
     app = create_app({"INDEX_DIR": str(index_dir), "TESTING": True})
     client = app.test_client()
-    for path in paths[:50]:  # warm: columns, caches, templates
+    for path in paths[:50] + paths * warm:  # warm: columns, caches, templates
         client.get(path)
     clock.spent.clear()
     totals = []
@@ -132,12 +135,18 @@ def main() -> int:
     parser.add_argument("queries", type=Path, help="the queries JSON bench/suite.py writes")
     parser.add_argument("--rounds", type=int, default=1, help="passes over the queries")
     parser.add_argument("--limit", type=int, default=0, help="only the first N queries")
+    parser.add_argument(
+        "--warm",
+        type=int,
+        default=0,
+        help="passes over the queries before measuring (wrk's later cycles: every cache warm)",
+    )
     args = parser.parse_args()
     listed = json.loads(args.queries.read_text())
     queries = [Query(**{**q, "words": tuple(q["words"])}) for q in listed]
     if args.limit:
         queries = queries[: args.limit]
-    result = measure(args.index_dir, paths_of(queries), args.rounds)
+    result = measure(args.index_dir, paths_of(queries), args.rounds, args.warm)
     print(json.dumps(result, indent=2))
     return 0
 
