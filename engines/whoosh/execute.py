@@ -13,6 +13,7 @@ from whoosh.searching import Searcher
 
 from engines.whoosh.collect import collect
 from engines.whoosh.compile import compile_request
+from engines.whoosh.memo import reader_memo
 from engines.whoosh.scoring import recency_weighting
 from engines.whoosh.spelling import closest
 from index.analysis import analyze_query, lang_key
@@ -163,21 +164,12 @@ MAX_KNOWN_WORDS = 50_000  # (word, language) answers a reader keeps
 _LANGUAGES = "_manchette_languages"  # a reader's ``languages`` answer
 
 
-def _reader_memo(reader: IndexReader, mark: str) -> dict:
-    """A dict kept on the reader: a reader never changes (a commit opens a new one)."""
-    memo = getattr(reader, mark, None)
-    if memo is None:
-        memo = {}
-        setattr(reader, mark, memo)
-    return memo
-
-
 def known_word(reader: IndexReader, word: str, lang: str) -> bool:
     """Whether the language's vocabulary knows ``word``: every stem the query analysis makes
     of it is a term of one of the language's text fields (remembered per reader: a query
     asks about each of its words in every language of the archive, each a term lookup in
     every segment)."""
-    memo = _reader_memo(reader, _KNOWN_WORDS)
+    memo = reader_memo(reader, _KNOWN_WORDS)
     key = (word, lang)
     known = memo.get(key)
     if known is None:
@@ -195,7 +187,7 @@ def languages(searcher: Searcher) -> list[str]:
     """The language codes of the archive's articles, most articles first (the language
     field's terms: a lexicon walk, no search; once per reader, as every page's form asks)."""
     reader = searcher.reader()
-    memo = _reader_memo(reader, _LANGUAGES)
+    memo = reader_memo(reader, _LANGUAGES)
     if "codes" not in memo:
         counts = {
             term.decode(): reader.doc_frequency(LANG_FIELD, term)
