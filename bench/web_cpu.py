@@ -5,8 +5,10 @@ the real application (``create_app`` and Flask's test client: no socket, no wait
 times each stage with ``time.process_time`` (this process's CPU, so the machine's other load
 does not count). A stage's figure is its own time, without the stages inside it:
 
-- search: compiling the query, the pass over the matches (the executor, ordering, collapse)
-  and assembling the result;
+- compile: the query tree and the Whoosh query (analysis of the words, fields, languages);
+- executor: every match and its score (the vectorised executor, or Whoosh's matchers);
+- order, collapse: ordering the matches and collapsing them on the cluster key;
+- search: the rest of the search (the page's window, assembling the result);
 - facets: counting the four facets from the matches;
 - stored fields: reading the page's articles from the index;
 - snippets: the page's body snippets and highlighted titles;
@@ -39,9 +41,11 @@ from workload import Query  # noqa: E402
 
 STAGES = (
     ("search", "engines.whoosh.engine", "run_search"),  # its own time: assembling the result
-    ("search", "engines.whoosh.execute", "compile_request"),
-    ("search", "engines.whoosh.execute", "collect"),
-    ("search", "engines.whoosh.collect", "rank"),
+    ("search", "engines.whoosh.execute", "collect"),  # its own time: the page's window
+    ("compile", "engines.whoosh.execute", "compile_request"),
+    ("executor", "engines.whoosh.collect", "vectorized.matches"),
+    ("executor", "engines.whoosh.collect", "walk"),
+    ("order, collapse", "engines.whoosh.collect", "rank"),
     ("facets", "engines.whoosh.collect", "_facet"),
     ("stored fields", "whoosh.reading", "SegmentReader.stored_fields"),
     ("snippets", "engines.whoosh.execute", "_hit"),
