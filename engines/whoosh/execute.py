@@ -13,7 +13,7 @@ from whoosh.searching import Searcher
 
 from engines.whoosh.collect import collect
 from engines.whoosh.compile import compile_request
-from engines.whoosh.memo import reader_memo
+from engines.whoosh.memo import reader_memo, segments_memo
 from engines.whoosh.scoring import recency_weighting
 from engines.whoosh.spelling import closest
 from index.analysis import analyze_query, lang_key
@@ -159,17 +159,17 @@ def suggest(
     return better if found.total > total else None
 
 
-_KNOWN_WORDS = "_manchette_known_words"  # a reader's answers of ``known_word``
-MAX_KNOWN_WORDS = 50_000  # (word, language) answers a reader keeps
+_KNOWN_WORDS = "known_words"  # the segments' answers of ``known_word``
+MAX_KNOWN_WORDS = 50_000  # (word, language) answers kept for the same segments
 _LANGUAGES = "_manchette_languages"  # a reader's ``languages`` answer
 
 
 def known_word(reader: IndexReader, word: str, lang: str) -> bool:
     """Whether the language's vocabulary knows ``word``: every stem the query analysis makes
-    of it is a term of one of the language's text fields (remembered per reader: a query
+    of it is a term of one of the language's text fields (remembered per segments: a query
     asks about each of its words in every language of the archive, each a term lookup in
-    every segment)."""
-    memo = reader_memo(reader, _KNOWN_WORDS)
+    every segment; shared by the server's threads, whose readers read the same segments)."""
+    memo = segments_memo(reader, _KNOWN_WORDS)
     key = (word, lang)
     known = memo.get(key)
     if known is None:

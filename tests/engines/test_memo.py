@@ -10,7 +10,7 @@ from engines import index_paths
 from engines.whoosh.collect import column, vocabulary
 from engines.whoosh.compile import indexed_langs
 from engines.whoosh.execute import known_word, languages
-from engines.whoosh.memo import reader_memo
+from engines.whoosh.memo import reader_memo, segments_memo
 from engines.whoosh.searchers import IndexHandle
 from index.schema import LANG_FIELD
 
@@ -62,3 +62,18 @@ def test_known_word_needs_every_stem_in_one_field(tmp_path: Path):
     assert known_word(reader, "rivers", "en")
     assert not known_word(reader, "zebras", "en")
     assert not known_word(reader, "otters", "fr")  # no French text at all
+
+
+def test_segments_memo_is_shared_by_readers_of_the_same_segments(tmp_path: Path):
+    src = write_jsonl(tmp_path / "a.jsonl", [ENGLISH])
+    index_paths([src], tmp_path / "ix")
+    one = IndexHandle(tmp_path / "ix").searcher().reader()
+    two = IndexHandle(tmp_path / "ix").searcher().reader()
+    assert one is not two
+    assert segments_memo(one, "test") is segments_memo(two, "test")
+    assert segments_memo(one, "test") is not segments_memo(one, "other")
+
+    write_jsonl(src, [ENGLISH, FRENCH])
+    index_paths([src], tmp_path / "ix")
+    newer = IndexHandle(tmp_path / "ix").searcher().reader()
+    assert segments_memo(newer, "test") is not segments_memo(one, "test")
