@@ -535,7 +535,7 @@ _CONNECTORS = frozenset(NAME_CONNECTORS.split("|"))
 FOOTER_RE = re.compile(FOOTER, re.IGNORECASE)
 _ARTEFACT_RE = re.compile(ARTEFACTS, re.IGNORECASE)
 _RULE_FOOTER = compile_ignorecase(FOOTER)
-_RULE_ARTEFACT = compile_ignorecase(ARTEFACTS)
+_ARTEFACT_INSIDE = "[%_\\"  # what the patterns not anchored at the start need (a test checks)
 _CAPTION_RE = re.compile(CAPTION_CREDIT, re.IGNORECASE)
 _GLUED_RE = re.compile(r"(?<=[a-zà-ÿа-яё])(?=[A-ZÀ-ÝА-ЯЁ][a-zà-ÿа-яё])")
 # Where the names of a byline end: a digit, or punctuation that opens an outlet or a date.
@@ -601,7 +601,15 @@ def key(text: str) -> str:
 
 def is_artefact(line: str) -> bool:
     """Whether ``line`` is debris of a rendering (a form field, a JSON fragment, an iframe)."""
-    return bool(_ARTEFACT_RE.search(line.strip()))
+    return _is_artefact(line.strip())
+
+
+def _is_artefact(text: str) -> bool:
+    # Only a few of the patterns may match past the start of a line, and each needs one of
+    # these characters or "skip to": without them, trying the start is enough.
+    if any(ch in text for ch in _ARTEFACT_INSIDE) or "skip to" in fold(text):
+        return bool(_ARTEFACT_RE.search(text))
+    return bool(_ARTEFACT_RE.match(text))
 
 
 def is_end_heading(text: str) -> bool:
@@ -786,7 +794,7 @@ def is_caption(text: str) -> bool:
 
 # Boilerplate rules in the order they are tried; the name says what each removes.
 _BOILERPLATE: tuple[tuple[str, Callable[[_Text], bool]], ...] = (
-    ("artefact", lambda b: bool(b.search(_RULE_ARTEFACT))),  # lynx rendering debris
+    ("artefact", lambda b: _is_artefact(b.text)),  # lynx rendering debris
     ("ui", _is_ui),  # lone button/menu/ad labels ("OK"), reading times, lines without letters
     ("consent", _is_consent),  # cookie and consent banners, privacy-policy links
     ("paywall", lambda b: b.words <= _MAX_PROMPT_WORDS and bool(b.search(_RULE_PAYWALL))),

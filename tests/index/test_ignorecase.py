@@ -4,16 +4,15 @@ each character, each rule regex of ``index.boilerplate`` on real and generated l
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import index.boilerplate as rules
+from builders import corpus_lines
 from index.ignorecase import IgnoreCase, compile_ignorecase, fold, foldable
 
-ROOT = Path(__file__).resolve().parents[2]
 # Every script with case, and the characters re.IGNORECASE treats specially ("ſ", "K", "ı").
 CASED = [
     *range(0x20, 0x2000),
@@ -38,17 +37,6 @@ PIECES += ["publicité", "реклама", "podcast", "transkript", "anzeige", "
 
 def rule_regexes() -> dict[str, IgnoreCase]:
     return {name: value for name, value in vars(rules).items() if isinstance(value, IgnoreCase)}
-
-
-def corpus_lines() -> list[str]:
-    """Every line of tests/data and data/sample."""
-    lines: set[str] = set()
-    for folder in (ROOT / "tests" / "data", ROOT / "data" / "sample"):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and path.suffix in {".txt", ".html", ".jsonl", ".json", ".tsv"}:
-                text = path.read_text(encoding="utf-8", errors="replace")
-                lines.update(line.strip() for line in text.splitlines() if line.strip())
-    return sorted(lines)
 
 
 def generated_lines() -> list[str]:
