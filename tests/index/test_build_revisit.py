@@ -12,8 +12,9 @@ import pytest
 
 from builders import write_jsonl
 from engines import index_paths
-from engines.whoosh.writer import open_index
+from engines.whoosh.writer import WhooshSink, open_index
 from index.article import Article
+from index.build import run_job
 from index.layout import live_dir
 from index.learned import load_learned
 from index.sources import Rejected, read_again, read_path
@@ -143,3 +144,27 @@ def test_json_lines_parses_only_the_lines_asked_for(tmp_path: Path):
     assert any(isinstance(item, Rejected) for item in read_jsonl(path))
     found = list(read_jsonl(path, only={f"{path}#L3"}))
     assert [(a.id, a.body, a.path) for a in found] == [("c", "C.", f"{path}#L3")]
+
+
+class _KilledInTheRevisit(WhooshSink):
+    """The engine's sink, but the job dies at the first update (only the revisit updates)."""
+
+    def update(self, doc: dict) -> None:
+        raise KeyboardInterrupt
+
+
+def test_a_job_killed_in_the_revisit_is_completed_by_the_next_run(tmp_path: Path):
+    write_corpus(tmp_path / "in")
+    index_paths([tmp_path / "in"], tmp_path / "whole")
+    with pytest.raises(KeyboardInterrupt):
+        run_job(
+            lambda rebuild: _KilledInTheRevisit(tmp_path / "ix", rebuild),
+            [tmp_path / "in"],
+            tmp_path / "ix",
+            commit_seconds=0,  # checkpoints all along the first pass
+        )
+    first_pass = stored(tmp_path / "ix")
+    assert first_pass.keys() == stored(tmp_path / "whole").keys()
+    assert first_pass != stored(tmp_path / "whole")  # the revisit's updates are missing
+    index_paths([tmp_path / "in"], tmp_path / "ix")
+    assert stored(tmp_path / "ix") == stored(tmp_path / "whole")
