@@ -706,6 +706,8 @@ def _is_ui(block: _Text) -> bool:
 def is_stamp(text: str) -> bool:
     """A publication or update stamp ("Publié le 08/03/22 à 15h29", "AFP, publié le …",
     "Updated Feb. 28, 2022, 5:00 AM UTC"), or a date standing alone."""
+    if count_words(text) > _MAX_STAMP_WORDS:  # ungluing only adds words: no need to unglue
+        return False
     text = _unglue(text)
     if count_words(text) > _MAX_STAMP_WORDS:
         return False
@@ -738,6 +740,8 @@ def _unglue(text: str) -> str:
 def is_byline(text: str) -> bool:
     """A byline: "Par Mathilde Cousin", "By Steven Lee Myers and Nico Grant", "Автор: Иван
     Петров", maybe followed by an outlet and a stamp ("By X, New York Times, Updated …")."""
+    if count_words(text) > _MAX_BYLINE_WORDS + _MAX_STAMP_WORDS:  # as in ``is_stamp``
+        return False
     text = _unglue(text)
     match = _BYLINE_RE.match(text)
     if match is None or count_words(text) > _MAX_BYLINE_WORDS + _MAX_STAMP_WORDS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -35,7 +36,8 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
     return path
 
 
-def corpus_lines() -> list[str]:
+@functools.cache
+def corpus_lines() -> tuple[str, ...]:
     """Every distinct line of the test data and the bundled sample (text, HTML, JSON): what
     a fast path is checked against its plain form on."""
     lines: set[str] = set()
@@ -44,4 +46,4 @@ def corpus_lines() -> list[str]:
             if path.is_file() and path.suffix in {".txt", ".html", ".jsonl", ".json", ".tsv"}:
                 text = path.read_text(encoding="utf-8", errors="replace")
                 lines.update(line for line in text.splitlines() if line.strip())
-    return sorted(lines)
+    return tuple(sorted(lines))

@@ -20,6 +20,7 @@ from index.boilerplate import (
     _ARTEFACT_INSIDE,
     ARTEFACTS,
     RULES,
+    _unglue,
     boilerplate_rule,
     credit_of,
     headline_runs,
@@ -31,6 +32,7 @@ from index.boilerplate import (
     is_stamp,
     read_also_title,
 )
+from index.text import count_words
 
 EXAMPLES = json.loads(
     (Path(__file__).resolve().parent.parent / "data" / "boilerplate.json").read_text("utf-8")
@@ -278,7 +280,7 @@ def test_artefact_patterns_not_anchored_at_the_start_need_what_the_fast_path_loo
 
 
 def test_is_artefact_decides_as_the_whole_regex_does():
-    lines = corpus_lines()
+    lines = [*corpus_lines()]
     lines += [
         f"{p}{line}" for p in ("x ", "ſKIP TO ", "Skip to main content ") for line in lines[:500]
     ]
@@ -287,3 +289,10 @@ def test_is_artefact_decides_as_the_whole_regex_does():
     assert sum(map(is_artefact, lines)) > 50
     for line in lines:
         assert is_artefact(line) == bool(whole.search(line.strip())), line
+
+
+@given(st.lists(st.sampled_from(["a", "b", "Ab", "É", "é", "中文", " ", "\n", ".", "1"])))
+def test_ungluing_never_removes_words(parts: list[str]):
+    """What lets ``is_stamp`` and ``is_byline`` turn down a long block before ungluing it."""
+    for text in ("".join(parts), *corpus_lines()[:: 1 + len(parts) * 50]):
+        assert count_words(_unglue(text)) >= count_words(text)

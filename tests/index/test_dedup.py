@@ -115,7 +115,7 @@ def _plain_simhash(text: str) -> int | None:
 
 
 def test_simhash_is_the_majority_vote_of_the_shingles_bits():
-    lines = corpus_lines()
+    lines = [*corpus_lines()]
     texts = [" ".join(lines[i : i + 12]) for i in range(0, len(lines), 29)]
     values = [simhash(text) for text in texts]
     assert sum(v is not None for v in values) > 40

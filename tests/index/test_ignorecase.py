@@ -114,7 +114,7 @@ def same_matches(line: str) -> None:
 
 
 def test_rule_regexes_match_as_with_the_flag_on_real_and_generated_lines():
-    lines = corpus_lines() + generated_lines()
+    lines = [*corpus_lines(), *generated_lines()]
     assert len(lines) > 5000
     for line in lines:
         same_matches(line)

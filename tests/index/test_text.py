@@ -168,7 +168,7 @@ def _plain_normalize(text: str) -> str:
 
 
 def test_fast_paths_give_what_the_plain_forms_give():
-    lines = corpus_lines()
+    lines = [*corpus_lines()]
     lines += [f"{line[:9]}{ch}{line[9:]}" for ch in _ODD for line in lines[:300]]
     assert len(lines) > 5000
     for line in lines:
