@@ -18,7 +18,7 @@ from typing import TypedDict
 from index.analysis import ANALYSIS_VERSION
 from index.article import Article
 from index.config import COMMIT_SECONDS
-from index.dedup import simhash
+from index.dedup import body_simhash
 from index.document import article_to_doc, text_key
 from index.layout import LAST_RUN, job_lock, write_atomic
 from index.manifest import FileState, file_key, sha1_file, stat_state
@@ -214,7 +214,7 @@ class Job:
         if previous == content_hash:
             report.unchanged += 1
             return True
-        value = simhash(article.body)
+        value = body_simhash(article)  # computed ahead by the parsing process, if any
         cluster = self.clusters.assign(value, article.id, article.title, article.body)
         doc = article_to_doc(article, content_hash, text_hash, value, cluster)
         if previous is None:

@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from index.article import Article
+
 BITS = 64
 BANDS = 4
 BAND_BITS = BITS // BANDS
@@ -60,6 +62,24 @@ def simhash(text: str) -> int | None:
     bits = np.unpackbits(bytes_, axis=1, bitorder="little")
     votes = bits.sum(axis=0, dtype=np.int64) * 2 - len(shingles)
     return int(np.packbits(votes > 0, bitorder="little").view("<u8")[0])
+
+
+_AHEAD = "_simhash_ahead"  # an instance attribute, not a field: ``replace()`` drops it
+
+
+def simhash_ahead(article: Article) -> None:
+    """Compute the SimHash of the article's body now (in the parsing process) and keep it on
+    the article: ``body_simhash`` uses it while the article holds the very same body."""
+    setattr(article, _AHEAD, (article.body, simhash(article.body)))
+
+
+def body_simhash(article: Article) -> int | None:
+    """The SimHash of the article's body: the one computed ahead if the body is the very same
+    string (learned boilerplate may have cleaned it since), else computed now."""
+    ahead = getattr(article, _AHEAD, None)
+    if ahead is not None and ahead[0] is article.body:
+        return ahead[1]
+    return simhash(article.body)
 
 
 def distance(a: int, b: int) -> int:

@@ -4,8 +4,9 @@ Whoosh has one writer, and its own multiprocessing writer measured slower than a
 2 cores; but reading and splitting files (decoding, boilerplate removal, language detection)
 is independent of writing. One worker process parses the files in order, lets the engine
 prepare each new article (the Whoosh engine analyses its text fields into postings: two thirds
-of what the writer did per document), and streams the items through a bounded queue (memory
-stays flat), so both cores work and the writer only pools and writes postings.
+of what the writer did per document), computes its SimHash, and streams the items through a
+bounded queue (memory stays flat), so both cores work and the writer only pools and writes
+postings.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from index.article import Article
+from index.dedup import simhash_ahead
 from index.document import Prepare
 from index.sources import Rejected, read_again, read_path
 
@@ -63,8 +65,10 @@ def _worker(
     for path in paths:
         batch: list[Item] = []
         for item in safe_items(path, None if only is None else only[path]):
-            if prepare and isinstance(item, Article) and item.content_hash() not in known:
-                prepare(item)  # the writer process then has less to do
+            if isinstance(item, Article) and item.content_hash() not in known:
+                if prepare:
+                    prepare(item)  # the writer process then has less to do
+                simhash_ahead(item)
             batch.append(item)
             if len(batch) >= BATCH:
                 out.put(batch)

@@ -168,3 +168,19 @@ def test_a_job_killed_in_the_revisit_is_completed_by_the_next_run(tmp_path: Path
     assert first_pass != stored(tmp_path / "whole")  # the revisit's updates are missing
     index_paths([tmp_path / "in"], tmp_path / "ix")
     assert stored(tmp_path / "ix") == stored(tmp_path / "whole")
+
+
+def simhashes(ix_dir: Path) -> dict[str, tuple[str, str]]:
+    """Each article's SimHash and cluster, as stored."""
+    with open_index(ix_dir).reader() as reader:
+        simhash, cluster = reader.column_reader("simhash"), reader.column_reader("cluster")
+        return {f["id"]: (simhash[n], cluster[n]) for n, f in reader.iter_docs()}
+
+
+def test_simhashes_computed_in_the_worker_are_those_of_the_bodies_indexed(tmp_path: Path):
+    write_corpus(tmp_path / "in")
+    index_paths([tmp_path / "in"], tmp_path / "inline", parse_workers=0)
+    index_paths([tmp_path / "in"], tmp_path / "worker", parse_workers=1)
+    inline = simhashes(tmp_path / "inline")
+    assert sum(bool(value) for value, _cluster in inline.values()) > 100
+    assert simhashes(tmp_path / "worker") == inline

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import pickle
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from builders import corpus_lines
+from index.article import Article
 from index.dedup import (
     MAX_DISTANCE,
     MAX_TITLED_DISTANCE,
     Clusters,
+    body_simhash,
     distance,
     opening_key,
     simhash,
+    simhash_ahead,
     title_key,
 )
 from index.sources import read_path
@@ -120,3 +125,15 @@ def test_simhash_is_the_majority_vote_of_the_shingles_bits():
     values = [simhash(text) for text in texts]
     assert sum(v is not None for v in values) > 40
     assert values == [_plain_simhash(text) for text in texts]
+
+
+def test_a_simhash_computed_ahead_is_used_while_the_body_is_the_same_string():
+    article = Article(id="a", body=" ".join(f"word{i}" for i in range(40)))
+    simhash_ahead(article)
+    assert body_simhash(article) == simhash(article.body)
+    article._simhash_ahead = (article.body, 12345)  # type: ignore[attr-defined]  # shows its use
+    assert body_simhash(article) == 12345
+    assert body_simhash(pickle.loads(pickle.dumps(article))) == 12345  # as the worker sends it
+    cleaned = replace(article, body=article.body.replace("word3 ", ""))
+    assert body_simhash(cleaned) == simhash(cleaned.body)
+    assert body_simhash(Article(id="b", body=article.body)) == simhash(article.body)
