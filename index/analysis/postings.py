@@ -27,8 +27,8 @@ The query side keeps the chains: this module only speeds up indexing.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from whoosh.analysis import CompositeAnalyzer, Filter, LowercaseFilter, Token
@@ -73,8 +73,12 @@ _PER_WORD: frozenset[type] = frozenset(
 # Of those, the ones that drop tokens (the others always pass them on).
 _DROPPING: frozenset[type] = frozenset({StopwordFilter, ArabicNormalizeFilter})
 _TOKENIZERS: frozenset[type] = frozenset({WordTokenizer, CJKBigramTokenizer})
-MEMO_LIMIT = 100_000  # words remembered per chain; the memo is emptied when it is full
+MEMO_LIMIT = 200_000  # words remembered per chain; the memo is emptied when it is full
 _GAP = re.compile(r"\s+")
+# The encoded value of a single position, per encoder (a format's ``encode`` depends on the
+# positions only), for positions below the limit.
+_ONCE: dict[object, dict[int, bytes]] = {}
+_ONCE_LIMIT = 1 << 16
 
 
 class _Unsupported(Exception):
@@ -125,19 +129,37 @@ def words(tokenizer: SpanTokenizer, text: str) -> list[str]:
     return [text[start:end] for start, end in tokenizer.spans(text)]
 
 
-def _term(filters: tuple[Filter, ...], word: str) -> bytes | None:
-    """The term the filters make of one word (UTF-8, as Whoosh stores it), None if dropped."""
+def _run(filters: tuple[Filter, ...], found: Iterable[str]) -> dict[str, bytes | None]:
+    """The term the filters make of each word (UTF-8, as Whoosh stores it), None if dropped.
+
+    One stream carries all the words, one token at a time: every filter here passes on or
+    drops the token it was given before it asks for the next, so a token leaving the chain is
+    the word the source gave last.
+    """
     token = Token(positions=False, chars=False, removestops=True, mode="index")
-    token.text = word
-    token.boost = 1.0
-    token.stopped = False
-    stream: Iterable[Token] = (token,)
+    terms: dict[str, bytes | None] = {}
+    current = [""]
+
+    def source() -> Iterator[Token]:
+        for word in found:
+            current[0] = word
+            terms[word] = None
+            token.text = word
+            token.boost = 1.0
+            token.stopped = False
+            yield token
+
+    stream: Iterable[Token] = source()
     for f in filters:
         stream = f(stream)
-    found = [t.text for t in stream if not t.stopped]
-    if len(found) > 1:
-        raise _Unsupported(word)
-    return found[0].encode("utf-8") if found else None
+    for t in stream:
+        word = current[0]
+        if t.stopped:
+            continue
+        if terms[word] is not None:
+            raise _Unsupported(word)
+        terms[word] = t.text.encode("utf-8")
+    return terms
 
 
 def _terms(plan: _Plan, found: list[str]) -> list[bytes | None]:
@@ -149,9 +171,7 @@ def _terms(plan: _Plan, found: list[str]) -> list[bytes | None]:
             # A new dict rather than clear(): another thread may be reading the old one.
             memo = plan.memo = {}
             missing = set(found)
-        filters = plan.filters
-        for word in missing:
-            memo[word] = _term(filters, word)
+        memo.update(_run(plan.filters, missing))
     return list(map(memo.__getitem__, found))
 
 
@@ -163,24 +183,35 @@ def _frequency_items(fmt: Frequency, terms: list[bytes | None]) -> list[Item]:
 
 
 def _positions_items(fmt: Positions, terms: list[bytes | None], renumber: bool) -> list[Item]:
-    poses: dict[bytes, list[int]] = {}
     if renumber:
         kept = [term for term in terms if term is not None]
         start = next((i for i, term in enumerate(terms) if term is not None), 0)
         numbered: Iterable[tuple[int, bytes | None]] = enumerate(kept, start)
     else:
         numbered = enumerate(terms)
+    grouped: defaultdict[bytes | None, list[int]] = defaultdict(list)
     for pos, term in numbered:
-        if term is None:
-            continue
-        found = poses.get(term)
-        if found is None:
-            poses[term] = [pos]
-        else:
-            found.append(pos)
+        grouped[term].append(pos)
+    grouped.pop(None, None)  # dropped words (first-seen order of the others is kept)
     boost = fmt.field_boost
     encode = fmt.encode
-    return [(term, len(p), float(len(p)) * boost, encode(p)) for term, p in poses.items()]
+    once = _ONCE.get(type(fmt).encode)
+    if once is None:
+        once = _ONCE[type(fmt).encode] = {}
+    items = []
+    for term, found in grouped.items():
+        if len(found) == 1:
+            # Most words occur once: their value depends on that position only.
+            pos = found[0]
+            value = once.get(pos)
+            if value is None:
+                value = encode(found)
+                if pos < _ONCE_LIMIT:
+                    once[pos] = value
+            items.append((term, 1, 1.0 * boost, value))
+        else:
+            items.append((term, len(found), float(len(found)) * boost, encode(found)))
+    return items
 
 
 def _items(ftype: FieldType, plan: _Plan, found: list[str]) -> list[Item]:
