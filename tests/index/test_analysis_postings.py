@@ -1,0 +1,255 @@
+"""index.analysis.postings: the same items as ``field.index(text)``, for every field and chain.
+
+Each test computes both sides for real (Whoosh's chain and format against the fast path) on the
+bundled texts and on hostile generated ones.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import replace
+from functools import cache
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from whoosh.analysis import CompositeAnalyzer, Filter, NgramFilter, StopFilter, Token
+from whoosh.fields import KEYWORD, TEXT, FieldType
+
+from builders import DATA, SAMPLE_DIR
+from engines.whoosh.schema import AnalysedText, build_schema
+from index.analysis import LANGS, analyzer_for
+from index.analysis import postings as fast
+from index.analysis.chains import _front
+from index.analysis.tokenizers import APOSTROPHES, JOINERS, CJKBigramTokenizer, WordTokenizer
+from index.article import Article
+from index.document import text_values
+from index.parallel import safe_items
+
+SOURCES = (SAMPLE_DIR.parent, DATA)  # data/ (the sample, the seed) and tests/data/
+
+
+@cache
+def schema_fields() -> dict[str, FieldType]:
+    """The text fields of the index schema (every language's title, lead and body, exact...)."""
+    schema = build_schema()
+    return {name: schema[name] for name in schema.names() if isinstance(schema[name], AnalysedText)}
+
+
+@cache
+def chain_fields() -> dict[str, FieldType]:
+    """Every chain (stemmed and exact, every language) with positions and with frequencies."""
+    return {
+        f"{lang}-{'exact' if exact else 'stemmed'}-{'positions' if phrase else 'frequency'}": TEXT(
+            analyzer=analyzer_for(lang, exact), phrase=phrase
+        )
+        for lang in LANGS
+        for exact in (False, True)
+        for phrase in (False, True)
+    }
+
+
+def all_fields() -> dict[str, FieldType]:
+    return {**schema_fields(), **chain_fields()}
+
+
+@cache
+def bundled_articles() -> tuple[Article, ...]:
+    found = []
+    for root in SOURCES:
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            found += [item for item in safe_items(path) if isinstance(item, Article)]
+    return tuple(found)
+
+
+@cache
+def bundled_texts() -> tuple[str, ...]:
+    """Every text of the bundled data: the articles' fields, and each data file's whole text
+    and lines (golden token tables, labelled articles in several scripts, the seed...)."""
+    texts: set[str] = set()
+    for article in bundled_articles():
+        texts.update((article.title, article.lead, article.body, article.source or ""))
+        texts.update(text_values(article).values())
+    for root in SOURCES:
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            content = path.read_bytes().decode("utf-8", errors="replace")
+            texts.add(content)
+            texts.update(content.splitlines())
+    return tuple(sorted(texts))
+
+
+def chain_items(ftype: FieldType, text: str) -> list:
+    return list(ftype.index(text))
+
+
+def test_the_bundled_data_is_there() -> None:
+    assert len(bundled_articles()) >= 200
+    assert {"fr", "en", "de"} <= {article.lang for article in bundled_articles()}
+    assert len(bundled_texts()) > 1000
+    scripts = {"arabic": "\u0627", "cyrillic": "\u0430", "han": "\u4e2d"}
+    for name, letter in scripts.items():
+        assert any(letter in text for text in bundled_texts()), name
+
+
+@pytest.mark.parametrize("name", sorted(all_fields()))
+def test_every_field_gives_the_chains_items_on_the_bundled_texts(name: str) -> None:
+    ftype = all_fields()[name]
+    for text in bundled_texts():
+        assert fast.field_postings(ftype, text) == chain_items(ftype, text), text[:200]
+
+
+def test_every_article_gives_the_chains_items_field_by_field() -> None:
+    fields = schema_fields()
+    for article in bundled_articles():
+        values = text_values(article)
+        expected = {name: chain_items(fields[name], text) for name, text in values.items()}
+        found = fast.document_postings(fields, values)
+        assert found == expected, article.id
+        assert list(found) == list(values)
+
+
+def test_an_article_in_every_language() -> None:
+    fields = schema_fields()
+    for article in bundled_articles()[:40]:
+        for lang in (*LANGS, "zh", None):
+            values = text_values(replace(article, lang=lang or ""))
+            expected = {name: chain_items(fields[name], text) for name, text in values.items()}
+            assert fast.document_postings(fields, values) == expected, (article.id, lang)
+
+
+# -- hostile text ----------------------------------------------------------------------------
+
+_PIECES = [
+    # Latin with accents and ligatures, decomposed accents, Turkish İ, compatibility forms.
+    "é", "e\u0301", "œ", "ß", "İ", "ı", "ﬁ", "Ａ", "ᴴ", "ℋ", "ŀ", "Ø", "ǅ",
+    # Apostrophes, joiners, hyphens, digit separators, white space of every kind.
+    *APOSTROPHES, *JOINERS, "-", "\u2011", ".", ",", "\u066b", "\u066c", " ", "\n", "\t",
+    "\u00a0", "\u2009", "\u3000", "\u200b", "_",
+    # Words that elide, possessives, stop words, Portuguese nasal endings.
+    "l'", "L’", "qu'", "jusqu’", "dell'", "'s", "’S", "de", "la", "the", "der", "nações",
+    "informação", "milhões", "Obama", "été", "ÉTÉ",
+    # Cyrillic (й ё and stress), Greek, Arabic (marks, tatweel, alef forms, digits, ة ى, و ال).
+    "й", "ё", "о\u0301", "Ω", "ά", "وال", "فال", "المنطقة", "على", "ـ", "\u064e", "أ", "ى",
+    "ة", "١", "٢", "۳", "\ufefb", "ه",
+    # CJK, kana with voicing marks, half-width katakana, Hangul, Devanagari with marks.
+    "東", "京", "都", "に", "行", "く", "ｶ", "ﾞ", "ﾟ", "한", "국", "어", "々", "क", "\u093f",
+    # Digits, emoji (with skin tone and ZWJ sequences), symbols, lone surrogates.
+    "0", "7", "²", "½", "😀", "👍🏽", "👩\u200d💻", "€", "§", "\ud800", "\udfff",
+]  # fmt: skip
+_ALPHABET = st.characters(blacklist_categories=("Cs",))
+hostile = st.lists(
+    st.one_of(st.sampled_from(_PIECES), st.text(_ALPHABET, max_size=4)), max_size=60
+).map("".join)
+long_words = st.tuples(st.sampled_from(["a", "é", "ب", "東", "1"]), st.integers(1, 3000)).map(
+    lambda pair: pair[0] * pair[1]
+)
+texts = st.one_of(hostile, long_words, st.just(""), st.text(max_size=200))
+
+
+def _same(ftype: FieldType, text: str) -> None:
+    try:
+        expected = chain_items(ftype, text)
+    except Exception as exc:  # the fast path must fail the same way
+        with pytest.raises(type(exc)):
+            fast.field_postings(ftype, text)
+        return
+    assert fast.field_postings(ftype, text) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_hostile_texts_give_the_chains_items(text: str) -> None:
+    for ftype in all_fields().values():
+        _same(ftype, text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    title=texts,
+    lead=texts,
+    rest=texts,
+    gap=st.sampled_from(["", " ", "\n\n", "\u00a0", "\u3000 ", "-", "\u00ad"]),
+    lang=st.sampled_from([*LANGS, "ja", None]),
+    source=texts,
+)
+def test_hostile_articles_give_the_chains_items(
+    title: str, lead: str, rest: str, gap: str, lang: str | None, source: str
+) -> None:
+    """Articles whose lead opens the body (the exact field is then joined from the others),
+    with and without white space between them."""
+    article = Article(
+        id="x", title=title, lead=lead, body=lead + gap + rest, lang=lang or "", source=source
+    )
+    fields = schema_fields()
+    values = text_values(article)
+    expected = {name: chain_items(fields[name], text) for name, text in values.items()}
+    assert fast.document_postings(fields, values) == expected
+
+
+# -- the ground the fast path stands on -------------------------------------------------------
+
+_SPACES = [chr(c) for c in range(sys.maxunicode + 1) if re.fullmatch(r"\s", chr(c))]
+
+
+@pytest.mark.parametrize("tokenizer", [WordTokenizer(), CJKBigramTokenizer()])
+def test_no_token_holds_white_space(tokenizer) -> None:
+    """What lets a text joined from others by white space reuse their words."""
+    assert len(_SPACES) > 20
+    for space in _SPACES:
+        for a, b in [("a", "b"), ("1", "2"), ("東", "京"), ("ب", "ت"), ("e", "\u0301"), ("a'", "b")]:
+            text = f"{a}{space}{b}"
+            tokens = fast.words(tokenizer, text)
+            assert all(space not in t for t in tokens), (hex(ord(space)), tokens)
+            assert tokens == fast.words(tokenizer, a) + fast.words(tokenizer, b)
+
+
+def test_words_are_the_tokenizers_texts() -> None:
+    for tokenizer in (WordTokenizer(), CJKBigramTokenizer()):
+        for text in bundled_texts()[:300]:
+            assert fast.words(tokenizer, text) == [t.text for t in tokenizer(text)]
+
+
+def test_a_full_memo_starts_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fast, "MEMO_LIMIT", 5)
+    ftype = schema_fields()["exact"]
+    for text in bundled_texts()[:50]:
+        assert fast.field_postings(ftype, text) == chain_items(ftype, text)
+
+
+def test_other_chains_and_formats_are_left_to_whoosh() -> None:
+    """A filter that makes several tokens of one (n-grams), Whoosh's own stop filter, or
+    another format: the items are still the chain's."""
+    text = "Les manœuvres de l'OTAN en Crimée, de nouveau"
+    others = [
+        TEXT(analyzer=_front() | NgramFilter(2, 3)),
+        TEXT(analyzer=_front() | StopFilter()),
+        TEXT(analyzer=analyzer_for("fr"), chars=True),
+        KEYWORD(),
+    ]
+    for ftype in others:
+        assert fast.field_postings(ftype, text) == chain_items(ftype, text)
+        assert fast.document_postings({"f": ftype}, {"f": text}) == {"f": chain_items(ftype, text)}
+
+
+class _Twice(Filter):
+    """A filter that passes every token on twice."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            yield t
+            yield t
+
+
+def test_a_word_made_into_several_tokens_is_refused() -> None:
+    with pytest.raises(fast._Unsupported):
+        fast._run((_Twice(),), ["mot"])
+
+
+def test_analyzers_without_a_plan() -> None:
+    assert fast._make_plan(_front() | NgramFilter(2, 3)) is None
+    assert fast._make_plan(CompositeAnalyzer(WordTokenizer())) is not None
+    assert fast._make_plan(analyzer_for("ar")).renumber
+    assert not fast._make_plan(analyzer_for("ar", exact=True)).renumber
