@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from whoosh.analysis import CompositeAnalyzer, Filter, NgramFilter, StopFilter, Token
 from whoosh.fields import KEYWORD, TEXT, FieldType
@@ -162,6 +162,17 @@ long_words = st.tuples(st.sampled_from(["a", "é", "ب", "東", "1"]), st.intege
 texts = st.one_of(hostile, long_words, st.just(""), st.text(max_size=200))
 
 
+def example_each(values: list[str]):
+    """``hypothesis.example`` for each value."""
+
+    def decorate(test):
+        for value in reversed(values):
+            test = example(value)(test)
+        return test
+
+    return decorate
+
+
 def _same(ftype: FieldType, text: str) -> None:
     try:
         expected = chain_items(ftype, text)
@@ -172,8 +183,22 @@ def _same(ftype: FieldType, text: str) -> None:
     assert fast.field_postings(ftype, text) == expected
 
 
+EDGES = [
+    "",
+    "de la de",  # only stop words
+    "de la France et de l'Europe",  # renumbered from the first kept word
+    "ـ كتاب ـ \u064e الكتاب",  # tatweel or a mark alone: dropped, a gap in positions
+    "على علي في المنطقه والحكومة",
+    "jusqu’aujourd’hui l'OTAN dell’UE Obama's auto's",
+    "東京都に行く 한국어 iPhone 2014 ｶﾞｷﾞ",
+    "1,2 3.5 10.000 ١٫٥ pre\u00admier ﬁnal ᴴℋ İstanbul",
+    "a" * 3000,
+]
+
+
 @settings(max_examples=200, deadline=None)
 @given(texts)
+@example_each(EDGES)
 def test_hostile_texts_give_the_chains_items(text: str) -> None:
     for ftype in distinct_fields().values():
         _same(ftype, text)
