@@ -73,7 +73,7 @@ _PER_WORD: frozenset[type] = frozenset(
 # Of those, the ones that drop tokens (the others always pass them on).
 _DROPPING: frozenset[type] = frozenset({StopwordFilter, ArabicNormalizeFilter})
 _TOKENIZERS: frozenset[type] = frozenset({WordTokenizer, CJKBigramTokenizer})
-MEMO_LIMIT = 200_000  # words remembered per chain; the memo is emptied when it is full
+MEMO_LIMIT = 100_000  # words remembered per chain (~140 bytes each); a full memo starts again
 _GAP = re.compile(r"\s+")
 # The encoded value of a single position, per encoder (a format's ``encode`` depends on the
 # positions only), for positions below the limit.
