@@ -90,14 +90,14 @@ class _Plan:
     """What the fast path needs of one chain: its tokenizer, its filters, how it counts
     positions, and the terms of the words seen so far."""
 
-    analyzer: CompositeAnalyzer  # kept alive: plans are found by ``id(analyzer)``
     tokenizer: SpanTokenizer
     filters: tuple[Filter, ...]
     renumber: bool  # a stop filter numbers the kept words consecutively from the first one
     memo: dict[str, bytes | None] = field(default_factory=dict)
 
 
-_plans: dict[int, _Plan | None] = {}
+# id(analyzer) → (the analyzer, kept alive so that its id is not reused; its plan or None).
+_plans: dict[int, tuple[object, _Plan | None]] = {}
 
 
 def _make_plan(analyzer: object) -> _Plan | None:
@@ -109,17 +109,14 @@ def _make_plan(analyzer: object) -> _Plan | None:
     stops = [i for i, f in enumerate(filters) if type(f) is StopwordFilter]
     if stops and any(type(f) in _DROPPING for f in filters[stops[0] + 1 :]):
         return None  # a gap after renumbering: not modelled
-    return _Plan(analyzer, tokenizer, tuple(filters), renumber=bool(stops))
+    return _Plan(tokenizer, tuple(filters), renumber=bool(stops))
 
 
 def _plan(analyzer: object) -> _Plan | None:
-    key = id(analyzer)
-    if key not in _plans:
-        _plans[key] = _make_plan(analyzer)
-    plan = _plans[key]
-    if plan is not None and plan.analyzer is not analyzer:  # an id reused: never while cached
-        plan = _plans[key] = _make_plan(analyzer)
-    return plan
+    found = _plans.get(id(analyzer))
+    if found is None:
+        found = _plans[id(analyzer)] = (analyzer, _make_plan(analyzer))
+    return found[1]
 
 
 def words(tokenizer: SpanTokenizer, text: str) -> list[str]:
