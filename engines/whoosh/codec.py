@@ -64,6 +64,10 @@ _COLUMNS = (
 MAX_CACHED_BLOCKS = 4096  # decoded blocks a reader keeps
 
 
+class MissingTerm(TermNotFound, KeyError):
+    """No such term in the segment (a ``KeyError`` too: Whoosh's readers catch that)."""
+
+
 class DamagedIndex(ValueError):
     """A segment's terms or postings file does not read back as written."""
 
@@ -395,7 +399,7 @@ class ArrayTermsReader(base.TermsReader):
     def _record(self, fieldname: str, tbytes: bytes) -> tuple[_Block, int]:
         found = self._locate(fieldname, tbytes)
         if found is None:
-            raise TermNotFound(f"{fieldname}:{tbytes!r}")
+            raise MissingTerm(f"{fieldname}:{tbytes!r}")
         return found
 
     # Whoosh's terms reader
