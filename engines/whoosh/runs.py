@@ -36,7 +36,6 @@ W_ONES, W_FLOAT = 0, 4  # weight codes besides the integer widths 1..3
 V_NONE, V_FREQ, V_RAW, V_DEFLATED = 0, 1, 2, 3
 DEFLATE_FROM = 96  # values shorter than this are stored as they are
 SMALL = 24  # runs of fewer postings are encoded without numpy (most terms have 1 or 2)
-_ONES = np.ones(1)
 
 
 def width_code(largest: int) -> int:
@@ -91,7 +90,11 @@ def encode_run(
     count = len(docnums)
     if not count:
         raise ValueError("a term without postings")
-    if count < SMALL and not isinstance(docnums, np.ndarray):
+    if count < SMALL:
+        if isinstance(docnums, np.ndarray):
+            docnums = docnums.tolist()
+        if isinstance(weights, np.ndarray):
+            weights = weights.tolist()
         return _encode_small(list(docnums), [float(w) for w in weights], values)
     ids = np.asarray(docnums, dtype=np.int64)
     w = np.asarray(weights, dtype=np.float64)
