@@ -61,7 +61,7 @@ _COLUMNS = (
     ("kind", "<u2"),
     ("value_size", "<u4"),
 )
-MAX_CACHED_BLOCKS = 4096  # decoded blocks a reader keeps
+MAX_CACHED_BLOCKS = 256  # decoded blocks a reader keeps for lookups (iteration keeps none)
 
 
 class MissingTerm(TermNotFound, KeyError):
@@ -288,33 +288,41 @@ class ArrayTermInfo(TermInfo):
 
 
 class _Block:
-    """One decoded dictionary block."""
+    """One decoded dictionary block: its terms at once, its records when first asked for."""
 
-    __slots__ = ("offsets", "records", "terms")
+    __slots__ = ("_columns", "_offsets", "_post", "_records", "terms")
 
     def __init__(self, raw: bytes) -> None:
-        count, post = _HEADER.unpack_from(raw, 0)
+        count, self._post = _HEADER.unpack_from(raw, 0)
         at = _HEADER.size
         starts = np.frombuffer(raw, "<u4", count + 1, at).tolist()
         at += 4 * (count + 1)
-        columns = {}
-        for name, dtype in _COLUMNS:
+        columns = []
+        for _, dtype in _COLUMNS:
             column = np.frombuffer(raw, dtype, count, at)
             at += column.nbytes
-            columns[name] = column
-        sizes = [
-            run_size(k, d, v)
-            for k, d, v in zip(
-                columns["kind"].tolist(),
-                columns["df"].tolist(),
-                columns["value_size"].tolist(),
-                strict=True,
-            )
-        ]
-        self.offsets = [post, *(post + s for s in np.cumsum(sizes).tolist())]
+            columns.append(column)
+        self._columns = columns
         blob = raw[at:]
         self.terms = [blob[a:b] for a, b in itertools.pairwise(starts)]
-        self.records = list(zip(*(columns[name].tolist() for name, _ in _COLUMNS), strict=True))
+        self._records: list[tuple] | None = None
+        self._offsets: list[int] | None = None
+
+    @property
+    def records(self) -> list[tuple]:
+        """Each term's record, as ``_COLUMNS`` lists them."""
+        if self._records is None:
+            self._records = list(zip(*(c.tolist() for c in self._columns), strict=True))
+        return self._records
+
+    @property
+    def offsets(self) -> list[int]:
+        """Where each term's run starts in the postings file."""
+        if self._offsets is None:
+            sizes = [run_size(r[7], r[0], r[8]) for r in self.records]
+            post = self._post
+            self._offsets = [post, *(post + s for s in itertools.accumulate(sizes))]
+        return self._offsets
 
     def find(self, tbytes: bytes) -> int:
         i = bisect_left(self.terms, tbytes)
@@ -374,15 +382,16 @@ class ArrayTermsReader(base.TermsReader):
             found = self._indexes[fieldname] = _FieldIndex(self._terms, self._meta[fieldname])
         return found
 
-    def _block(self, fieldname: str, number: int) -> _Block:
+    def _block(self, fieldname: str, number: int, keep: bool = True) -> _Block:
         key = (fieldname, number)
         found = self._blocks.get(key)
         if found is None:
             start, end = self._index(fieldname).extents[number]
             found = _Block(zlib.decompress(self._terms[start:end]))
-            if len(self._blocks) >= MAX_CACHED_BLOCKS:
-                self._blocks.clear()
-            self._blocks[key] = found
+            if keep:
+                if len(self._blocks) >= MAX_CACHED_BLOCKS:
+                    self._blocks.clear()
+                self._blocks[key] = found
         return found
 
     def _locate(self, fieldname: str, tbytes: bytes) -> tuple[_Block, int] | None:
@@ -421,7 +430,7 @@ class ArrayTermsReader(base.TermsReader):
             return
         number = 0 if start is None else max(bisect_right(index.firsts, start) - 1, 0)
         for n in range(number, len(index.firsts)):
-            block = self._block(fieldname, n)
+            block = self._block(fieldname, n, keep=False)
             first = 0 if start is None or n > number else bisect_left(block.terms, start)
             for i in range(first, len(block.terms)):
                 yield block, i
