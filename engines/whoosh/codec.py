@@ -9,12 +9,14 @@ lengths, columns and vectors, and replaces the inverted side by two files per se
   values as plain little-endian arrays) one after the other;
 - ``.mtd``, the term dictionary: per field, blocks of ``BLOCK`` terms in byte order (their
   bytes and records: document frequency, first and last document, total and largest weight,
-  shortest and longest field length, run kind, values' size), each block deflated; then the
-  field's sparse index (every block's first term and offset); then a JSON directory with a
-  CRC-32 of every field's blocks and runs (``verify`` checks them, ``manchette check`` too).
+  shortest and longest field length, run kind, values' size, where its run starts), each block
+  deflated; then the field's sparse index (every block's first term and offset); then a JSON
+  directory with a CRC-32 of every field's blocks and runs (``verify`` checks them, and
+  ``manchette check``).
 
 A reader maps both files (``compat.file_buffer``), loads a field's sparse index on first use,
-binary-searches it, and decodes (and keeps) the few blocks a query touches. ``term_arrays``
+binary-searches it, and decodes the few blocks a query touches (kept in a cache shared by every
+reader of the process). ``term_arrays``
 gives a term's postings as numpy arrays (the vectorised executor and the array-wise merge
 read them); ``matcher`` wraps the same arrays in a ``ListMatcher`` for Whoosh's own paths.
 
@@ -29,6 +31,7 @@ from __future__ import annotations
 import itertools
 import json
 import struct
+import threading
 import zlib
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
@@ -41,9 +44,9 @@ from whoosh.reading import TermInfo, TermNotFound
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from engines.whoosh import compat
-from engines.whoosh.runs import Run, decode_run, encode_run, run_size
+from engines.whoosh.runs import Run, decode_run, encode_run
 
-FORMAT = 1
+FORMAT = 2
 BLOCK = 64  # terms per dictionary block
 TERMS_MAGIC = b"MTD1"
 POSTS_MAGIC = b"MPO1"
@@ -60,8 +63,9 @@ _COLUMNS = (
     ("max_length", "u1"),
     ("kind", "<u2"),
     ("value_size", "<u4"),
+    ("offset", "<u4"),  # where the term's run starts, from the block's first run
 )
-MAX_CACHED_BLOCKS = 256  # decoded blocks a reader keeps for lookups (iteration keeps none)
+MAX_CACHED_BLOCKS = 4096  # decoded blocks kept for lookups, all readers (~8 KB each)
 
 
 class MissingTerm(TermNotFound, KeyError):
@@ -189,6 +193,7 @@ class ArrayFieldWriter(base.FieldWriter):
         columns["max_length"].append(length_to_byte(high))
         columns["kind"].append(run.kind)
         columns["value_size"].append(run.value_size)
+        columns["offset"].append(self._posts_at - field.block_post)
         field.count += 1
         field.postings += run.df
         self._posts_pending.append(run.body)
@@ -271,6 +276,28 @@ class ArrayFieldWriter(base.FieldWriter):
 # --- reading ---------------------------------------------------------------------------------
 
 
+class _BlockCache:
+    """Decoded dictionary blocks of every reader of the process, oldest dropped first
+    (segments never change: a block is keyed by its segment, field and number)."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.items: dict[tuple, _Block] = {}
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple) -> _Block | None:
+        return self.items.get(key)
+
+    def put(self, key: tuple, block: _Block) -> None:
+        with self.lock:
+            while len(self.items) >= self.budget:
+                del self.items[next(iter(self.items))]
+            self.items[key] = block
+
+
+_BLOCKS = _BlockCache(MAX_CACHED_BLOCKS)
+
+
 class ArrayTermInfo(TermInfo):
     """A term's statistics, from its record."""
 
@@ -288,9 +315,9 @@ class ArrayTermInfo(TermInfo):
 
 
 class _Block:
-    """One decoded dictionary block: its terms at once, its records when first asked for."""
+    """One decoded dictionary block: its terms, and its records' columns."""
 
-    __slots__ = ("_columns", "_offsets", "_post", "_records", "terms")
+    __slots__ = ("_columns", "_post", "terms")
 
     def __init__(self, raw: bytes) -> None:
         count, self._post = _HEADER.unpack_from(raw, 0)
@@ -305,24 +332,12 @@ class _Block:
         self._columns = columns
         blob = raw[at:]
         self.terms = [blob[a:b] for a, b in itertools.pairwise(starts)]
-        self._records: list[tuple] | None = None
-        self._offsets: list[int] | None = None
 
-    @property
-    def records(self) -> list[tuple]:
-        """Each term's record, as ``_COLUMNS`` lists them."""
-        if self._records is None:
-            self._records = list(zip(*(c.tolist() for c in self._columns), strict=True))
-        return self._records
-
-    @property
-    def offsets(self) -> list[int]:
-        """Where each term's run starts in the postings file."""
-        if self._offsets is None:
-            sizes = [run_size(r[7], r[0], r[8]) for r in self.records]
-            post = self._post
-            self._offsets = [post, *(post + s for s in itertools.accumulate(sizes))]
-        return self._offsets
+    def record(self, i: int) -> tuple:
+        """Term ``i``'s record, as ``_COLUMNS`` lists it (the offset made absolute)."""
+        found = [column.item(i) for column in self._columns]
+        found[-1] += self._post
+        return tuple(found)
 
     def find(self, tbytes: bytes) -> int:
         i = bisect_left(self.terms, tbytes)
@@ -363,7 +378,7 @@ class ArrayTermsReader(base.TermsReader):
         self._meta: dict[str, dict] = directory["fields"]
         self._names = sorted(self._meta)
         self._indexes: dict[str, _FieldIndex] = {}
-        self._blocks: dict[tuple[str, int], _Block] = {}
+        self._segment = f"{segment.indexname}/{segment.segment_id()}"
 
     def _open(self, storage, segment, ext: str, magic: bytes):
         name = segment.make_filename(ext)
@@ -383,15 +398,13 @@ class ArrayTermsReader(base.TermsReader):
         return found
 
     def _block(self, fieldname: str, number: int, keep: bool = True) -> _Block:
-        key = (fieldname, number)
-        found = self._blocks.get(key)
+        key = (self._segment, fieldname, number)
+        found = _BLOCKS.get(key)
         if found is None:
             start, end = self._index(fieldname).extents[number]
             found = _Block(zlib.decompress(self._terms[start:end]))
             if keep:
-                if len(self._blocks) >= MAX_CACHED_BLOCKS:
-                    self._blocks.clear()
-                self._blocks[key] = found
+                _BLOCKS.put(key, found)
         return found
 
     def _locate(self, fieldname: str, tbytes: bytes) -> tuple[_Block, int] | None:
@@ -467,11 +480,11 @@ class ArrayTermsReader(base.TermsReader):
 
     def frequency(self, fieldname, tbytes):
         block, i = self._record(fieldname, tbytes)
-        return block.records[i][3]
+        return block.record(i)[3]
 
     def doc_frequency(self, fieldname, tbytes):
         block, i = self._record(fieldname, tbytes)
-        return block.records[i][0]
+        return block.record(i)[0]
 
     def term_arrays(
         self, fieldname: str, tbytes: bytes, values: bool = False
@@ -482,8 +495,8 @@ class ArrayTermsReader(base.TermsReader):
         return self._decode(block, i, values)
 
     def _decode(self, block: _Block, i: int, values: bool):
-        df, first, _, _, _, _, _, kind, value_size = block.records[i]
-        return decode_run(self._posts, block.offsets[i], kind, df, first, value_size, values)
+        df, first, _, _, _, _, _, kind, value_size, offset = block.record(i)
+        return decode_run(self._posts, offset, kind, df, first, value_size, values)
 
     def matcher(self, fieldname, tbytes, format_, scorer=None):
         block, i = self._record(fieldname, tbytes)
@@ -518,7 +531,6 @@ class ArrayTermsReader(base.TermsReader):
         return problems
 
     def close(self):
-        self._blocks.clear()
         self._indexes.clear()
         self._terms = self._posts = None
         for f in self._files:
@@ -527,7 +539,7 @@ class ArrayTermsReader(base.TermsReader):
 
 
 def _info(block: _Block, i: int) -> ArrayTermInfo:
-    df, first, last, weight, max_weight, min_byte, max_byte, _, _ = block.records[i]
+    df, first, last, weight, max_weight, min_byte, max_byte, _, _, _ = block.record(i)
     return ArrayTermInfo(df, first, last, weight, max_weight, min_byte, max_byte)
 
 

@@ -30,7 +30,6 @@ import numpy as np
 
 # Width codes (2 bits): gaps, weights and value lengths.
 _UINT = {1: np.dtype("<u1"), 2: np.dtype("<u2"), 3: np.dtype("<u4")}
-_UINT_SIZE = {0: 0, 1: 1, 2: 2, 3: 4}
 _PACK = {1: "B", 2: "H", 3: "I"}
 W_ONES, W_FLOAT = 0, 4  # weight codes besides the integer widths 1..3
 V_NONE, V_FREQ, V_RAW, V_DEFLATED = 0, 1, 2, 3
@@ -180,13 +179,6 @@ def _encode_small(ids: list[int], weights: list[float], values: Sequence[bytes] 
         float(max(stored)),
         len(section),
     )
-
-
-def run_size(kind: int, df: int, value_size: int) -> int:
-    """Bytes of a run, from its record."""
-    id_code, w_code, _, _ = unpack_kind(kind)
-    w_size = 4 if w_code == W_FLOAT else _UINT_SIZE[w_code]
-    return (df - 1) * _UINT_SIZE[id_code] + df * w_size + value_size
 
 
 def decode_run(
