@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 from engines import Engine
 from engines.base import IndexMissing, RebuildRequired
 from index.stats import IndexStats
+from search.alerts.saved import InvalidSavedSearch
 from search.daterange import DateSpan
 from search.export import export_lines
 from search.request import (
@@ -300,6 +301,18 @@ def register_error_handlers(app: Flask) -> None:
     def no_index(exc: Exception):
         current_app.logger.error("index unavailable: %s", exc)
         return _error(503, _("Search unavailable"), _("The search index is not available yet."))
+
+    @app.errorhandler(InvalidSavedSearch)
+    def unreadable_searches(exc: InvalidSavedSearch):
+        current_app.logger.error("saved searches unreadable: %s", exc)
+        return _error(
+            503,
+            _("Saved searches unavailable"),
+            _(
+                "The saved searches file cannot be read. On the server, "
+                "`manchette alerts list` says why."
+            ),
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -25,6 +25,7 @@ from engines.base import IndexMissing, RebuildRequired
 from engines.whoosh import compat
 from engines.whoosh.codec import ArrayCodec
 from engines.whoosh.schema import Analysed, build_schema
+from index.analysis.postings import document_postings
 from index.article import Article
 from index.document import IndexState, article_to_doc, prepare_values, text_values
 from index.layout import (
@@ -184,8 +185,10 @@ def whoosh_documents(ix: FileIndex) -> Iterator[dict]:
 
 def analyse_ahead(article: Article, schema: Schema) -> None:
     """Compute the article's postings now (in a parsing process) and keep them on it:
-    ``article_to_doc`` uses them while the article still holds the very same strings."""
-    items = {name: list(schema[name].index(text)) for name, text in text_values(article).items()}
+    ``article_to_doc`` uses them while the article still holds the very same strings.
+    The items are ``field.index(text)``'s, computed by the fast path of ``index.analysis``."""
+    values = text_values(article)
+    items = document_postings({name: schema[name] for name in values}, values)
     prepare_values(article, {name: Analysed(found) for name, found in items.items()})
 
 
