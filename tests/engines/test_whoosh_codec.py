@@ -92,6 +92,10 @@ def test_runs_are_compact():
     assert len(run.body) == len(ids) - 1
     counts = encode_run(ids, np.full(len(ids), 2.0), [_freq(2)] * len(ids))
     assert len(counts.body) == (len(ids) - 1) + len(ids)  # frequency values: from the weights
+    wide = np.array([7, 70_000, 4_000_000_000], dtype=np.int64)  # gaps of 32 bits
+    run = encode_run(wide, np.ones(3), None)
+    assert len(run.body) == 8
+    assert decode_run(run.body, 0, run.kind, 3, 7, 0, values=False)[0].tolist() == wide.tolist()
     with pytest.raises(ValueError, match="ascending"):
         encode_run(np.array([3, 3]), np.ones(2), None)
 
