@@ -26,9 +26,10 @@ What is reached here:
   (``ScoredCollector._use_block_quality`` and ``_collect``).
 - **Column readers remembered** per segment reader (``IndexReader.column_reader`` replaced
   on the reader instance).
-- **Posting lists and length columns read whole** for the vectorised executor: a short
-  list's arrays (``ListMatcher``), the blocks of a Whoosh 3 posting list (``W3LeafMatcher``),
-  a segment's raw length column, BM25F's per-field ``B``.
+- **Posting lists and length columns read whole** for the vectorised executor: a segment
+  reader's terms reader (``engines.whoosh.codec`` gives the arrays), a segment's raw length
+  column, BM25F's per-field ``B``; an opened sub-file's buffer (``file_buffer``), which the
+  codec reads its arrays from in place.
 
 ``install()`` is called where an index is opened or created (``engines.whoosh.writer``), never
 as a side effect of importing a module.
@@ -38,13 +39,12 @@ from __future__ import annotations
 
 import mmap
 import re
-from collections.abc import Iterator
 from functools import wraps
 from typing import Any
 
 import whoosh
 from whoosh import collectors
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.filedb.compound import CompoundStorage, SubFile
 from whoosh.filedb.structfile import BufferFile, StructFile
 from whoosh.index import TOC, FileIndex
@@ -102,6 +102,16 @@ def install() -> None:
 
 def installed() -> bool:
     return CompoundStorage.open_file is _open_file
+
+
+def file_buffer(f: StructFile, length: int):
+    """The whole content of an opened (sub-)file as a buffer: the mapping itself for a mapped
+    sub-file (no copy; ``numpy.frombuffer`` reads it in place), else the bytes read once."""
+    buf = getattr(f, "_buf", None)  # BufferFile (MappedSubFile included)
+    if isinstance(buf, memoryview):
+        return buf
+    f.seek(0)
+    return f.read(length)
 
 
 def release_mapped_pages(searcher: Searcher) -> None:
@@ -213,32 +223,9 @@ def remember_columns(reader: IndexReader) -> None:
 # --- posting lists and length columns read whole (engines/whoosh/vectorized.py) -------------
 
 
-def list_postings(matcher: Any) -> tuple[list[int], float | None, Any, Any]:
-    """A short posting list inlined in the term info (``ListMatcher``): its document ids, the
-    weight they all share (or None), their own weights, and their values."""
-    return matcher._ids, matcher._all_weights, matcher._weights, matcher._values
-
-
-def leaf_blocks_readable(matcher: Any, values: bool) -> str | None:
-    """Why ``leaf_blocks`` cannot read this leaf matcher, or None when it can."""
-    if type(matcher) is not W3LeafMatcher or matcher._byteids:
-        return f"posting reader {type(matcher).__name__}"
-    fixed = matcher._fixedsize
-    if values and fixed is not None and fixed >= 0:
-        return "fixed-size posting values"
-    return None
-
-
-def leaf_blocks(matcher: Any) -> Iterator[tuple[Any, Any, Any, int]]:
-    """Every block of a Whoosh 3 posting list: its delta-coded ids, weights, values and
-    length, each block decompressed and unpickled once (Whoosh's own reading)."""
-    while True:
-        matcher._read_data()
-        raw_ids, raw_weights, raw_values = matcher._data
-        yield raw_ids, raw_weights, raw_values, matcher._blocklength
-        if matcher._lastblock:
-            return
-        matcher._goto(matcher._nextoffset)
+def terms_reader(reader: IndexReader) -> Any:
+    """A segment reader's terms reader (its codec's)."""
+    return reader._terms
 
 
 def length_bytes(reader: IndexReader, fieldname: str) -> tuple[bytes, int] | None:

@@ -23,6 +23,7 @@ from whoosh.writing import SegmentWriter
 
 from engines.base import IndexMissing, RebuildRequired
 from engines.whoosh import compat
+from engines.whoosh.codec import ArrayCodec
 from engines.whoosh.schema import Analysed, build_schema
 from index.analysis.postings import document_postings
 from index.article import Article
@@ -104,10 +105,11 @@ def open_writer(ix: FileIndex) -> SegmentWriter:
     """Take Whoosh's write lock at once, else raise IndexLocked.
 
     Jobs first hold the directory's job lock (``index.layout.job_lock``), which is where
-    waiting happens; this lock only guards against writers that bypass it.
+    waiting happens; this lock only guards against writers that bypass it. Every segment the
+    writer makes, merged ones included, is written with Manchette's posting codec.
     """
     try:
-        return ix.writer(limitmb=WRITER_LIMIT_MB)
+        return ix.writer(limitmb=WRITER_LIMIT_MB, codec=ArrayCodec())
     except LockError:
         raise IndexLocked("another process holds this index's write lock") from None
 
