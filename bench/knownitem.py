@@ -16,6 +16,10 @@ same queries:
   of them changed: what stemming is for.
 
 Words are taken as a person types them: split on spaces, punctuation trimmed off the ends.
+
+A few articles are in the corpus twice (a wire story sent again with a typo fixed, a feed that
+published one story under two addresses): ``duplicates`` finds them, so that a set can also be
+scored counting such a copy of the right article as right, for every engine alike.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ SETS = ("distinctive", "common2", "frequent2", "rare4", "variants")
 FUNCTION_WORDS_TOP = 50  # a language's most frequent words count as function words
 PER_SET_DEFAULT = 200
 MIN_DF = 5  # "common" and "frequent" words occur in at least this many articles
+SAME_TEXT = 0.6  # word-set overlap (Jaccard) of two texts, from which they are copies
 
 
 def headline(record: dict) -> str:
@@ -170,3 +175,37 @@ def _variant_query(content, stats, table, stemmer, rng) -> list[str] | None:
         else:
             out.append(word)
     return out if changed >= 2 else None
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def duplicates(records: list[dict]) -> dict[str, set[str]]:
+    """For each article that has copies, their ids. A copy: same language, the same headline
+    but for at most one word, and mostly the same words in its text (Jaccard ≥
+    ``SAME_TEXT``): one story sent twice, a word or a figure changed."""
+    heads = {
+        str(r["id"]): frozenset(w.casefold() for w in typed_words(headline(r))) for r in records
+    }
+    blocks: dict[tuple, set[str]] = defaultdict(set)
+    for r in records:
+        head = heads[str(r["id"])]
+        blocks[(r["lang"], head)].add(str(r["id"]))
+        for left_out in head:  # the headline with one word left out: one word may differ
+            blocks[(r["lang"], head - {left_out})].add(str(r["id"]))
+    texts: dict[str, set[str]] = {}
+    by_id = {str(r["id"]): r for r in records}
+
+    def words(i: str) -> set[str]:
+        if i not in texts:
+            texts[i] = {w.casefold() for w in typed_words(by_id[i]["text"])}
+        return texts[i]
+
+    copies: dict[str, set[str]] = defaultdict(set)
+    for ids in blocks.values():
+        for a, b in itertools.combinations(sorted(ids), 2):
+            if b not in copies[a] and _jaccard(words(a), words(b)) >= SAME_TEXT:
+                copies[a].add(b)
+                copies[b].add(a)
+    return {i: found for i, found in copies.items() if found}
