@@ -29,6 +29,10 @@ What is reached here:
 - **Posting lists and length columns read whole** for the vectorised executor: a short
   list's arrays (``ListMatcher``), the blocks of a Whoosh 3 posting list (``W3LeafMatcher``),
   a segment's raw length column, BM25F's per-field ``B``.
+- **Posting lists written and merged whole** (``engines.whoosh.pool``): a segment reader's
+  terms reader, a per-document reader's raw length column, a term's postings read block by
+  block into arrays, and Whoosh 3's posting blocks filled whole (``W3PostingsWriter``'s
+  block buffer) with what its ``add_posting`` would have put there.
 
 ``install()`` is called where an index is opened or created (``engines.whoosh.writer``), never
 as a side effect of importing a module.
@@ -38,13 +42,15 @@ from __future__ import annotations
 
 import mmap
 import re
-from collections.abc import Iterator
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from functools import wraps
 from typing import Any
 
+import numpy as np
 import whoosh
 from whoosh import collectors
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3FieldWriter, W3LeafMatcher, _lenfield
 from whoosh.filedb.compound import CompoundStorage, SubFile
 from whoosh.filedb.structfile import BufferFile, StructFile
 from whoosh.index import TOC, FileIndex
@@ -258,3 +264,95 @@ def length_bytes(reader: IndexReader, fieldname: str) -> tuple[bytes, int] | Non
 def bm25_b(model: Any, fieldname: str) -> float:
     """BM25F's ``B`` for one field (a per-field value, else the model's)."""
     return model._field_B.get(fieldname, model.B)
+
+
+# --- posting lists written and merged whole (engines/whoosh/pool.py) ------------------------
+
+
+def segment_terms(reader: IndexReader) -> Any | None:
+    """A segment reader's terms reader (None for any other reader)."""
+    return getattr(reader, "_terms", None) if reader.is_atomic() else None
+
+
+def perdoc_length_bytes(perdoc: Any, fieldname: str) -> bytes | None:
+    """A per-document reader's raw length column of a field (one byte per document, maybe
+    fewer bytes than documents: the rest are 0), or None when it has none; ``LookupError``
+    for a reader this cannot read."""
+    if not hasattr(perdoc, "_cached_reader"):
+        raise LookupError("per-document reader")
+    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if column is None:
+        return None
+    return column._dbfile.get(column._basepos, column._count)
+
+
+def _block_values(raw: Any, count: int, fixed: int | None) -> Sequence[bytes | None]:
+    if fixed is None or fixed < 0:
+        return raw
+    if fixed == 0:
+        return (None,) * count
+    return [raw[i : i + fixed] for i in range(0, len(raw), fixed)]
+
+
+def matcher_arrays(matcher: Any) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
+    """A raw posting matcher's postings (deletions not applied): document numbers, weights
+    (as Whoosh's reader gives them) and values (``b""`` for none), a Whoosh 3 list read block
+    by block, any other walked posting by posting."""
+    if type(matcher) is not W3LeafMatcher or matcher._byteids:
+        ids, weights, values = [], [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            values.append(matcher.value() or b"")
+            matcher.next()
+        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64), values
+    fixed = matcher._fixedsize
+    id_parts, weight_parts, values = [], [], []
+    for raw_ids, raw_weights, raw_values, count in leaf_blocks(matcher):
+        deltas = np.array(raw_ids, dtype=np.int64)
+        id_parts.append(np.cumsum(deltas))  # delta-coded from 0 in each block
+        if raw_weights is None:
+            weight_parts.append(np.ones(count))
+        elif isinstance(raw_weights, float):
+            weight_parts.append(np.full(count, raw_weights, dtype=np.float32).astype(np.float64))
+        else:
+            weight_parts.append(np.array(raw_weights, dtype=np.float64))
+        values.extend(v or b"" for v in _block_values(raw_values, count, fixed))
+    return np.concatenate(id_parts), np.concatenate(weight_parts), values
+
+
+TermArraysWriter = Callable[[bytes, np.ndarray, np.ndarray, Sequence[bytes], np.ndarray], None]
+
+
+def term_arrays_writer(fieldwriter: Any) -> TermArraysWriter | None:
+    """For Whoosh 3's field writer, a function writing one term's postings block by block
+    (``start_term``, each block's buffer filled as ``add_posting`` fills it, ``finish_term``):
+    the same bytes as Whoosh's posting-by-posting writing. None for any other field writer."""
+    if type(fieldwriter) is not W3FieldWriter:
+        return None
+
+    def write(
+        tbytes: bytes,
+        docnums: np.ndarray,
+        weights: np.ndarray,
+        values: Sequence[bytes],
+        lengths: np.ndarray,
+    ) -> None:
+        fieldwriter.start_term(tbytes)
+        block = fieldwriter._postwriter
+        limit = block._blocklimit
+        ids, scores, sizes = docnums.tolist(), weights.tolist(), lengths.tolist()
+        for start in range(0, len(ids), limit):
+            if start:
+                block._write_block()  # full: Whoosh writes it before adding the next posting
+            end = start + limit
+            block._ids = array("I", ids[start:end])
+            block._weights = array("f", scores[start:end])
+            block._values = [v for v in values[start:end] if v]
+            block._maxweight = max(0, *scores[start:end])
+            known = [n for n in sizes[start:end] if n]
+            block._minlength = min(known) if known else None
+            block._maxlength = max(known, default=0)
+        fieldwriter.finish_term()
+
+    return write

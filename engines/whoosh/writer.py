@@ -23,6 +23,7 @@ from whoosh.writing import SegmentWriter
 
 from engines.base import IndexMissing, RebuildRequired
 from engines.whoosh import compat
+from engines.whoosh.pool import open_pooled
 from engines.whoosh.schema import Analysed, build_schema
 from index.article import Article
 from index.document import IndexState, article_to_doc, prepare_values, text_values
@@ -103,10 +104,11 @@ def open_writer(ix: FileIndex) -> SegmentWriter:
     """Take Whoosh's write lock at once, else raise IndexLocked.
 
     Jobs first hold the directory's job lock (``index.layout.job_lock``), which is where
-    waiting happens; this lock only guards against writers that bypass it.
+    waiting happens; this lock only guards against writers that bypass it. The writer pools
+    postings in arrays (``engines.whoosh.pool``; ``MANCHETTE_WHOOSH_POOL=0``: Whoosh's own).
     """
     try:
-        return ix.writer(limitmb=WRITER_LIMIT_MB)
+        return open_pooled(ix, limitmb=WRITER_LIMIT_MB)
     except LockError:
         raise IndexLocked("another process holds this index's write lock") from None
 
