@@ -28,6 +28,7 @@ from __future__ import annotations
 import os
 from array import array
 from collections.abc import Iterable, Sequence
+from itertools import count
 
 import numpy as np
 from whoosh.util.numeric import byte_to_length
@@ -48,10 +49,11 @@ def pool_enabled() -> bool:
 class FieldPool:
     """One field's postings since the last flush, in insertion order (documents ascending)."""
 
-    __slots__ = ("blobs", "counts", "docs", "terms", "tids", "vlens", "weights")
+    __slots__ = ("blobs", "counts", "docs", "next_id", "terms", "tids", "vlens", "weights")
 
     def __init__(self) -> None:
-        self.terms: dict[bytes, int] = {}  # term bytes → term id (ids in insertion order)
+        self.terms: dict[bytes, int] = {}  # term bytes → term id (increasing, not contiguous)
+        self.next_id = 0
         self.tids = array("I")  # per posting
         self.weights = array("d")  # per posting
         self.vlens = array("I")  # per posting: its value's length in the chunk's blob
@@ -63,12 +65,10 @@ class FieldPool:
         return len(self.tids)
 
     def _ids(self, tbytes: Sequence[bytes]) -> list[int]:
-        terms = self.terms
-        ids = list(map(terms.get, tbytes))
-        if None in ids:
-            for i, term in enumerate(tbytes):
-                if ids[i] is None:
-                    ids[i] = terms.setdefault(term, len(terms))
+        """The terms' ids, new terms given fresh ones (no Python loop: ids are not
+        contiguous, ``sorted_terms`` ranks them)."""
+        ids = list(map(self.terms.setdefault, tbytes, count(self.next_id)))
+        self.next_id += len(tbytes)
         return ids
 
     def add_document(
@@ -93,14 +93,15 @@ class FieldPool:
     ) -> None:
         """One term's postings of a merged segment (document numbers ascending, above all the
         pool holds)."""
-        count = len(docnums)
-        tid = self.terms.setdefault(tbytes, len(self.terms))
-        self.tids.extend(array("I", [tid]) * count)
+        size = len(docnums)
+        tid = self.terms.setdefault(tbytes, self.next_id)
+        self.next_id += 1
+        self.tids.extend(array("I", [tid]) * size)
         self.weights.frombytes(np.ascontiguousarray(weights, dtype=np.float64).tobytes())
         self.vlens.extend(map(len, values))
         self.blobs.append(b"".join(values))
         self.docs.extend(docnums.tolist())
-        self.counts.extend(array("I", [1]) * count)
+        self.counts.extend(array("I", [1]) * size)
 
     def nbytes(self) -> int:
         return (
@@ -116,11 +117,10 @@ class FieldPool:
         total = len(self.tids)
         if not total:
             return
-        names = list(self.terms)  # index = term id
-        by_bytes = sorted(range(len(names)), key=names.__getitem__)
-        rank = np.empty(len(names), dtype=np.int64)
-        rank[by_bytes] = np.arange(len(names))
-        keys = rank[np.frombuffer(self.tids, dtype=np.uint32)]
+        names = sorted(self.terms)  # a term's rank: its index here
+        ids = np.fromiter(map(self.terms.__getitem__, names), dtype=np.int64, count=len(names))
+        by_id = np.argsort(ids)
+        keys = by_id[np.searchsorted(ids, np.frombuffer(self.tids, dtype=np.uint32), sorter=by_id)]
         docs = np.repeat(
             np.frombuffer(self.docs, dtype=np.int64), np.frombuffer(self.counts, dtype=np.uint32)
         )
@@ -146,7 +146,7 @@ class FieldPool:
             batch_docs, batch_weights = docs[lo:hi], weights[lo:hi]
             for i in range(last - term):
                 a, b = cuts[i], cuts[i + 1]
-                yield names[by_bytes[term + i]], batch_docs[a:b], batch_weights[a:b], values[a:b]
+                yield names[term + i], batch_docs[a:b], batch_weights[a:b], values[a:b]
             term = last
 
 
@@ -212,16 +212,31 @@ def write_field(fieldwriter, fieldname: str, fieldobj, pool: FieldPool, lengths:
     fieldwriter.finish_field()
 
 
-def _segment_term_arrays(reader, fieldname: str, tbytes: bytes, fieldobj):
-    """One term's postings in a segment, deletions included: (document numbers, weights,
-    values)."""
+def segment_postings(reader) -> Iterable[tuple[str, bytes, np.ndarray, np.ndarray, Sequence]]:
+    """Every term of a segment with its postings (deletions included): through the terms
+    reader's ``term_arrays`` when it has one (``engines.whoosh.codec``), else Whoosh 3's
+    posting lists read whole (``compat.segment_postings``), else each term's matcher."""
     terms = compat.segment_terms(reader)
     whole = getattr(terms, "term_arrays", None)
-    if whole is not None:
-        docnums, weights, values = whole(fieldname, tbytes, True)
-        return np.asarray(docnums, dtype=np.int64), np.asarray(weights, dtype=np.float64), values
-    matcher = terms.matcher(fieldname, tbytes, fieldobj.format)
-    return compat.matcher_arrays(matcher)
+    if whole is None:
+        walked = compat.segment_postings(reader)
+        if walked is not None:
+            yield from walked
+            return
+    schema = reader.schema
+    for fieldname, tbytes in reader.all_terms():
+        if whole is not None:
+            docnums, weights, values = whole(fieldname, tbytes, True)
+            docnums = np.asarray(docnums, dtype=np.int64)
+            weights = np.asarray(weights, dtype=np.float64)
+            if values is None:
+                values = [b""] * len(docnums)
+        else:
+            format_ = schema[fieldname].format
+            docnums, weights, values = compat.matcher_arrays(
+                terms.matcher(fieldname, tbytes, format_)
+            )
+        yield fieldname, tbytes, docnums, weights, values
 
 
 class PooledWriter(SegmentWriter):
@@ -303,9 +318,9 @@ class PooledWriter(SegmentWriter):
                     np.fromiter(docmap.values(), dtype=np.int64, count=len(docmap))
                 )
         schema = self.schema
-        for fieldname, tbytes in reader.all_terms():
-            fieldobj = schema[fieldname]
-            docnums, weights, values = _segment_term_arrays(reader, fieldname, tbytes, fieldobj)
+        for fieldname, tbytes, docnums, weights, values in segment_postings(reader):
+            if fieldname not in schema:
+                continue
             if newdocs is None:
                 docnums = docnums + startdoc
             else:
@@ -333,6 +348,60 @@ class PooledWriter(SegmentWriter):
         fieldwriter.close()
         if perdoc is not None:
             perdoc.close()
+
+
+FAN_IN = 10  # segments of one size class merged together
+SMALL_DOCS = 100  # segments below this are merged whenever there are two
+PURGE_DELETED = 0.5  # a segment with this share of its documents deleted is rewritten
+
+
+def size_class(docs: int) -> int:
+    """A segment's size class: the number of decimal digits of its document count."""
+    return len(str(max(docs, 1)))
+
+
+def tiered_merges(segments: Sequence) -> list:
+    """Which segments a final commit merges (``merge_tiered``): any size class holding
+    ``FAN_IN`` segments, with every smaller one; segments under ``SMALL_DOCS`` documents when
+    there are two; segments mostly deleted. Large segments are left alone until enough of
+    their size gather, so a small edit rewrites little."""
+    chosen = set()
+    by_class: dict[int, list] = {}
+    for segment in segments:
+        by_class.setdefault(size_class(segment.doc_count_all()), []).append(segment)
+        if segment.deleted_count() >= PURGE_DELETED * segment.doc_count_all():
+            chosen.add(id(segment))
+    small = [s for s in segments if s.doc_count_all() < SMALL_DOCS]
+    if len(small) >= 2:
+        chosen.update(map(id, small))
+    full = [c for c, members in by_class.items() if len(members) >= FAN_IN]
+    if full:
+        top = max(full)
+        chosen.update(id(s) for c, members in by_class.items() if c <= top for s in members)
+    return [s for s in segments if id(s) in chosen]
+
+
+def merge_tiered(writer: SegmentWriter, segments: list) -> list:
+    """A Whoosh merge policy (``commit(mergetype=...)``): merge ``tiered_merges`` into the
+    writer's new segment, keep the others."""
+    from whoosh.reading import SegmentReader
+
+    merged = tiered_merges(segments)
+    for segment in merged:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    merged_ids = set(map(id, merged))
+    return [s for s in segments if id(s) not in merged_ids]
+
+
+def commit(writer: SegmentWriter, merge: bool) -> None:
+    """Commit, merging (when asked) by ``merge_tiered``; with ``MANCHETTE_WHOOSH_POOL=0``,
+    by Whoosh's own ``MERGE_SMALL``."""
+    if merge and pool_enabled():
+        writer.commit(mergetype=merge_tiered)
+    else:
+        writer.commit(merge=merge)
 
 
 def open_pooled(ix, **kwargs) -> SegmentWriter:

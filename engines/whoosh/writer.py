@@ -23,7 +23,7 @@ from whoosh.writing import SegmentWriter
 
 from engines.base import IndexMissing, RebuildRequired
 from engines.whoosh import compat
-from engines.whoosh.pool import open_pooled
+from engines.whoosh.pool import commit, open_pooled
 from engines.whoosh.schema import Analysed, build_schema
 from index.article import Article
 from index.document import IndexState, article_to_doc, prepare_values, text_values
@@ -241,7 +241,7 @@ class WhooshSink(Sink):
         return self.writer().delete_by_term(ID_FIELD, article_id)
 
     def commit(self, merge: bool = True) -> None:
-        self.writer().commit(merge=merge)
+        commit(self.writer(), merge)
         self._writer = None
 
     def cancel(self) -> None:

@@ -15,7 +15,16 @@ from whoosh.writing import SegmentWriter
 from builders import SAMPLE_DIR, write_jsonl
 from engines import index_paths
 from engines.whoosh import compat
-from engines.whoosh.pool import POOL_ENV, FieldPool, PooledWriter, open_pooled
+from engines.whoosh import writer as writer_module
+from engines.whoosh.pool import (
+    FAN_IN,
+    POOL_ENV,
+    SMALL_DOCS,
+    FieldPool,
+    PooledWriter,
+    open_pooled,
+    tiered_merges,
+)
 from engines.whoosh.writer import open_index
 
 SAMPLE = SAMPLE_DIR / "sample.jsonl"
@@ -107,7 +116,14 @@ def generated(count: int) -> list[dict]:
     return records
 
 
+def merge_all(writer, merge: bool) -> None:
+    """The job's commits with every segment merged at the end (the same policy for both
+    writers: the merges go through ``add_reader``)."""
+    writer.commit(optimize=merge, merge=merge)
+
+
 def run_both(monkeypatch, tmp_path: Path, folders: list[Path], **options) -> None:
+    monkeypatch.setattr(writer_module, "commit", merge_all)
     for name, switch in (("pooled", "1"), ("stock", "0")):
         monkeypatch.setenv(POOL_ENV, switch)
         report = index_paths(folders, tmp_path / name, parse_workers=0, **options)
@@ -116,12 +132,12 @@ def run_both(monkeypatch, tmp_path: Path, folders: list[Path], **options) -> Non
 
 def test_job_with_commits_updates_deletions_and_merges(monkeypatch, tmp_path: Path) -> None:
     sample = [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines()]
-    records = sample + generated(150)
+    records = sample[:50] + generated(150)
     folder = tmp_path / "in"
     shards(records, folder, per_file=50)  # a commit per file: segments to merge at the end
     run_both(monkeypatch, tmp_path, [folder], commit_seconds=0)
     first = job_content(tmp_path / "pooled")
-    assert len(first) > 1 and sum(s["docs"] for s in first) >= len(records)
+    assert len(first) == 1 and first[0]["docs"] >= len(records)
     assert first == job_content(tmp_path / "stock")
 
     edited = [
@@ -131,7 +147,7 @@ def test_job_with_commits_updates_deletions_and_merges(monkeypatch, tmp_path: Pa
     shards(edited[:-60], folder, per_file=50)  # updates, and the last file's articles go
     run_both(monkeypatch, tmp_path, [folder], commit_seconds=0, prune=True)
     second = job_content(tmp_path / "pooled")
-    assert any(len(s["live"]) < s["docs"] for s in second) or len(second) < len(first)
+    assert second[0]["docs"] < first[0]["docs"]
     assert second == job_content(tmp_path / "stock")
 
 
@@ -269,3 +285,45 @@ def test_whole_terms_reach_add_term_arrays_in_byte_order() -> None:
         (b"pear", [0, 3], [2.0, 5.0], [b"\x02", b"\x05"], [7, 9]),
         ("finish",),
     ]
+
+
+class Segment:
+    """What a merge policy reads of a segment."""
+
+    def __init__(self, docs: int, deleted: int = 0) -> None:
+        self.docs, self.deleted = docs, deleted
+
+    def doc_count_all(self) -> int:
+        return self.docs
+
+    def deleted_count(self) -> int:
+        return self.deleted
+
+
+def test_tiered_merges_leave_large_segments_alone() -> None:
+    big = [Segment(9000), Segment(2500), Segment(1200, deleted=100)]
+    assert tiered_merges(big) == []
+    edit = [*big, Segment(SMALL_DOCS - 1)]
+    assert tiered_merges(edit) == []  # one small segment: nothing to merge it with
+    small = [Segment(3), Segment(SMALL_DOCS - 1)]
+    assert tiered_merges(big + small) == small
+    purged = Segment(1500, deleted=800)
+    assert tiered_merges([*big, purged]) == [purged]
+
+
+def test_tiered_merges_gather_a_full_size_class_and_smaller() -> None:
+    full = [Segment(1000 + i) for i in range(FAN_IN)]
+    smaller = [Segment(500)]
+    larger = [Segment(20_000)]
+    chosen = tiered_merges(larger + full + smaller)
+    assert chosen == full + smaller
+    assert tiered_merges(larger + full[:-1] + smaller) == []
+
+
+def test_job_commits_merge_by_the_tiered_policy(monkeypatch, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    shards(generated(SMALL_DOCS * 2), folder, per_file=SMALL_DOCS // 2 - 1)
+    report = index_paths([folder], tmp_path / "index", parse_workers=0, commit_seconds=0)
+    assert report.commits > 2
+    segments = job_content(tmp_path / "index")
+    assert len(segments) < report.commits  # the small ones were merged at the last commit
