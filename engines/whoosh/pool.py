@@ -351,29 +351,27 @@ class PooledWriter(SegmentWriter):
 
 
 FAN_IN = 10  # segments of one size class merged together
-SMALL_DOCS = 100  # segments below this are merged whenever there are two
+FLOOR_DOCS = 1_000  # segments below this are all of one size class
 PURGE_DELETED = 0.5  # a segment with this share of its documents deleted is rewritten
 
 
 def size_class(docs: int) -> int:
-    """A segment's size class: the number of decimal digits of its document count."""
-    return len(str(max(docs, 1)))
+    """A segment's size class: the number of decimal digits of its document count, segments
+    under ``FLOOR_DOCS`` counted as that many."""
+    return len(str(max(docs, FLOOR_DOCS)))
 
 
 def tiered_merges(segments: Sequence) -> list:
-    """Which segments a final commit merges (``merge_tiered``): any size class holding
-    ``FAN_IN`` segments, with every smaller one; segments under ``SMALL_DOCS`` documents when
-    there are two; segments mostly deleted. Large segments are left alone until enough of
-    their size gather, so a small edit rewrites little."""
+    """Which segments a merging commit merges (``merge_tiered``): any size class holding
+    ``FAN_IN`` segments, with every smaller one, and segments mostly deleted. Segments are
+    left alone until enough of their size gather: a small edit rewrites little, and a
+    search opens at most ``FAN_IN - 1`` segments per size class."""
     chosen = set()
     by_class: dict[int, list] = {}
     for segment in segments:
         by_class.setdefault(size_class(segment.doc_count_all()), []).append(segment)
         if segment.deleted_count() >= PURGE_DELETED * segment.doc_count_all():
             chosen.add(id(segment))
-    small = [s for s in segments if s.doc_count_all() < SMALL_DOCS]
-    if len(small) >= 2:
-        chosen.update(map(id, small))
     full = [c for c, members in by_class.items() if len(members) >= FAN_IN]
     if full:
         top = max(full)

@@ -18,8 +18,8 @@ from engines.whoosh import compat
 from engines.whoosh import writer as writer_module
 from engines.whoosh.pool import (
     FAN_IN,
+    FLOOR_DOCS,
     POOL_ENV,
-    SMALL_DOCS,
     FieldPool,
     PooledWriter,
     open_pooled,
@@ -300,30 +300,28 @@ class Segment:
         return self.deleted
 
 
-def test_tiered_merges_leave_large_segments_alone() -> None:
-    big = [Segment(9000), Segment(2500), Segment(1200, deleted=100)]
-    assert tiered_merges(big) == []
-    edit = [*big, Segment(SMALL_DOCS - 1)]
-    assert tiered_merges(edit) == []  # one small segment: nothing to merge it with
-    small = [Segment(3), Segment(SMALL_DOCS - 1)]
-    assert tiered_merges(big + small) == small
-    purged = Segment(1500, deleted=800)
-    assert tiered_merges([*big, purged]) == [purged]
+def test_tiered_merges_leave_segments_alone_until_a_size_class_fills() -> None:
+    segments = [Segment(90_000), Segment(25_000), Segment(12_000, deleted=100)]
+    segments += [Segment(FLOOR_DOCS - 1) for _ in range(FAN_IN - 1)]
+    assert tiered_merges(segments) == []  # an edit's small segment would make it merge
+    small = Segment(3)
+    assert tiered_merges([*segments, small]) == [*segments[-(FAN_IN - 1) :], small]
+    purged = Segment(15_000, deleted=8000)
+    assert tiered_merges([*segments, purged]) == [purged]
 
 
 def test_tiered_merges_gather_a_full_size_class_and_smaller() -> None:
-    full = [Segment(1000 + i) for i in range(FAN_IN)]
-    smaller = [Segment(500)]
-    larger = [Segment(20_000)]
-    chosen = tiered_merges(larger + full + smaller)
-    assert chosen == full + smaller
+    full = [Segment(FLOOR_DOCS * 20 + i) for i in range(FAN_IN)]
+    smaller = [Segment(FLOOR_DOCS // 2), Segment(FLOOR_DOCS * 5)]
+    larger = [Segment(FLOOR_DOCS * 200)]
+    assert tiered_merges(larger + full + smaller) == full + smaller
     assert tiered_merges(larger + full[:-1] + smaller) == []
 
 
-def test_job_commits_merge_by_the_tiered_policy(monkeypatch, tmp_path: Path) -> None:
+def test_job_commits_merge_by_the_tiered_policy(tmp_path: Path) -> None:
     folder = tmp_path / "in"
-    shards(generated(SMALL_DOCS * 2), folder, per_file=SMALL_DOCS // 2 - 1)
+    shards(generated(FAN_IN * 12), folder, per_file=11)  # a commit per file, the last merges
     report = index_paths([folder], tmp_path / "index", parse_workers=0, commit_seconds=0)
-    assert report.commits > 2
+    assert report.commits > FAN_IN
     segments = job_content(tmp_path / "index")
-    assert len(segments) < report.commits  # the small ones were merged at the last commit
+    assert len(segments) < FAN_IN
