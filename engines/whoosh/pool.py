@@ -272,8 +272,10 @@ class PooledWriter(SegmentWriter):
                 if field.indexed:
                     boost = self._field_boost(fields, fieldname, docboost)
                     items = field.index(value)
-                    if not isinstance(items, list):
+                    if not isinstance(items, list):  # not analysed ahead: terms may repeat
                         items = list(items)
+                        if len({item[0] for item in items}) < len(items):
+                            raise ValueError(f"{fieldname}: a term twice in one document")
                     if items:
                         tbytes, freqs, weights, values = zip(*items, strict=True)
                         if boost != 1.0:

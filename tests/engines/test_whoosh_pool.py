@@ -246,6 +246,8 @@ def test_a_failing_document_leaves_nothing_pooled(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         writer.add_document(key="bad", text="alpha beta", count="not a number")
     assert all(not len(pool) for pool in writer.pool.fields.values())
+    with pytest.raises(ValueError, match="twice"):
+        writer.add_document(key="bad", count=[7, 7])  # Whoosh would pool two postings
     writer.add_document(key="good", text="alpha")
     writer.commit()
     with ix.searcher() as searcher:
