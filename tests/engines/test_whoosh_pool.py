@@ -19,6 +19,7 @@ from engines.whoosh import writer as writer_module
 from engines.whoosh.pool import (
     FAN_IN,
     FLOOR_DOCS,
+    MAX_MERGE_DOCS,
     POOL_ENV,
     FieldPool,
     PooledWriter,
@@ -307,17 +308,26 @@ def test_tiered_merges_leave_segments_alone_until_a_size_class_fills() -> None:
     segments += [Segment(FLOOR_DOCS - 1) for _ in range(FAN_IN - 1)]
     assert tiered_merges(segments) == []  # an edit's small segment would make it merge
     small = Segment(3)
-    assert tiered_merges([*segments, small]) == [*segments[-(FAN_IN - 1) :], small]
+    chosen = tiered_merges([*segments, small])
+    fitting = (MAX_MERGE_DOCS - small.docs) // (FLOOR_DOCS - 1)  # the smallest first
+    assert chosen == [*segments[-(FAN_IN - 1) :][:fitting], small]
     purged = Segment(15_000, deleted=8000)
     assert tiered_merges([*segments, purged]) == [purged]
 
 
 def test_tiered_merges_gather_a_full_size_class_and_smaller() -> None:
-    full = [Segment(FLOOR_DOCS * 20 + i) for i in range(FAN_IN)]
-    smaller = [Segment(FLOOR_DOCS // 2), Segment(FLOOR_DOCS * 5)]
-    larger = [Segment(FLOOR_DOCS * 200)]
-    assert tiered_merges(larger + full + smaller) == full + smaller
-    assert tiered_merges(larger + full[:-1] + smaller) == []
+    full = [Segment(FLOOR_DOCS + i) for i in range(FAN_IN)]
+    smaller = [Segment(FLOOR_DOCS // 2)]
+    larger = [Segment(MAX_MERGE_DOCS * 20)]
+    chosen = tiered_merges(larger + full + smaller)
+    assert chosen[-1] is smaller[0] and chosen[:-1] == full[: len(chosen) - 1]
+    assert len(chosen) >= 2 and sum(s.docs for s in chosen) <= MAX_MERGE_DOCS
+    assert tiered_merges(larger + full[:-2] + smaller) == []
+
+
+def test_tiered_merges_take_two_segments_at_least() -> None:
+    huge = [Segment(MAX_MERGE_DOCS * 3 + i) for i in range(FAN_IN)]
+    assert tiered_merges(huge) == huge[:2]
 
 
 def test_job_commits_merge_by_the_tiered_policy(tmp_path: Path) -> None:
