@@ -31,6 +31,7 @@ from collections.abc import Iterable, Sequence
 from itertools import count
 
 import numpy as np
+from whoosh.util import fib
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
@@ -370,7 +371,8 @@ def size_class(docs: int) -> int:
 def tiered_merges(segments: Sequence) -> list:
     """Which segments a merging commit merges (``merge_tiered``): when a size class holds
     ``FAN_IN`` segments, the smallest of it and of the smaller classes up to
-    ``MAX_MERGE_DOCS`` documents (at least two); and segments mostly deleted. Segments are
+    ``MAX_MERGE_DOCS`` documents (at least two); segments mostly deleted; and what Whoosh's
+    ``MERGE_SMALL`` merges (many tiny segments). Segments are
     left alone until enough of their size gather: a small edit rewrites little, and a search
     opens few segments per size class."""
     chosen = set()
@@ -392,7 +394,20 @@ def tiered_merges(segments: Sequence) -> list:
             if total > MAX_MERGE_DOCS and count >= 2:
                 break  # the pool holds a merge whole: its memory stays bounded
             chosen.add(id(segment))
+    chosen.update(map(id, whoosh_small_merges(segments)))
     return [s for s in segments if id(s) in chosen]
+
+
+def whoosh_small_merges(segments: Sequence) -> list:
+    """What Whoosh's ``MERGE_SMALL`` merges: the smallest segments up to the first position
+    ``i > 3`` where they hold fewer than ``fib(i + 5)`` documents (many tiny segments)."""
+    ordered = sorted(segments, key=lambda s: s.doc_count_all())
+    total = 0
+    for i, segment in enumerate(ordered):
+        total += max(segment.doc_count_all(), 0)
+        if i > 3 and total < fib(i + 5):
+            return ordered[: i + 1]
+    return []
 
 
 def merge_tiered(writer: SegmentWriter, segments: list) -> list:

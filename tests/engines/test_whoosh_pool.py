@@ -337,3 +337,9 @@ def test_job_commits_merge_by_the_tiered_policy(tmp_path: Path) -> None:
     assert report.commits > FAN_IN
     segments = job_content(tmp_path / "index")
     assert len(segments) < FAN_IN
+
+
+def test_tiered_merges_include_whoosh_merge_of_many_tiny_segments() -> None:
+    tiny = [Segment(1) for _ in range(5)]
+    assert tiered_merges([Segment(MAX_MERGE_DOCS * 3), *tiny]) == tiny
+    assert tiered_merges([Segment(MAX_MERGE_DOCS * 3), *tiny[:4]]) == []
