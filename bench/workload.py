@@ -2,7 +2,8 @@
 
 Articles are a seeded sample of the corpus (every language in its corpus share); queries are
 built from those articles' titles the way people type: distinctive title words, short 1-3 word
-queries, quoted phrases, and short queries with a language or year filter.
+queries, quoted phrases, short queries with a language or year filter, and whole titles (8 to 16
+words: a pasted headline, the slowest kind for an engine that scores posting by posting).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ WORD = re.compile(r"\w{3,}")
 
 @dataclass(frozen=True)
 class Query:
-    kind: str  # title | short | phrase | filter
+    kind: str  # title | short | phrase | filter | whole
     words: tuple[str, ...]
     phrase: bool = False
     lang: str | None = None  # a language filter
@@ -74,15 +75,21 @@ def typed_words(text: str) -> list[str]:
     return [w for w in words if len(w) >= 3 and not w.isdigit()]
 
 
-def make_queries(records: list[dict], count: int = 600) -> list[Query]:
-    """``count`` queries in four kinds of equal share, from the sampled articles' titles."""
+KINDS = ("title", "short", "phrase", "filter")
+WHOLE = 150  # whole titles, besides the four kinds' 600 queries
+ALL_KINDS = (*KINDS, "whole")
+
+
+def make_queries(records: list[dict], count: int = 600, whole: int = 0) -> list[Query]:
+    """``count`` queries in four kinds of equal share, from the sampled articles' titles, then
+    ``whole`` whole titles (their first 16 typed words; titles of at least 8)."""
     rng = random.Random(SEED)
     df = Counter(w.lower() for r in records for w in set(typed_words(title_of(r))))
     pool = [r for r in records if len(typed_words(title_of(r))) >= 3]
     queries: list[Query] = []
-    per_kind = count // 4
-    while len(queries) < 4 * per_kind:
-        kind = ("title", "short", "phrase", "filter")[len(queries) // per_kind]
+    per_kind = count // len(KINDS)
+    while len(queries) < len(KINDS) * per_kind:
+        kind = KINDS[len(queries) // per_kind]
         record = rng.choice(pool)
         words = typed_words(title_of(record))
         if kind == "title":
@@ -100,4 +107,7 @@ def make_queries(records: list[dict], count: int = 600) -> list[Query]:
                 queries.append(Query(kind, word, lang=record["lang"]))
             else:
                 queries.append(Query(kind, word, year=str(record["date"])[:4]))
+    long_titles = [r for r in records if r.get("title") and len(typed_words(r["title"])) >= 8]
+    for record in rng.sample(long_titles, min(whole, len(long_titles))):
+        queries.append(Query("whole", tuple(typed_words(record["title"])[:16])))
     return queries

@@ -12,8 +12,10 @@ and a page's language is often not known when it is cleaned. Every function here
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from index.dates import DAY_MONTH_RE, RELATIVE_AGE_RE, STAMP_RE, TIME_RE, find_date, strip_dates
+from index.ignorecase import IgnoreCase, compile_ignorecase, fold
 from index.text import count_words
 
 # ---------------------------------------------------------------------------------------------
@@ -501,8 +503,29 @@ _BIO_RE = re.compile(
     rf"(?:\S+\s+){{0,5}}?(?:{_ROLES})\b|^(?:{_ROLES})\b",
     re.IGNORECASE,
 )
+# The rules' case-insensitive regexes, searched in the folded block (``index.ignorecase``):
+# the same matches as with re.IGNORECASE, three to six times faster.
+_RULE_TOPIC = compile_ignorecase(_TOPIC_RE.pattern)
+_RULE_CONTEXT = compile_ignorecase(_CONTEXT_RE.pattern)
+_RULE_FOLLOW = compile_ignorecase(_FOLLOW_RE.pattern)
+_RULE_SHARE = compile_ignorecase(_SHARE_RE.pattern)
+_RULE_SIGNUP = compile_ignorecase(_SIGNUP_RE.pattern)
+_RULE_PAYWALL = compile_ignorecase(_PAYWALL_RE.pattern)
+_RULE_NEWSLETTER = compile_ignorecase(_NEWSLETTER_RE.pattern)
+_RULE_NEWSLETTER_OFFER = compile_ignorecase(_NEWSLETTER_OFFER_RE.pattern)
+_RULE_IMPERATIVE = compile_ignorecase(_IMPERATIVE_RE.pattern)
+_RULE_APP = compile_ignorecase(_APP_RE.pattern)
+_RULE_APP_OFFER = compile_ignorecase(_APP_OFFER_RE.pattern)
+_RULE_ADVERTISING = compile_ignorecase(_ADVERTISING_RE.pattern)
+_RULE_AUDIO = compile_ignorecase(_AUDIO_RE.pattern)
+_RULE_TRANSCRIPT = compile_ignorecase(_TRANSCRIPT_RE.pattern)
+_RULE_WIRE = compile_ignorecase(_WIRE_RE.pattern)
+_RULE_APPEAL = compile_ignorecase(_APPEAL_RE.pattern)
+_RULE_EMBED = compile_ignorecase(_EMBED_RE.pattern)
+_RULE_BIO_MARKERS = compile_ignorecase(_BIO_MARKERS_RE.pattern)
 _COUNTER_SET = _phrases(COUNTER_WORDS)
 _COUNTER_RE = re.compile(rf"(?:{_alternatives(COUNTER_WORDS)})(?!\w)", re.IGNORECASE)
+_RULE_COUNTER = compile_ignorecase(_COUNTER_RE.pattern)
 _UI_SET = _phrases(UI_LINES)
 _UI_PATTERNS_RE = re.compile(UI_PATTERNS, re.IGNORECASE)
 _TAGS_RE = re.compile(TAGS, re.IGNORECASE)
@@ -511,6 +534,8 @@ _BYLINE_RE = re.compile(rf"^(?:{_alternatives(BYLINE_MARKERS)})\s*:?\s+(?=\w)", 
 _CONNECTORS = frozenset(NAME_CONNECTORS.split("|"))
 FOOTER_RE = re.compile(FOOTER, re.IGNORECASE)
 _ARTEFACT_RE = re.compile(ARTEFACTS, re.IGNORECASE)
+_RULE_FOOTER = compile_ignorecase(FOOTER)
+_ARTEFACT_INSIDE = "[%_\\"  # what the patterns not anchored at the start need (a test checks)
 _CAPTION_RE = re.compile(CAPTION_CREDIT, re.IGNORECASE)
 _GLUED_RE = re.compile(r"(?<=[a-zà-ÿа-яё])(?=[A-ZÀ-ÝА-ЯЁ][a-zà-ÿа-яё])")
 # Where the names of a byline end: a digit, or punctuation that opens an outlet or a date.
@@ -540,6 +565,35 @@ _CLOSING = " \"'»”’)]"
 # ---------------------------------------------------------------------------------------------
 
 
+class _Text:
+    """One block as the rules read it; its word count and folded form are computed once."""
+
+    __slots__ = ("_folded", "_words", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._folded: str | None = None
+        self._words = -1
+
+    @property
+    def folded(self) -> str:
+        if self._folded is None:
+            self._folded = fold(self.text)
+        return self._folded
+
+    @property
+    def words(self) -> int:
+        if self._words < 0:
+            self._words = count_words(self.text)
+        return self._words
+
+    def search(self, regex: IgnoreCase) -> re.Match[str] | None:
+        return regex.search(self.text, self.folded if regex.folded else "")
+
+    def match(self, regex: IgnoreCase) -> re.Match[str] | None:
+        return regex.match(self.text, self.folded if regex.folded else "")
+
+
 def key(text: str) -> str:
     """``text`` folded for comparing labels: case, spacing and end punctuation ignored."""
     return " ".join(text.casefold().strip(STRIP_UI).split())
@@ -547,7 +601,15 @@ def key(text: str) -> str:
 
 def is_artefact(line: str) -> bool:
     """Whether ``line`` is debris of a rendering (a form field, a JSON fragment, an iframe)."""
-    return bool(_ARTEFACT_RE.search(line.strip()))
+    return _is_artefact(line.strip())
+
+
+def _is_artefact(text: str) -> bool:
+    # Only a few of the patterns may match past the start of a line, and each needs one of
+    # these characters or "skip to": without them, trying the start is enough.
+    if any(ch in text for ch in _ARTEFACT_INSIDE) or "skip to" in fold(text):
+        return bool(_ARTEFACT_RE.search(text))
+    return bool(_ARTEFACT_RE.match(text))
 
 
 def is_end_heading(text: str) -> bool:
@@ -564,19 +626,23 @@ def opens_comments(text: str) -> bool:
     return count_words(text) <= _MAX_HEADING_WORDS and bool(_COMMENTS_RE.fullmatch(text.strip()))
 
 
-def _is_consent(text: str) -> bool:
-    if _CONSENT_RE.search(text.casefold()):
+def _is_consent(block: _Text) -> bool:
+    if _CONSENT_RE.search(block.text.casefold()):
         return True
-    short = count_words(text) <= SHORT  # a menu item: "Gestion des cookies", "Privacy policy"
-    return bool(_TOPIC_RE.search(text)) and (short or bool(_CONTEXT_RE.search(text)))
+    short = block.words <= SHORT  # a menu item: "Gestion des cookies", "Privacy policy"
+    return bool(block.search(_RULE_TOPIC)) and (short or bool(block.search(_RULE_CONTEXT)))
 
 
-def _is_counter(text: str) -> bool:
-    if count_words(text) > 12:
+def _is_counter(block: _Text) -> bool:
+    if block.words > 12:
         return False
-    rest = _COUNTER_RE.sub(" ", text)
-    if rest == text:
+    text, pieces, end = block.text, [], 0
+    for match in _RULE_COUNTER.finditer(text, block.folded if _RULE_COUNTER.folded else ""):
+        pieces += [text[end : match.start()], " "]
+        end = match.end()
+    if not pieces:  # no network nor counter word (each is a word: a match changes the text)
         return False
+    rest = "".join([*pieces, text[end:]])
     return all(_counter_filler(t) for t in rest.split())
 
 
@@ -587,41 +653,43 @@ def _counter_filler(token: str) -> bool:
     return not token or token.isdigit() or token[0] == "@" or token in _CONNECTORS
 
 
-def _is_newsletter(text: str) -> bool:
+def _is_newsletter(block: _Text) -> bool:
     """A newsletter promotion: a label ("Free weekly newsletter"), or a sentence that speaks to
     the reader ("… delivered to your inbox"); a sentence about a newsletter is reporting."""
-    if count_words(text) > _MAX_PROMO_WORDS:
+    if block.words > _MAX_PROMO_WORDS:
         return False
-    if not (_NEWSLETTER_RE.search(text) and _NEWSLETTER_OFFER_RE.search(text)):
+    if not (block.search(_RULE_NEWSLETTER) and block.search(_RULE_NEWSLETTER_OFFER)):
         return False
-    sentence = text.rstrip(_CLOSING)[-1:] in ".!?"
-    return not sentence or bool(_CONTEXT_RE.search(text) or _IMPERATIVE_RE.search(text))
+    sentence = block.text.rstrip(_CLOSING)[-1:] in ".!?"
+    return not sentence or bool(block.search(_RULE_CONTEXT) or block.search(_RULE_IMPERATIVE))
 
 
-def _is_app(text: str) -> bool:
-    if count_words(text) > _MAX_PROMO_WORDS:
+def _is_app(block: _Text) -> bool:
+    if block.words > _MAX_PROMO_WORDS:
         return False
-    return bool(_APP_RE.search(text) and _APP_OFFER_RE.search(text))
+    return bool(block.search(_RULE_APP) and block.search(_RULE_APP_OFFER))
 
 
-def _is_advertising(text: str) -> bool:
+def _is_advertising(block: _Text) -> bool:
     """An advertising label: a short block that is one, or mostly one ("Publicité", "Sponsored
     content", "Story continues below advertisement", "Купить рекламу")."""
-    if count_words(text) > _MAX_LABEL_WORDS:
+    if block.words > _MAX_LABEL_WORDS:
         return False
-    match = _ADVERTISING_RE.search(text)
+    match = block.search(_RULE_ADVERTISING)  # folding keeps lengths: the same span
     if match is None:
         return False
+    text = block.text
     unpunctuated = text.rstrip(_CLOSING)[-1:] not in ".!?"
     return unpunctuated or len(match.group()) >= 0.4 * len(text.strip())
 
 
-def _is_bio(text: str) -> bool:
+def _is_bio(block: _Text) -> bool:
     """An author's biography or "more by" line at the foot of an article."""
-    if count_words(text) > _MAX_BIO_WORDS:
+    if block.words > _MAX_BIO_WORDS:
         return False
-    if _BIO_MARKERS_RE.search(text):
+    if block.search(_RULE_BIO_MARKERS):
         return True
+    text = block.text
     match = _BIO_RE.match(text)
     if match is None:
         return False
@@ -629,7 +697,8 @@ def _is_bio(text: str) -> bool:
     return names is None or is_name_list(names)
 
 
-def _is_ui(text: str) -> bool:
+def _is_ui(block: _Text) -> bool:
+    text = block.text
     label = key(text)
     return label in _UI_SET or bool(_UI_PATTERNS_RE.match(label)) or not any(map(str.isalpha, text))
 
@@ -637,6 +706,8 @@ def _is_ui(text: str) -> bool:
 def is_stamp(text: str) -> bool:
     """A publication or update stamp ("Publié le 08/03/22 à 15h29", "AFP, publié le …",
     "Updated Feb. 28, 2022, 5:00 AM UTC"), or a date standing alone."""
+    if count_words(text) > _MAX_STAMP_WORDS:  # ungluing only adds words: no need to unglue
+        return False
     text = _unglue(text)
     if count_words(text) > _MAX_STAMP_WORDS:
         return False
@@ -669,6 +740,8 @@ def _unglue(text: str) -> str:
 def is_byline(text: str) -> bool:
     """A byline: "Par Mathilde Cousin", "By Steven Lee Myers and Nico Grant", "Автор: Иван
     Петров", maybe followed by an outlet and a stamp ("By X, New York Times, Updated …")."""
+    if count_words(text) > _MAX_BYLINE_WORDS + _MAX_STAMP_WORDS:  # as in ``is_stamp``
+        return False
     text = _unglue(text)
     match = _BYLINE_RE.match(text)
     if match is None or count_words(text) > _MAX_BYLINE_WORDS + _MAX_STAMP_WORDS:
@@ -694,8 +767,9 @@ def is_name_list(text: str) -> bool:
     return all(w[0].isupper() or w in _CONNECTORS for w in words)
 
 
-def _is_breadcrumb(text: str) -> bool:
-    if _TAGS_RE.match(text) and count_words(text) <= _MAX_PROMPT_WORDS:
+def _is_breadcrumb(block: _Text) -> bool:
+    text = block.text
+    if _TAGS_RE.match(text) and block.words <= _MAX_PROMPT_WORDS:
         return True  # "Tags : immigration, le crayon"
     parts = [p.strip() for p in re.split(rf"[{re.escape(BREADCRUMB_SEPARATORS)}]+", text)]
     parts = [p for p in parts if p]
@@ -723,46 +797,39 @@ def is_caption(text: str) -> bool:
 
 
 # Boilerplate rules in the order they are tried; the name says what each removes.
-_BOILERPLATE = (
-    ("artefact", lambda text: bool(_ARTEFACT_RE.search(text))),  # lynx rendering debris
+_BOILERPLATE: tuple[tuple[str, Callable[[_Text], bool]], ...] = (
+    ("artefact", lambda b: _is_artefact(b.text)),  # lynx rendering debris
     ("ui", _is_ui),  # lone button/menu/ad labels ("OK"), reading times, lines without letters
     ("consent", _is_consent),  # cookie and consent banners, privacy-policy links
-    (
-        "paywall",
-        lambda text: count_words(text) <= _MAX_PROMPT_WORDS and bool(_PAYWALL_RE.search(text)),
-    ),
-    ("follow", lambda text: count_words(text) <= 15 and bool(_FOLLOW_RE.match(text))),
-    ("share", lambda text: count_words(text) <= 8 and bool(_SHARE_RE.match(text))),
-    (
-        "signup",
-        lambda text: count_words(text) <= _MAX_PROMPT_WORDS and bool(_SIGNUP_RE.search(text)),
-    ),
+    ("paywall", lambda b: b.words <= _MAX_PROMPT_WORDS and bool(b.search(_RULE_PAYWALL))),
+    ("follow", lambda b: b.words <= 15 and bool(b.match(_RULE_FOLLOW))),
+    ("share", lambda b: b.words <= 8 and bool(b.match(_RULE_SHARE))),
+    ("signup", lambda b: b.words <= _MAX_PROMPT_WORDS and bool(b.search(_RULE_SIGNUP))),
     ("newsletter", _is_newsletter),  # "Free weekly newsletter", "Recevez nos news tous les jours"
     ("app", _is_app),  # "Download our app", "Téléchargez l'application"
     ("advertising", _is_advertising),  # "Publicité", "Story continues below advertisement"
-    ("audio", lambda text: count_words(text) <= 30 and bool(_AUDIO_RE.search(text))),  # podcasts
-    (
-        "transcript",
-        lambda text: count_words(text) <= 40 and bool(_TRANSCRIPT_RE.search(text)),
-    ),  # "This is a rush transcript", "Transcription générée automatiquement"
-    ("wire", lambda text: count_words(text) <= 40 and bool(_WIRE_RE.search(text))),  # agencies
-    ("appeal", lambda text: count_words(text) <= 40 and bool(_APPEAL_RE.search(text))),  # gifts
-    ("embed", lambda text: count_words(text) <= 25 and bool(_EMBED_RE.search(text))),  # posts
+    ("audio", lambda b: b.words <= 30 and bool(b.search(_RULE_AUDIO))),  # podcasts
+    # "This is a rush transcript", "Transcription générée automatiquement"
+    ("transcript", lambda b: b.words <= 40 and bool(b.search(_RULE_TRANSCRIPT))),
+    ("wire", lambda b: b.words <= 40 and bool(b.search(_RULE_WIRE))),  # agencies
+    ("appeal", lambda b: b.words <= 40 and bool(b.search(_RULE_APPEAL))),  # gifts
+    ("embed", lambda b: b.words <= 25 and bool(b.search(_RULE_EMBED))),  # posts
     ("counter", _is_counter),  # share and comment counters, social network names
-    ("stamp", is_stamp),  # "Publié le … Mis à jour …", a date alone
-    ("byline", is_byline),  # "Par X", "By X and Y"
+    ("stamp", lambda b: is_stamp(b.text)),  # "Publié le … Mis à jour …", a date alone
+    ("byline", lambda b: is_byline(b.text)),  # "Par X", "By X and Y"
     ("bio", _is_bio),  # "X is a reporter covering …", "More about X", "A version … in print"
     ("nav", _is_breadcrumb),  # "Accueil > Monde > Europe", "About | Contact", "Tags : X, Y"
-    ("footer", lambda text: count_words(text) <= 60 and bool(FOOTER_RE.search(text))),
-    ("caption", is_caption),  # "… Photograph: Yui Mok/PA"
+    ("footer", lambda b: b.words <= 60 and bool(b.search(_RULE_FOOTER))),
+    ("caption", lambda b: is_caption(b.text)),  # "… Photograph: Yui Mok/PA"
 )
 RULES = tuple(name for name, _matches in _BOILERPLATE)
 
 
 def boilerplate_rule(text: str) -> str | None:
     """The name of the first boilerplate rule ``text`` (one block) matches, else None."""
+    block = _Text(text)
     for name, matches in _BOILERPLATE:
-        if matches(text):
+        if matches(block):
             return name
     return None
 

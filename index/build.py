@@ -18,7 +18,7 @@ from typing import TypedDict
 from index.analysis import ANALYSIS_VERSION
 from index.article import Article
 from index.config import COMMIT_SECONDS
-from index.dedup import simhash
+from index.dedup import body_simhash
 from index.document import article_to_doc, text_key
 from index.layout import LAST_RUN, job_lock, write_atomic
 from index.manifest import FileState, file_key, sha1_file, stat_state
@@ -78,7 +78,8 @@ class Job:
         self.state = state
         self.learned = state.learned
         self.observing = observing  # learn boilerplate from what is read (not when revisiting)
-        self.revisit: set[str] = set()
+        self.revisit: set[str] = set()  # files holding articles to write again (``_revisit``)
+        self.relearn: dict[str, set[str]] = {}  # file → locations of those articles in it
         self.known = state.articles.by_id  # id → content hash
         self.texts = state.articles.by_text  # text hash → id
         self.clusters = state.articles.clusters
@@ -192,7 +193,9 @@ class Job:
     def index_article(self, article: Article, path: Path) -> bool:
         """Add, update or skip one article; True when the index holds it after this run."""
         if self.observing:
-            self.revisit |= self.learned.observe(article, str(path))
+            for file, where in self.learned.observe(article, str(path)):
+                self.revisit.add(file)
+                self.relearn.setdefault(file, set()).add(where)
         article = self.learned.clean(article)
         report = self.report
         if article.id in self.seen:  # the first occurrence in a run wins
@@ -211,7 +214,7 @@ class Job:
         if previous == content_hash:
             report.unchanged += 1
             return True
-        value = simhash(article.body)
+        value = body_simhash(article)  # computed ahead by the parsing process, if any
         cluster = self.clusters.assign(value, article.id, article.title, article.body)
         doc = article_to_doc(article, content_hash, text_hash, value, cluster)
         if previous is None:
@@ -240,21 +243,26 @@ class Job:
 
 
 def _revisit(sink: Sink, job: Job, parse_workers: int) -> tuple[int, int]:
-    """Second commit: re-read files whose articles held paragraphs learned later in the run.
+    """Second commit: read again the articles that held paragraphs learned later in the run.
 
     Whoosh cannot update a document still buffered in the open writer, so this runs after the
-    first commit; both commits are complete, consistent states of the index. The files are
-    parsed again in the worker process, as in the first pass.
+    first commit; both commits are complete, consistent states of the index. Only those
+    articles are read again (``Job.relearn``: a JSON Lines file parses only their lines), in
+    file order, and only the occurrence of each id that the first pass kept: every other
+    article would clean as it did then. Nothing is prepared ahead: cleaning changes each one.
     """
     sub = IndexReport()
     again = Job(sink, job.state, sub, observing=False, commit_seconds=job.commit_seconds)
     again.revisit = set(job.revisit)  # not done until re-read: kept out of its checkpoints
     paths = [Path(p) for p in sorted(job.revisit)]
+    only = {Path(p): job.relearn.get(p, set()) for p in job.revisit}
+    kept = job.first_read  # id → where the first pass read the article it kept
     try:
-        stream = parsed_files(paths, parse_workers, prepare=sink.prepare)
+        stream = parsed_files(paths, parse_workers, only=only)
         with contextlib.closing(stream):
             for path, items in zip(paths, stream, strict=True):
-                again.reindex_file(path, items)
+                articles = keep_articles(items, sub)
+                again.reindex_file(path, (a for a in articles if kept.get(a.id) == a.path))
         if again.pending:
             sink.commit()
             again.commits += 1

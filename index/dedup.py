@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from index.article import Article
+
 BITS = 64
 BANDS = 4
 BAND_BITS = BITS // BANDS
@@ -44,6 +46,7 @@ MIN_TITLE_WORDS = 4  # shorter titles ("Home", "Live") are too common to vouch f
 OPENING_WORDS = 15
 
 _WORD = re.compile(r"\w+")
+_blake = hashlib.blake2b
 
 
 def simhash(text: str) -> int | None:
@@ -52,17 +55,31 @@ def simhash(text: str) -> int | None:
     if len(words) < MIN_WORDS:
         return None
     shingles = {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
-    hashes = np.fromiter(
-        (
-            int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "little")
-            for s in shingles
-        ),
-        dtype=np.uint64,
-        count=len(shingles),
-    )
-    bits = np.unpackbits(hashes.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
+    # Each shingle's 64-bit little-endian hash, as bytes: bit i of a hash is bit i % 8 of
+    # its byte i // 8.
+    digests = b"".join([_blake(s.encode(), digest_size=8).digest() for s in shingles])
+    bytes_ = np.frombuffer(digests, dtype=np.uint8).reshape(-1, 8)
+    bits = np.unpackbits(bytes_, axis=1, bitorder="little")
     votes = bits.sum(axis=0, dtype=np.int64) * 2 - len(shingles)
     return int(np.packbits(votes > 0, bitorder="little").view("<u8")[0])
+
+
+_AHEAD = "_simhash_ahead"  # an instance attribute, not a field: ``replace()`` drops it
+
+
+def simhash_ahead(article: Article) -> None:
+    """Compute the SimHash of the article's body now (in the parsing process) and keep it on
+    the article: ``body_simhash`` uses it while the article holds the very same body."""
+    setattr(article, _AHEAD, (article.body, simhash(article.body)))
+
+
+def body_simhash(article: Article) -> int | None:
+    """The SimHash of the article's body: the one computed ahead if the body is the very same
+    string (learned boilerplate may have cleaned it since), else computed now."""
+    ahead = getattr(article, _AHEAD, None)
+    if ahead is not None and ahead[0] is article.body:
+        return ahead[1]
+    return simhash(article.body)
 
 
 def distance(a: int, b: int) -> int:

@@ -100,14 +100,16 @@ class _Block:
     text: str = field(default="", init=False)
     rule: str | None = field(default=None, init=False)  # the boilerplate rule it matches
 
-    def finish(self) -> _Block:
+    def finish(self, rules: bool = True) -> _Block:
+        """Join the lines into ``text``; ``rules``: find the boilerplate rule it matches too
+        (paragraphs that only need joining skip that, the costliest step of reading)."""
         joined = ""
         for line in (line.strip() for line in self.lines):
             wide = joined and WIDE_RE.match(joined[-1]) and WIDE_RE.match(line)
             glue = "" if not joined or wide else " "  # CJK text has no spaces between words
             joined += glue + line
         self.text = _once(" ".join(_BULLET_RE.sub("", joined).split()))
-        self.rule = boilerplate_rule(self.text) if self.text else None
+        self.rule = boilerplate_rule(self.text) if self.text and rules else None
         return self
 
 
@@ -170,10 +172,11 @@ def _continues(block: _Block, line: str, indent: int, width: int | None) -> bool
 def split_blocks(text: str) -> list[str]:
     """The paragraphs of ``text``: blank-line separated, hard-wrapped lines joined back, and
     sentences that lost the space after their full stop split again."""
-    return [unglue_sentences(b.text) for b in _blocks(text.split("\n")) if b.text]
+    blocks = _blocks(text.split("\n"), rules=False)
+    return [unglue_sentences(b.text) for b in blocks if b.text]
 
 
-def _blocks(lines: list[str]) -> list[_Block]:
+def _blocks(lines: list[str], rules: bool = True) -> list[_Block]:
     width = _wrap_width(lines)
     blocks: list[_Block] = []
     current: _Block | None = None
@@ -190,7 +193,7 @@ def _blocks(lines: list[str]) -> list[_Block]:
             continue
         current = _Block([line], indent, bool(_BULLET_RE.match(stripped)))
         blocks.append(current)
-    return [block.finish() for block in _split_glued_titles(blocks)]
+    return [block.finish(rules) for block in _split_glued_titles(blocks)]
 
 
 def _split_glued_titles(blocks: list[_Block]) -> list[_Block]:

@@ -4,7 +4,8 @@ A short paragraph (a slogan, a subscription prompt, a footer) that appears in at
 ``MIN_ARTICLES`` articles of the same source is not article text. The indexer learns these as
 it reads, removes them from bodies, and keeps what it learned next to the index
 (``boilerplate.json``) so later runs use it. Articles read before a paragraph was learned are
-re-read at the end of the same run (``Learned.observe`` returns the files to revisit).
+re-read at the end of the same run: ``Learned.observe`` returns where they are (file and
+article location), so that only those articles are read and written again.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ LEARNED_FILE = "boilerplate.json"
 MIN_ARTICLES = 5  # a paragraph seen in this many articles of one source is boilerplate
 MAX_CHARS = 200  # only short paragraphs can be learned: long ones are reporting
 PARAGRAPH_BREAK = "\n\n"
+Location = tuple[str, str]  # an article's file, and its place in it (``Article.path``)
 
 
 def paragraph_key(paragraph: str) -> str:
@@ -40,7 +42,8 @@ class Learned:
     def __init__(self, known: dict[str, set[str]] | None = None) -> None:
         self.known: dict[str, set[str]] = known or {}  # source → learned paragraph keys
         self._counts: dict[str, dict[str, int]] = {}
-        self._first_paths: dict[tuple[str, str], list[str]] = {}
+        # (source, paragraph key) → where the articles that hold it were read, until learned
+        self._first_seen: dict[tuple[str, str], list[Location]] = {}
         self.learned_now = 0
 
     def clean(self, article: Article) -> Article:
@@ -59,21 +62,24 @@ class Learned:
         lead = paragraphs[0].strip() if paragraphs else ""
         return replace(article, body=body, lead=lead)
 
-    def observe(self, article: Article, path: str) -> set[str]:
-        """Count the article's short paragraphs; return files to re-read after new learning."""
+    def observe(self, article: Article, path: str) -> set[Location]:
+        """Count the article's short paragraphs (it was read from the file ``path``); return
+        where the articles read before are that hold a paragraph learned now: (file, the
+        article's location, ``Article.path``), to read again."""
         if not article.source:
             return set()
         counts = self._counts.setdefault(article.source, {})
         learned = self.known.setdefault(article.source, set())
-        revisit: set[str] = set()
+        revisit: set[Location] = set()
+        where = (path, article.path)
         for key in _candidates(article) - learned:
             counts[key] = counts.get(key, 0) + 1
             if counts[key] < MIN_ARTICLES:
-                self._first_paths.setdefault((article.source, key), []).append(path)
+                self._first_seen.setdefault((article.source, key), []).append(where)
                 continue
             learned.add(key)
             self.learned_now += 1
-            revisit.update(self._first_paths.pop((article.source, key), []))
+            revisit.update(self._first_seen.pop((article.source, key), []))
         return revisit
 
 

@@ -4,8 +4,9 @@ Whoosh has one writer, and its own multiprocessing writer measured slower than a
 2 cores; but reading and splitting files (decoding, boilerplate removal, language detection)
 is independent of writing. One worker process parses the files in order, lets the engine
 prepare each new article (the Whoosh engine analyses its text fields into postings: two thirds
-of what the writer did per document), and streams the items through a bounded queue (memory
-stays flat), so both cores work and the writer only pools and writes postings.
+of what the writer did per document), computes its SimHash, and streams the items through a
+bounded queue (memory stays flat), so both cores work and the writer only pools and writes
+postings.
 """
 
 from __future__ import annotations
@@ -16,23 +17,25 @@ import multiprocessing as mp
 import os
 import queue as queue_mod
 import signal
-from collections.abc import Collection, Generator, Iterator
+from collections.abc import Collection, Generator, Iterator, Mapping
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from index.article import Article
+from index.dedup import simhash_ahead
 from index.document import Prepare
-from index.sources import Rejected, read_path
+from index.sources import Rejected, read_again, read_path
 
 BATCH = 256  # items per message
 QUEUE_BATCHES = 16  # bounded: the worker waits when the writer falls behind
 Item = Article | Rejected
 
 
-def safe_items(path: Path) -> Iterator[Item]:
-    """A file's articles, and a ``Rejected`` for anything that cannot be read; never raises."""
+def safe_items(path: Path, only: Collection[str] | None = None) -> Iterator[Item]:
+    """A file's articles, and a ``Rejected`` for anything that cannot be read; never raises.
+    ``only``: just the articles at these locations (``index.sources.read_again``)."""
     try:
-        yield from read_path(path)
+        yield from read_path(path) if only is None else read_again(path, only)
     except (OSError, ValueError, UnicodeError, EOFError) as exc:
         yield Rejected(str(path), str(exc) or "the file could not be read to its end")
 
@@ -51,14 +54,21 @@ def die_with_parent(parent: int) -> None:
 
 
 def _worker(
-    paths: list[Path], out: mp.Queue, parent: int, prepare: Prepare | None, known: Collection[str]
+    paths: list[Path],
+    out: mp.Queue,
+    parent: int,
+    prepare: Prepare | None,
+    known: Collection[str],
+    only: Mapping[Path, Collection[str]] | None,
 ) -> None:
     die_with_parent(parent)
     for path in paths:
         batch: list[Item] = []
-        for item in safe_items(path):
-            if prepare and isinstance(item, Article) and item.content_hash() not in known:
-                prepare(item)  # the writer process then has less to do
+        for item in safe_items(path, None if only is None else only[path]):
+            if isinstance(item, Article) and item.content_hash() not in known:
+                if prepare:
+                    prepare(item)  # the writer process then has less to do
+                simhash_ahead(item)
             batch.append(item)
             if len(batch) >= BATCH:
                 out.put(batch)
@@ -85,21 +95,23 @@ def parsed_files(
     workers: int = 1,
     prepare: Prepare | None = None,
     known: Collection[str] = (),
+    only: Mapping[Path, Collection[str]] | None = None,
 ) -> Generator[Iterator[Item], None, None]:
     """For each path in order, an iterator of its items (consume each before the next).
 
     ``prepare`` runs on each article in the worker process (the engine's work done ahead),
     except on articles whose content hash is in ``known``: the index holds them already, so
-    an incremental run does not prepare what it will skip.
+    an incremental run does not prepare what it will skip. ``only`` (path → locations): read
+    just those articles of each file (``safe_items``).
     """
     if workers <= 0 or not paths:
         for path in paths:
-            yield safe_items(path)
+            yield safe_items(path, None if only is None else only[path])
         return
     ctx = mp.get_context("fork")
     channel: mp.Queue = ctx.Queue(maxsize=QUEUE_BATCHES)
     proc = ctx.Process(
-        target=_worker, args=(paths, channel, os.getpid(), prepare, known), daemon=True
+        target=_worker, args=(paths, channel, os.getpid(), prepare, known, only), daemon=True
     )
     proc.start()
     try:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from index.analysis import ANALYSIS_VERSION
 
 # 7: the Whoosh field classes moved to engines.whoosh.schema (Whoosh pickles their import path)
-SCHEMA_VERSION = 8  # 8: the exact_title field
+# 8: the exact_title field
+SCHEMA_VERSION = 9  # 9: Manchette's posting codec (engines/whoosh/codec.py); hashes not indexed
 
 # Field names shared by the writer and the searcher.
 ID_FIELD = "id"

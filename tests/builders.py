@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -33,3 +34,16 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
     )
     return path
+
+
+@functools.cache
+def corpus_lines() -> tuple[str, ...]:
+    """Every distinct line of the test data and the bundled sample (text, HTML, JSON): what
+    a fast path is checked against its plain form on."""
+    lines: set[str] = set()
+    for folder in (DATA, SAMPLE_DIR):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix in {".txt", ".html", ".jsonl", ".json", ".tsv"}:
+                text = path.read_text(encoding="utf-8", errors="replace")
+                lines.update(line for line in text.splitlines() if line.strip())
+    return tuple(sorted(lines))

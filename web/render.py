@@ -6,10 +6,11 @@ geometry of the date histogram): each returns plain data that Jinja then escapes
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale, UnknownLocaleError, numbers
 from babel.units import format_unit
 from flask import Flask
 from flask_babel import format_datetime, format_decimal, get_locale, gettext, ngettext
@@ -33,11 +34,29 @@ def snippet_html(snippet: Snippet) -> Markup:
 def language_name(code: str, native: bool = False) -> str:
     """``fr`` → "French" (or "Français" on the French interface, or always with ``native``,
     as language menus name each language in itself); unknown codes as they are."""
+    return _language_name(code, code if native else str(get_locale() or "en"))
+
+
+@functools.lru_cache(maxsize=1024)
+def _language_name(code: str, in_locale: str) -> str:
+    """``language_name``, remembered: a results page names a language for every hit, facet
+    value and menu option, and babel parses the locale each time."""
     try:
-        name = Locale.parse(code).get_display_name(code if native else get_locale() or "en")
+        name = Locale.parse(code).get_display_name(in_locale)
     except (ValueError, TypeError, UnknownLocaleError):
         return code
     return name[:1].upper() + name[1:] if name else code
+
+
+def number_text(number: int | float) -> str:
+    """A count as the interface writes it (Flask-Babel's ``numberformat``: 12 345, 12,345)."""
+    return _number_text(number, str(get_locale() or "en"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _number_text(number: int | float, locale: str) -> str:
+    """``number_text``, remembered (babel reads the locale's symbols for every number)."""
+    return numbers.format_decimal(number, locale=locale)
 
 
 def when(iso: str | None) -> str:
@@ -117,6 +136,7 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters["snippet_html"] = snippet_html
     app.jinja_env.filters["safe_url"] = safe_url
     app.jinja_env.filters["language_name"] = language_name
+    app.jinja_env.filters["numberformat"] = number_text  # in place of Flask-Babel's
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["size_text"] = size_text
     app.jinja_env.filters["seconds_text"] = seconds_text

@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 from engines import Engine
 from engines.base import IndexMissing, RebuildRequired
 from index.stats import IndexStats
+from search.alerts.saved import InvalidSavedSearch
 from search.daterange import DateSpan
 from search.export import export_lines
 from search.request import (
@@ -103,7 +104,8 @@ def _date_span() -> DateSpan | None:
 def search_args(**changes: object) -> dict:
     """The current search's parameters with some changed (None removes one); page resets."""
     keep = ("q", "lang", "sort", "limit", "recency", "collapse", *FILTER_NAMES, *DATE_PARAMS)
-    params: dict[str, object] = {k: request.args[k] for k in keep if request.args.get(k)}
+    given = request.args.to_dict()  # a plain dict: MultiDict.get raises inside for a miss
+    params: dict[str, object] = {k: given[k] for k in keep if given.get(k)}
     params.update(changes)
     if "page" not in changes:
         params.pop("page", None)
@@ -300,6 +302,18 @@ def register_error_handlers(app: Flask) -> None:
     def no_index(exc: Exception):
         current_app.logger.error("index unavailable: %s", exc)
         return _error(503, _("Search unavailable"), _("The search index is not available yet."))
+
+    @app.errorhandler(InvalidSavedSearch)
+    def unreadable_searches(exc: InvalidSavedSearch):
+        current_app.logger.error("saved searches unreadable: %s", exc)
+        return _error(
+            503,
+            _("Saved searches unavailable"),
+            _(
+                "The saved searches file cannot be read. On the server, "
+                "`manchette alerts list` says why."
+            ),
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -4,8 +4,9 @@ The check only reads. For the live build it verifies, segment by segment:
 
 - the table of contents opens and names segments whose files exist;
 - every live document's stored fields decode, with an id and a content hash;
-- every posting list of every field decodes, its documents in order and inside the segment,
-  and as many as the term's document frequency says;
+- every field's term dictionary and postings match the checksums written with them
+  (``engines.whoosh.codec``), and every posting list of every field decodes, its documents in
+  order and inside the segment, and as many as the term's document frequency says;
 - the id column, the stored ids and the postings of the ``id`` field agree, and no id is live
   twice (an update that left its old copy behind);
 - the counts add up: documents in the segments = live ids = the reader's ``doc_count``.
@@ -30,6 +31,7 @@ from engines.base import (
     digest_pairs,
 )
 from engines.whoosh import compat
+from engines.whoosh.codec import ArrayTermsReader
 from engines.whoosh.writer import known_hashes, open_index
 from index.layout import CURRENT, LOCK_FILE, leftovers, live_dir, lock_holder
 from index.manifest import load_manifest
@@ -88,8 +90,7 @@ def _check_contents(index_dir: Path, ix: FileIndex, report: CheckReport) -> None
     pairs: dict[str, str] = {}
     with ix.reader() as reader:
         for leaf, offset in reader.leaf_readers():
-            seg = _check_segment(leaf, report, pairs)
-            seg.name = compat.segment_id(leaf) or str(offset)
+            seg = _check_segment(leaf, report, pairs, compat.segment_id(leaf) or str(offset))
             report.segments.append(seg)
         total = reader.doc_count()
     report.articles = len(pairs)
@@ -103,10 +104,10 @@ def content_digest(ix: FileIndex) -> str:
     return digest_pairs(known_hashes(ix))
 
 
-def _check_segment(leaf, report: CheckReport, pairs: dict[str, str]) -> SegmentCheck:
+def _check_segment(leaf, report: CheckReport, pairs: dict[str, str], name: str) -> SegmentCheck:
     size = leaf.doc_count_all()
     live = [n for n in range(size) if not leaf.is_deleted(n)]
-    seg = SegmentCheck(name="", documents=len(live), deleted=size - len(live))
+    seg = SegmentCheck(name=name, documents=len(live), deleted=size - len(live))
     ids = leaf.column_reader(ID_FIELD)
     hashes = leaf.column_reader(HASH_FIELD)
     for docnum in live:
@@ -120,6 +121,9 @@ def _check_segment(leaf, report: CheckReport, pairs: dict[str, str]) -> SegmentC
         if article_id in pairs:
             report.problems.append(f"article {article_id!r} is live twice")
         pairs[article_id] = hashes[docnum]
+    terms = compat.terms_reader(leaf)
+    if isinstance(terms, ArrayTermsReader):
+        report.problems.extend(f"segment {seg.name}: {p}" for p in terms.verify())
     for fieldname, text in leaf.all_terms():
         seg.terms += 1
         frequency = leaf.doc_frequency(fieldname, text)

@@ -31,6 +31,7 @@ from whoosh.searching import Searcher, TimeLimit
 
 from engines.whoosh import vectorized
 from engines.whoosh.compat import EveryMatch, EveryScoredMatch, segment_id
+from engines.whoosh.memo import reader_memo
 from index.schema import CLUSTER_FIELD, DATED_FIELD, PUBLISHED_FIELD
 
 # --- columns as integer codes, per segment -------------------------------------------------
@@ -96,10 +97,16 @@ def _text(value: object) -> str:
 
 
 def column(searcher: Searcher, fieldname: str, numeric: bool = False) -> np.ndarray:
-    """The field's value (code, or number) of every document number of the searcher."""
-    leaves = searcher.reader().leaf_readers()
-    parts = [_segment_array(r, fieldname, numeric) for r, _offset in leaves]
-    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+    """The field's value (code, or number) of every document number of the searcher (the
+    segments' arrays joined once per reader: a query asks for five or more columns)."""
+    reader = searcher.reader()
+    joined = reader_memo(reader, "_manchette_columns")
+    key = (fieldname, numeric)
+    found = joined.get(key)
+    if found is None:
+        parts = [_segment_array(r, fieldname, numeric) for r, _offset in reader.leaf_readers()]
+        found = joined[key] = parts[0] if len(parts) == 1 else np.concatenate(parts)
+    return found
 
 
 # --- the pass over the matches -------------------------------------------------------------

@@ -26,12 +26,13 @@ What is reached here:
   (``ScoredCollector._use_block_quality`` and ``_collect``).
 - **Column readers remembered** per segment reader (``IndexReader.column_reader`` replaced
   on the reader instance).
-- **Posting lists and length columns read whole** for the vectorised executor: a short
-  list's arrays (``ListMatcher``), the blocks of a Whoosh 3 posting list (``W3LeafMatcher``),
-  a segment's raw length column, BM25F's per-field ``B``.
+- **Posting lists and length columns read whole** for the vectorised executor: a segment
+  reader's terms reader (``engines.whoosh.codec`` gives the arrays), a segment's raw length
+  column, BM25F's per-field ``B``; an opened sub-file's buffer (``file_buffer``), which the
+  codec reads its arrays from in place.
 - **Posting lists written and merged whole** (``engines.whoosh.pool``): a segment reader's
-  terms reader, a per-document reader's raw length column, a term's postings read block by
-  block into arrays, and Whoosh 3's posting blocks filled whole (``W3PostingsWriter``'s
+  terms reader, a per-document reader's raw length column, a Whoosh 3 term's postings read
+  block by block into arrays, and Whoosh 3's posting blocks filled whole (``W3PostingsWriter``'s
   block buffer) with what its ``add_posting`` would have put there.
 
 ``install()`` is called where an index is opened or created (``engines.whoosh.writer``), never
@@ -119,6 +120,16 @@ def install() -> None:
 
 def installed() -> bool:
     return CompoundStorage.open_file is _open_file
+
+
+def file_buffer(f: StructFile, length: int):
+    """The whole content of an opened (sub-)file as a buffer: the mapping itself for a mapped
+    sub-file (no copy; ``numpy.frombuffer`` reads it in place), else the bytes read once."""
+    buf = getattr(f, "_buf", None)  # BufferFile (MappedSubFile included)
+    if isinstance(buf, memoryview):
+        return buf
+    f.seek(0)
+    return f.read(length)
 
 
 def release_mapped_pages(searcher: Searcher) -> None:
@@ -230,20 +241,9 @@ def remember_columns(reader: IndexReader) -> None:
 # --- posting lists and length columns read whole (engines/whoosh/vectorized.py) -------------
 
 
-def list_postings(matcher: Any) -> tuple[list[int], float | None, Any, Any]:
-    """A short posting list inlined in the term info (``ListMatcher``): its document ids, the
-    weight they all share (or None), their own weights, and their values."""
-    return matcher._ids, matcher._all_weights, matcher._weights, matcher._values
-
-
-def leaf_blocks_readable(matcher: Any, values: bool) -> str | None:
-    """Why ``leaf_blocks`` cannot read this leaf matcher, or None when it can."""
-    if type(matcher) is not W3LeafMatcher or matcher._byteids:
-        return f"posting reader {type(matcher).__name__}"
-    fixed = matcher._fixedsize
-    if values and fixed is not None and fixed >= 0:
-        return "fixed-size posting values"
-    return None
+def terms_reader(reader: IndexReader) -> Any:
+    """A segment reader's terms reader (its codec's)."""
+    return reader._terms
 
 
 def leaf_blocks(matcher: Any) -> Iterator[tuple[Any, Any, Any, int]]:

@@ -16,6 +16,7 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 from whoosh.support.levenshtein import distance
 
+from engines.whoosh.memo import reader_memo
 from index.analysis import LANGS, analyze_query
 from index.schema import (
     EXACT_FIELD,
@@ -77,15 +78,17 @@ def indexed_langs(schema: Schema, reader: IndexReader | None) -> list[str]:
     the fields of the others cannot match, and each costs matchers on every query."""
     if reader is None:
         return list(LANGS)
-    present = [
-        key
-        for key in LANGS
-        if any(
-            (name := text_field(part, key)) in schema and reader.field_length(name) > 0
-            for part in TEXT_PARTS
-        )
-    ]
-    return present or list(LANGS)
+    memo = reader_memo(reader, "_manchette_indexed_langs")  # once per reader, not per query
+    if "langs" not in memo:
+        memo["langs"] = [
+            key
+            for key in LANGS
+            if any(
+                (name := text_field(part, key)) in schema and reader.field_length(name) > 0
+                for part in TEXT_PARTS
+            )
+        ]
+    return list(memo["langs"]) or list(LANGS)
 
 
 def parse_for(searcher: Searcher, text: str, lang: str | None = None) -> QueryTree:

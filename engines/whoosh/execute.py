@@ -8,10 +8,12 @@ from dataclasses import replace
 
 from whoosh import query as wq
 from whoosh import sorting
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from engines.whoosh.collect import collect
 from engines.whoosh.compile import compile_request
+from engines.whoosh.memo import reader_memo, segments_memo
 from engines.whoosh.scoring import recency_weighting
 from engines.whoosh.spelling import closest
 from index.analysis import analyze_query, lang_key
@@ -128,16 +130,10 @@ def suggest(
     if EXACT_FIELD not in searcher.schema:
         return None
     reader = searcher.reader()
-    schema = searcher.schema
 
+    @functools.cache  # each word is asked about twice (its language, then whether it is known)
     def languages_of(word: str) -> set[str]:
-        found = set()
-        for lang in tree.langs:
-            stems = analyze_query(word, lang)
-            names = [n for n in (text_field(p, lang) for p in TEXT_PARTS) if n in schema]
-            if stems and any(all(reader.frequency(n, s) > 0 for s in stems) for n in names):
-                found.add(lang)
-        return found
+        return {lang for lang in tree.langs if known_word(reader, word, lang)}
 
     def candidates(folded: str, edits: int) -> list[str]:
         # Candidates share the first letters: typos rarely touch them, and whoosh compares
@@ -163,14 +159,44 @@ def suggest(
     return better if found.total > total else None
 
 
+_KNOWN_WORDS = "known_words"  # the segments' answers of ``known_word``
+MAX_KNOWN_WORDS = 50_000  # (word, language) answers kept for the same segments
+_LANGUAGES = "_manchette_languages"  # a reader's ``languages`` answer
+
+
+def known_word(reader: IndexReader, word: str, lang: str) -> bool:
+    """Whether the language's vocabulary knows ``word``: every stem the query analysis makes
+    of it is a term of one of the language's text fields (remembered per segments: a query
+    asks about each of its words in every language of the archive, each a term lookup in
+    every segment; shared by the server's threads, whose readers read the same segments)."""
+    memo = segments_memo(reader, _KNOWN_WORDS)
+    key = (word, lang)
+    known = memo.get(key)
+    if known is None:
+        stems = analyze_query(word, lang)
+        names = [n for n in (text_field(p, lang) for p in TEXT_PARTS) if n in reader.schema]
+        # A term of the index has postings (a frequency above 0) in the segments that list it.
+        known = bool(stems) and any(all((n, s) in reader for s in stems) for n in names)
+        if len(memo) >= MAX_KNOWN_WORDS:
+            memo.clear()
+        memo[key] = known
+    return known
+
+
 def languages(searcher: Searcher) -> list[str]:
     """The language codes of the archive's articles, most articles first (the language
-    field's terms: a lexicon walk, no search)."""
+    field's terms: a lexicon walk, no search; once per reader, as every page's form asks)."""
     reader = searcher.reader()
-    counts = {
-        term.decode(): reader.doc_frequency(LANG_FIELD, term) for term in reader.lexicon(LANG_FIELD)
-    }
-    return sorted((code for code, n in counts.items() if n), key=lambda c: (-counts[c], c))
+    memo = reader_memo(reader, _LANGUAGES)
+    if "codes" not in memo:
+        counts = {
+            term.decode(): reader.doc_frequency(LANG_FIELD, term)
+            for term in reader.lexicon(LANG_FIELD)
+        }
+        memo["codes"] = sorted(
+            (code for code, n in counts.items() if n), key=lambda c: (-counts[c], c)
+        )
+    return list(memo["codes"])
 
 
 def get_article(searcher: Searcher, article_id: str) -> StoredArticle | None:

@@ -22,6 +22,13 @@ class Analysed:
         self.items = items
 
 
+class ColumnID(ID):
+    """A value kept in a column only, never searched: no terms, no postings (the content
+    hashes are read from their columns, one per document)."""
+
+    indexed = False
+
+
 class AnalysedText(TEXT):
     """A text field that accepts ``Analysed`` values as well as text: the single writer
     process then only pools postings, and the analysis runs beside it (``index.parallel``)."""
@@ -35,9 +42,9 @@ class AnalysedText(TEXT):
 def build_schema() -> Schema:
     schema = Schema(
         id=ID(stored=True, unique=True, sortable=True),
-        hash=ID(sortable=True),
-        text_hash=ID(sortable=True),
-        simhash=ID(sortable=True),
+        hash=ColumnID(sortable=True),
+        text_hash=ColumnID(sortable=True),
+        simhash=ColumnID(sortable=True),
         cluster=ID(stored=True, sortable=True),
         lang=ID(stored=True, sortable=True),
         source=ID(stored=True, sortable=True),

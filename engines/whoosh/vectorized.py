@@ -1,12 +1,13 @@
 """Vectorised query execution on Whoosh's own index: posting lists as numpy arrays.
 
 Whoosh's matchers walk a query posting by posting in Python and score each match as they go
-(about 7 µs a posting). Here each segment's posting list of a term is decoded block by block
-into two arrays (document numbers, weights), the query tree is evaluated bottom-up as sorted
-arrays (``And`` an intersection, ``Or`` a union, ``AndNot`` a difference, scores summed as
-Whoosh's matchers sum them), and BM25F is computed over whole arrays with the same formula,
-idf, average field length and length bytes as ``whoosh.scoring.BM25F``. Phrases are checked on
-positions for the documents that hold every word only.
+(about 7 µs a posting). Here each segment's posting list of a term is read whole from the
+codec's arrays (``engines.whoosh.codec``): document numbers and weights. The query tree is
+evaluated bottom-up as sorted arrays (``And`` an intersection, ``Or`` a union, ``AndNot`` a
+difference, scores summed as Whoosh's matchers sum them), and BM25F is computed over whole
+arrays with the same formula, idf, average field length and length bytes as
+``whoosh.scoring.BM25F``. Phrases are checked on positions for the documents that hold every
+word only.
 
 ``matches`` returns what Whoosh's collector pass would have produced (every match's document
 number and score, after the filter and the weighting's final factor), or None when the query
@@ -32,13 +33,12 @@ from functools import reduce
 import numpy as np
 from whoosh import query as wq
 from whoosh import scoring
-from whoosh.matching import ListMatcher
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from engines.whoosh import compat
+from engines.whoosh.codec import ArrayTermsReader
 from engines.whoosh.scoring import MISSING_DATE, Ranking
 from index.schema import PUBLISHED_FIELD
 
@@ -121,47 +121,16 @@ class _PostingCache:
 CACHE = _PostingCache(MAX_CACHED_POSTINGS)
 
 
-def _weights(raw: object, count: int) -> np.ndarray:
-    """A block's weights as Whoosh's reader presents them (a shared weight goes through a
-    float32 array there, so it does here too)."""
-    if raw is None:
-        return np.ones(count, dtype=np.float64)
-    if isinstance(raw, float):
-        return np.full(count, float(np.float32(raw)), dtype=np.float64)
-    return np.array(raw, dtype=np.float64)
-
-
 def _decode(reader: IndexReader, fieldname: str, tbytes: bytes, values: bool) -> Postings:
-    """Every block of one term's posting list at once: per block, one decompression and one
-    unpickling (Whoosh's own), then whole-array work; no per-posting Python."""
-    matcher = reader.postings(fieldname, tbytes)
-    if isinstance(matcher, FilterMatcher):  # deletions: applied by the caller instead
-        matcher = matcher.child
-    if isinstance(matcher, ListMatcher):  # a short list inlined in the term info
-        listed, shared, raw, listed_values = compat.list_postings(matcher)
-        ids = np.array(listed, dtype=np.int64)
-        if shared:
-            weights = np.full(len(ids), float(shared))
-        else:
-            weights = np.array(raw, dtype=np.float64) if raw else np.ones(len(ids))
-        kept = tuple(listed_values) if values and listed_values is not None else None
-        return Postings(ids, weights, kept)
-    refused = compat.leaf_blocks_readable(matcher, values)
-    if refused is not None:
-        raise Unsupported(refused)
-    id_parts, weight_parts, value_parts = [], [], []
-    for raw_ids, raw_weights, raw_values, count in compat.leaf_blocks(matcher):
-        id_parts.append(np.array(raw_ids, dtype=np.int64))
-        weight_parts.append(_weights(raw_weights, count))
-        if values:
-            value_parts.extend(raw_values)
-    deltas = np.concatenate(id_parts)
-    # Block ids are delta-coded from 0 in each block: restart the running sum per block.
-    starts = np.cumsum([0] + [len(p) for p in id_parts[:-1]])
-    block_of = np.repeat(np.arange(len(id_parts)), [len(p) for p in id_parts])
-    sums = np.cumsum(deltas)
-    ids = sums - (sums[starts] - deltas[starts])[block_of]
-    return Postings(ids, np.concatenate(weight_parts), tuple(value_parts) if values else None)
+    """One term's whole posting list, as the codec stores it (``engines.whoosh.codec``): its
+    arrays read in place from the mapped segment, no per-posting Python."""
+    terms = compat.terms_reader(reader)
+    if not isinstance(terms, ArrayTermsReader):  # a segment of another codec: matchers answer
+        raise Unsupported(f"posting reader {type(terms).__name__}")
+    ids, weights, found = terms.term_arrays(fieldname, tbytes, values)
+    if values and found is None:
+        found = (b"",) * len(ids)
+    return Postings(ids, weights, found)
 
 
 def postings(

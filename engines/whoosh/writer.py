@@ -23,8 +23,10 @@ from whoosh.writing import SegmentWriter
 
 from engines.base import IndexMissing, RebuildRequired
 from engines.whoosh import compat
+from engines.whoosh.codec import ArrayCodec
 from engines.whoosh.pool import commit, open_pooled
 from engines.whoosh.schema import Analysed, build_schema
+from index.analysis.postings import document_postings
 from index.article import Article
 from index.document import IndexState, article_to_doc, prepare_values, text_values
 from index.layout import (
@@ -104,11 +106,13 @@ def open_writer(ix: FileIndex) -> SegmentWriter:
     """Take Whoosh's write lock at once, else raise IndexLocked.
 
     Jobs first hold the directory's job lock (``index.layout.job_lock``), which is where
-    waiting happens; this lock only guards against writers that bypass it. The writer pools
-    postings in arrays (``engines.whoosh.pool``; ``MANCHETTE_WHOOSH_POOL=0``: Whoosh's own).
+    waiting happens; this lock only guards against writers that bypass it. Every segment the
+    writer makes, merged ones included, is written with Manchette's posting codec; the writer
+    pools postings in arrays (``engines.whoosh.pool``; ``MANCHETTE_WHOOSH_POOL=0``: Whoosh's
+    own).
     """
     try:
-        return open_pooled(ix, limitmb=WRITER_LIMIT_MB)
+        return open_pooled(ix, limitmb=WRITER_LIMIT_MB, codec=ArrayCodec())
     except LockError:
         raise IndexLocked("another process holds this index's write lock") from None
 
@@ -184,8 +188,10 @@ def whoosh_documents(ix: FileIndex) -> Iterator[dict]:
 
 def analyse_ahead(article: Article, schema: Schema) -> None:
     """Compute the article's postings now (in a parsing process) and keep them on it:
-    ``article_to_doc`` uses them while the article still holds the very same strings."""
-    items = {name: list(schema[name].index(text)) for name, text in text_values(article).items()}
+    ``article_to_doc`` uses them while the article still holds the very same strings.
+    The items are ``field.index(text)``'s, computed by the fast path of ``index.analysis``."""
+    values = text_values(article)
+    items = document_postings({name: schema[name] for name in values}, values)
     prepare_values(article, {name: Analysed(found) for name, found in items.items()})
 
 

@@ -12,7 +12,7 @@ name and ``iter_files`` walks folders.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -74,11 +74,29 @@ def read_path(path: Path) -> Iterator[Article | Rejected]:
     found = False
     for item in reader(path):
         found = True
-        if isinstance(item, Article) and len(item.title) > MAX_TITLE_CHARS:
-            item = replace(item, title=cap_title(item.title))
-        yield item
+        yield _capped(item)
     if not found:
         yield Rejected(str(path), "no articles in this file")
+
+
+def read_again(path: Path, where: Collection[str]) -> Iterator[Article]:
+    """The articles of one file found at ``where`` (their ``Article.path``), as ``read_path``
+    reads them, and nothing else (no rejections): what a job reads a second time. A JSON Lines
+    file parses only those lines; other files are read whole."""
+    path = Path(path)
+    if reader_for(path) is read_jsonl and special_file(path) is None:
+        items: Iterable[Article | Rejected] = map(_capped, read_jsonl(path, only=where))
+    else:
+        items = read_path(path)
+    for item in items:
+        if isinstance(item, Article) and item.path in where:
+            yield item
+
+
+def _capped(item: Article | Rejected) -> Article | Rejected:
+    if isinstance(item, Article) and len(item.title) > MAX_TITLE_CHARS:
+        return replace(item, title=cap_title(item.title))
+    return item
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -105,6 +123,7 @@ __all__ = [
     "READERS",
     "Rejected",
     "iter_files",
+    "read_again",
     "read_html",
     "read_json",
     "read_jsonl",

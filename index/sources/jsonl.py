@@ -11,7 +11,7 @@ import gzip
 import hashlib
 import json
 import zlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from index.article import Article
@@ -24,10 +24,15 @@ from index.sources.rejected import Rejected
 from index.text import decode_bytes, normalize_text
 
 
-def read_jsonl(path: Path) -> Iterator[Article | Rejected]:
-    """The articles of a JSON Lines file, gzip-compressed if its name ends in ``.gz``."""
+def read_jsonl(path: Path, only: Collection[str] | None = None) -> Iterator[Article | Rejected]:
+    """The articles of a JSON Lines file, gzip-compressed if its name ends in ``.gz``.
+
+    ``only``: the locations (``Article.path``, "FILE#LN") of the lines to parse; the others
+    are passed over unread.
+    """
     path = Path(path)
     opener = gzip.open if path.name.lower().endswith(".gz") else open
+    name = str(path)
     number = 0
     try:
         with opener(path, "rb") as handle:
@@ -35,8 +40,10 @@ def read_jsonl(path: Path) -> Iterator[Article | Rejected]:
                 if raw is None:
                     limit = size_text(MAX_LINE_BYTES)
                     yield Rejected(str(path), f"line longer than {limit}, skipped", number)
+                elif only is not None and f"{name}#L{number}" not in only:
+                    continue
                 elif raw.strip():
-                    yield parse_line(raw, str(path), number)
+                    yield parse_line(raw, name, number)
     except (OSError, EOFError, zlib.error) as exc:
         reason = f"unreadable after line {number}: {exc}" if number else f"unreadable: {exc}"
         yield Rejected(str(path), reason)

@@ -7,17 +7,24 @@ The examples live in ``tests/data/boilerplate.json`` (rule → language → bloc
 from __future__ import annotations
 
 import json
+import re
+import re._parser as sre_parse
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from builders import corpus_lines
 from index.boilerplate import (
+    _ARTEFACT_INSIDE,
+    ARTEFACTS,
     RULES,
+    _unglue,
     boilerplate_rule,
     credit_of,
     headline_runs,
+    is_artefact,
     is_byline,
     is_caption,
     is_end_heading,
@@ -25,6 +32,7 @@ from index.boilerplate import (
     is_stamp,
     read_also_title,
 )
+from index.text import count_words
 
 EXAMPLES = json.loads(
     (Path(__file__).resolve().parent.parent / "data" / "boilerplate.json").read_text("utf-8")
@@ -243,3 +251,48 @@ def test_headline_runs_find_lists_of_titles(texts: list[str], runs: list[tuple[i
 )
 def test_headline_runs_leave_short_real_paragraphs(texts: list[str]):
     assert headline_runs(texts) == []
+
+
+def _branches(items) -> list[list]:
+    """The top-level alternatives of a parsed pattern."""
+    if len(items) == 1 and items[0][0] is sre_parse.BRANCH:
+        return items[0][1][1]
+    return [list(items)]
+
+
+def _literals(items) -> set[str]:
+    found: set[str] = set()
+    for op, av in items:
+        if op is sre_parse.LITERAL:
+            found.add(chr(av))
+        elif op in (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT) and av[0] > 0:
+            found |= _literals(av[2])
+        elif op is sre_parse.SUBPATTERN:
+            found |= _literals(av[3])
+    return found
+
+
+def test_artefact_patterns_not_anchored_at_the_start_need_what_the_fast_path_looks_for():
+    for branch in _branches(list(sre_parse.parse(ARTEFACTS, re.IGNORECASE))):
+        anchored = branch[0] == (sre_parse.AT, sre_parse.AT_BEGINNING)
+        spelled = "".join(chr(av) for op, av in branch[:7] if op is sre_parse.LITERAL)
+        assert anchored or _literals(branch) & set(_ARTEFACT_INSIDE) or spelled == "skip to"
+
+
+def test_is_artefact_decides_as_the_whole_regex_does():
+    lines = [*corpus_lines()]
+    lines += [
+        f"{p}{line}" for p in ("x ", "ſKIP TO ", "Skip to main content ") for line in lines[:500]
+    ]
+    lines += ["a [x] b", "see %41%42%43", "a \\u00e9\\u00e8", "x ______________", "(BUTTON) ok"]
+    whole = re.compile(ARTEFACTS, re.IGNORECASE)
+    assert sum(map(is_artefact, lines)) > 50
+    for line in lines:
+        assert is_artefact(line) == bool(whole.search(line.strip())), line
+
+
+@given(st.lists(st.sampled_from(["a", "b", "Ab", "É", "é", "中文", " ", "\n", ".", "1"])))
+def test_ungluing_never_removes_words(parts: list[str]):
+    """What lets ``is_stamp`` and ``is_byline`` turn down a long block before ungluing it."""
+    for text in ("".join(parts), *corpus_lines()[:: 1 + len(parts) * 50]):
+        assert count_words(_unglue(text)) >= count_words(text)

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
+import pickle
+import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from builders import corpus_lines
+from index.article import Article
 from index.dedup import (
     MAX_DISTANCE,
     MAX_TITLED_DISTANCE,
     Clusters,
+    body_simhash,
     distance,
     opening_key,
     simhash,
+    simhash_ahead,
     title_key,
 )
 from index.sources import read_path
@@ -94,3 +102,38 @@ def test_near_copies_are_close_and_different_texts_far():
     assert distance(simhash(dump.body), simhash(edited)) <= MAX_DISTANCE
     other = " ".join(f"word{i} filler{i % 7} text{i % 13}" for i in range(120))
     assert distance(simhash(dump.body), simhash(other)) > MAX_TITLED_DISTANCE
+
+
+def _plain_simhash(text: str) -> int | None:
+    """The SimHash by its definition, bit by bit: each bit is the majority vote of that bit of
+    the shingles' 64-bit hashes (blake2b, little-endian)."""
+    words = re.findall(r"\w+", text.casefold())
+    if len(words) < 30:
+        return None
+    shingles = {" ".join(words[i : i + 4]) for i in range(len(words) - 3)}
+    hashes = [
+        int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "little")
+        for s in shingles
+    ]
+    ones = [sum(h >> bit & 1 for h in hashes) for bit in range(64)]
+    return sum(1 << bit for bit, n in enumerate(ones) if 2 * n > len(hashes))
+
+
+def test_simhash_is_the_majority_vote_of_the_shingles_bits():
+    lines = [*corpus_lines()]
+    texts = [" ".join(lines[i : i + 12]) for i in range(0, len(lines), 29)]
+    values = [simhash(text) for text in texts]
+    assert sum(v is not None for v in values) > 40
+    assert values == [_plain_simhash(text) for text in texts]
+
+
+def test_a_simhash_computed_ahead_is_used_while_the_body_is_the_same_string():
+    article = Article(id="a", body=" ".join(f"word{i}" for i in range(40)))
+    simhash_ahead(article)
+    assert body_simhash(article) == simhash(article.body)
+    article._simhash_ahead = (article.body, 12345)  # type: ignore[attr-defined]  # shows its use
+    assert body_simhash(article) == 12345
+    assert body_simhash(pickle.loads(pickle.dumps(article))) == 12345  # as the worker sends it
+    cleaned = replace(article, body=article.body.replace("word3 ", ""))
+    assert body_simhash(cleaned) == simhash(cleaned.body)
+    assert body_simhash(Article(id="b", body=article.body)) == simhash(article.body)

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.text import count_words, decode_bytes, normalize_text, text_width, unglue_sentences
+from builders import corpus_lines
+from index.text import (
+    _CONTROLS,
+    _GLUED_SENTENCES,
+    _NEWLINES,
+    _PARAGRAPH_SEPARATOR,
+    _TRANSLATE,
+    count_words,
+    decode_bytes,
+    normalize_text,
+    text_width,
+    unglue_sentences,
+)
 
 
 @pytest.mark.parametrize(
@@ -140,3 +153,32 @@ def test_text_width_counts_wide_characters_twice():
 )
 def test_glued_sentences_are_split_only_on_clear_evidence(glued: str, expected: str):
     assert unglue_sentences(glued) == expected
+
+
+# The plain forms of two fast paths of index.text, checked against them.
+_PLAIN_GLUED = re.compile(r"(?<=[^\W\d_]{2})([.!?])(?=[^\W\d_][^\W\d_])")
+_ODD = "\u00ad\u200b\u200c\u200d\u2060\u180e\ufeff\u00a0\u1680\u2000\u2009\u202f\u205f\u3000"
+
+
+def _plain_normalize(text: str) -> str:
+    text = _NEWLINES.sub("\n", text).replace(_PARAGRAPH_SEPARATOR, "\n\n")
+    text = _CONTROLS.sub("", text.translate(_TRANSLATE))
+    text = unicodedata.normalize("NFC", text)
+    return "\n".join(line.rstrip(" \t") for line in text.split("\n"))
+
+
+def test_fast_paths_give_what_the_plain_forms_give():
+    lines = [*corpus_lines()]
+    lines += [f"{line[:9]}{ch}{line[9:]}" for ch in _ODD for line in lines[:300]]
+    assert len(lines) > 5000
+    for line in lines:
+        assert normalize_text(line) == _plain_normalize(line)
+        found = [(m.span(), m.group(1)) for m in _GLUED_SENTENCES.finditer(line)]
+        assert found == [(m.span(), m.group(1)) for m in _PLAIN_GLUED.finditer(line)]
+
+
+@given(st.text(alphabet=st.sampled_from(["a", "É", "é", ".", "?", "1", "_", " ", *_ODD])))
+def test_fast_paths_give_what_the_plain_forms_give_on_any_text(text: str):
+    assert normalize_text(text) == _plain_normalize(text)
+    found = [m.span() for m in _GLUED_SENTENCES.finditer(text)]
+    assert found == [m.span() for m in _PLAIN_GLUED.finditer(text)]

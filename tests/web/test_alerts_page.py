@@ -108,3 +108,25 @@ def test_the_list_follows_the_file_without_a_restart(sample_index: Path, tmp_pat
     save_searches(index_dir, {"obama-en": SEARCHES["obama-en"]})
     assert [a["name"] for a in client.get("/alerts.json").get_json()["alerts"]] == ["obama-en"]
     assert client.get("/alerts/obama-en.atom").status_code == 200
+
+
+@pytest.mark.parametrize("route", ["/alerts", "/alerts.json", "/alerts/obama-en.atom"])
+def test_a_damaged_saved_searches_file_gets_a_clear_503_not_a_crash(
+    sample_index: Path, tmp_path: Path, route: str
+):
+    index_dir = own_index_dir(sample_index, tmp_path)
+    save_searches(index_dir, SEARCHES)
+    searches = index_dir / "alerts" / "searches.json"
+    searches.write_text(searches.read_text(encoding="utf-8")[:40], encoding="utf-8")  # cut short
+    client = create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
+    response = client.get(route, headers=ENGLISH)
+    assert response.status_code == 503
+    text = response.get_data(as_text=True)
+    assert "saved searches file cannot be read" in text
+    assert "manchette alerts list" in text
+    assert "JSONDecodeError" not in text and "Traceback" not in text
+    assert secret_free(text)
+
+
+def secret_free(text: str) -> bool:
+    return "@example.org" not in text

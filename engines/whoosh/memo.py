@@ -1,0 +1,44 @@
+"""Answers remembered on an index reader, or on its segments, for as long as they live.
+
+A reader never changes (a commit or a rebuild opens a new one, with empty memos), so what a
+reader answers about its vocabulary can be kept on it: the web process asks the same
+questions on every page (which languages the archive holds, whether a word is known). Each
+server thread opens its own reader of the same segments: ``segments_memo`` is shared by them.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from whoosh.reading import IndexReader
+
+from engines.whoosh.compat import segment_id
+
+_SHARED: dict[tuple, dict] = {}  # (name, the segments' ids) → memo
+_SHARED_LOCK = threading.Lock()
+MAX_SHARED = 16  # memos kept; the oldest (an older commit's, usually) is dropped first
+
+
+def reader_memo(reader: IndexReader, mark: str) -> dict:
+    """The dict named ``mark`` kept on ``reader`` (made empty the first time)."""
+    memo = getattr(reader, mark, None)
+    if memo is None:
+        memo = {}
+        setattr(reader, mark, memo)
+    return memo
+
+
+def segments_memo(reader: IndexReader, name: str) -> dict:
+    """The dict named ``name`` shared by every reader of the same segments, for answers that
+    deletions do not change (a segment's terms stay listed until it is merged away)."""
+    own = reader_memo(reader, "_manchette_segments")
+    key = own.get("key")
+    if key is None:
+        key = own["key"] = tuple(segment_id(r) for r, _offset in reader.leaf_readers())
+    found = _SHARED.get((name, key))
+    if found is None:
+        with _SHARED_LOCK:
+            found = _SHARED.setdefault((name, key), {})
+            while len(_SHARED) > MAX_SHARED:
+                del _SHARED[next(iter(_SHARED))]
+    return found
