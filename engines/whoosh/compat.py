@@ -30,6 +30,10 @@ What is reached here:
   reader's terms reader (``engines.whoosh.codec`` gives the arrays), a segment's raw length
   column, BM25F's per-field ``B``; an opened sub-file's buffer (``file_buffer``), which the
   codec reads its arrays from in place.
+- **Posting lists written and merged whole** (``engines.whoosh.pool``): a segment reader's
+  terms reader, a per-document reader's raw length column, a Whoosh 3 term's postings read
+  block by block into arrays, and Whoosh 3's posting blocks filled whole (``W3PostingsWriter``'s
+  block buffer) with what its ``add_posting`` would have put there.
 
 ``install()`` is called where an index is opened or created (``engines.whoosh.writer``), never
 as a side effect of importing a module.
@@ -39,17 +43,31 @@ from __future__ import annotations
 
 import mmap
 import re
+import zlib
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from functools import wraps
+from io import BytesIO
+from pickle import dumps, load, loads
 from typing import Any
 
+import numpy as np
 import whoosh
 from whoosh import collectors
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.codec.whoosh3 import (
+    LENGTHS_COLUMN,
+    WHOOSH3_HEADER_MAGIC,
+    W3FieldWriter,
+    W3LeafMatcher,
+    W3TermsReader,
+    _lenfield,
+)
 from whoosh.filedb.compound import CompoundStorage, SubFile
 from whoosh.filedb.structfile import BufferFile, StructFile
 from whoosh.index import TOC, FileIndex
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 WRITTEN_FOR = (2, 7, 5)  # whoosh-reloaded 2.7.5 (pyproject.toml pins it)
@@ -228,6 +246,18 @@ def terms_reader(reader: IndexReader) -> Any:
     return reader._terms
 
 
+def leaf_blocks(matcher: Any) -> Iterator[tuple[Any, Any, Any, int]]:
+    """Every block of a Whoosh 3 posting list: its delta-coded ids, weights, values and
+    length, each block decompressed and unpickled once (Whoosh's own reading)."""
+    while True:
+        matcher._read_data()
+        raw_ids, raw_weights, raw_values = matcher._data
+        yield raw_ids, raw_weights, raw_values, matcher._blocklength
+        if matcher._lastblock:
+            return
+        matcher._goto(matcher._nextoffset)
+
+
 def length_bytes(reader: IndexReader, fieldname: str) -> tuple[bytes, int] | None:
     """The raw length column of a field in a segment (one byte per document) and how many
     documents it covers, or None when the segment has none; ``Unsupported``-worthy readers
@@ -245,3 +275,182 @@ def length_bytes(reader: IndexReader, fieldname: str) -> tuple[bytes, int] | Non
 def bm25_b(model: Any, fieldname: str) -> float:
     """BM25F's ``B`` for one field (a per-field value, else the model's)."""
     return model._field_B.get(fieldname, model.B)
+
+
+# --- posting lists written and merged whole (engines/whoosh/pool.py) ------------------------
+
+
+def segment_terms(reader: IndexReader) -> Any | None:
+    """A segment reader's terms reader (None for any other reader)."""
+    return getattr(reader, "_terms", None) if reader.is_atomic() else None
+
+
+def perdoc_length_bytes(perdoc: Any, fieldname: str) -> bytes | None:
+    """A per-document reader's raw length column of a field (one byte per document, maybe
+    fewer bytes than documents: the rest are 0), or None when it has none; ``LookupError``
+    for a reader this cannot read."""
+    if not hasattr(perdoc, "_cached_reader"):
+        raise LookupError("per-document reader")
+    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if column is None:
+        return None
+    return column._dbfile.get(column._basepos, column._count)
+
+
+def _block_values(raw: Any, count: int, fixed: int | None) -> Sequence[bytes | None]:
+    if fixed is None or fixed < 0:
+        return raw
+    if fixed == 0:
+        return (None,) * count
+    return [raw[i : i + fixed] for i in range(0, len(raw), fixed)]
+
+
+def matcher_arrays(matcher: Any) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
+    """A raw posting matcher's postings (deletions not applied): document numbers, weights
+    (as Whoosh's reader gives them) and values (``b""`` for none), a Whoosh 3 list read block
+    by block, any other walked posting by posting."""
+    if type(matcher) is not W3LeafMatcher or matcher._byteids:
+        ids, weights, values = [], [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            values.append(matcher.value() or b"")
+            matcher.next()
+        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64), values
+    fixed = matcher._fixedsize
+    id_parts, weight_parts, values = [], [], []
+    for raw_ids, raw_weights, raw_values, count in leaf_blocks(matcher):
+        deltas = np.array(raw_ids, dtype=np.int64)
+        id_parts.append(np.cumsum(deltas))  # delta-coded from 0 in each block
+        if raw_weights is None:
+            weight_parts.append(np.ones(count))
+        elif isinstance(raw_weights, float):
+            weight_parts.append(np.full(count, raw_weights, dtype=np.float32).astype(np.float64))
+        else:
+            weight_parts.append(np.array(raw_weights, dtype=np.float64))
+        values.extend(v or b"" for v in _block_values(raw_values, count, fixed))
+    return np.concatenate(id_parts), np.concatenate(weight_parts), values
+
+
+def _w3_postings(postfile: Any, offset: int, fixed: int | None) -> tuple[list, list, list]:
+    """A Whoosh 3 posting list's blocks read in a row (as ``W3LeafMatcher`` reads them): per
+    block, its ids (delta-decoded), weights (as the matcher gives them) and values."""
+    ids, weights, values = [], [], []
+    position = offset + len(WHOOSH3_HEADER_MAGIC)
+    while True:
+        size = postfile.get_int(position)
+        last = size < 0
+        size = -size if last else size
+        chunk = BytesIO(postfile.get(position + 4, size))
+        count, _maxid, _maxweight, level, _min, _max = load(chunk)
+        data = chunk.read()
+        raw_ids, raw_weights, raw_values = loads(zlib.decompress(data) if level else data)
+        ids.append(np.cumsum(np.array(raw_ids, dtype=np.int64)))
+        if raw_weights is None:
+            weights.append(np.ones(count))
+        elif isinstance(raw_weights, float):
+            weights.append(np.full(count, raw_weights, dtype=np.float32).astype(np.float64))
+        else:
+            weights.append(np.array(raw_weights, dtype=np.float64))
+        values.extend(v or b"" for v in _block_values(raw_values, count, fixed))
+        if last:
+            return ids, weights, values
+        position += 4 + size
+
+
+SegmentPostings = Iterator[tuple[str, bytes, np.ndarray, np.ndarray, list[bytes]]]
+
+
+def segment_postings(reader: IndexReader) -> SegmentPostings | None:
+    """Every term of a Whoosh 3 segment in order, with its postings read whole (deletions not
+    applied): (field name, term bytes, document numbers, weights, values ``b""`` for none),
+    the terms table walked once rather than looked up term by term. None for a reader that
+    is not a Whoosh 3 segment's."""
+    terms = segment_terms(reader)
+    if type(terms) is not W3TermsReader:
+        return None
+    schema = reader.schema
+
+    def walk() -> SegmentPostings:
+        postfile = terms._postfile
+        fixed = {}
+        for (fieldname, tbytes), info in terms.items():
+            if fieldname not in schema:
+                continue
+            if fieldname not in fixed:
+                fixed[fieldname] = schema[fieldname].format.fixed_value_size()
+            if info.is_inlined():
+                listed, scores, found = info.inlined_postings()
+                docnums = np.array(listed, dtype=np.int64)
+                shown = np.array(scores, dtype=np.float32).astype(np.float64)
+                yield fieldname, tbytes, docnums, shown, [v or b"" for v in found]
+                continue
+            ids, weights, values = _w3_postings(postfile, info._offset, fixed[fieldname])
+            yield fieldname, tbytes, np.concatenate(ids), np.concatenate(weights), values
+
+    return walk()
+
+
+TermArraysWriter = Callable[[bytes, np.ndarray, np.ndarray, Sequence[bytes], np.ndarray], None]
+# A block's pickle shorter than this is written uncompressed (Whoosh 3 compresses every block,
+# though it means not to below 20 bytes): zlib's set-up costs far more than a short block, which
+# it barely shrinks, and most terms' only block is short (one or two postings).
+COMPRESS_FROM = 96
+
+
+def _write_block(block: Any, last: bool) -> None:
+    """Write a ``W3PostingsWriter``'s buffered block as its ``_write_block`` does (same header,
+    block info and pickled data), compressing only blocks of ``COMPRESS_FROM`` bytes or more."""
+    if not block._blockcount:
+        block._postfile.write(WHOOSH3_HEADER_MAGIC)
+    block._terminfo.add_block(block)
+    data = dumps((block._mini_ids(), block._mini_weights(), block._mini_values()), 2)
+    level = block._compression if len(data) >= COMPRESS_FROM else 0
+    if level:
+        data = zlib.compress(data, level)
+    ids = block._ids
+    minlength, maxlength = length_to_byte(block._minlength), length_to_byte(block._maxlength)
+    info = dumps((len(ids), ids[-1], block._maxweight, level, minlength, maxlength), 2)
+    size = len(info) + len(data)
+    postfile = block._postfile
+    postfile.write_int(-size if last else size)
+    postfile.write(info)
+    postfile.write(data)
+    block._blockcount += 1
+    block._new_block()
+
+
+def term_arrays_writer(fieldwriter: Any) -> TermArraysWriter | None:
+    """For Whoosh 3's field writer, a function writing one term's postings block by block:
+    each block's buffer filled as ``add_posting`` fills it, then written (``_write_block``
+    above), the term finished by Whoosh. None for any other field writer."""
+    if type(fieldwriter) is not W3FieldWriter:
+        return None
+
+    def write(
+        tbytes: bytes,
+        docnums: np.ndarray,
+        weights: np.ndarray,
+        values: Sequence[bytes],
+        lengths: np.ndarray,
+    ) -> None:
+        fieldwriter.start_term(tbytes)
+        block = fieldwriter._postwriter
+        limit = block._blocklimit
+        ids, scores, sizes = docnums.tolist(), weights.tolist(), lengths.tolist()
+        count = len(ids)
+        inline = count < block._inlinelimit and count <= limit  # kept in the term info
+        for start in range(0, count, limit):
+            end = start + limit
+            block._ids = array("I", ids[start:end])
+            block._weights = array("f", scores[start:end])
+            block._values = [v for v in values[start:end] if v]
+            block._maxweight = max(0, *scores[start:end])
+            known = [n for n in sizes[start:end] if n]
+            block._minlength = min(known) if known else None
+            block._maxlength = max(known, default=0)
+            if not inline:
+                _write_block(block, last=end >= count)
+        fieldwriter.finish_term()
+
+    return write

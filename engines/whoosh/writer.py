@@ -24,6 +24,7 @@ from whoosh.writing import SegmentWriter
 from engines.base import IndexMissing, RebuildRequired
 from engines.whoosh import compat
 from engines.whoosh.codec import ArrayCodec
+from engines.whoosh.pool import commit, open_pooled
 from engines.whoosh.schema import Analysed, build_schema
 from index.analysis.postings import document_postings
 from index.article import Article
@@ -106,10 +107,12 @@ def open_writer(ix: FileIndex) -> SegmentWriter:
 
     Jobs first hold the directory's job lock (``index.layout.job_lock``), which is where
     waiting happens; this lock only guards against writers that bypass it. Every segment the
-    writer makes, merged ones included, is written with Manchette's posting codec.
+    writer makes, merged ones included, is written with Manchette's posting codec; the writer
+    pools postings in arrays (``engines.whoosh.pool``; ``MANCHETTE_WHOOSH_POOL=0``: Whoosh's
+    own).
     """
     try:
-        return ix.writer(limitmb=WRITER_LIMIT_MB, codec=ArrayCodec())
+        return open_pooled(ix, limitmb=WRITER_LIMIT_MB, codec=ArrayCodec())
     except LockError:
         raise IndexLocked("another process holds this index's write lock") from None
 
@@ -244,7 +247,7 @@ class WhooshSink(Sink):
         return self.writer().delete_by_term(ID_FIELD, article_id)
 
     def commit(self, merge: bool = True) -> None:
-        self.writer().commit(merge=merge)
+        commit(self.writer(), merge)
         self._writer = None
 
     def cancel(self) -> None:

@@ -1,0 +1,440 @@
+"""A Whoosh segment writer that pools postings in compact arrays and sorts them with numpy.
+
+Whoosh's ``SegmentWriter`` keeps every posting as a Python tuple in a ``PostingPool``, sorts
+them with a pure-Python external merge at commit, then hands them to the field writer one by
+one; a merge re-pools every posting of the merged segments the same way. ``PooledWriter``
+writes the same index content (``tests/engines/test_whoosh_pool.py`` compares both, term by
+term) with:
+
+- **pooling** in per-field arrays (``FieldPool``): term bytes → term id in a dict, then term
+  ids, weights and value lengths in ``array``s and each document's values joined in one
+  bytes object; a document whose postings were computed ahead (``Analysed``) costs a few
+  list operations per field, not a method call per posting;
+- **sorting** with numpy at flush: term ids ranked by term bytes, postings ordered by
+  (term, document) with one stable argsort, and each term's postings handed over whole: to
+  ``add_term_arrays`` when the field writer has it (``engines.whoosh.codec``), else to
+  ``compat.write_term_arrays`` (Whoosh 3's posting blocks filled whole), else posting by
+  posting;
+- **merging** segment by segment, term by term (``add_reader``): a term's arrays read at
+  once (``term_arrays`` of a terms reader that has it, else Whoosh 3's blocks), document
+  numbers remapped through the deletions with one array lookup.
+
+The pool lives in memory until the commit: the indexing job commits every 10,000 documents
+(or ``commit_seconds``), which bounds it (about 20 bytes per posting plus the values).
+"""
+
+from __future__ import annotations
+
+import os
+from array import array
+from collections.abc import Iterable, Sequence
+from itertools import count
+
+import numpy as np
+from whoosh.util import fib
+from whoosh.util.numeric import byte_to_length
+from whoosh.writing import SegmentWriter
+
+from engines.whoosh import compat
+
+POOL_ENV = "MANCHETTE_WHOOSH_POOL"  # "0": Whoosh's own SegmentWriter (for paired measurements)
+TERMS_PER_BATCH = 65_536  # postings turned into Python objects at once while writing a field
+_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.int64)
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def pool_enabled() -> bool:
+    return os.environ.get(POOL_ENV, "1") != "0"
+
+
+class FieldPool:
+    """One field's postings since the last flush, in insertion order (documents ascending)."""
+
+    __slots__ = ("blobs", "counts", "docs", "next_id", "terms", "tids", "vlens", "weights")
+
+    def __init__(self) -> None:
+        self.terms: dict[bytes, int] = {}  # term bytes → term id (increasing, not contiguous)
+        self.next_id = 0
+        self.tids = array("I")  # per posting
+        self.weights = array("d")  # per posting
+        self.vlens = array("I")  # per posting: its value's length in the chunk's blob
+        self.docs = array("q")  # per chunk (a document's postings, or one term of a merge)
+        self.counts = array("I")  # per chunk: how many postings
+        self.blobs: list[bytes] = []  # per chunk: its values joined
+
+    def __len__(self) -> int:
+        return len(self.tids)
+
+    def _ids(self, tbytes: Sequence[bytes]) -> list[int]:
+        """The terms' ids, new terms given fresh ones (no Python loop: ids are not
+        contiguous, ``sorted_terms`` ranks them)."""
+        ids = list(map(self.terms.setdefault, tbytes, count(self.next_id)))
+        self.next_id += len(tbytes)
+        return ids
+
+    def add_document(
+        self,
+        docnum: int,
+        tbytes: Sequence[bytes],
+        weights: Sequence[float],
+        values: Sequence[bytes | None],
+    ) -> None:
+        """One document's postings in this field (terms unique)."""
+        self.tids.extend(self._ids(tbytes))
+        self.weights.extend(weights)
+        if None in values:
+            values = [v or b"" for v in values]
+        self.vlens.extend(map(len, values))
+        self.blobs.append(b"".join(values))
+        self.docs.append(docnum)
+        self.counts.append(len(tbytes))
+
+    def add_term(
+        self, tbytes: bytes, docnums: np.ndarray, weights: np.ndarray, values: Sequence[bytes]
+    ) -> None:
+        """One term's postings of a merged segment (document numbers ascending, above all the
+        pool holds)."""
+        size = len(docnums)
+        tid = self.terms.setdefault(tbytes, self.next_id)
+        self.next_id += 1
+        self.tids.extend(array("I", [tid]) * size)
+        self.weights.frombytes(np.ascontiguousarray(weights, dtype=np.float64).tobytes())
+        self.vlens.extend(map(len, values))
+        self.blobs.append(b"".join(values))
+        self.docs.extend(docnums.tolist())
+        self.counts.extend(array("I", [1]) * size)
+
+    def nbytes(self) -> int:
+        return (
+            self.tids.itemsize * len(self.tids) * 3
+            + 12 * len(self.docs)
+            + sum(map(len, self.blobs))
+            + 100 * len(self.terms)
+        )
+
+    def sorted_terms(self) -> Iterable[tuple[bytes, np.ndarray, np.ndarray, list[bytes]]]:
+        """Each term in byte order with its postings: (term, document numbers ascending,
+        weights, values), in batches of about ``TERMS_PER_BATCH`` postings."""
+        total = len(self.tids)
+        if not total:
+            return
+        names = sorted(self.terms)  # a term's rank: its index here
+        ids = np.fromiter(map(self.terms.__getitem__, names), dtype=np.int64, count=len(names))
+        by_id = np.argsort(ids)
+        keys = by_id[np.searchsorted(ids, np.frombuffer(self.tids, dtype=np.uint32), sorter=by_id)]
+        docs = np.repeat(
+            np.frombuffer(self.docs, dtype=np.int64), np.frombuffer(self.counts, dtype=np.uint32)
+        )
+        order = np.argsort(keys, kind="stable")  # documents were added in ascending order
+        keys, docs = keys[order], docs[order]
+        same_term = keys[1:] == keys[:-1]
+        if np.any(same_term & (docs[1:] <= docs[:-1])):
+            raise ValueError("postings out of order: a document was pooled twice")
+        weights = np.frombuffer(self.weights, dtype=np.float64)[order]
+        vlens = np.frombuffer(self.vlens, dtype=np.uint32).astype(np.int64)
+        starts = np.cumsum(vlens) - vlens
+        vstarts, vends = starts[order], (starts + vlens)[order]
+        blob = b"".join(self.blobs)
+        bounds = np.concatenate(([0], np.flatnonzero(~same_term) + 1, [total]))
+        term = 0
+        while term < len(names):
+            last = int(np.searchsorted(bounds, bounds[term] + TERMS_PER_BATCH, side="right"))
+            last = min(max(last - 1, term + 1), len(names))
+            lo, hi = int(bounds[term]), int(bounds[last])
+            cuts = (bounds[term : last + 1] - lo).tolist()
+            spans = zip(vstarts[lo:hi].tolist(), vends[lo:hi].tolist(), strict=True)
+            values = [blob[s:e] for s, e in spans]
+            batch_docs, batch_weights = docs[lo:hi], weights[lo:hi]
+            for i in range(last - term):
+                a, b = cuts[i], cuts[i + 1]
+                yield names[term + i], batch_docs[a:b], batch_weights[a:b], values[a:b]
+            term = last
+
+
+class ArrayPool:
+    """Every field's ``FieldPool``; also takes Whoosh's pool items one by one (``add``), so
+    that what reaches the pool through Whoosh's own code still lands here."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, FieldPool] = {}
+
+    def field(self, fieldname: str) -> FieldPool:
+        found = self.fields.get(fieldname)
+        if found is None:
+            found = self.fields[fieldname] = FieldPool()
+        return found
+
+    def add(self, item: tuple) -> None:
+        fieldname, tbytes, docnum, weight, vbytes = item
+        self.field(fieldname).add_document(docnum, (tbytes,), (weight,), (vbytes,))
+
+    def nbytes(self) -> int:
+        return sum(pool.nbytes() for pool in self.fields.values())
+
+    def cleanup(self) -> None:
+        self.fields.clear()
+
+
+def _lengths(perdoc, fieldname: str, doccount: int) -> np.ndarray:
+    """Each document's length in a field as Whoosh's flush reads it back (the length byte's
+    value; 0 when none), from the new segment's per-document reader."""
+    if perdoc is None:
+        return np.zeros(doccount, dtype=np.int64)
+    raw = compat.perdoc_length_bytes(perdoc, fieldname)
+    if raw is None:
+        lengths = [perdoc.doc_field_length(d, fieldname) or 0 for d in range(doccount)]
+        return np.array(lengths, dtype=np.int64)
+    found = _BYTE_TO_LENGTH[np.frombuffer(raw, dtype=np.uint8)]
+    if len(found) < doccount:
+        found = np.concatenate((found, np.zeros(doccount - len(found), dtype=np.int64)))
+    return found
+
+
+def write_field(fieldwriter, fieldname: str, fieldobj, pool: FieldPool, lengths: np.ndarray):
+    """Hand one field's pooled postings to a field writer, term by term in byte order."""
+    whole = getattr(fieldwriter, "add_term_arrays", None)
+    blocks = compat.term_arrays_writer(fieldwriter) if whole is None else None
+    no_values = not any(pool.vlens)
+    fieldwriter.start_field(fieldname, fieldobj)
+    for tbytes, docnums, weights, values in pool.sorted_terms():
+        term_lengths = lengths[docnums]
+        if whole is not None:
+            whole(tbytes, docnums, weights, None if no_values else values, term_lengths)
+        elif blocks is not None:
+            blocks(tbytes, docnums, weights, values, term_lengths)
+        else:
+            fieldwriter.start_term(tbytes)
+            add = fieldwriter.add
+            for posting in zip(
+                docnums.tolist(), weights.tolist(), values, term_lengths.tolist(), strict=True
+            ):
+                add(*posting)
+            fieldwriter.finish_term()
+    fieldwriter.finish_field()
+
+
+def segment_postings(reader) -> Iterable[tuple[str, bytes, np.ndarray, np.ndarray, Sequence]]:
+    """Every term of a segment with its postings (deletions included): through the terms
+    reader's ``term_arrays`` when it has one (``engines.whoosh.codec``), else Whoosh 3's
+    posting lists read whole (``compat.segment_postings``), else each term's matcher."""
+    terms = compat.segment_terms(reader)
+    whole = getattr(terms, "term_arrays", None)
+    if whole is None:
+        walked = compat.segment_postings(reader)
+        if walked is not None:
+            yield from walked
+            return
+    schema = reader.schema
+    for fieldname, tbytes in reader.all_terms():
+        if whole is not None:
+            docnums, weights, values = whole(fieldname, tbytes, True)
+            docnums = np.asarray(docnums, dtype=np.int64)
+            weights = np.asarray(weights, dtype=np.float64)
+            if values is None:
+                values = [b""] * len(docnums)
+        else:
+            format_ = schema[fieldname].format
+            docnums, weights, values = compat.matcher_arrays(
+                terms.matcher(fieldname, tbytes, format_)
+            )
+        yield fieldname, tbytes, docnums, weights, values
+
+
+class PooledWriter(SegmentWriter):
+    """``SegmentWriter`` with ``ArrayPool`` for its pool (see the module's docstring)."""
+
+    def __init__(self, ix, **kwargs) -> None:
+        super().__init__(ix, **kwargs)
+        if any(field.separate_spelling() for _, field in self.schema.items()):
+            self.cancel()
+            raise ValueError("PooledWriter does not write separate spelling fields")
+        self.pool.cleanup()  # Whoosh's PostingPool: nothing in it yet, no files
+        self.pool = ArrayPool()
+
+    def add_document(self, **fields) -> None:
+        """Whoosh's ``add_document`` (stored values, ``_stored_`` overrides, columns, vectors,
+        lengths), pooling each field's postings whole, once the document is complete."""
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, fieldnames)
+        pooled = []
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    boost = self._field_boost(fields, fieldname, docboost)
+                    items = field.index(value)
+                    if not isinstance(items, list):  # not analysed ahead: terms may repeat
+                        items = list(items)
+                        if len({item[0] for item in items}) < len(items):
+                            raise ValueError(f"{fieldname}: a term twice in one document")
+                    if items:
+                        tbytes, freqs, weights, values = zip(*items, strict=True)
+                        if boost != 1.0:
+                            weights = [w * boost for w in weights]
+                        if field.scorable:
+                            length = sum(freqs)
+                        pooled.append((fieldname, tbytes, weights, values))
+                vformat = field.vector
+                if vformat:
+                    found = vformat.word_values(value, field.analyzer, mode="index")
+                    vitems = sorted((text, weight, vbytes) for text, _, weight, vbytes in found)
+                    perdocwriter.add_vector_items(fieldname, field, vitems)
+                customval = fields.get(f"_stored_{fieldname}", value)
+                perdocwriter.add_field(
+                    fieldname, field, customval if field.stored else None, length
+                )
+                column = field.column_type
+                if column and customval is not None:
+                    perdocwriter.add_column_value(
+                        fieldname, column, field.to_column_value(customval)
+                    )
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        field_pool = self.pool.field
+        for fieldname, tbytes, weights, values in pooled:
+            field_pool(fieldname).add_document(docnum, tbytes, weights, values)
+        self._added = True
+        self.docnum += 1
+
+    def add_postings_to_pool(self, reader, startdoc, docmap) -> None:
+        """A merged segment's postings, term by term (Whoosh's: posting by posting)."""
+        if not reader.is_atomic() or compat.segment_terms(reader) is None:
+            super().add_postings_to_pool(reader, startdoc, docmap)
+            return
+        newdocs = None
+        if docmap is not None:  # deletions: their old numbers map to -1
+            newdocs = np.full(reader.doc_count_all(), -1, dtype=np.int64)
+            if docmap:
+                newdocs[np.fromiter(docmap.keys(), dtype=np.int64, count=len(docmap))] = (
+                    np.fromiter(docmap.values(), dtype=np.int64, count=len(docmap))
+                )
+        schema = self.schema
+        for fieldname, tbytes, docnums, weights, values in segment_postings(reader):
+            if fieldname not in schema:
+                continue
+            if newdocs is None:
+                docnums = docnums + startdoc
+            else:
+                docnums = newdocs[docnums]
+                kept = docnums >= 0
+                if not kept.all():
+                    docnums, weights = docnums[kept], weights[kept]
+                    values = [v for v, k in zip(values, kept.tolist(), strict=True) if k]
+                if not len(docnums):
+                    continue
+            self.pool.field(fieldname).add_term(tbytes, docnums, weights, values)
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        perdoc = self.per_document_reader() if self.codec.length_stats else None
+        doccount = self.docnum
+        fieldwriter = self.fieldwriter
+        for fieldname in sorted(self.pool.fields):
+            pool = self.pool.fields[fieldname]
+            if not len(pool) or fieldname not in self.schema:
+                continue
+            lengths = _lengths(perdoc, fieldname, doccount)
+            write_field(fieldwriter, fieldname, self.schema[fieldname], pool, lengths)
+            self.pool.fields[fieldname] = FieldPool()  # its memory back before the next field
+        fieldwriter.close()
+        if perdoc is not None:
+            perdoc.close()
+
+
+FAN_IN = 10  # segments of one size class merged together
+FLOOR_DOCS = 1_000  # segments below this are all of one size class
+PURGE_DELETED = 0.5  # a segment with this share of its documents deleted is rewritten
+# A merge takes the smallest segments of a full size class up to this many documents (half a
+# job's batch): the pool holds a merge whole, so it bounds the merge's memory (a 10,000-article
+# merge peaked at 655 MB RSS, the job's own batches at 450).
+MAX_MERGE_DOCS = 5_000
+
+
+def size_class(docs: int) -> int:
+    """A segment's size class: the number of decimal digits of its document count, segments
+    under ``FLOOR_DOCS`` counted as that many."""
+    return len(str(max(docs, FLOOR_DOCS)))
+
+
+def tiered_merges(segments: Sequence) -> list:
+    """Which segments a merging commit merges (``merge_tiered``): when a size class holds
+    ``FAN_IN`` segments, the smallest of it and of the smaller classes up to
+    ``MAX_MERGE_DOCS`` documents (at least two); segments mostly deleted; and what Whoosh's
+    ``MERGE_SMALL`` merges (many tiny segments). Segments are
+    left alone until enough of their size gather: a small edit rewrites little, and a search
+    opens few segments per size class."""
+    chosen = set()
+    by_class: dict[int, list] = {}
+    for segment in segments:
+        by_class.setdefault(size_class(segment.doc_count_all()), []).append(segment)
+        if segment.deleted_count() >= PURGE_DELETED * segment.doc_count_all():
+            chosen.add(id(segment))
+    full = [c for c, members in by_class.items() if len(members) >= FAN_IN]
+    if full:
+        top = max(full)
+        gathered = sorted(
+            (s for c, members in by_class.items() if c <= top for s in members),
+            key=lambda s: s.doc_count_all(),
+        )
+        total = 0
+        for count, segment in enumerate(gathered):
+            total += segment.doc_count_all()
+            if total > MAX_MERGE_DOCS and count >= 2:
+                break  # the pool holds a merge whole: its memory stays bounded
+            chosen.add(id(segment))
+    chosen.update(map(id, whoosh_small_merges(segments)))
+    return [s for s in segments if id(s) in chosen]
+
+
+def whoosh_small_merges(segments: Sequence) -> list:
+    """What Whoosh's ``MERGE_SMALL`` merges: the smallest segments up to the first position
+    ``i > 3`` where they hold fewer than ``fib(i + 5)`` documents (many tiny segments)."""
+    ordered = sorted(segments, key=lambda s: s.doc_count_all())
+    total = 0
+    for i, segment in enumerate(ordered):
+        total += max(segment.doc_count_all(), 0)
+        if i > 3 and total < fib(i + 5):
+            return ordered[: i + 1]
+    return []
+
+
+def merge_tiered(writer: SegmentWriter, segments: list) -> list:
+    """A Whoosh merge policy (``commit(mergetype=...)``): merge ``tiered_merges`` into the
+    writer's new segment, keep the others."""
+    from whoosh.reading import SegmentReader
+
+    merged = tiered_merges(segments)
+    for segment in merged:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    merged_ids = set(map(id, merged))
+    return [s for s in segments if id(s) not in merged_ids]
+
+
+def commit(writer: SegmentWriter, merge: bool) -> None:
+    """Commit, merging (when asked) by ``merge_tiered``; with ``MANCHETTE_WHOOSH_POOL=0``,
+    by Whoosh's own ``MERGE_SMALL``."""
+    if merge and pool_enabled():
+        writer.commit(mergetype=merge_tiered)
+    else:
+        writer.commit(merge=merge)
+
+
+def open_pooled(ix, **kwargs) -> SegmentWriter:
+    """A writer on ``ix``: ``PooledWriter``, or Whoosh's own when ``MANCHETTE_WHOOSH_POOL=0``."""
+    if pool_enabled():
+        return PooledWriter(ix, **kwargs)
+    return SegmentWriter(ix, **kwargs)
