@@ -192,7 +192,7 @@ def install_page_gettext(app: Flask) -> None:
     """The templates' ``_``/``gettext``/``ngettext`` as Flask-Babel installs them (the same
     catalogue calls, newstyle: Jinja escapes and puts in the values), through
     ``page_translations``."""
-    app.jinja_env.install_gettext_callables(
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda s: page_translations().ugettext(s),
         ngettext=lambda s, p, n: page_translations().ungettext(s, p, n),
         newstyle=True,

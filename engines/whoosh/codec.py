@@ -246,7 +246,7 @@ class ArrayFieldWriter(base.FieldWriter):
         ends = np.array([*field.block_offsets, blocks_end], dtype="<u8")
         index = zlib.compress(starts.tobytes() + ends.tobytes() + b"".join(firsts), 6)
         index_at = self._write_terms(index)
-        if field.count:
+        if field.count and self._fieldname is not None:
             self._fields[self._fieldname] = {
                 "terms": field.count,
                 "postings": field.postings,
@@ -365,7 +365,7 @@ class ArrayTermsReader(base.TermsReader):
     """Reads a segment's ``.mtd`` and ``.mpo`` files from their mapping."""
 
     def __init__(self, storage, segment) -> None:
-        self._files = []
+        self._files: list = []
         self._terms = self._open(storage, segment, ArrayCodec.TERMS_EXT, TERMS_MAGIC)
         self._posts = self._open(storage, segment, ArrayCodec.POSTS_EXT, POSTS_MAGIC)
         data = self._terms
@@ -401,7 +401,10 @@ class ArrayTermsReader(base.TermsReader):
         key = (self._segment, fieldname, number)
         found = _BLOCKS.get(key)
         if found is None:
-            start, end = self._index(fieldname).extents[number]
+            index = self._index(fieldname)
+            if index is None:
+                raise KeyError(fieldname)
+            start, end = index.extents[number]
             found = _Block(zlib.decompress(self._terms[start:end]))
             if keep:
                 _BLOCKS.put(key, found)

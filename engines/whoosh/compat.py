@@ -335,7 +335,9 @@ def matcher_arrays(matcher: Any) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
 def _w3_postings(postfile: Any, offset: int, fixed: int | None) -> tuple[list, list, list]:
     """A Whoosh 3 posting list's blocks read in a row (as ``W3LeafMatcher`` reads them): per
     block, its ids (delta-decoded), weights (as the matcher gives them) and values."""
-    ids, weights, values = [], [], []
+    ids: list = []
+    weights: list = []
+    values: list = []
     position = offset + len(WHOOSH3_HEADER_MAGIC)
     while True:
         size = postfile.get_int(position)
@@ -366,9 +368,10 @@ def segment_postings(reader: IndexReader) -> SegmentPostings | None:
     applied): (field name, term bytes, document numbers, weights, values ``b""`` for none),
     the terms table walked once rather than looked up term by term. None for a reader that
     is not a Whoosh 3 segment's."""
-    terms = segment_terms(reader)
-    if type(terms) is not W3TermsReader:
+    found = segment_terms(reader)
+    if type(found) is not W3TermsReader:
         return None
+    terms: Any = found
     schema = reader.schema
 
     def walk() -> SegmentPostings:

@@ -29,6 +29,7 @@ import os
 from array import array
 from collections.abc import Iterable, Sequence
 from itertools import count
+from typing import cast
 
 import numpy as np
 from whoosh.util import fib
@@ -82,10 +83,9 @@ class FieldPool:
         """One document's postings in this field (terms unique)."""
         self.tids.extend(self._ids(tbytes))
         self.weights.extend(weights)
-        if None in values:
-            values = [v or b"" for v in values]
-        self.vlens.extend(map(len, values))
-        self.blobs.append(b"".join(values))
+        given = [v or b"" for v in values] if None in values else cast(Sequence[bytes], values)
+        self.vlens.extend(map(len, given))
+        self.blobs.append(b"".join(given))
         self.docs.append(docnum)
         self.counts.append(len(tbytes))
 
@@ -233,6 +233,8 @@ def segment_postings(reader) -> Iterable[tuple[str, bytes, np.ndarray, np.ndarra
             if values is None:
                 values = [b""] * len(docnums)
         else:
+            if terms is None:
+                raise LookupError("this segment reader has no terms reader")
             format_ = schema[fieldname].format
             docnums, weights, values = compat.matcher_arrays(
                 terms.matcher(fieldname, tbytes, format_)
@@ -248,7 +250,7 @@ class PooledWriter(SegmentWriter):
         if any(field.separate_spelling() for _, field in self.schema.items()):
             self.cancel()
             raise ValueError("PooledWriter does not write separate spelling fields")
-        self.pool.cleanup()  # Whoosh's PostingPool: nothing in it yet, no files
+        self.pool.cleanup()  # type: ignore[has-type]  # Whoosh's PostingPool: nothing in it yet, no files
         self.pool = ArrayPool()
 
     def add_document(self, **fields) -> None:
@@ -280,7 +282,7 @@ class PooledWriter(SegmentWriter):
                     if items:
                         tbytes, freqs, weights, values = zip(*items, strict=True)
                         if boost != 1.0:
-                            weights = [w * boost for w in weights]
+                            weights = tuple(w * boost for w in weights)
                         if field.scorable:
                             length = sum(freqs)
                         pooled.append((fieldname, tbytes, weights, values))

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 # Width codes (2 bits): gaps, weights and value lengths.
-_UINT = {1: np.dtype("<u1"), 2: np.dtype("<u2"), 3: np.dtype("<u4")}
+_UINT: dict[int, np.dtype] = {1: np.dtype("<u1"), 2: np.dtype("<u2"), 3: np.dtype("<u4")}
 _PACK = {1: "B", 2: "H", 3: "I"}
 W_ONES, W_FLOAT = 0, 4  # weight codes besides the integer widths 1..3
 V_NONE, V_FREQ, V_RAW, V_DEFLATED = 0, 1, 2, 3

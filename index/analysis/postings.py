@@ -176,7 +176,9 @@ def _frequency_items(fmt: Frequency, terms: list[bytes | None]) -> list[Item]:
     counts = Counter(terms)
     counts.pop(None, None)
     boost = fmt.field_boost
-    return [(term, n, float(n) * boost, pack_uint(n)) for term, n in counts.items()]
+    return [
+        (term, n, float(n) * boost, pack_uint(n)) for term, n in counts.items() if term is not None
+    ]
 
 
 def _positions_items(fmt: Positions, terms: list[bytes | None], renumber: bool) -> list[Item]:
@@ -195,8 +197,10 @@ def _positions_items(fmt: Positions, terms: list[bytes | None], renumber: bool) 
     once = _ONCE.get(type(fmt).encode)
     if once is None:
         once = _ONCE[type(fmt).encode] = {}
-    items = []
+    items: list[Item] = []
     for term, found in grouped.items():
+        if term is None:
+            continue
         if len(found) == 1:
             # Most words occur once: their value depends on that position only.
             pos = found[0]
