@@ -322,14 +322,19 @@ def matcher_arrays(matcher: Any) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
     for raw_ids, raw_weights, raw_values, count in leaf_blocks(matcher):
         deltas = np.array(raw_ids, dtype=np.int64)
         id_parts.append(np.cumsum(deltas))  # delta-coded from 0 in each block
-        if raw_weights is None:
-            weight_parts.append(np.ones(count))
-        elif isinstance(raw_weights, float):
-            weight_parts.append(np.full(count, raw_weights, dtype=np.float32).astype(np.float64))
-        else:
-            weight_parts.append(np.array(raw_weights, dtype=np.float64))
+        weight_parts.append(_block_weights(raw_weights, count))
         values.extend(v or b"" for v in _block_values(raw_values, count, fixed))
     return np.concatenate(id_parts), np.concatenate(weight_parts), values
+
+
+def _block_weights(raw_weights: Any, count: int) -> np.ndarray:
+    """A Whoosh 3 block's weights as its matcher gives them: none (all 1), one shared weight
+    (through a float32 array, as Whoosh reads it) or one per posting."""
+    if raw_weights is None:
+        return np.ones(count)
+    if isinstance(raw_weights, float):
+        return np.full(count, raw_weights, dtype=np.float32).astype(np.float64)
+    return np.array(raw_weights, dtype=np.float64)
 
 
 def _w3_postings(postfile: Any, offset: int, fixed: int | None) -> tuple[list, list, list]:
@@ -348,12 +353,7 @@ def _w3_postings(postfile: Any, offset: int, fixed: int | None) -> tuple[list, l
         data = chunk.read()
         raw_ids, raw_weights, raw_values = loads(zlib.decompress(data) if level else data)
         ids.append(np.cumsum(np.array(raw_ids, dtype=np.int64)))
-        if raw_weights is None:
-            weights.append(np.ones(count))
-        elif isinstance(raw_weights, float):
-            weights.append(np.full(count, raw_weights, dtype=np.float32).astype(np.float64))
-        else:
-            weights.append(np.array(raw_weights, dtype=np.float64))
+        weights.append(_block_weights(raw_weights, count))
         values.extend(v or b"" for v in _block_values(raw_values, count, fixed))
         if last:
             return ids, weights, values
