@@ -18,7 +18,7 @@ killed. Without commits by time (a job of fewer than 10,000 articles commits onl
 end), every kill would leave the index empty.
 
 ``commit_seconds`` (wall time) is the setting's default (20 s), or a 40th of the first
-normal run when that is shorter (at least 0.5 s), so that the last, short runs have room for a
+normal run when that is shorter (at least 0.1 s), so that the last, short runs have room for a
 commit. Commits go by wall time, so a run's CPU time varies with the machine's load: a run
 that finishes before its kill is the new measure of the normal run time, and the kill is
 tried again from the same index (at most twice; ``retries`` in the results).
@@ -55,7 +55,7 @@ from chaoslib import (
 
 from index.config import COMMIT_SECONDS
 
-MIN_COMMIT_SECONDS = 0.5
+MIN_COMMIT_SECONDS = 0.1
 MAX_RETRIES = 2
 
 
