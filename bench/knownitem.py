@@ -48,6 +48,9 @@ def headline(record: dict) -> str:
 
 
 def typed_words(text: str) -> list[str]:
+    """Words as a person would type them: split on spaces, punctuation trimmed off the ends
+    (``l'Opéra`` and ``INT'L`` stay whole; ``\\w+`` would cut words at apostrophes and at
+    Arabic diacritics)."""
     words = (w.strip(PUNCTUATION) for w in text.split())
     return [w for w in words if w]
 

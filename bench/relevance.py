@@ -16,7 +16,6 @@ import argparse
 import json
 import math
 import random
-import re
 import sqlite3
 import sys
 import tempfile
@@ -30,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from knownitem import SETS, duplicates, make_sets  # noqa: E402
+from knownitem import SETS, duplicates, headline, make_sets, typed_words  # noqa: E402
 from workload import load_corpus  # noqa: E402
 
 from engines import index_paths  # noqa: E402
@@ -41,22 +40,6 @@ from search.request import SearchRequest  # noqa: E402
 
 SEED = 20261128
 START, END = "<!-- results:start -->", "<!-- results:end -->"  # doc/relevance.md's generated part
-PUNCTUATION = "\"'“”«»‘’„:;,.!?()[]<>{}|/\\-–—…*&^%$#@~`+="
-
-
-def headline(record: dict) -> str:
-    if record.get("title"):
-        return record["title"]
-    first = re.split(r"(?<=[.!?])\s", record["text"].strip(), maxsplit=1)[0]
-    return first[:200]
-
-
-def typed_words(text: str) -> list[str]:
-    """Words as a person would type them: split on spaces, punctuation trimmed off the ends
-    (``l'Opéra`` and ``INT'L`` stay whole; ``\\w+`` would cut words at apostrophes and at
-    Arabic diacritics)."""
-    words = (w.strip(PUNCTUATION) for w in text.split())
-    return [w for w in words if w]
 
 
 def strip_accents(text: str) -> str:
