@@ -108,7 +108,10 @@ def test_a_file_cut_by_a_commit_is_not_marked_done(tmp_path: Path):
 
 def test_a_job_killed_after_a_timed_commit_keeps_its_articles(tmp_path: Path):
     """SIGKILL, in a subprocess, once the first commit made by time is on disk."""
-    files = write_files(tmp_path / "in", files=12, per_file=50)
+    # Enough articles that the job cannot finish between its first timed commit and the kill
+    # (600 no longer sufficed: the job indexes them in well under a second).
+    files = write_files(tmp_path / "in", files=60, per_file=50)
+    total = 60 * 50
     ix_dir = tmp_path / "ix"
     env = {k: v for k, v in os.environ.items() if not k.startswith("MANCHETTE_")}
     env["MANCHETTE_COMMIT_SECONDS"] = "0.2"
@@ -125,7 +128,7 @@ def test_a_job_killed_after_a_timed_commit_keeps_its_articles(tmp_path: Path):
     job.send_signal(signal.SIGKILL)
     assert job.wait() == -signal.SIGKILL, "the job ended before it could be killed"
     held = len(known_hashes(open_index(ix_dir)))
-    assert 0 < held < 600
+    assert 0 < held < total
     found = open_engine(ix_dir).search(SearchRequest(q="harbour", collapse=False).validate())
     assert found.total == held
     done_files = committed_manifest_is_consistent(ix_dir)
@@ -140,5 +143,5 @@ def test_a_job_killed_after_a_timed_commit_keeps_its_articles(tmp_path: Path):
     assert rerun.returncode == 0, rerun.stderr
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["files_skipped"] == len(done_files)
-    assert report["added"] == 600 - held
-    assert len(known_hashes(open_index(ix_dir))) == 600 == 50 * len(files)
+    assert report["added"] == total - held
+    assert len(known_hashes(open_index(ix_dir))) == total == 50 * len(files)
