@@ -44,7 +44,7 @@ from whoosh.reading import TermInfo, TermNotFound
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from engines.whoosh import compat
-from engines.whoosh.runs import Run, decode_run, encode_run
+from engines.whoosh.runs import Run, TermPostings, decode_run, encode_run, encode_runs
 
 FORMAT = 2
 BLOCK = 64  # terms per dictionary block
@@ -79,15 +79,20 @@ class DamagedIndex(ValueError):
 # --- writing ---------------------------------------------------------------------------------
 
 
+# A term's record while its block is being gathered: ``_COLUMNS`` but the offset, which is
+# kept absolute (where the run starts in the postings file) until the block is written.
+_RECORD = np.dtype([*(c for c in _COLUMNS if c[0] != "offset"), ("at", "<u8")])
+
+
 class _FieldBuilder:
     """One field's records, gathered into blocks as the terms come."""
 
     def __init__(self, terms_start: int, posts_start: int) -> None:
         self.terms_start = terms_start
         self.posts_start = posts_start
-        self.terms: list[bytes] = []
-        self.columns: dict[str, list] = {name: [] for name, _ in _COLUMNS}
-        self.block_post = posts_start
+        self.terms: list[bytes] = []  # of the block being gathered
+        self.records: list[np.ndarray] = []  # of the block being gathered, in chunks
+        self.single: list[tuple] = []  # records of terms written one by one, not yet chunked
         self.firsts: list[bytes] = []
         self.block_offsets: list[int] = []
         self.count = 0
@@ -150,7 +155,7 @@ class ArrayFieldWriter(base.FieldWriter):
             self._add_run(self._text, run, min(lengths, default=0), max(lengths, default=0))
         self._text = None
 
-    # The array interface (one call per term)
+    # The array interfaces: one term, or many terms at once
 
     def add_term_arrays(
         self,
@@ -173,36 +178,86 @@ class ArrayFieldWriter(base.FieldWriter):
                 low, high = int(positive.min()), int(positive.max())
         self._add_run(tbytes, run, low, high)
 
-    def _add_run(self, text: bytes, run: Run, low: int, high: int) -> None:
-        field = self._field
-        if field is None:
+    def add_terms(self, postings: TermPostings) -> None:
+        """Write many whole terms at once between ``start_field`` and ``finish_field``
+        (``runs.TermPostings``; after any terms written before, in ascending byte order):
+        the same files as ``add_term_arrays`` term by term, encoded with numpy at once."""
+        field = self._open_field()
+        terms = postings.terms
+        if not len(terms):
+            return
+        if field.last is not None and terms[0] <= field.last:
+            raise base.OutOfOrderError(f"term {terms[0]!r} after {field.last!r}")
+        if not all(itertools.starmap(bytes.__lt__, itertools.pairwise(terms))):
+            raise base.OutOfOrderError("terms not in ascending byte order")
+        runs = encode_runs(postings)
+        records = np.empty(len(terms), dtype=_RECORD)
+        for name, column in (
+            ("df", runs.df),
+            ("first", runs.first),
+            ("last", runs.last),
+            ("weight", runs.weight),
+            ("max_weight", runs.max_weight),
+            ("min_length", runs.min_length),
+            ("max_length", runs.max_length),
+            ("kind", runs.kind),
+            ("value_size", runs.value_size),
+        ):
+            records[name] = column
+        records["at"] = self._posts_at + np.cumsum(runs.sizes) - runs.sizes
+        field.last = terms[-1]
+        field.count += len(terms)
+        field.postings += int(postings.bounds[-1])
+        self._add_posts(runs.body)
+        self._settle(field)
+        field.terms.extend(terms)
+        field.records.append(records)
+        self._write_blocks(field)
+
+    def _open_field(self) -> _FieldBuilder:
+        if self._field is None:
             raise ValueError("a term outside start_field/finish_field")
+        return self._field
+
+    def _add_run(self, text: bytes, run: Run, low: int, high: int) -> None:
+        field = self._open_field()
         if field.last is not None and text <= field.last:
             raise base.OutOfOrderError(f"term {text!r} after {field.last!r}")
         field.last = text
-        if not field.terms:
-            field.block_post = self._posts_at
+        field.single.append(
+            (
+                run.df,
+                run.first,
+                run.last,
+                run.weight,
+                run.max_weight,
+                length_to_byte(low) if low else 0,
+                length_to_byte(high),
+                run.kind,
+                run.value_size,
+                self._posts_at,
+            )
+        )
         field.terms.append(text)
-        columns = field.columns
-        columns["df"].append(run.df)
-        columns["first"].append(run.first)
-        columns["last"].append(run.last)
-        columns["weight"].append(run.weight)
-        columns["max_weight"].append(run.max_weight)
-        columns["min_length"].append(length_to_byte(low) if low else 0)
-        columns["max_length"].append(length_to_byte(high))
-        columns["kind"].append(run.kind)
-        columns["value_size"].append(run.value_size)
-        columns["offset"].append(self._posts_at - field.block_post)
         field.count += 1
         field.postings += run.df
-        self._posts_pending.append(run.body)
-        self._pending_size += len(run.body)
-        self._posts_at += len(run.body)
+        self._add_posts(run.body)
+        if len(field.terms) >= BLOCK:
+            self._settle(field)
+            self._write_blocks(field)
+
+    def _settle(self, field: _FieldBuilder) -> None:
+        """The records of terms written one by one, as a chunk."""
+        if field.single:
+            field.records.append(np.array(field.single, dtype=_RECORD))
+            field.single = []
+
+    def _add_posts(self, body: bytes) -> None:
+        self._posts_pending.append(body)
+        self._pending_size += len(body)
+        self._posts_at += len(body)
         if self._pending_size > 1 << 20:
             self._flush_posts()
-        if len(field.terms) >= BLOCK:
-            self._write_block(field)
 
     def _flush_posts(self) -> None:
         if self._posts_pending:
@@ -219,25 +274,39 @@ class ArrayFieldWriter(base.FieldWriter):
         self._terms_at += len(data)
         return at
 
-    def _write_block(self, field: _FieldBuilder) -> None:
+    def _write_blocks(self, field: _FieldBuilder, last: bool = False) -> None:
+        """Write the gathered terms' full blocks (and, when ``last``, the partial one)."""
+        whole = len(field.terms) if last else len(field.terms) // BLOCK * BLOCK
+        if not whole:
+            return
+        records = np.concatenate(field.records) if len(field.records) > 1 else field.records[0]
         terms = field.terms
+        for start in range(0, whole, BLOCK):
+            self._write_block(field, terms[start : start + BLOCK], records[start : start + BLOCK])
+        field.terms = terms[whole:]
+        field.records = [records[whole:]] if whole < len(terms) else []
+
+    def _write_block(self, field: _FieldBuilder, terms: list[bytes], records: np.ndarray) -> None:
+        block_post = int(records["at"][0])
         offsets = np.zeros(len(terms) + 1, dtype="<u4")
         np.cumsum([len(t) for t in terms], out=offsets[1:])
-        parts = [_HEADER.pack(len(terms), field.block_post), offsets.tobytes()]
+        parts = [_HEADER.pack(len(terms), block_post), offsets.tobytes()]
         for name, dtype in _COLUMNS:
-            parts.append(np.array(field.columns[name], dtype=dtype).tobytes())
-            field.columns[name] = []
+            if name == "offset":
+                column = records["at"] - np.uint64(block_post)
+            else:
+                column = records[name]
+            parts.append(column.astype(dtype).tobytes())
         parts.append(b"".join(terms))
         field.firsts.append(terms[0])
         field.block_offsets.append(self._write_terms(zlib.compress(b"".join(parts), 6)))
-        field.terms = []
 
     def finish_field(self) -> None:
         field = self._field
         if field is None:
             raise ValueError("finish_field before start_field")
-        if field.terms:
-            self._write_block(field)
+        self._settle(field)
+        self._write_blocks(field, last=True)
         self._flush_posts()
         blocks_end = self._terms_at
         firsts = field.firsts

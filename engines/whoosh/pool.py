@@ -28,6 +28,7 @@ from __future__ import annotations
 import os
 from array import array
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from itertools import count
 from typing import cast
 
@@ -37,9 +38,11 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 from engines.whoosh import compat
+from engines.whoosh.runs import TermPostings
 
 POOL_ENV = "MANCHETTE_WHOOSH_POOL"  # "0": Whoosh's own SegmentWriter (for paired measurements)
 TERMS_PER_BATCH = 65_536  # postings turned into Python objects at once while writing a field
+POSTINGS_PER_BATCH = 262_144  # postings encoded at once by the codec's ``add_terms``
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.int64)
 _EMPTY = np.zeros(0, dtype=np.int64)
 
@@ -112,12 +115,11 @@ class FieldPool:
             + 100 * len(self.terms)
         )
 
-    def sorted_terms(self) -> Iterable[tuple[bytes, np.ndarray, np.ndarray, list[bytes]]]:
-        """Each term in byte order with its postings: (term, document numbers ascending,
-        weights, values), in batches of about ``TERMS_PER_BATCH`` postings."""
+    def _sorted(self) -> _Sorted | None:
+        """The postings ordered by (term bytes, document)."""
         total = len(self.tids)
         if not total:
-            return
+            return None
         names = sorted(self.terms)  # a term's rank: its index here
         ids = np.fromiter(map(self.terms.__getitem__, names), dtype=np.int64, count=len(names))
         by_id = np.argsort(ids)
@@ -133,9 +135,18 @@ class FieldPool:
         weights = np.frombuffer(self.weights, dtype=np.float64)[order]
         vlens = np.frombuffer(self.vlens, dtype=np.uint32).astype(np.int64)
         starts = np.cumsum(vlens) - vlens
-        vstarts, vends = starts[order], (starts + vlens)[order]
-        blob = b"".join(self.blobs)
         bounds = np.concatenate(([0], np.flatnonzero(~same_term) + 1, [total]))
+        return _Sorted(names, bounds, docs, weights, starts[order], vlens[order], self.blobs)
+
+    def sorted_terms(self) -> Iterable[tuple[bytes, np.ndarray, np.ndarray, list[bytes]]]:
+        """Each term in byte order with its postings: (term, document numbers ascending,
+        weights, values), in batches of about ``TERMS_PER_BATCH`` postings."""
+        found = self._sorted()
+        if found is None:
+            return
+        names, bounds, docs, weights = found.terms, found.bounds, found.docs, found.weights
+        vstarts, vends = found.vstarts, found.vstarts + found.vlens
+        blob = b"".join(found.blobs)
         term = 0
         while term < len(names):
             last = int(np.searchsorted(bounds, bounds[term] + TERMS_PER_BATCH, side="right"))
@@ -149,6 +160,56 @@ class FieldPool:
                 a, b = cuts[i], cuts[i + 1]
                 yield names[term + i], batch_docs[a:b], batch_weights[a:b], values[a:b]
             term = last
+
+    def sorted_postings(
+        self, lengths: np.ndarray | None, batch: int = POSTINGS_PER_BATCH
+    ) -> Iterable[TermPostings]:
+        """The terms in byte order with their postings, as ``TermPostings`` of about
+        ``batch`` postings each (whole terms); ``lengths``: each document's field length."""
+        found = self._sorted()
+        if found is None:
+            return
+        bounds = found.bounds
+        values = np.frombuffer(b"".join(found.blobs), dtype=np.uint8) if any(self.vlens) else None
+        term = 0
+        while term < len(found.terms):
+            last = int(np.searchsorted(bounds, bounds[term] + batch, side="right")) - 1
+            last = min(max(last, term + 1), len(found.terms))
+            lo, hi = int(bounds[term]), int(bounds[last])
+            docs = found.docs[lo:hi]
+            gathered = vlens = None
+            if values is not None:
+                vlens = found.vlens[lo:hi]
+                packed = np.cumsum(vlens) - vlens  # where each value lands in the batch
+                size = int(vlens.sum())
+                gathered = values[
+                    np.arange(size) + np.repeat(found.vstarts[lo:hi] - packed, vlens)
+                ]
+            yield TermPostings(
+                found.terms[term:last],
+                bounds[term : last + 1] - lo,
+                docs,
+                found.weights[lo:hi],
+                gathered,
+                vlens,
+                None if lengths is None else lengths[docs],
+            )
+            term = last
+
+
+@dataclass
+class _Sorted:
+    """A field pool's postings ordered by (term bytes, document): term ``i`` is
+    ``terms[i]``, its postings ``bounds[i]:bounds[i + 1]``; each posting's value lies at
+    ``vstarts`` (``vlens`` bytes) in the blobs joined."""
+
+    terms: list[bytes]
+    bounds: np.ndarray
+    docs: np.ndarray
+    weights: np.ndarray
+    vstarts: np.ndarray
+    vlens: np.ndarray
+    blobs: list[bytes]
 
 
 class ArrayPool:
@@ -192,10 +253,16 @@ def _lengths(perdoc, fieldname: str, doccount: int) -> np.ndarray:
 
 def write_field(fieldwriter, fieldname: str, fieldobj, pool: FieldPool, lengths: np.ndarray):
     """Hand one field's pooled postings to a field writer, term by term in byte order."""
+    fieldwriter.start_field(fieldname, fieldobj)
+    many = getattr(fieldwriter, "add_terms", None)
+    if many is not None:  # the codec's: every term of a batch encoded at once
+        for postings in pool.sorted_postings(lengths):
+            many(postings)
+        fieldwriter.finish_field()
+        return
     whole = getattr(fieldwriter, "add_term_arrays", None)
     blocks = compat.term_arrays_writer(fieldwriter) if whole is None else None
     no_values = not any(pool.vlens)
-    fieldwriter.start_field(fieldname, fieldobj)
     for tbytes, docnums, weights, values in pool.sorted_terms():
         term_lengths = lengths[docnums]
         if whole is not None:

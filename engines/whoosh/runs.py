@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from whoosh.util.numeric import byte_to_length
 
 # Width codes (2 bits): gaps, weights and value lengths.
 _UINT: dict[int, np.dtype] = {1: np.dtype("<u1"), 2: np.dtype("<u2"), 3: np.dtype("<u4")}
@@ -214,3 +215,199 @@ def decode_run(
     ends = np.cumsum(lengths) + lengths.nbytes
     starts = (ends - lengths).tolist()
     return ids, weights, tuple(section[a:b] for a, b in zip(starts, ends.tolist(), strict=True))
+
+
+# --- many terms at once ----------------------------------------------------------------------
+
+_WIDTH_BYTES = np.array([0, 1, 2, 4], dtype=np.int64)  # a width code's bytes
+_LENGTH_BYTES = np.array([byte_to_length(b) for b in range(256)], dtype=np.int64)
+
+
+@dataclass
+class TermPostings:
+    """Several terms' postings, one after the other: term ``i``'s postings are
+    ``bounds[i]:bounds[i + 1]`` (at least one each, document numbers ascending and unique),
+    terms in ascending byte order."""
+
+    terms: Sequence[bytes]
+    bounds: np.ndarray  # int64, len(terms) + 1, from 0
+    docnums: np.ndarray  # int64, per posting
+    weights: np.ndarray  # float64, per posting
+    values: np.ndarray | None  # uint8: every posting's value, joined in posting order
+    value_lengths: np.ndarray | None  # int64, per posting (with ``values``)
+    lengths: np.ndarray | None  # int64, per posting: the document's field length
+
+
+@dataclass
+class Runs:
+    """The runs of several terms, one after the other in ``body``, and each term's record
+    (arrays, one entry per term: what ``Run`` holds for one term, and its body's size)."""
+
+    body: bytes
+    sizes: np.ndarray
+    kind: np.ndarray
+    df: np.ndarray
+    first: np.ndarray
+    last: np.ndarray
+    weight: np.ndarray
+    max_weight: np.ndarray
+    value_size: np.ndarray
+    min_length: np.ndarray  # length bytes (``length_to_byte``; 0: none)
+    max_length: np.ndarray
+
+
+def width_codes(largest: np.ndarray) -> np.ndarray:
+    """``width_code`` of each of ``largest`` (int64)."""
+    if len(largest) and int(largest.max()) >= 0x1_0000_0000:
+        raise ValueError(f"posting value {int(largest.max())} does not fit 32 bits")
+    return 1 + (largest >= 0x100).astype(np.int64) + (largest >= 0x10000)
+
+
+def length_bytes(lengths: np.ndarray) -> np.ndarray:
+    """Whoosh's ``length_to_byte`` of each length (int64, not negative)."""
+    return np.minimum(np.searchsorted(_LENGTH_BYTES, lengths, side="left"), 255)
+
+
+def _scatter(out: np.ndarray, at: np.ndarray, numbers: np.ndarray, widths: np.ndarray) -> None:
+    """Write each of ``numbers`` (below 2**32) little-endian at byte ``at`` of ``out``, in
+    ``widths`` bytes (1, 2 or 4; 0: not written)."""
+    raw = numbers.astype("<u4").view(np.uint8).reshape(-1, 4)
+    for width in (1, 2, 4):
+        chosen = widths == width
+        if chosen.any():
+            out[at[chosen, None] + np.arange(width)] = raw[chosen, :width]
+
+
+def encode_runs(postings: TermPostings) -> Runs:
+    """Each term's run, as ``encode_run`` encodes it, for all the terms at once: the same
+    bytes, the same records (``tests/engines/test_whoosh_codec.py`` compares both)."""
+    bounds = postings.bounds
+    starts = bounds[:-1]
+    df = np.diff(bounds)
+    if not len(df) or df.min() <= 0:
+        raise ValueError("a term without postings")
+    total = int(bounds[-1])
+    term_of = np.repeat(np.arange(len(df)), df)
+    rank = np.arange(total) - starts[term_of]  # a posting's index within its term
+    ids = np.asarray(postings.docnums, dtype=np.int64)
+    gaps = np.zeros(total, dtype=np.int64)
+    gaps[1:] = np.diff(ids)
+    gaps[starts] = 0
+    if (gaps[rank > 0] <= 0).any():
+        raise ValueError("document numbers are not ascending and unique")
+    id_code = np.where(df > 1, width_codes(np.maximum.reduceat(gaps, starts)), 0)
+
+    w = np.asarray(postings.weights, dtype=np.float64)
+    whole_each = (w >= 0) & (w == np.floor(w))
+    whole = np.minimum.reduceat(whole_each.astype(np.uint8), starts).astype(bool)
+    ones = np.minimum.reduceat((w == 1).astype(np.uint8), starts).astype(bool)
+    floats = ~whole
+    stored = np.where(floats[term_of], w.astype(np.float32).astype(np.float64), w)
+    heaviest = np.maximum.reduceat(stored, starts)
+    w_code = np.full(len(df), W_FLOAT, dtype=np.int64)
+    w_code[ones] = W_ONES
+    counted = whole & ~ones
+    w_code[counted] = width_codes(heaviest[counted].astype(np.int64))
+    w_bytes = np.where(floats, 4, _WIDTH_BYTES[np.where(floats, 0, w_code)])
+
+    v_kind = np.zeros(len(df), dtype=np.int64)
+    section = np.zeros(len(df), dtype=np.int64)  # bytes of each term's values section
+    raw_terms = deflated = None
+    values, vlens = postings.values, postings.value_lengths
+    if values is not None and vlens is not None:
+        vlens = np.asarray(vlens, dtype=np.int64)
+        vstart = np.cumsum(vlens) - vlens
+        vbytes = np.add.reduceat(vlens, starts)
+        # Whoosh's frequency encoding: each value is the weight as 4 bytes big-endian.
+        four = (vlens == 4) & whole_each
+        same = np.zeros(total, dtype=bool)
+        if four.any():
+            at = vstart[four]
+            word = values[at[:, None] + np.arange(4)].astype(np.int64)
+            word = word[:, 0] << 24 | word[:, 1] << 16 | word[:, 2] << 8 | word[:, 3]
+            same[four] = word == w[four]
+        freq = whole & np.minimum.reduceat(same.astype(np.uint8), starts).astype(bool)
+        v_kind[freq & (vbytes > 0)] = V_FREQ << 5
+        raw_terms = ~freq & (vbytes > 0)
+        l_code = width_codes(np.maximum.reduceat(vlens, starts))
+        section[raw_terms] = (df * _WIDTH_BYTES[l_code] + vbytes)[raw_terms]
+        v_kind[raw_terms] = (V_RAW << 5 | l_code << 8)[raw_terms]
+        deflated = {}
+        for t in np.flatnonzero(raw_terms & (section >= DEFLATE_FROM)).tolist():
+            a, b = int(bounds[t]), int(bounds[t + 1])
+            lens = vlens[a:b]
+            code = int(l_code[t])
+            lo = int(vstart[a])
+            raw = lens.astype(_UINT[code]).tobytes() + values[lo : lo + int(vbytes[t])].tobytes()
+            packed = zlib.compress(raw, 6, -15)
+            if len(packed) < len(raw) * 0.9:
+                deflated[t] = packed
+                section[t] = len(packed)
+                v_kind[t] = V_DEFLATED << 5 | code << 8
+        if deflated:
+            raw_terms[list(deflated)] = False
+
+    id_bytes = _WIDTH_BYTES[id_code]
+    sizes = (df - 1) * id_bytes + df * w_bytes + section
+    begin = np.cumsum(sizes) - sizes
+    out = np.zeros(int(sizes.sum()), dtype=np.uint8)
+    later = rank > 0
+    _scatter(
+        out,
+        (begin[term_of] + (rank - 1) * id_bytes[term_of])[later],
+        gaps[later],
+        id_bytes[term_of][later],
+    )
+    weights_at = begin + (df - 1) * id_bytes
+    w_numbers = np.where(floats[term_of], 0, w).astype(np.int64)
+    if floats.any():
+        bits = w.astype("<f4").view("<u4").astype(np.int64)
+        w_numbers = np.where(floats[term_of], bits, w_numbers)
+    w_width = w_bytes[term_of]
+    _scatter(out, weights_at[term_of] + rank * w_width, w_numbers, w_width)
+    if values is not None and vlens is not None and raw_terms is not None and raw_terms.any():
+        section_at = weights_at + df * w_bytes
+        l_bytes = _WIDTH_BYTES[l_code]
+        raw_each = raw_terms[term_of]
+        _scatter(
+            out,
+            (section_at[term_of] + rank * l_bytes[term_of])[raw_each],
+            vlens[raw_each],
+            l_bytes[term_of][raw_each],
+        )
+        # each raw term's value bytes, after its lengths
+        shift = section_at + df * l_bytes - vstart[starts]
+        moved = np.repeat(np.where(raw_terms, shift, -1), vbytes)
+        keep = np.repeat(raw_terms, vbytes)
+        source = np.flatnonzero(keep)
+        out[source + moved[keep]] = values[keep]
+    if deflated:
+        section_at = weights_at + df * w_bytes
+        for t, packed in deflated.items():
+            a = int(section_at[t])
+            out[a : a + len(packed)] = np.frombuffer(packed, dtype=np.uint8)
+
+    lengths = postings.lengths
+    if lengths is not None:
+        lengths = np.asarray(lengths, dtype=np.int64)
+        positive = np.where(lengths > 0, lengths, np.iinfo(np.int64).max)
+        low = np.minimum.reduceat(positive, starts)
+        high = np.maximum.reduceat(np.maximum(lengths, 0), starts)
+        none = low == np.iinfo(np.int64).max
+        min_length = np.where(none, 0, length_bytes(np.where(none, 0, low)))
+        max_length = length_bytes(high)
+    else:
+        min_length = max_length = np.zeros(len(df), dtype=np.int64)
+    return Runs(
+        out.tobytes(),
+        sizes,
+        id_code | w_code << 2 | v_kind,
+        df,
+        ids[starts],
+        ids[bounds[1:] - 1],
+        np.add.reduceat(stored, starts),
+        heaviest,
+        section,
+        min_length,
+        max_length,
+    )
