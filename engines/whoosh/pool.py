@@ -39,6 +39,7 @@ from whoosh.writing import SegmentWriter
 
 from engines.whoosh import compat
 from engines.whoosh.runs import TermPostings
+from engines.whoosh.schema import Analysed
 
 POOL_ENV = "MANCHETTE_WHOOSH_POOL"  # "0": Whoosh's own SegmentWriter (for paired measurements)
 TERMS_PER_BATCH = 65_536  # postings turned into Python objects at once while writing a field
@@ -91,6 +92,18 @@ class FieldPool:
         self.blobs.append(b"".join(given))
         self.docs.append(docnum)
         self.counts.append(len(tbytes))
+
+    def add_packed(self, docnum: int, found: Analysed, boost: float = 1.0) -> None:
+        """One document's postings in this field, as the parsing process packed them."""
+        weights = found.weights
+        if boost != 1.0:
+            weights = (np.frombuffer(weights, dtype=np.float64) * boost).tobytes()
+        self.tids.extend(self._ids(found.terms))
+        self.weights.frombytes(weights)
+        self.vlens.frombytes(found.value_lengths)
+        self.blobs.append(found.blob)
+        self.docs.append(docnum)
+        self.counts.append(len(found.terms))
 
     def add_term(
         self, tbytes: bytes, docnums: np.ndarray, weights: np.ndarray, values: Sequence[bytes]
@@ -331,6 +344,7 @@ class PooledWriter(SegmentWriter):
         fieldnames = sorted(name for name in fields if not name.startswith("_"))
         self._check_fields(schema, fieldnames)
         pooled = []
+        packed: list[tuple[str, Analysed, float]] = []  # computed ahead (``Analysed``)
         perdocwriter.start_doc(docnum)
         try:
             for fieldname in fieldnames:
@@ -339,7 +353,13 @@ class PooledWriter(SegmentWriter):
                     continue
                 field = schema[fieldname]
                 length = 0
-                if field.indexed:
+                if field.indexed and isinstance(value, Analysed):
+                    if value.terms:
+                        boost = self._field_boost(fields, fieldname, docboost)
+                        if field.scorable:
+                            length = value.length
+                        packed.append((fieldname, value, boost))
+                elif field.indexed:
                     boost = self._field_boost(fields, fieldname, docboost)
                     items = field.index(value)
                     if not isinstance(items, list):  # not analysed ahead: terms may repeat
@@ -372,6 +392,8 @@ class PooledWriter(SegmentWriter):
             raise
         perdocwriter.finish_doc()
         field_pool = self.pool.field
+        for fieldname, found, boost in packed:
+            field_pool(fieldname).add_packed(docnum, found, boost)
         for fieldname, tbytes, weights, values in pooled:
             field_pool(fieldname).add_document(docnum, tbytes, weights, values)
         self._added = True

@@ -6,6 +6,9 @@ here and in ``index.analysis`` stay where they are, or ``SCHEMA_VERSION`` is bum
 
 from __future__ import annotations
 
+from array import array
+from itertools import accumulate
+
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from index.analysis import LANGS, analyzer_for
@@ -13,13 +16,42 @@ from index.schema import STORED_FIELDS, TEXT_PARTS, text_field
 
 
 class Analysed:
-    """A field's postings computed ahead, in the parsing process: Whoosh's
-    ``(term bytes, frequency, weight, encoded value)`` items for one document."""
+    """A field's postings computed ahead, in the parsing process, for one document: Whoosh's
+    ``(term bytes, frequency, weight, encoded value)`` items, packed as the array pool takes
+    them: the terms; frequencies (uint32), weights (float64) and value lengths (uint32) as
+    bytes; the values joined; the field's length (the frequencies' sum). It crosses to the
+    writer as a few bytes objects rather than a tuple per term, and is pooled without a
+    loop over its terms; ``items`` unpacks it."""
 
-    __slots__ = ("items",)
+    __slots__ = ("blob", "freqs", "length", "terms", "value_lengths", "weights")
 
     def __init__(self, items: list[tuple[bytes, int, float, bytes]]) -> None:
-        self.items = items
+        terms, freqs, weights, values = zip(*items, strict=True) if items else ((), (), (), ())
+        self.terms: tuple[bytes, ...] = terms
+        counts = array("I", freqs)
+        self.freqs: bytes = counts.tobytes()
+        self.length: int = sum(counts)
+        self.weights: bytes = array("d", weights).tobytes()
+        self.value_lengths: bytes = array("I", map(len, values)).tobytes()
+        self.blob: bytes = b"".join(values)
+
+    def __getstate__(self) -> tuple:
+        return self.terms, self.freqs, self.length, self.weights, self.value_lengths, self.blob
+
+    def __setstate__(self, state: tuple) -> None:
+        self.terms, self.freqs, self.length, self.weights, self.value_lengths, self.blob = state
+
+    @property
+    def items(self) -> list[tuple[bytes, int, float, bytes]]:
+        """The items, as Whoosh's ``field.index`` gives them."""
+        freqs, weights, sizes = array("I"), array("d"), array("I")
+        freqs.frombytes(self.freqs)
+        weights.frombytes(self.weights)
+        sizes.frombytes(self.value_lengths)
+        ends = list(accumulate(sizes))
+        starts = [0, *ends[:-1]]
+        values = [self.blob[a:b] for a, b in zip(starts, ends, strict=True)]
+        return list(zip(self.terms, freqs, weights, values, strict=True))
 
 
 class ColumnID(ID):

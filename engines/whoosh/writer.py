@@ -25,7 +25,7 @@ from engines.base import IndexMissing, RebuildRequired
 from engines.whoosh import compat
 from engines.whoosh.codec import ArrayCodec
 from engines.whoosh.pool import commit, open_pooled
-from engines.whoosh.schema import Analysed, build_schema
+from engines.whoosh.schema import Analysed, AnalysedText, build_schema
 from index.analysis.postings import document_postings
 from index.article import Article
 from index.document import IndexState, article_to_doc, prepare_values, text_values
@@ -195,6 +195,22 @@ def analyse_ahead(article: Article, schema: Schema) -> None:
     prepare_values(article, {name: Analysed(found) for name, found in items.items()})
 
 
+def analyse_left(doc: dict, schema: Schema) -> dict:
+    """``doc`` with its text fields that no parsing process analysed (the learned
+    boilerplate changed the article, or there was no parsing process) analysed now, by the
+    fast path of ``index.analysis`` rather than Whoosh's chains token by token (the same
+    items)."""
+    texts = {
+        name: value
+        for name, value in doc.items()
+        if type(value) is str and name in schema and type(schema[name]) is AnalysedText
+    }
+    if texts:
+        items = document_postings({name: schema[name] for name in texts}, texts)
+        doc.update((name, Analysed(found)) for name, found in items.items())
+    return doc
+
+
 class Preparer:
     """``analyse_ahead`` for the parsing process (the schema is built there, once)."""
 
@@ -238,10 +254,12 @@ class WhooshSink(Sink):
         return read_job_files(self.build, load_state(self.ix))
 
     def add(self, doc: dict) -> None:
-        self.writer().add_document(**doc)
+        writer = self.writer()
+        writer.add_document(**analyse_left(doc, writer.schema))
 
     def update(self, doc: dict) -> None:
-        self.writer().update_document(**doc)
+        writer = self.writer()
+        writer.update_document(**analyse_left(doc, writer.schema))
 
     def delete(self, article_id: str) -> int:
         return self.writer().delete_by_term(ID_FIELD, article_id)
