@@ -292,10 +292,7 @@ class ArrayFieldWriter(base.FieldWriter):
         np.cumsum([len(t) for t in terms], out=offsets[1:])
         parts = [_HEADER.pack(len(terms), block_post), offsets.tobytes()]
         for name, dtype in _COLUMNS:
-            if name == "offset":
-                column = records["at"] - np.uint64(block_post)
-            else:
-                column = records[name]
+            column = records["at"] - np.uint64(block_post) if name == "offset" else records[name]
             parts.append(column.astype(dtype).tobytes())
         parts.append(b"".join(terms))
         field.firsts.append(terms[0])

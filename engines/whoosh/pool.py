@@ -195,9 +195,7 @@ class FieldPool:
                 vlens = found.vlens[lo:hi]
                 packed = np.cumsum(vlens) - vlens  # where each value lands in the batch
                 size = int(vlens.sum())
-                gathered = values[
-                    np.arange(size) + np.repeat(found.vstarts[lo:hi] - packed, vlens)
-                ]
+                gathered = values[np.arange(size) + np.repeat(found.vstarts[lo:hi] - packed, vlens)]
             yield TermPostings(
                 found.terms[term:last],
                 bounds[term : last + 1] - lo,

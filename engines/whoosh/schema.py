@@ -49,8 +49,7 @@ class Analysed:
         weights.frombytes(self.weights)
         sizes.frombytes(self.value_lengths)
         ends = list(accumulate(sizes))
-        starts = [0, *ends[:-1]]
-        values = [self.blob[a:b] for a, b in zip(starts, ends, strict=True)]
+        values = [self.blob[a:b] for a, b in zip([0, *ends], ends, strict=False)]
         return list(zip(self.terms, freqs, weights, values, strict=True))
 
 

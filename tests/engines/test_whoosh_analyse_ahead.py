@@ -3,13 +3,14 @@ path of ``index.analysis.postings``) make the very index the writer's own analys
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 from builders import SAMPLE_DIR
 from engines import index_paths
-from engines.whoosh.schema import Analysed, build_schema
-from engines.whoosh.writer import Preparer, analyse_ahead, open_index
-from index.document import prepared_values, text_values
+from engines.whoosh.schema import Analysed, AnalysedText, build_schema
+from engines.whoosh.writer import Preparer, analyse_ahead, analyse_left, open_index
+from index.document import article_to_doc, prepared_values, text_values
 from index.parallel import safe_items
 
 
@@ -63,3 +64,36 @@ def test_analyse_ahead_keeps_field_index_items_on_the_article() -> None:
         assert {n: v.items for n, v in prepared_values(article).items()} == {
             n: v.items for n, v in values.items()
         }
+
+
+def test_text_left_to_the_writer_is_analysed_as_whooshs_chains_do() -> None:
+    schema = build_schema()
+    articles = [a for a in safe_items(SAMPLE_DIR / "sample.jsonl")][:30]
+    for article in articles:
+        doc = article_to_doc(article, "hash")  # nothing prepared: the texts are strings
+        texts = {
+            name: value
+            for name, value in doc.items()
+            if isinstance(value, str) and name in schema and isinstance(schema[name], AnalysedText)
+        }
+        assert len(texts) >= 3
+        stored = {name: value for name, value in doc.items() if name not in texts}
+        analyse_left(doc, schema)
+        for name, text in texts.items():
+            assert isinstance(doc[name], Analysed)
+            assert doc[name].items == list(schema[name].index(text))
+        assert {name: doc[name] for name in stored} == stored  # the other fields untouched
+
+
+def test_analysed_items_cross_processes_packed() -> None:
+    items = [
+        (b"harbour", 2, 2.0, b"\x01\x02"),
+        (b"ship", 1, 1.5, b""),
+        ("é".encode(), 3, 3.0, b"x"),
+    ]
+    found = pickle.loads(pickle.dumps(Analysed(items)))
+    assert found.items == items
+    assert found.terms == (b"harbour", b"ship", "é".encode()) and found.length == 6
+    assert found.blob == b"\x01\x02x"
+    empty = pickle.loads(pickle.dumps(Analysed([])))
+    assert empty.items == [] and empty.terms == () and empty.length == 0

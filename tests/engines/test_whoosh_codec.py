@@ -4,6 +4,7 @@ through the arrays and through Whoosh's own reading paths, and damage is reporte
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import random
 from pathlib import Path
@@ -22,7 +23,13 @@ from engines import index_paths
 from engines.base import RebuildRequired
 from engines.whoosh.check import check_index
 from engines.whoosh.codec import ArrayCodec, ArrayTermsReader
-from engines.whoosh.runs import decode_run, encode_run
+from engines.whoosh.runs import (
+    TermPostings,
+    decode_run,
+    encode_run,
+    encode_runs,
+    length_bytes,
+)
 from engines.whoosh.writer import VERSION_FILE, open_index
 from index.analysis import ANALYSIS_VERSION
 from index.layout import live_dir
@@ -103,14 +110,38 @@ def test_runs_are_compact():
 FIELDS = {"body": POSITIONS, "counts": FREQUENCY, "key": EXISTENCE, "mixed": POSITIONS}
 
 
-def write_segment(folder: Path, terms: dict, arrays: bool):
-    """A segment of the codec in ``folder``: its storage, segment and field names."""
+def term_postings(table: list[tuple]) -> TermPostings:
+    """``(term, (ids, weights, values, lengths))`` in byte order, as one ``TermPostings``."""
+    columns = [postings for _, postings in table]
+    joined = [v for ids, _, values, _ in columns for v in (values or [b""] * len(ids))]
+    any_values = any(values is not None for _, _, values, _ in columns)
+    return TermPostings(
+        [tbytes for tbytes, _ in table],
+        np.cumsum([0] + [len(ids) for ids, _, _, _ in columns]),
+        np.concatenate([ids for ids, _, _, _ in columns]),
+        np.concatenate([weights for _, weights, _, _ in columns]),
+        np.frombuffer(b"".join(joined), dtype=np.uint8) if any_values else None,
+        np.array([len(v) for v in joined]) if any_values else None,
+        np.concatenate([lengths for _, _, _, lengths in columns]),
+    )
+
+
+def write_segment(folder: Path, terms: dict, arrays: bool | str):
+    """A segment of the codec in ``folder``: its storage, segment and field names.
+    ``arrays``: True (``add_term_arrays``), False (per posting) or "many" (``add_terms``,
+    the field's terms in a few uneven batches)."""
     storage = FileStorage(str(folder)).create()
     codec = ArrayCodec()
     segment = codec.new_segment(storage, "T")
     writer = codec.field_writer(storage, segment)
     for fieldname in sorted(terms):
         writer.start_field(fieldname, fields.TEXT())
+        if arrays == "many":
+            table = sorted(terms[fieldname].items())
+            for start, end in itertools.pairwise([0, 1, 70, 71, 200, len(table)]):
+                writer.add_terms(term_postings(table[start:end]))
+            writer.finish_field()
+            continue
         for tbytes, (ids, weights, values, lengths) in sorted(terms[fieldname].items()):
             if arrays:
                 writer.add_term_arrays(tbytes, ids, weights, values, lengths)
@@ -142,8 +173,10 @@ def make_terms(seed: int) -> dict:
     return terms
 
 
-@pytest.mark.parametrize("arrays", [True, False], ids=["add_term_arrays", "per posting"])
-def test_a_segment_reads_back_every_posting(tmp_path: Path, arrays: bool):
+@pytest.mark.parametrize(
+    "arrays", [True, False, "many"], ids=["add_term_arrays", "per posting", "add_terms"]
+)
+def test_a_segment_reads_back_every_posting(tmp_path: Path, arrays: bool | str):
     terms = make_terms(7)
     storage, segment = write_segment(tmp_path, terms, arrays)
     reader = ArrayCodec().terms_reader(storage, segment)
@@ -182,13 +215,56 @@ def test_a_segment_reads_back_every_posting(tmp_path: Path, arrays: bool):
     reader.close()
 
 
-def test_both_writing_interfaces_write_the_same_files(tmp_path: Path):
+def test_every_writing_interface_writes_the_same_files(tmp_path: Path):
     terms = make_terms(7)
-    for arrays in (True, False):
+    ways = (True, False, "many")
+    for arrays in ways:
         write_segment(tmp_path / str(arrays), terms, arrays)
     for ext in (ArrayCodec.TERMS_EXT, ArrayCodec.POSTS_EXT):
-        one, two = (next((tmp_path / str(a)).glob(f"*{ext}")).read_bytes() for a in (True, False))
-        assert one == two
+        one, *others = (next((tmp_path / str(a)).glob(f"*{ext}")).read_bytes() for a in ways)
+        assert len(one) > 1000 and all(other == one for other in others)
+
+
+@pytest.mark.parametrize("kind", [*KINDS, "no values"])
+def test_runs_of_many_terms_are_each_terms_run(kind: str):
+    """``encode_runs`` gives, term by term, ``encode_run``'s bytes and record."""
+    rng = random.Random(len(kind))
+    table = []
+    for n in range(200):
+        count = rng.choice([1, 1, 2, 3, 23, 24, 25, 90, 700])
+        span = 5_000_000 if n % 2 else 300_000  # gaps of every width
+        ids, weights, values = random_postings(rng, count, span, kind.replace("no values", "ones"))
+        lengths = np.array([rng.choice([0, rng.randrange(1, 200_000)]) for _ in ids])
+        table.append((b"t%04d" % n, (ids, weights, values, lengths)))
+    runs = encode_runs(term_postings(table))
+    ends = np.cumsum(runs.sizes).tolist()
+    for n, (_, (ids, weights, values, lengths)) in enumerate(table):
+        one = encode_run(ids, weights, values)
+        body = runs.body[ends[n] - int(runs.sizes[n]) : ends[n]]
+        positive = lengths[lengths > 0]
+        low, high = (int(positive.min()), int(positive.max())) if len(positive) else (0, 0)
+        assert (body, int(runs.kind[n]), int(runs.value_size[n])) == (
+            one.body,
+            one.kind,
+            one.value_size,
+        )
+        assert (int(runs.df[n]), int(runs.first[n]), int(runs.last[n])) == (
+            one.df,
+            one.first,
+            one.last,
+        )
+        assert (float(runs.weight[n]), float(runs.max_weight[n])) == (one.weight, one.max_weight)
+        assert (int(runs.min_length[n]), int(runs.max_length[n])) == (
+            length_to_byte(low) if low else 0,
+            length_to_byte(high),
+        )
+    with pytest.raises(ValueError, match="ascending"):
+        encode_runs(term_postings([(b"a", (np.array([4, 4]), np.ones(2), None, np.ones(2)))]))
+
+
+def test_length_bytes_are_whooshs():
+    lengths = np.arange(0, 120_000, 7)
+    assert length_bytes(lengths).tolist() == [length_to_byte(n) for n in lengths.tolist()]
 
 
 def test_terms_come_in_whooshs_order(tmp_path: Path):
@@ -225,6 +301,11 @@ def test_terms_out_of_order_are_refused(tmp_path: Path):
     writer.add_term_arrays(b"b", np.array([1]), np.ones(1), None, None)
     with pytest.raises(OutOfOrderError):
         writer.add_term_arrays(b"a", np.array([1]), np.ones(1), None, None)
+    one = (np.array([1]), np.ones(1), None, np.ones(1))
+    with pytest.raises(OutOfOrderError):
+        writer.add_terms(term_postings([(b"a", one)]))  # before the last term written
+    with pytest.raises(OutOfOrderError):
+        writer.add_terms(term_postings([(b"d", one), (b"c", one)]))
     writer.close()
 
 
