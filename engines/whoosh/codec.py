@@ -48,6 +48,9 @@ from engines.whoosh.runs import Run, TermPostings, decode_run, encode_run, encod
 
 FORMAT = 2
 BLOCK = 64  # terms per dictionary block
+# zlib level of the dictionary blocks: 1 compresses the blocks of 3,000 articles in 55 % of
+# level 6's time, 6 % larger (the blocks are a tenth of a segment)
+BLOCK_LEVEL = 1
 TERMS_MAGIC = b"MTD1"
 POSTS_MAGIC = b"MPO1"
 _FOOTER = struct.Struct("<Q4s")  # directory offset, magic
@@ -296,7 +299,8 @@ class ArrayFieldWriter(base.FieldWriter):
             parts.append(column.astype(dtype).tobytes())
         parts.append(b"".join(terms))
         field.firsts.append(terms[0])
-        field.block_offsets.append(self._write_terms(zlib.compress(b"".join(parts), 6)))
+        packed = zlib.compress(b"".join(parts), BLOCK_LEVEL)
+        field.block_offsets.append(self._write_terms(packed))
 
     def finish_field(self) -> None:
         field = self._field
