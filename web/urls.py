@@ -13,6 +13,7 @@ both on many parameter sets.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, has_request_context, request, url_for
@@ -45,7 +46,7 @@ class PageUrls:
         self.plain: frozenset[str] | None = None  # known once every blueprint is registered
         self.paths: dict[tuple[str, str], str] = {}  # (endpoint, SCRIPT_NAME) → its path
 
-    def __call__(self, endpoint: str, **values: object) -> str:
+    def __call__(self, endpoint: str, **values: Any) -> str:
         if self.plain is None:
             self.plain = _plain_endpoints(self.app)
         if (
