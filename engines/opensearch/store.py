@@ -11,9 +11,10 @@ searchers read the alias. A ``--rebuild`` fills a fresh index and then moves the
 Writes go through ``_bulk`` in chunks. Items refused with 429 (the node's write queue is full:
 back-pressure) or 5xx, and chunks that fail on the connection, are retried with exponential
 backoff (so are the job's refreshes, alias moves and state reads: ``retrying``, which waits
-out a cluster electing a new manager); what still fails is kept in ``failures`` so the job can report it and read its files
-again on the next run (they are listed in the report as rejected, exit code 1, and their
-files dropped from the manifest: nothing acknowledged is lost, nothing refused is forgotten).
+out a cluster electing a new manager); what still fails is kept in ``failures`` so the job
+can report it and read its files again on the next run (they are listed in the report as
+rejected, exit code 1, and their files dropped from the manifest: nothing acknowledged is
+lost, nothing refused is forgotten).
 OpenSearch has no transactions: a cancelled run may leave some articles written, which is safe
 because every article is keyed by its id.
 """

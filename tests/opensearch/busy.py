@@ -1,7 +1,8 @@
 """A loopback HTTP relay in front of a real OpenSearch node that answers some requests the
 way a node shedding load does (429 ``es_rejected_execution_exception``), or a cluster electing
-a new manager does (503 ``cluster_block_exception``), and passes the rest through untouched. The node stays real; only the refusals are chosen, so the back-pressure
-paths (bulk retries, search retries) run on demand.
+a new manager does (503 ``cluster_block_exception``), and passes the rest through untouched.
+The node stays real; only the refusals are chosen, so the back-pressure paths (bulk retries,
+search retries, the job's waits) run on demand.
 """
 
 from __future__ import annotations
