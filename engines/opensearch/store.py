@@ -184,9 +184,7 @@ class OpenSearchStore:
             "_source": fields if fields is not None else True,
         }
         while True:
-            page = retrying(
-                lambda: self.client.search(index=index or self.config.alias, body=body)
-            )
+            page = retrying(lambda: self.client.search(index=index or self.config.alias, body=body))
             hits = page["hits"]["hits"]
             for hit in hits:
                 yield hit["_source"]
