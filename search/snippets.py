@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -31,19 +32,20 @@ class Snippet:
 
 
 WordForms = tuple[tuple[int, int, str], ...]  # a word's analysed tokens, offsets in the word
-_FORMS: dict[tuple[str, str], WordForms] = {}
-MAX_CACHED_FORMS = 200_000
+_FORMS: dict[str, dict[str, WordForms]] = {}  # per analysis key: word → its forms
+MAX_CACHED_FORMS = 200_000  # per analysis key
 
 
 def _word_forms(analyzer, key: str, word: str) -> WordForms:
     """What the chain makes of one word, remembered: articles repeat their words, and the
     chain's filters cost a Python call each per token (a third of a query's time, py-spy)."""
-    forms = _FORMS.get((key, word))
+    memo = _FORMS.setdefault(key, {})
+    forms = memo.get(word)
     if forms is None:
-        if len(_FORMS) >= MAX_CACHED_FORMS:
-            _FORMS.clear()
+        if len(memo) >= MAX_CACHED_FORMS:
+            memo = _FORMS[key] = {}  # replaced, never cleared: other threads may be reading
         tokens = analyzer(word, chars=True, positions=True, removestops=True)
-        forms = _FORMS[(key, word)] = tuple((t.startchar, t.endchar, t.text) for t in tokens)
+        forms = memo[word] = tuple((t.startchar, t.endchar, t.text) for t in tokens)
     return forms
 
 
@@ -136,15 +138,51 @@ def _runs(key: str) -> _Runs:
     return runs
 
 
-def _learn(runs: _Runs, analyzer, key: str, run: str) -> None:
-    entries = []
-    for match in WORD_PATTERN.finditer(run):
-        start = match.start()
-        for rel_start, rel_end, form in _word_forms(analyzer, key, match.group()):
-            entries.append((start + rel_start, start + rel_end, form))
-    for _s, _e, form in entries:  # before ``forms``: a run found there is fully indexed
-        runs.holding.setdefault(form, set()).add(run)
-    runs.forms[run] = tuple(entries)
+def _analysed(analyzer, key: str, words: set[str]) -> dict[str, WordForms]:
+    """``_word_forms`` of many words at once: the words not remembered go through the chain
+    in one stream, the words joined by spaces (no token holds or looks across a space, and
+    each of the chain's filters reads one token at a time: a word's tokens in the stream are
+    those it gives alone). One analyzer call per word cost more in setting up the chain's
+    generators than in the filters themselves."""
+    memo = _FORMS.setdefault(key, {})
+    found = {word: memo[word] for word in words if word in memo}
+    missing = [word for word in words if word not in found]
+    if not missing:
+        return found
+    starts = []
+    at = 0
+    for word in missing:
+        starts.append(at)
+        at += len(word) + 1
+    tokens: list[list[tuple[int, int, str]]] = [[] for _ in missing]
+    joined = " ".join(missing)
+    for tok in analyzer(joined, chars=True, positions=True, removestops=True):
+        i = bisect_right(starts, tok.startchar) - 1
+        tokens[i].append((tok.startchar - starts[i], tok.endchar - starts[i], tok.text))
+    if len(memo) + len(missing) > MAX_CACHED_FORMS:
+        memo = _FORMS[key] = {}  # replaced, never cleared: other threads may be reading
+    for word, forms in zip(missing, tokens, strict=True):
+        found[word] = memo[word] = tuple(forms)
+    return found
+
+
+def _learn(runs: _Runs, analyzer, key: str, unseen: set[str]) -> None:
+    """Remember the forms of each run of ``unseen`` (with the runs each form is found in)."""
+    located = [
+        (run, [(match.start(), match.group()) for match in WORD_PATTERN.finditer(run)])
+        for run in unseen
+    ]
+    forms = _analysed(analyzer, key, {word for _run, words in located for _at, word in words})
+    holding = runs.holding
+    for run, words in located:
+        entries = tuple(
+            (start + rel_start, start + rel_end, form)
+            for start, word in words
+            for rel_start, rel_end, form in forms[word]
+        )
+        for _s, _e, form in entries:  # before ``forms``: a run found there is fully indexed
+            holding.setdefault(form, set()).add(run)
+        runs.forms[run] = entries
 
 
 def _word_matches(text: str, analyzer, key: str, terms: set[str]) -> list[tuple[int, int, str]]:
@@ -155,8 +193,9 @@ def _word_matches(text: str, analyzer, key: str, terms: set[str]) -> list[tuple[
     costs ~0.2 µs a character."""
     runs = _runs(key)
     distinct = set(text.split())
-    for run in distinct.difference(runs.forms):
-        _learn(runs, analyzer, key, run)
+    unseen = distinct.difference(runs.forms)
+    if unseen:
+        _learn(runs, analyzer, key, unseen)
     matching = distinct.intersection(set().union(*(runs.holding.get(t, ()) for t in terms)))
     located: list[tuple[int, list[tuple[int, int, str]]]] = []
     size = len(text)
@@ -183,15 +222,14 @@ def _all_tokens(text: str, lang: str) -> list[tuple[int, int, str]]:
     if key == "cjk" or type(analyzer.items[0]) is not WordTokenizer:
         return list(_tokens(text, lang))
     runs = _runs(key)
+    located = [(match.start(), match.group()) for match in _RUN.finditer(text)]
+    unseen = {run for _start, run in located}.difference(runs.forms)
+    if unseen:
+        _learn(runs, analyzer, key, unseen)
     found: list[tuple[int, int, str]] = []
-    for match in _RUN.finditer(text):
-        run = match.group()
-        entries = runs.forms.get(run)
-        if entries is None:
-            _learn(runs, analyzer, key, run)
-            entries = runs.forms[run]
+    for start, run in located:
+        entries = runs.forms[run]
         if entries:
-            start = match.start()
             found.extend((start + s, start + e, form) for s, e, form in entries)
     return found
 

@@ -10,6 +10,7 @@ from web.alert_views import bp as alerts_bp
 from web.i18n import init_i18n
 from web.render import register_filters
 from web.settings import default_config
+from web.urls import install_page_urls
 from web.views import bp, register_error_handlers, set_security_headers
 
 
@@ -35,4 +36,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.after_request(set_security_headers)
     app.register_blueprint(bp)
     app.register_blueprint(alerts_bp)
+    install_page_urls(app)
     return app

@@ -10,9 +10,11 @@ searchers read the alias. A ``--rebuild`` fills a fresh index and then moves the
 
 Writes go through ``_bulk`` in chunks. Items refused with 429 (the node's write queue is full:
 back-pressure) or 5xx, and chunks that fail on the connection, are retried with exponential
-backoff; what still fails is kept in ``failures`` so the job can report it and read its files
-again on the next run (they are listed in the report as rejected, exit code 1, and their
-files dropped from the manifest: nothing acknowledged is lost, nothing refused is forgotten).
+backoff (so are the job's refreshes, alias moves and state reads: ``retrying``, which waits
+out a cluster electing a new manager); what still fails is kept in ``failures`` so the job
+can report it and read its files again on the next run (they are listed in the report as
+rejected, exit code 1, and their files dropped from the manifest: nothing acknowledged is
+lost, nothing refused is forgotten).
 OpenSearch has no transactions: a cancelled run may leave some articles written, which is safe
 because every article is keyed by its id.
 """
@@ -21,10 +23,10 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from opensearchpy import OpenSearch, helpers
 from opensearchpy.exceptions import ConnectionError as OSConnectionError
@@ -51,6 +53,28 @@ MAX_BACKOFF_SECONDS = 10.0
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 SCAN_PAGE = 1000
 STATE_DIR = "opensearch"  # under INDEX_DIR: manifest and learned boilerplate of the archive
+T = TypeVar("T")
+
+
+def retrying(call: Callable[[], T]) -> T:
+    """``call()``, tried again with the bulk writes' backoff while the cluster cannot answer.
+
+    The client already tries another node when one is down; but while the cluster elects a
+    new manager (after the old one died) every node answers 503, the client marks them all
+    dead and ends on the dead node's refused connection. Waiting out the election is what
+    the job must do there, for a refresh or a page of its state as for a bulk request.
+    """
+    delay = BACKOFF_SECONDS
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            return call()
+        except (OSConnectionError, TransportError) as exc:
+            retriable = isinstance(exc, OSConnectionError) or exc.status_code in RETRY_STATUSES
+            if not retriable or attempt == MAX_ATTEMPTS:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, MAX_BACKOFF_SECONDS)
+    raise AssertionError("unreachable")
 
 
 def make_client(config: OpenSearchConfig) -> OpenSearch:
@@ -136,7 +160,7 @@ class OpenSearchStore:
         actions: list[dict] = [{"add": {"index": index, "alias": self.config.alias}}]
         if previous and previous != index:
             actions.insert(0, {"remove": {"index": previous, "alias": self.config.alias}})
-        self.client.indices.update_aliases(body={"actions": actions})
+        retrying(lambda: self.client.indices.update_aliases(body={"actions": actions}))
         return previous if previous != index else None
 
     def delete_index(self, index: str) -> None:
@@ -144,7 +168,8 @@ class OpenSearchStore:
             self.client.indices.delete(index=index)
 
     def refresh(self, index: str | None = None) -> None:
-        self.client.indices.refresh(index=index or self.config.alias)
+        target = index or self.config.alias
+        retrying(lambda: self.client.indices.refresh(index=target))
 
     # -- reading everything (search_after, never a deep from/size) -------------------------
 
@@ -159,7 +184,7 @@ class OpenSearchStore:
             "_source": fields if fields is not None else True,
         }
         while True:
-            page = self.client.search(index=index or self.config.alias, body=body)
+            page = retrying(lambda: self.client.search(index=index or self.config.alias, body=body))
             hits = page["hits"]["hits"]
             for hit in hits:
                 yield hit["_source"]

@@ -147,6 +147,39 @@ def test_a_busy_node_slows_the_job_down_without_losing_articles(
         store.client.indices.delete(index=store.config.pattern)
 
 
+def test_a_job_waits_out_a_cluster_without_manager(opensearch_node: LocalCluster, tmp_path: Path):
+    """While a cluster elects a new manager every node answers 503 (the client, after trying
+    each, gives up): the job's refreshes and state reads wait with backoff instead of
+    failing the run, and every article is written."""
+    store = opensearch_store(opensearch_node)
+    try:
+        first_batch = write_jsonl(tmp_path / "a.jsonl", records("Harbour", n=4))
+        OpenSearchEngine(tmp_path / "state", store).index_paths([first_batch], parse_workers=0)
+        # the client tries 4 times (max_retries 3): 5 refusals outlast it once per call
+        refuse_both = first(5, "/_refresh"), first(5, "/_search")
+
+        def refuse(method: str, path: str) -> bool:
+            return any(rule(method, path) for rule in refuse_both)
+
+        with BusyRelay(opensearch_node.urls[0], refuse, status=503) as relay:
+            electing = OpenSearchStore(replace(store.config, hosts=(relay.url,)))
+            lanterns = [
+                {**r, "id": f"b{r['id']}", "text": f"Lantern parade number {i} crossed town."}
+                for i, r in enumerate(records("Lantern", n=3))
+            ]
+            second = write_jsonl(tmp_path / "b.jsonl", lanterns)
+            report = OpenSearchEngine(tmp_path / "state", electing).index_paths(
+                [first_batch, second], parse_workers=0
+            )
+            assert relay.refused("/_refresh") == 5 and relay.refused("/_search") == 5
+        assert (report.added, report.rejected) == (3, [])
+        engine = OpenSearchEngine(tmp_path / "state", store)
+        assert engine.search(SearchRequest("lantern")).total == 3
+        assert engine.doc_count() == 7
+    finally:
+        store.client.indices.delete(index=store.config.pattern)
+
+
 def test_a_busy_node_still_answers_searches(opensearch_node: LocalCluster, tmp_path: Path):
     store = opensearch_store(opensearch_node)
     try:

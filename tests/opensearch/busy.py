@@ -1,7 +1,8 @@
 """A loopback HTTP relay in front of a real OpenSearch node that answers some requests the
-way a node shedding load does (429 ``es_rejected_execution_exception``) and passes the rest
-through untouched. The node stays real; only the refusals are chosen, so the back-pressure
-paths (bulk retries, search retries) run on demand.
+way a node shedding load does (429 ``es_rejected_execution_exception``), or a cluster electing
+a new manager does (503 ``cluster_block_exception``), and passes the rest through untouched.
+The node stays real; only the refusals are chosen, so the back-pressure paths (bulk retries,
+search retries, the job's waits) run on demand.
 """
 
 from __future__ import annotations
@@ -22,13 +23,25 @@ REJECTED = json.dumps(
         "status": 429,
     }
 ).encode()
+NO_MANAGER = json.dumps(
+    {
+        "error": {
+            "type": "cluster_block_exception",
+            "reason": "blocked by: [SERVICE_UNAVAILABLE/2/no cluster-manager];",
+        },
+        "status": 503,
+    }
+).encode()
+REFUSALS = {429: REJECTED, 503: NO_MANAGER}
 
 
 class BusyRelay:
     """``refuse(method, path)`` says whether to answer 429 instead of relaying; every
     request is counted in ``seen`` as (method, path, refused)."""
 
-    def __init__(self, node_url: str, refuse: Callable[[str, str], bool]) -> None:
+    def __init__(
+        self, node_url: str, refuse: Callable[[str, str], bool], status: int = 429
+    ) -> None:
         target = urlsplit(node_url)
         self.refuse = refuse
         self.seen: list[tuple[str, str, bool]] = []
@@ -42,7 +55,7 @@ class BusyRelay:
                 refused = relay.refuse(self.command, self.path)
                 relay.seen.append((self.command, self.path, refused))
                 if refused:
-                    self._answer(429, REJECTED, "application/json")
+                    self._answer(status, REFUSALS[status], "application/json")
                     return
                 upstream = http.client.HTTPConnection(target.hostname, target.port, timeout=60)
                 headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}

@@ -190,3 +190,34 @@ def test_the_sample_phrase_is_marked_in_the_title_and_nowhere_else(sample_index)
         body_spans = [hit.snippet.text[s:e] for s, e in hit.snippet.spans]
         assert phrase_spans + body_spans, hit.id
         assert {*phrase_spans, *body_spans} == {"Conseil OTAN-Russie"}, hit.id
+
+
+def test_words_analysed_in_one_stream_give_what_each_gives_alone(monkeypatch):
+    """``_analysed`` runs many words through the chain at once; each word's forms (offsets
+    moved by elision or possessives, stop words giving none) are those it gives alone."""
+    from builders import ROOT
+    from index.analysis.tokenizers import WORD_PATTERN
+    from search import snippets
+
+    texts: dict[str, list[str]] = {}
+    for path in sorted((ROOT / "tests" / "data").glob("golden_tokens_*.tsv")):
+        lang = path.stem.rsplit("_", 1)[1]
+        lines = path.read_text(encoding="utf-8").splitlines()
+        texts.setdefault(lang, []).extend(line.split("\t")[0] for line in lines if line[:1] != "#")
+    for line in (SAMPLE_DIR / "sample.jsonl").read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        texts.setdefault(record["lang"], []).append(record["title"] + "\n" + record["text"])
+    compared = 0
+    for lang, parts in texts.items():
+        key, analyzer = lang_key(lang), analyzer_for(lang)
+        if key == "cjk":
+            continue  # bigrams span words: never analysed word by word
+        words = {w for text in parts for w in WORD_PATTERN.findall(text)}
+        monkeypatch.setattr(snippets, "_FORMS", {})
+        together = snippets._analysed(analyzer, key, words)
+        for word in words:
+            alone = analyzer(word, chars=True, positions=True, removestops=True)
+            assert together[word] == tuple((t.startchar, t.endchar, t.text) for t in alone), word
+        compared += len(words)
+        assert any(s > 0 for forms in together.values() for s, _e, _f in forms) or key != "fr"
+    assert compared > 5000
