@@ -42,6 +42,11 @@ POOL_ENV = "MANCHETTE_WHOOSH_POOL"  # "0": Whoosh's own SegmentWriter (for paire
 TERMS_PER_BATCH = 65_536  # postings turned into Python objects at once while writing a field
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.int64)
 _EMPTY = np.zeros(0, dtype=np.int64)
+# What ``FieldPool.size`` counts: a posting's term id, weight and value length; a chunk's
+# document number, count and blob object; a distinct term's dict entry and bytes object.
+POSTING_BYTES = 16
+CHUNK_BYTES = 12 + 33
+TERM_BYTES = 33 + 80
 
 
 def pool_enabled() -> bool:
@@ -49,9 +54,13 @@ def pool_enabled() -> bool:
 
 
 class FieldPool:
-    """One field's postings since the last flush, in insertion order (documents ascending)."""
+    """One field's postings since the last flush, in insertion order (documents ascending).
 
-    __slots__ = ("blobs", "counts", "docs", "next_id", "terms", "tids", "vlens", "weights")
+    ``size`` counts the bytes it holds as it grows (``POSTING_BYTES`` a posting, the values,
+    ``CHUNK_BYTES`` a chunk, ``TERM_BYTES`` plus the term's bytes a distinct term): the job
+    flushes the pool by that count (``ArrayPool.nbytes``), not by documents."""
+
+    __slots__ = ("blobs", "counts", "docs", "next_id", "size", "terms", "tids", "vlens", "weights")
 
     def __init__(self) -> None:
         self.terms: dict[bytes, int] = {}  # term bytes → term id (increasing, not contiguous)
@@ -62,6 +71,7 @@ class FieldPool:
         self.docs = array("q")  # per chunk (a document's postings, or one term of a merge)
         self.counts = array("I")  # per chunk: how many postings
         self.blobs: list[bytes] = []  # per chunk: its values joined
+        self.size = 0  # bytes held (see the class's docstring)
 
     def __len__(self) -> int:
         return len(self.tids)
@@ -69,8 +79,12 @@ class FieldPool:
     def _ids(self, tbytes: Sequence[bytes]) -> list[int]:
         """The terms' ids, new terms given fresh ones (no Python loop: ids are not
         contiguous, ``sorted_terms`` ranks them)."""
+        known = len(self.terms)
         ids = list(map(self.terms.setdefault, tbytes, count(self.next_id)))
         self.next_id += len(tbytes)
+        new = len(self.terms) - known
+        if new:  # the new terms' own bytes, estimated from this document's terms
+            self.size += new * TERM_BYTES + sum(map(len, tbytes)) * new // len(tbytes)
         return ids
 
     def add_document(
@@ -85,9 +99,11 @@ class FieldPool:
         self.weights.extend(weights)
         given = [v or b"" for v in values] if None in values else cast(Sequence[bytes], values)
         self.vlens.extend(map(len, given))
-        self.blobs.append(b"".join(given))
+        blob = b"".join(given)
+        self.blobs.append(blob)
         self.docs.append(docnum)
         self.counts.append(len(tbytes))
+        self.size += POSTING_BYTES * len(tbytes) + len(blob) + CHUNK_BYTES
 
     def add_term(
         self, tbytes: bytes, docnums: np.ndarray, weights: np.ndarray, values: Sequence[bytes]
@@ -95,56 +111,69 @@ class FieldPool:
         """One term's postings of a merged segment (document numbers ascending, above all the
         pool holds)."""
         size = len(docnums)
+        known = len(self.terms)
         tid = self.terms.setdefault(tbytes, self.next_id)
         self.next_id += 1
         self.tids.extend(array("I", [tid]) * size)
         self.weights.frombytes(np.ascontiguousarray(weights, dtype=np.float64).tobytes())
         self.vlens.extend(map(len, values))
-        self.blobs.append(b"".join(values))
+        blob = b"".join(values)
+        self.blobs.append(blob)
         self.docs.extend(docnums.tolist())
         self.counts.extend(array("I", [1]) * size)
+        self.size += (POSTING_BYTES + CHUNK_BYTES) * size + len(blob)
+        if len(self.terms) > known:
+            self.size += TERM_BYTES + len(tbytes)
 
     def nbytes(self) -> int:
-        return (
-            self.tids.itemsize * len(self.tids) * 3
-            + 12 * len(self.docs)
-            + sum(map(len, self.blobs))
-            + 100 * len(self.terms)
-        )
+        return self.size
 
     def sorted_terms(self) -> Iterable[tuple[bytes, np.ndarray, np.ndarray, list[bytes]]]:
         """Each term in byte order with its postings: (term, document numbers ascending,
-        weights, values), in batches of about ``TERMS_PER_BATCH`` postings."""
+        weights, values), in batches of about ``TERMS_PER_BATCH`` postings.
+
+        What it allocates besides the pool stays small: per posting a 32-bit term rank and
+        document number, the 64-bit sort order and value offset; each batch's postings are
+        gathered through the order as it is handed over."""
         total = len(self.tids)
         if not total:
             return
         names = sorted(self.terms)  # a term's rank: its index here
-        ids = np.fromiter(map(self.terms.__getitem__, names), dtype=np.int64, count=len(names))
-        by_id = np.argsort(ids)
-        keys = by_id[np.searchsorted(ids, np.frombuffer(self.tids, dtype=np.uint32), sorter=by_id)]
-        docs = np.repeat(
-            np.frombuffer(self.docs, dtype=np.int64), np.frombuffer(self.counts, dtype=np.uint32)
+        rank_of = np.zeros(self.next_id, dtype=np.int32)  # term id → rank
+        rank_of[np.fromiter(map(self.terms.__getitem__, names), np.int64, len(names))] = (
+            np.arange(len(names), dtype=np.int32)
         )
+        keys = rank_of[np.frombuffer(self.tids, dtype=np.uint32)]
+        del rank_of
         order = np.argsort(keys, kind="stable")  # documents were added in ascending order
-        keys, docs = keys[order], docs[order]
-        same_term = keys[1:] == keys[:-1]
-        if np.any(same_term & (docs[1:] <= docs[:-1])):
-            raise ValueError("postings out of order: a document was pooled twice")
-        weights = np.frombuffer(self.weights, dtype=np.float64)[order]
-        vlens = np.frombuffer(self.vlens, dtype=np.uint32).astype(np.int64)
-        starts = np.cumsum(vlens) - vlens
-        vstarts, vends = starts[order], (starts + vlens)[order]
+        bounds = np.zeros(len(names) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(keys, minlength=len(names)), out=bounds[1:])
+        del keys
+        chunk_docs = np.frombuffer(self.docs, dtype=np.int64)
+        narrow = np.int32 if int(chunk_docs.max()) < 2**31 else np.int64
+        docs = np.repeat(chunk_docs.astype(narrow), np.frombuffer(self.counts, dtype=np.uint32))
+        weights = np.frombuffer(self.weights, dtype=np.float64)
+        vlens = np.frombuffer(self.vlens, dtype=np.uint32)
+        starts = np.zeros(total, dtype=np.int64)
+        np.cumsum(vlens[:-1], out=starts[1:])
         blob = b"".join(self.blobs)
-        bounds = np.concatenate(([0], np.flatnonzero(~same_term) + 1, [total]))
+        self.blobs = [blob]  # the same values, held once
         term = 0
         while term < len(names):
             last = int(np.searchsorted(bounds, bounds[term] + TERMS_PER_BATCH, side="right"))
             last = min(max(last - 1, term + 1), len(names))
             lo, hi = int(bounds[term]), int(bounds[last])
+            picked = order[lo:hi]
+            batch_docs = docs[picked].astype(np.int64)
             cuts = (bounds[term : last + 1] - lo).tolist()
-            spans = zip(vstarts[lo:hi].tolist(), vends[lo:hi].tolist(), strict=True)
+            firsts = np.zeros(hi - lo, dtype=bool)
+            firsts[cuts[:-1]] = True
+            if np.any(~firsts[1:] & (batch_docs[1:] <= batch_docs[:-1])):
+                raise ValueError("postings out of order: a document was pooled twice")
+            batch_weights = weights[picked]
+            vstarts = starts[picked]
+            spans = zip(vstarts.tolist(), (vstarts + vlens[picked]).tolist(), strict=True)
             values = [blob[s:e] for s, e in spans]
-            batch_docs, batch_weights = docs[lo:hi], weights[lo:hi]
             for i in range(last - term):
                 a, b = cuts[i], cuts[i + 1]
                 yield names[term + i], batch_docs[a:b], batch_weights[a:b], values[a:b]
