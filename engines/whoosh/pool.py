@@ -140,8 +140,8 @@ class FieldPool:
             return
         names = sorted(self.terms)  # a term's rank: its index here
         rank_of = np.zeros(self.next_id, dtype=np.int32)  # term id → rank
-        rank_of[np.fromiter(map(self.terms.__getitem__, names), np.int64, len(names))] = (
-            np.arange(len(names), dtype=np.int32)
+        rank_of[np.fromiter(map(self.terms.__getitem__, names), np.int64, len(names))] = np.arange(
+            len(names), dtype=np.int32
         )
         keys = rank_of[np.frombuffer(self.tids, dtype=np.uint32)]
         del rank_of
