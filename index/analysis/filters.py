@@ -211,7 +211,7 @@ SNOWBALL_NAMES = {
     "fr": "french", "en": "english", "de": "german", "es": "spanish", "pt": "portuguese",
     "it": "italian", "nl": "dutch", "ru": "russian", "ar": "arabic",
 }  # fmt: skip
-_STEM_CACHE_SIZE = 200_000
+_STEM_CACHE_SIZE = 20_000  # a full cache starts again (indexing: behind the memo of postings.py)
 _stem_caches: dict[str, dict[str, str]] = {}
 _local = threading.local()
 

@@ -73,7 +73,11 @@ _PER_WORD: frozenset[type] = frozenset(
 # Of those, the ones that drop tokens (the others always pass them on).
 _DROPPING: frozenset[type] = frozenset({StopwordFilter, ArabicNormalizeFilter})
 _TOKENIZERS: frozenset[type] = frozenset({WordTokenizer, CJKBigramTokenizer})
-MEMO_LIMIT = 100_000  # words remembered per chain (~140 bytes each); a full memo starts again
+# Words remembered per chain and generation (~140 bytes each): when the memo is full it becomes
+# the old generation and a new one starts; a word found in the old one moves to the new one.
+# Frequent words stay, and the memory is the same whatever the size of the collection (a
+# parsing process of the whole corpus held 100,000 a chain with one generation of that size).
+MEMO_LIMIT = 20_000
 _GAP = re.compile(r"\s+")
 # The encoded value of a single position, per encoder (a format's ``encode`` depends on the
 # positions only), for positions below the limit.
@@ -94,6 +98,7 @@ class _Plan:
     filters: tuple[Filter, ...]
     renumber: bool  # a stop filter numbers the kept words consecutively from the first one
     memo: dict[str, bytes | None] = field(default_factory=dict)
+    old: dict[str, bytes | None] = field(default_factory=dict)  # the previous generation
 
 
 # id(analyzer) → (the analyzer, kept alive so that its id is not reused; its plan or None).
@@ -160,15 +165,22 @@ def _run(filters: tuple[Filter, ...], found: Iterable[str]) -> dict[str, bytes |
 
 
 def _terms(plan: _Plan, found: list[str]) -> list[bytes | None]:
-    """The term of each word, through the plan's memo."""
+    """The term of each word, through the plan's memo (two generations, ``MEMO_LIMIT``)."""
     memo = plan.memo
     missing = set(found).difference(memo)
     if missing:
         if len(memo) + len(missing) > MEMO_LIMIT:
-            # A new dict rather than clear(): another thread may be reading the old one.
-            memo = plan.memo = {}
+            # New dicts rather than clear(): another thread may be reading the old ones.
+            plan.old, memo = memo, {}
+            plan.memo = memo
             missing = set(found)
-        memo.update(_run(plan.filters, missing))
+        old = plan.old
+        kept = missing.intersection(old)
+        if kept:
+            memo.update({word: old[word] for word in kept})
+            missing -= kept
+        if missing:
+            memo.update(_run(plan.filters, missing))
     return list(map(memo.__getitem__, found))
 
 
