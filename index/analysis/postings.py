@@ -74,10 +74,9 @@ _PER_WORD: frozenset[type] = frozenset(
 _DROPPING: frozenset[type] = frozenset({StopwordFilter, ArabicNormalizeFilter})
 _TOKENIZERS: frozenset[type] = frozenset({WordTokenizer, CJKBigramTokenizer})
 # Words remembered per chain and generation (~140 bytes each): when the memo is full it becomes
-# the old generation and a new one starts; a word found in the old one moves to the new one.
-# Frequent words stay, and the memory is the same whatever the size of the collection (a
-# parsing process of the whole corpus held 100,000 a chain with one generation of that size).
-MEMO_LIMIT = 20_000
+# the old generation and a new one starts; a word found in the old one moves to the new one, so
+# frequent words are never forgotten (one generation of 100,000 was emptied whole when full).
+MEMO_LIMIT = 50_000
 _GAP = re.compile(r"\s+")
 # The encoded value of a single position, per encoder (a format's ``encode`` depends on the
 # positions only), for positions below the limit.
