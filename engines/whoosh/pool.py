@@ -19,8 +19,11 @@ term) with:
   once (``term_arrays`` of a terms reader that has it, else Whoosh 3's blocks), document
   numbers remapped through the deletions with one array lookup.
 
-The pool lives in memory until the commit: the indexing job commits every 10,000 documents
-(or ``commit_seconds``), which bounds it (about 20 bytes per posting plus the values).
+The pool lives in memory until the commit. It counts its bytes as it grows (``nbytes``: about
+16 bytes a posting plus the values and each distinct term), and the indexing job commits when
+they reach ``commit_mb`` (64 MB), every 10,000 documents or every ``commit_seconds``, which
+bounds it whatever the articles; sorting it at flush allocates about 24 bytes a posting of the
+field being written (``FieldPool.sorted_terms``).
 """
 
 from __future__ import annotations
