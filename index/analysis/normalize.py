@@ -39,7 +39,7 @@ _LETTER_MAP = str.maketrans(
 # search expects (ёлка = елка, молоко́ = молоко).
 _DIACRITICS = re.compile("(?<![\u0418\u0438\u0423\u0443])\u0306|[\u0300-\u0305\u0307-\u036f]")
 
-_FOLD_CACHE_SIZE = 20_000  # a full cache starts again
+_FOLD_CACHE_SIZE = 100_000
 _fold_cache: dict[str, str] = {}
 
 

@@ -73,10 +73,7 @@ _PER_WORD: frozenset[type] = frozenset(
 # Of those, the ones that drop tokens (the others always pass them on).
 _DROPPING: frozenset[type] = frozenset({StopwordFilter, ArabicNormalizeFilter})
 _TOKENIZERS: frozenset[type] = frozenset({WordTokenizer, CJKBigramTokenizer})
-# Words remembered per chain and generation (~140 bytes each): when the memo is full it becomes
-# the old generation and a new one starts; a word found in the old one moves to the new one, so
-# frequent words are never forgotten (one generation of 100,000 was emptied whole when full).
-MEMO_LIMIT = 50_000
+MEMO_LIMIT = 100_000  # words remembered per chain (~140 bytes each); a full memo starts again
 _GAP = re.compile(r"\s+")
 # The encoded value of a single position, per encoder (a format's ``encode`` depends on the
 # positions only), for positions below the limit.
@@ -97,7 +94,6 @@ class _Plan:
     filters: tuple[Filter, ...]
     renumber: bool  # a stop filter numbers the kept words consecutively from the first one
     memo: dict[str, bytes | None] = field(default_factory=dict)
-    old: dict[str, bytes | None] = field(default_factory=dict)  # the previous generation
 
 
 # id(analyzer) → (the analyzer, kept alive so that its id is not reused; its plan or None).
@@ -164,22 +160,15 @@ def _run(filters: tuple[Filter, ...], found: Iterable[str]) -> dict[str, bytes |
 
 
 def _terms(plan: _Plan, found: list[str]) -> list[bytes | None]:
-    """The term of each word, through the plan's memo (two generations, ``MEMO_LIMIT``)."""
+    """The term of each word, through the plan's memo."""
     memo = plan.memo
     missing = set(found).difference(memo)
     if missing:
         if len(memo) + len(missing) > MEMO_LIMIT:
-            # New dicts rather than clear(): another thread may be reading the old ones.
-            plan.old, memo = memo, {}
-            plan.memo = memo
+            # A new dict rather than clear(): another thread may be reading the old one.
+            memo = plan.memo = {}
             missing = set(found)
-        old = plan.old
-        kept = missing.intersection(old)
-        if kept:
-            memo.update({word: old[word] for word in kept})
-            missing -= kept
-        if missing:
-            memo.update(_run(plan.filters, missing))
+        memo.update(_run(plan.filters, missing))
     return list(map(memo.__getitem__, found))
 
 
