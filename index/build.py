@@ -17,7 +17,7 @@ from typing import TypedDict
 
 from index.analysis import ANALYSIS_VERSION
 from index.article import Article
-from index.config import COMMIT_SECONDS
+from index.config import COMMIT_MB, COMMIT_SECONDS
 from index.dedup import body_simhash
 from index.document import article_to_doc, text_key
 from index.layout import LAST_RUN, job_lock, write_atomic
@@ -73,6 +73,7 @@ class Job:
         *,
         observing: bool = True,
         commit_seconds: float = COMMIT_SECONDS,
+        commit_mb: float = COMMIT_MB,
     ) -> None:
         self.sink = sink
         self.state = state
@@ -91,6 +92,7 @@ class Job:
         self.pending = 0  # documents written (or deleted) since the last commit
         self.commits = 0
         self.commit_seconds = commit_seconds
+        self.commit_bytes = int(commit_mb * 1024 * 1024)
         self.last_commit = time.monotonic()
         self.unsaved = False  # files done since the last checkpoint
         self.tick: Callable[[], None] | None = None  # progress within a file
@@ -138,10 +140,15 @@ class Job:
         self.maybe_commit()
 
     def maybe_commit(self) -> None:
-        """Commit when the batch is full or ``commit_seconds`` of work went by since the last
-        commit: a job killed again and again (a timeout, the OOM killer) still gets on."""
+        """Commit when the batch is full (``BATCH_DOCS`` documents, or ``commit_mb`` of what
+        the engine buffers: memory stays flat however large the articles) or
+        ``commit_seconds`` of work went by since the last commit: a job killed again and
+        again (a timeout, the OOM killer) still gets on."""
         due = time.monotonic() - self.last_commit >= self.commit_seconds
-        if self.pending >= BATCH_DOCS or (due and (self.pending or self.unsaved)):
+        full = self.pending >= BATCH_DOCS or (
+            self.pending and self.sink.buffered_bytes() >= self.commit_bytes
+        )
+        if full or (due and (self.pending or self.unsaved)):
             self.flush()
 
     def flush(self) -> None:
@@ -253,6 +260,7 @@ def _revisit(sink: Sink, job: Job, parse_workers: int) -> tuple[int, int]:
     """
     sub = IndexReport()
     again = Job(sink, job.state, sub, observing=False, commit_seconds=job.commit_seconds)
+    again.commit_bytes = job.commit_bytes
     again.revisit = set(job.revisit)  # not done until re-read: kept out of its checkpoints
     paths = [Path(p) for p in sorted(job.revisit)]
     only = {Path(p): job.relearn.get(p, set()) for p in job.revisit}
@@ -310,6 +318,7 @@ class JobOptions(TypedDict, total=False):
     progress: Progress | None
     parse_workers: int
     commit_seconds: float
+    commit_mb: float
 
 
 def run_job(
@@ -323,13 +332,15 @@ def run_job(
     progress: Progress | None = None,
     parse_workers: int = 1,
     commit_seconds: float = COMMIT_SECONDS,
+    commit_mb: float = COMMIT_MB,
 ) -> IndexReport:
     """Index files and folders through the sink ``open_sink`` opens; commit only if
     something changed.
 
-    The job commits every ``BATCH_DOCS`` changed articles and after ``commit_seconds`` of
-    work, without merging segments, and at the end, merging them. ``progress`` is called
-    after each file and every ``PROGRESS_ARTICLES`` articles read within a file.
+    The job commits every ``BATCH_DOCS`` changed articles, when the engine buffers
+    ``commit_mb`` megabytes and after ``commit_seconds`` of work, without merging segments,
+    and at the end, merging them. ``progress`` is called after each file and every
+    ``PROGRESS_ARTICLES`` articles read within a file.
 
     Raises ``IndexLocked`` when another job holds the lock of ``index_dir``. On any other
     exception nothing is committed: the sink is abandoned (a rebuild dropped) and the live
@@ -346,7 +357,7 @@ def run_job(
     with job_lock(index_dir, wait):
         sink = open_sink(rebuild)
         try:
-            job = Job(sink, sink.load(), report, commit_seconds=commit_seconds)
+            job = Job(sink, sink.load(), report, commit_seconds=commit_seconds, commit_mb=commit_mb)
             files = list_inputs(paths, report)
             report.files = len(files)
             planned = [(path, new) for path in files if (new := job.plan(path))]

@@ -119,6 +119,12 @@ def parse_command(files: tuple[Path, ...], as_json: bool) -> None:
     default=None,
     help=f"{_setting_help('commit_seconds')}",
 )
+@click.option(
+    "--commit-mb",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help=f"{_setting_help('commit_mb')}",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing unless something went wrong.")
 @click.option(
     "--report",
@@ -134,6 +140,7 @@ def index_command(
     wait: float,
     parse_workers: int,
     commit_seconds: float | None,
+    commit_mb: float | None,
     quiet: bool,
     report_file: Path | None,
 ) -> None:
@@ -152,7 +159,9 @@ def index_command(
     from index.progress import ProgressLine
 
     try:
-        settings = load_settings(index_dir=index_dir, commit_seconds=commit_seconds)
+        settings = load_settings(
+            index_dir=index_dir, commit_seconds=commit_seconds, commit_mb=commit_mb
+        )
     except ValueError as exc:
         fail(str(exc), EXIT_USAGE)
     target = settings.index_dir
@@ -169,6 +178,7 @@ def index_command(
             progress=ProgressLine(_echo_progress) if show_progress else None,
             parse_workers=parse_workers,
             commit_seconds=settings.commit_seconds,
+            commit_mb=settings.commit_mb,
         )
     except IndexLocked as exc:
         fail(str(exc), EXIT_LOCKED)

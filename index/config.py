@@ -11,6 +11,7 @@ from pathlib import Path
 
 ENV_PREFIX = "MANCHETTE_"
 COMMIT_SECONDS = 20.0  # the indexing job commits at least this often (seconds of work)
+COMMIT_MB = 64.0  # ... and when the writer's pooled postings reach this many megabytes
 
 
 def default_index_dir() -> str:
@@ -43,6 +44,12 @@ SETTINGS: tuple[Setting, ...] = (
         f"{COMMIT_SECONDS:g}",
         "Seconds of work between two commits of `manchette index` (also every 10,000 "
         "articles and at the end): a job killed again and again still makes progress.",
+    ),
+    Setting(
+        "commit_mb",
+        f"{COMMIT_MB:g}",
+        "Megabytes of postings `manchette index` holds before it commits (also every "
+        "10,000 articles and every `commit_seconds`): bounds the indexing job's memory.",
     ),
     Setting(
         "max_export_rows",
@@ -88,6 +95,7 @@ class Settings:
     secret_key: str = ""
     ui_language: str = "fr"
     commit_seconds: float = COMMIT_SECONDS
+    commit_mb: float = COMMIT_MB
     smtp_url: str = ""
     smtp_from: str = "manchette@localhost"
     public_url: str = "http://127.0.0.1:8000"
@@ -113,6 +121,16 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _megabytes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:  # also refuses nan
+        raise ValueError(f"commit_mb must be a number of megabytes > 0, not {text}")
+    return value
+
+
 def load_settings(**overrides: object) -> Settings:
     """Defaults, then ``MANCHETTE_*`` environment variables, then explicit overrides (CLI flags)."""
     raw = {s.name: _raw_value(s, overrides) for s in SETTINGS}
@@ -132,6 +150,7 @@ def load_settings(**overrides: object) -> Settings:
             secret_key=raw["secret_key"],
             ui_language=raw["ui_language"],
             commit_seconds=_seconds(raw["commit_seconds"]),
+            commit_mb=_megabytes(raw["commit_mb"]),
             smtp_url=raw["smtp_url"].strip(),
             smtp_from=raw["smtp_from"].strip(),
             public_url=raw["public_url"].strip().rstrip("/"),

@@ -72,6 +72,11 @@ class Sink(ABC):
         commit is then quick, and the last one merges.
         """
 
+    def buffered_bytes(self) -> int:
+        """Bytes the engine holds for what was written since the last commit (0 when it does
+        not count them): the job commits when they reach its budget (``commit_mb``)."""
+        return 0
+
     @abstractmethod
     def cancel(self) -> None:
         """Drop what was written since the last commit."""

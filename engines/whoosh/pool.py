@@ -19,8 +19,11 @@ term) with:
   once (``term_arrays`` of a terms reader that has it, else Whoosh 3's blocks), document
   numbers remapped through the deletions with one array lookup.
 
-The pool lives in memory until the commit: the indexing job commits every 10,000 documents
-(or ``commit_seconds``), which bounds it (about 20 bytes per posting plus the values).
+The pool lives in memory until the commit. It counts its bytes as it grows (``nbytes``: about
+16 bytes a posting plus the values and each distinct term), and the indexing job commits when
+they reach ``commit_mb`` (64 MB), every 10,000 documents or every ``commit_seconds``, which
+bounds it whatever the articles; sorting it at flush allocates about 24 bytes a posting of the
+field being written (``FieldPool.sorted_terms``).
 """
 
 from __future__ import annotations
@@ -46,6 +49,11 @@ TERMS_PER_BATCH = 65_536  # postings turned into Python objects at once while wr
 POSTINGS_PER_BATCH = 262_144  # postings encoded at once by the codec's ``add_terms``
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.int64)
 _EMPTY = np.zeros(0, dtype=np.int64)
+# What ``FieldPool.size`` counts: a posting's term id, weight and value length; a chunk's
+# document number, count and blob object; a distinct term's dict entry and bytes object.
+POSTING_BYTES = 16
+CHUNK_BYTES = 12 + 33
+TERM_BYTES = 33 + 80
 
 
 def pool_enabled() -> bool:
@@ -53,9 +61,13 @@ def pool_enabled() -> bool:
 
 
 class FieldPool:
-    """One field's postings since the last flush, in insertion order (documents ascending)."""
+    """One field's postings since the last flush, in insertion order (documents ascending).
 
-    __slots__ = ("blobs", "counts", "docs", "next_id", "terms", "tids", "vlens", "weights")
+    ``size`` counts the bytes it holds as it grows (``POSTING_BYTES`` a posting, the values,
+    ``CHUNK_BYTES`` a chunk, ``TERM_BYTES`` plus the term's bytes a distinct term): the job
+    flushes the pool by that count (``ArrayPool.nbytes``), not by documents."""
+
+    __slots__ = ("blobs", "counts", "docs", "next_id", "size", "terms", "tids", "vlens", "weights")
 
     def __init__(self) -> None:
         self.terms: dict[bytes, int] = {}  # term bytes → term id (increasing, not contiguous)
@@ -66,6 +78,7 @@ class FieldPool:
         self.docs = array("q")  # per chunk (a document's postings, or one term of a merge)
         self.counts = array("I")  # per chunk: how many postings
         self.blobs: list[bytes] = []  # per chunk: its values joined
+        self.size = 0  # bytes held (see the class's docstring)
 
     def __len__(self) -> int:
         return len(self.tids)
@@ -73,8 +86,12 @@ class FieldPool:
     def _ids(self, tbytes: Sequence[bytes]) -> list[int]:
         """The terms' ids, new terms given fresh ones (no Python loop: ids are not
         contiguous, ``sorted_terms`` ranks them)."""
+        known = len(self.terms)
         ids = list(map(self.terms.setdefault, tbytes, count(self.next_id)))
         self.next_id += len(tbytes)
+        new = len(self.terms) - known
+        if new:  # the new terms' own bytes, estimated from this document's terms
+            self.size += new * TERM_BYTES + sum(map(len, tbytes)) * new // len(tbytes)
         return ids
 
     def add_document(
@@ -89,9 +106,11 @@ class FieldPool:
         self.weights.extend(weights)
         given = [v or b"" for v in values] if None in values else cast(Sequence[bytes], values)
         self.vlens.extend(map(len, given))
-        self.blobs.append(b"".join(given))
+        blob = b"".join(given)
+        self.blobs.append(blob)
         self.docs.append(docnum)
         self.counts.append(len(tbytes))
+        self.size += POSTING_BYTES * len(tbytes) + len(blob) + CHUNK_BYTES
 
     def add_packed(self, docnum: int, found: Analysed, boost: float = 1.0) -> None:
         """One document's postings in this field, as the parsing process packed them."""
@@ -104,6 +123,7 @@ class FieldPool:
         self.blobs.append(found.blob)
         self.docs.append(docnum)
         self.counts.append(len(found.terms))
+        self.size += POSTING_BYTES * len(found.terms) + len(found.blob) + CHUNK_BYTES
 
     def add_term(
         self, tbytes: bytes, docnums: np.ndarray, weights: np.ndarray, values: Sequence[bytes]
@@ -111,45 +131,53 @@ class FieldPool:
         """One term's postings of a merged segment (document numbers ascending, above all the
         pool holds)."""
         size = len(docnums)
+        known = len(self.terms)
         tid = self.terms.setdefault(tbytes, self.next_id)
         self.next_id += 1
         self.tids.extend(array("I", [tid]) * size)
         self.weights.frombytes(np.ascontiguousarray(weights, dtype=np.float64).tobytes())
         self.vlens.extend(map(len, values))
-        self.blobs.append(b"".join(values))
+        blob = b"".join(values)
+        self.blobs.append(blob)
         self.docs.extend(docnums.tolist())
         self.counts.extend(array("I", [1]) * size)
+        self.size += (POSTING_BYTES + CHUNK_BYTES) * size + len(blob)
+        if len(self.terms) > known:
+            self.size += TERM_BYTES + len(tbytes)
 
     def nbytes(self) -> int:
-        return (
-            self.tids.itemsize * len(self.tids) * 3
-            + 12 * len(self.docs)
-            + sum(map(len, self.blobs))
-            + 100 * len(self.terms)
-        )
+        return self.size
 
     def _sorted(self) -> _Sorted | None:
-        """The postings ordered by (term bytes, document)."""
+        """The postings ordered by (term bytes, document), gathered a batch at a time.
+
+        What it allocates besides the pool stays small: per posting a 32-bit term rank and
+        document number, the 64-bit sort order and value offset; ``_Sorted.batch`` gathers a
+        batch's postings through the order as it is handed over."""
         total = len(self.tids)
         if not total:
             return None
         names = sorted(self.terms)  # a term's rank: its index here
-        ids = np.fromiter(map(self.terms.__getitem__, names), dtype=np.int64, count=len(names))
-        by_id = np.argsort(ids)
-        keys = by_id[np.searchsorted(ids, np.frombuffer(self.tids, dtype=np.uint32), sorter=by_id)]
-        docs = np.repeat(
-            np.frombuffer(self.docs, dtype=np.int64), np.frombuffer(self.counts, dtype=np.uint32)
+        rank_of = np.zeros(self.next_id, dtype=np.int32)  # term id → rank
+        rank_of[np.fromiter(map(self.terms.__getitem__, names), np.int64, len(names))] = np.arange(
+            len(names), dtype=np.int32
         )
+        keys = rank_of[np.frombuffer(self.tids, dtype=np.uint32)]
+        del rank_of
         order = np.argsort(keys, kind="stable")  # documents were added in ascending order
-        keys, docs = keys[order], docs[order]
-        same_term = keys[1:] == keys[:-1]
-        if np.any(same_term & (docs[1:] <= docs[:-1])):
-            raise ValueError("postings out of order: a document was pooled twice")
-        weights = np.frombuffer(self.weights, dtype=np.float64)[order]
-        vlens = np.frombuffer(self.vlens, dtype=np.uint32).astype(np.int64)
-        starts = np.cumsum(vlens) - vlens
-        bounds = np.concatenate(([0], np.flatnonzero(~same_term) + 1, [total]))
-        return _Sorted(names, bounds, docs, weights, starts[order], vlens[order], self.blobs)
+        bounds = np.zeros(len(names) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(keys, minlength=len(names)), out=bounds[1:])
+        del keys
+        chunk_docs = np.frombuffer(self.docs, dtype=np.int64)
+        narrow = np.int32 if int(chunk_docs.max()) < 2**31 else np.int64
+        docs = np.repeat(chunk_docs.astype(narrow), np.frombuffer(self.counts, dtype=np.uint32))
+        vlens = np.frombuffer(self.vlens, dtype=np.uint32)
+        starts = np.zeros(total, dtype=np.int64)
+        np.cumsum(vlens[:-1], out=starts[1:])
+        blob = b"".join(self.blobs)
+        self.blobs = [blob]  # the same values, held once
+        weights = np.frombuffer(self.weights, dtype=np.float64)
+        return _Sorted(names, bounds, order, docs, weights, starts, vlens, blob)
 
     def sorted_terms(self) -> Iterable[tuple[bytes, np.ndarray, np.ndarray, list[bytes]]]:
         """Each term in byte order with its postings: (term, document numbers ascending,
@@ -157,18 +185,15 @@ class FieldPool:
         found = self._sorted()
         if found is None:
             return
-        names, bounds, docs, weights = found.terms, found.bounds, found.docs, found.weights
-        vstarts, vends = found.vstarts, found.vstarts + found.vlens
-        blob = b"".join(found.blobs)
+        names, bounds, blob = found.terms, found.bounds, found.blob
         term = 0
         while term < len(names):
             last = int(np.searchsorted(bounds, bounds[term] + TERMS_PER_BATCH, side="right"))
             last = min(max(last - 1, term + 1), len(names))
-            lo, hi = int(bounds[term]), int(bounds[last])
-            cuts = (bounds[term : last + 1] - lo).tolist()
-            spans = zip(vstarts[lo:hi].tolist(), vends[lo:hi].tolist(), strict=True)
+            batch_docs, batch_weights, vstarts, vlens = found.batch(term, last)
+            cuts = (bounds[term : last + 1] - bounds[term]).tolist()
+            spans = zip(vstarts.tolist(), (vstarts + vlens).tolist(), strict=True)
             values = [blob[s:e] for s, e in spans]
-            batch_docs, batch_weights = docs[lo:hi], weights[lo:hi]
             for i in range(last - term):
                 a, b = cuts[i], cuts[i + 1]
                 yield names[term + i], batch_docs[a:b], batch_weights[a:b], values[a:b]
@@ -183,24 +208,24 @@ class FieldPool:
         if found is None:
             return
         bounds = found.bounds
-        values = np.frombuffer(b"".join(found.blobs), dtype=np.uint8) if any(self.vlens) else None
+        values = np.frombuffer(found.blob, dtype=np.uint8) if any(self.vlens) else None
         term = 0
         while term < len(found.terms):
             last = int(np.searchsorted(bounds, bounds[term] + batch, side="right")) - 1
             last = min(max(last, term + 1), len(found.terms))
-            lo, hi = int(bounds[term]), int(bounds[last])
-            docs = found.docs[lo:hi]
+            lo = int(bounds[term])
+            docs, weights, vstarts, vlens64 = found.batch(term, last)
             gathered = vlens = None
             if values is not None:
-                vlens = found.vlens[lo:hi]
+                vlens = vlens64
                 packed = np.cumsum(vlens) - vlens  # where each value lands in the batch
                 size = int(vlens.sum())
-                gathered = values[np.arange(size) + np.repeat(found.vstarts[lo:hi] - packed, vlens)]
+                gathered = values[np.arange(size) + np.repeat(vstarts - packed, vlens)]
             yield TermPostings(
                 found.terms[term:last],
                 bounds[term : last + 1] - lo,
                 docs,
-                found.weights[lo:hi],
+                weights,
                 gathered,
                 vlens,
                 None if lengths is None else lengths[docs],
@@ -211,16 +236,30 @@ class FieldPool:
 @dataclass
 class _Sorted:
     """A field pool's postings ordered by (term bytes, document): term ``i`` is
-    ``terms[i]``, its postings ``bounds[i]:bounds[i + 1]``; each posting's value lies at
-    ``vstarts`` (``vlens`` bytes) in the blobs joined."""
+    ``terms[i]``, its postings the sorted positions ``bounds[i]:bounds[i + 1]``; sorted
+    position ``k`` is the pool's posting ``order[k]``, whose value lies at ``vstarts`` (``vlens``
+    bytes) in ``blob``."""
 
     terms: list[bytes]
     bounds: np.ndarray
+    order: np.ndarray
     docs: np.ndarray
     weights: np.ndarray
     vstarts: np.ndarray
     vlens: np.ndarray
-    blobs: list[bytes]
+    blob: bytes
+
+    def batch(self, first: int, last: int) -> tuple[np.ndarray, ...]:
+        """Terms ``first:last``'s postings in order: documents, weights, value starts and
+        lengths (all 64-bit), checked for a document pooled twice under one term."""
+        lo, hi = int(self.bounds[first]), int(self.bounds[last])
+        picked = self.order[lo:hi]
+        docs = self.docs[picked].astype(np.int64)
+        firsts = np.zeros(hi - lo, dtype=bool)
+        firsts[self.bounds[first:last] - lo] = True
+        if np.any(~firsts[1:] & (docs[1:] <= docs[:-1])):
+            raise ValueError("postings out of order: a document was pooled twice")
+        return docs, self.weights[picked], self.vstarts[picked], self.vlens[picked].astype(np.int64)
 
 
 class ArrayPool:

@@ -24,7 +24,7 @@ from whoosh.writing import SegmentWriter
 from engines.base import IndexMissing, RebuildRequired
 from engines.whoosh import compat
 from engines.whoosh.codec import ArrayCodec
-from engines.whoosh.pool import commit, open_pooled
+from engines.whoosh.pool import ArrayPool, commit, open_pooled
 from engines.whoosh.schema import Analysed, AnalysedText, build_schema
 from index.analysis.postings import document_postings
 from index.article import Article
@@ -267,6 +267,10 @@ class WhooshSink(Sink):
     def commit(self, merge: bool = True) -> None:
         commit(self.writer(), merge)
         self._writer = None
+
+    def buffered_bytes(self) -> int:
+        pool = getattr(self._writer, "pool", None)
+        return pool.nbytes() if isinstance(pool, ArrayPool) else 0
 
     def cancel(self) -> None:
         if self._writer is not None:

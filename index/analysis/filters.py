@@ -211,7 +211,9 @@ SNOWBALL_NAMES = {
     "fr": "french", "en": "english", "de": "german", "es": "spanish", "pt": "portuguese",
     "it": "italian", "nl": "dutch", "ru": "russian", "ar": "arabic",
 }  # fmt: skip
-_STEM_CACHE_SIZE = 200_000
+# A full cache starts again. Indexing stems only the words its memo (postings.py) misses: a
+# larger cache held the memo's words twice (200,000: ~150 MB in the parsing process).
+_STEM_CACHE_SIZE = 20_000
 _stem_caches: dict[str, dict[str, str]] = {}
 _local = threading.local()
 

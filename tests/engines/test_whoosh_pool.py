@@ -343,3 +343,20 @@ def test_tiered_merges_include_whoosh_merge_of_many_tiny_segments() -> None:
     tiny = [Segment(1) for _ in range(5)]
     assert tiered_merges([Segment(MAX_MERGE_DOCS * 3), *tiny]) == tiny
     assert tiered_merges([Segment(MAX_MERGE_DOCS * 3), *tiny[:4]]) == []
+
+
+def test_a_field_pool_counts_the_bytes_it_holds() -> None:
+    """``nbytes`` grows with every posting and value, and with each new term only once: the
+    job's ``commit_mb`` budget is checked against it."""
+    pool = FieldPool()
+    assert pool.nbytes() == 0
+    pool.add_document(0, [b"alpha", b"beta"], [1.0, 2.0], [b"\x00\x01", b"\x02"])
+    first = pool.nbytes()
+    assert first >= 2 * 16 + 3 + len(b"alphabeta")
+    pool.add_document(1, [b"alpha", b"beta"], [1.0, 1.0], [b"\x03", b"\x04"])
+    again = pool.nbytes() - first  # the same terms: no term's cost this time
+    pool.add_document(2, [b"gamma", b"delta"], [1.0, 1.0], [b"\x03", b"\x04"])
+    assert pool.nbytes() - first - again > again > 0
+    pool.add_term(b"alpha", np.array([3, 4]), np.array([1.0, 1.0]), [b"\x05", b"\x06"])
+    assert pool.nbytes() > first + 2 * again
+    assert [t for t, *_ in pool.sorted_terms()] == [b"alpha", b"beta", b"delta", b"gamma"]

@@ -66,6 +66,23 @@ def test_a_tiny_commit_interval_commits_as_it_goes(tmp_path: Path):
     assert default.commits == open_index(tmp_path / "ix2").latest_generation() == 1
 
 
+def test_a_small_pool_budget_commits_as_it_goes(tmp_path: Path, runner):
+    """``commit_mb``: the job commits when the writer's pooled postings reach the budget,
+    whatever the time; the index holds the same articles."""
+    write_files(tmp_path / "in", files=3, per_file=4)
+    tiny = index_paths([tmp_path / "in"], tmp_path / "ix", commit_seconds=1e9, commit_mb=1e-4)
+    whole = index_paths([tmp_path / "in"], tmp_path / "ix2", commit_seconds=1e9)
+    assert whole.commits == 1
+    assert tiny.commits == open_index(tmp_path / "ix").latest_generation() > 6
+    assert known_hashes(open_index(tmp_path / "ix")) == known_hashes(open_index(tmp_path / "ix2"))
+    flag = runner.invoke(
+        main, ["index", str(tmp_path / "in"), "--index-dir", str(tmp_path / "ix3"),
+               "--commit-mb", "0.0001", "--commit-seconds", "1e9", "--quiet"],
+    )  # fmt: skip
+    assert flag.exit_code == 0, flag.output
+    assert open_index(tmp_path / "ix3").latest_generation() == tiny.commits
+
+
 def test_the_index_after_an_intermediate_commit_is_sound(tmp_path: Path, runner):
     files = write_files(tmp_path / "in", files=3, per_file=2)
 
