@@ -27,7 +27,7 @@ import copy
 import os
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import reduce
 
 import numpy as np
@@ -45,7 +45,7 @@ from index.schema import PUBLISHED_FIELD
 
 # MANCHETTE_VECTORIZED=0 turns the executor off: every query walks Whoosh's matchers.
 ENABLED = os.environ.get("MANCHETTE_VECTORIZED", "1") != "0"
-MAX_CACHED_POSTINGS = 2_000_000  # postings kept decoded (ids + weights: 16 bytes each)
+MAX_CACHED_WORDS = 12_000_000  # 8-byte numbers kept decoded (96 MB; ``Postings.cost``)
 
 _NO_IDS = np.empty(0, dtype=np.int64)
 _NO_SCORES = np.empty(0, dtype=np.float64)
@@ -58,15 +58,21 @@ class Unsupported(Exception):
 
 @dataclass(frozen=True)
 class Postings:
-    """One term's postings in one segment, deleted documents included."""
+    """One term's postings in the segments of a reader, deleted documents included."""
 
     ids: np.ndarray  # int64, ascending
     weights: np.ndarray  # float64, as Whoosh's matcher returns them
     values: tuple[bytes, ...] | None  # encoded positions, when asked for
+    # Each posting's score (the scorer's parameters → scores), made at the first query that
+    # scores the term: it depends on the segments only (idf and average length count
+    # deleted documents too), not on the query.
+    scored: dict[tuple, np.ndarray] = field(default_factory=dict, compare=False)
 
     @property
     def cost(self) -> int:
-        return 1 + len(self.ids) * (3 if self.values is not None else 1)
+        """Its memory, in 8-byte numbers: document numbers, weights, one set of scores,
+        and the values (a bytes object each, about six)."""
+        return 1 + len(self.ids) * (9 if self.values is not None else 3)
 
 
 @dataclass
@@ -84,7 +90,7 @@ class Hits:
 
 
 class _PostingCache:
-    """Least recently used decoded posting lists, bounded by their postings, for all threads."""
+    """Least recently used decoded posting lists, bounded by their memory, for all threads."""
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
@@ -119,7 +125,7 @@ class _PostingCache:
             self.used = 0
 
 
-CACHE = _PostingCache(MAX_CACHED_POSTINGS)
+CACHE = _PostingCache(MAX_CACHED_WORDS)
 
 
 class _Leaves:
@@ -163,9 +169,12 @@ def _decode(reader: IndexReader, fieldname: str, tbytes: bytes, values: bool) ->
     if not ids:
         return None
     if len(ids) == 1:
-        return Postings(ids[0], weights[0], found[0] if values else None)
-    joined = tuple(v for part in found for v in part) if values else None
-    return Postings(np.concatenate(ids), np.concatenate(weights), joined)
+        made = Postings(ids[0], weights[0], found[0] if values else None)
+    else:
+        joined = tuple(v for part in found for v in part) if values else None
+        made = Postings(np.concatenate(ids), np.concatenate(weights), joined)
+    made.ids.flags.writeable = made.weights.flags.writeable = False  # shared by every query
+    return made
 
 
 def postings(reader: IndexReader, fieldname: str, tbytes: bytes, values: bool) -> Postings | None:
@@ -389,8 +398,9 @@ class _Segment:
         return _union([self.run(sub, within) for sub in q.subqueries], self.scored)
 
     def conjunction(self, subs: list[wq.Query], within: np.ndarray | None) -> Hits:
-        # Phrases last: their positions are then read for the surviving documents only.
-        ordered = sorted(subs, key=lambda sub: id(sub) in self.phrased)
+        # The rarest first, each next one looked for among the documents found so far only;
+        # phrases last: their positions are then read for the surviving documents only.
+        ordered = sorted(subs, key=lambda sub: (id(sub) in self.phrased, self.size(sub)))
         found: Hits | None = None
         for sub in ordered:
             narrowed = within if found is None else found.ids
@@ -400,6 +410,24 @@ class _Segment:
                 return self.empty()
         assert found is not None
         return found
+
+    def size(self, q: wq.Query) -> int:
+        """How many documents ``q`` can match at most (for ordering a conjunction: its
+        terms' lists are read now, and kept for the evaluation)."""
+        kind = type(q)
+        if kind is wq.Term:
+            tbytes = self._tbytes(q.fieldname, q.text) if q.fieldname in self.schema else None
+            found = postings(self.reader, q.fieldname, tbytes, False) if tbytes else None
+            return 0 if found is None else len(found.ids)
+        if kind is wq.Or:
+            return sum(self.size(sub) for sub in q.subqueries)
+        if kind is wq.And and q.subqueries:
+            return min(self.size(sub) for sub in q.subqueries)
+        if kind is wq.AndNot:
+            return self.size(q.a)
+        if q is wq.NullQuery:
+            return 0
+        return self.doccount
 
     def _postings(self, fieldname: str, tbytes: bytes, values: bool = False) -> Postings | None:
         found = postings(self.reader, fieldname, tbytes, values)
@@ -430,17 +458,42 @@ class _Segment:
         if fieldname not in self.schema:
             return self.empty()
         tbytes = self._tbytes(fieldname, text)
-        found = self._postings(fieldname, tbytes) if tbytes is not None else None
+        found = postings(self.reader, fieldname, tbytes, False) if tbytes is not None else None
         if tbytes is None or found is None:
             return self.empty()
-        ids, weights = found.ids, found.weights
+        ids = found.ids
+        scores = self.scores_of(fieldname, tbytes, found) if self.scored else None
+        keep = None if self.alive is None else self.alive[ids]
+        if keep is not None and not keep.all():
+            ids = ids[keep]
+            scores = None if scores is None else scores[keep]
         if within is not None:
-            keep, _ = _common(ids, within)
-            ids, weights = ids[keep], weights[keep]
-        if not self.scored:
+            kept, _ = _common(ids, within)
+            ids = ids[kept]
+            scores = None if scores is None else scores[kept]
+        if scores is None:
             return Hits(ids, None)
-        scores = self.term_scores(fieldname, tbytes, ids, weights)
         return self.boosted(Hits(ids, scores), boost)
+
+    def scores_of(self, fieldname: str, tbytes: bytes, found: Postings) -> np.ndarray:
+        """Each posting's score (``term_scores``), kept with the postings."""
+        model = _field_model(self.weighting, fieldname)
+        if type(model) is not scoring.BM25F:
+            raise Unsupported(f"weighting {type(model).__name__}")
+        if not self.schema[fieldname].scorable:
+            return found.weights  # BM25F hands unscorable fields to a WeightScorer
+        key = (
+            self.top.idf(fieldname, tbytes),
+            _average_length(self.top, fieldname),
+            compat.bm25_b(model, fieldname),
+            model.K1,
+        )
+        scores = found.scored.get(key)
+        if scores is None:
+            scores = self.term_scores(fieldname, tbytes, found.ids, found.weights)
+            scores.flags.writeable = False  # shared by every query
+            found.scored[key] = scores
+        return scores
 
     def term_scores(
         self, fieldname: str, tbytes: bytes, ids: np.ndarray, weights: np.ndarray
