@@ -46,6 +46,7 @@ from index.schema import PUBLISHED_FIELD
 # MANCHETTE_VECTORIZED=0 turns the executor off: every query walks Whoosh's matchers.
 ENABLED = os.environ.get("MANCHETTE_VECTORIZED", "1") != "0"
 MAX_CACHED_WORDS = 12_000_000  # 8-byte numbers kept decoded (96 MB; ``Postings.cost``)
+SCORED_WHOLE = 4096  # postings of a list whose scores are kept with it (longer: as matched)
 
 _NO_IDS = np.empty(0, dtype=np.int64)
 _NO_SCORES = np.empty(0, dtype=np.float64)
@@ -70,9 +71,10 @@ class Postings:
 
     @property
     def cost(self) -> int:
-        """Its memory, in 8-byte numbers: document numbers, weights, one set of scores,
-        and the values (a bytes object each, about six)."""
-        return 1 + len(self.ids) * (9 if self.values is not None else 3)
+        """Its memory, in 8-byte numbers: document numbers, weights, the scores of a short
+        list, and the values (a bytes object each, about six)."""
+        scores = len(self.ids) <= SCORED_WHOLE
+        return 1 + len(self.ids) * (2 + scores + (6 if self.values is not None else 0))
 
 
 @dataclass
@@ -461,18 +463,22 @@ class _Segment:
         found = postings(self.reader, fieldname, tbytes, False) if tbytes is not None else None
         if tbytes is None or found is None:
             return self.empty()
-        ids = found.ids
-        scores = self.scores_of(fieldname, tbytes, found) if self.scored else None
+        ids, weights = found.ids, found.weights
+        # A short list's scores are kept with it; a long one is scored where it matches only.
+        whole = self.scored and len(ids) <= SCORED_WHOLE
+        scores = self.scores_of(fieldname, tbytes, found) if whole else None
         keep = None if self.alive is None else self.alive[ids]
         if keep is not None and not keep.all():
-            ids = ids[keep]
+            ids, weights = ids[keep], weights[keep]
             scores = None if scores is None else scores[keep]
         if within is not None:
             kept, _ = _common(ids, within)
-            ids = ids[kept]
+            ids, weights = ids[kept], weights[kept]
             scores = None if scores is None else scores[kept]
-        if scores is None:
+        if not self.scored:
             return Hits(ids, None)
+        if scores is None:
+            scores = self.term_scores(fieldname, tbytes, ids, weights)
         return self.boosted(Hits(ids, scores), boost)
 
     def scores_of(self, fieldname: str, tbytes: bytes, found: Postings) -> np.ndarray:
