@@ -28,12 +28,9 @@ from workload import ALL_KINDS  # noqa: E402
 
 
 def run(tree: Path, engine: str, index: Path, queries: Path) -> dict:
-    proc = subprocess.run(
-        [sys.executable, str(tree / "bench" / "contenders.py"), "query", engine, str(index),
-         str(queries)],  # fmt: skip
-        capture_output=True,
-        text=True,
-    )
+    script = str(tree / "bench" / "contenders.py")
+    command = [sys.executable, script, "query", engine, str(index), str(queries)]
+    proc = subprocess.run(command, capture_output=True, text=True)
     if proc.returncode:
         raise SystemExit(f"{tree} {engine}: {proc.stderr[-2000:]}")
     return json.loads(proc.stdout)
@@ -58,8 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
-    contenders = [(name, Path(path), "manchette", args.index)
-                  for name, path in (t.split("=", 1) for t in args.tree)]  # fmt: skip
+    named = [t.split("=", 1) for t in args.tree]
+    contenders = [(name, Path(path), "manchette", args.index) for name, path in named]
     if args.whoosh:
         contenders.append(("whoosh", ROOT, "whoosh", args.whoosh))
     runs: dict[str, list[dict]] = {name: [] for name, *_ in contenders}
