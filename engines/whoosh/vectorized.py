@@ -17,8 +17,10 @@ matchers, which stay the reference (``tests/search/test_vectorized.py`` and
 needed as sets of documents: a filter node this module does not know is asked for its
 documents through Whoosh (``Query.docs``), which is exact.
 
-Decoded posting lists are cached per segment and term (segments never change; deletions are
-applied at query time), bounded by the number of postings kept.
+The query is evaluated once over all the segments of the searcher's reader: a term's list is
+decoded from every segment, joined (each segment's offset added) and cached per set of
+segments and term (segments never change; deletions are applied at query time), bounded by
+the memory kept; a short list keeps its postings' scores with it.
 """
 
 from __future__ import annotations
