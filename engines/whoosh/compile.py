@@ -7,6 +7,7 @@ collected on the way (excluded words are never highlighted).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
@@ -16,7 +17,7 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 from whoosh.support.levenshtein import distance
 
-from engines.whoosh.memo import reader_memo
+from engines.whoosh.memo import reader_memo, segments_memo, term_lookup
 from index.analysis import LANGS, analyze_query
 from index.schema import (
     EXACT_FIELD,
@@ -50,6 +51,7 @@ from search.tree import (
 )
 
 HIGHLIGHTED_EXPANSIONS = 50  # a prefix highlights its first expansions only
+MAX_WORDS = 20_000  # words whose fields and tokens are remembered for the same segments
 
 
 class _SpanOr(spans.SpanOr):
@@ -111,8 +113,15 @@ def parse_for(searcher: Searcher, text: str, lang: str | None = None) -> QueryTr
     return parse_query(text, lang, langs=langs, expand=expand, within=within)
 
 
+Known = Callable[[str, str], bool]  # (field, token) → whether the index has the term
+
+
+def _anywhere(fieldname: str, token: str) -> bool:
+    return True
+
+
 def _terms_query(
-    fieldname: str, tokens: list[str], boost: float, positions: bool = True
+    fieldname: str, tokens: list[str] | tuple[str, ...], boost: float, positions: bool = True
 ) -> wq.Query:
     """One token as a term; several as a phrase, or all of them where the field keeps no
     positions (a lead or body: the exact field decides phrases there)."""
@@ -120,14 +129,34 @@ def _terms_query(
         return wq.Term(fieldname, tokens[0], boost=boost)
     if not positions:
         return wq.And([wq.Term(fieldname, t, boost=boost) for t in tokens])
-    return wq.Phrase(fieldname, tokens, boost=boost)
+    return wq.Phrase(fieldname, list(tokens), boost=boost)
+
+
+# One alternative of a word: its field, its tokens there, the field's boost, and whether
+# the field keeps positions (several tokens make a phrase there, else a conjunction).
+_Alternative = tuple[str, tuple[str, ...], float, bool]
+_Word = tuple[bool, tuple[_Alternative, ...]]  # (analysed to any token, the alternatives)
 
 
 class _Compiler:
-    def __init__(self, schema: Schema, langs: list[str]) -> None:
+    def __init__(
+        self,
+        schema: Schema,
+        langs: list[str],
+        known: Known = _anywhere,
+        words: dict | None = None,
+    ) -> None:
         self.schema = schema
         self.langs = langs
+        self.known = known
+        self.words = words  # (word, part, bonus, languages) → _Word, for this index's segments
         self.terms: dict[str, set[str]] = {}
+
+    def can_match(self, fieldname: str, tokens: list[str] | tuple[str, ...]) -> bool:
+        """False when a token is a term of no segment: the term, or the phrase or the
+        conjunction of tokens, matches nothing and adds no score, and is left out (most
+        of a word's fields: each language's stems are in few of the other languages' fields)."""
+        return all(self.known(fieldname, t) for t in tokens)
 
     def note(self, text: str) -> None:
         for lang in self.langs:
@@ -147,34 +176,62 @@ class _Compiler:
         return self.word(node.text, node.part)
 
     def word(self, text: str, part: str | None, bonus: bool = True) -> wq.Query | None:
-        alternatives: list[wq.Query] = []
+        """The word in every field of every language (None when every language drops it
+        as a stop word and no bonus asks for it as typed; ``NullQuery`` when the index has
+        none of its terms: it matches nothing)."""
+        analysed, alternatives = self.alternatives(text, part, bonus)
+        if alternatives:
+            return wq.Or([_terms_query(*alternative) for alternative in alternatives])
+        # A word every indexed language drops as a stop word is still found as typed.
+        return wq.NullQuery if analysed else None
+
+    def alternatives(self, text: str, part: str | None, bonus: bool) -> _Word:
+        """The fields and tokens of a word that can match (remembered for the segments:
+        the same words come back in query after query)."""
+        if self.words is None:
+            return self.find_alternatives(text, part, bonus)
+        key = (text, part, bonus, tuple(self.langs))
+        found = self.words.get(key)
+        if found is None:
+            found = self.find_alternatives(text, part, bonus)
+            if len(self.words) >= MAX_WORDS:
+                self.words.clear()
+            self.words[key] = found
+        return found
+
+    def find_alternatives(self, text: str, part: str | None, bonus: bool) -> _Word:
+        alternatives: list[_Alternative] = []
+        analysed = False
         parts = [part] if part else list(TEXT_PARTS)
         boosts = field_boosts([text_field(p, lang) for p in parts for lang in self.langs])
         for lang in self.langs:
-            tokens = list(analyze_query(text, lang))
+            tokens = analyze_query(text, lang)
             if not tokens:
                 continue
+            analysed = True
             for name in (text_field(p, lang) for p in parts):
-                positions = self.schema[name].format.supports("positions")
-                alternatives.append(_terms_query(name, tokens, boosts[name], positions))
+                if self.can_match(name, tokens):
+                    positions = self.schema[name].format.supports("positions")
+                    alternatives.append((name, tokens, boosts[name], positions))
         if bonus and not part:
-            alternatives.extend(self.exactness(text))
-        # A word every indexed language drops as a stop word is still found as typed.
-        return wq.Or(alternatives) if alternatives else None
+            exact = analyze_query(text, "xx", exact=True)
+            analysed = analysed or bool(exact)
+            alternatives.extend(self.exactness(exact))
+        return analysed, tuple(alternatives)
 
-    def exactness(self, text: str) -> list[wq.Query]:
-        """The word as typed (unstemmed, stop word or not) anywhere in the text and in the
-        title, each scored by BM25 over one field shared by every language: what puts a
-        known-item query's own article above articles that only share stems, in any language
-        (search/ranking.py, ``bonus.exact`` and ``bonus.exact_title``)."""
-        exact = list(analyze_query(text, "xx", exact=True))
+    def exactness(self, exact: tuple[str, ...]) -> list[_Alternative]:
+        """The word as typed (unstemmed, stop word or not: ``exact``, its tokens) anywhere in
+        the text and in the title, each scored by BM25 over one field shared by every
+        language: what puts a known-item query's own article above articles that only share
+        stems, in any language (search/ranking.py, ``bonus.exact`` and ``bonus.exact_title``)."""
         if not exact:
             return []
-        found = [_terms_query(EXACT_FIELD, exact, rule("bonus.exact"))]
-        if EXACT_TITLE_FIELD in self.schema:  # no positions there: split tokens are AND-ed
-            found.append(
-                _terms_query(EXACT_TITLE_FIELD, exact, rule("bonus.exact_title"), positions=False)
-            )
+        found: list[_Alternative] = []
+        if self.can_match(EXACT_FIELD, exact):
+            found.append((EXACT_FIELD, exact, rule("bonus.exact"), True))
+        if EXACT_TITLE_FIELD in self.schema and self.can_match(EXACT_TITLE_FIELD, exact):
+            # no positions there: split tokens are AND-ed
+            found.append((EXACT_TITLE_FIELD, exact, rule("bonus.exact_title"), False))
         return found
 
     def phrase(self, node: Phrase) -> wq.Query | None:
@@ -269,8 +326,13 @@ class _Compiler:
         return combined
 
 
-def compile_tree(tree: QueryTree, schema: Schema) -> Compiled:
-    compiler = _Compiler(schema, tree.langs)
+def compile_tree(
+    tree: QueryTree, schema: Schema, known: Known = _anywhere, words: dict | None = None
+) -> Compiled:
+    """``tree`` as Whoosh queries; ``known`` says which terms the index has (the others are
+    left out: they match nothing), every term by default; ``words`` remembers each word's
+    fields for the next queries (only for the segments ``known`` answers for)."""
+    compiler = _Compiler(schema, tree.langs, known, words)
     positives = [q for q in map(compiler.item, tree.must) if q is not None]
     negatives = [q for n in tree.must_not if (q := compiler.clause(n, False)) is not None]
     if positives:
@@ -303,6 +365,9 @@ def compile_request(
 ) -> Compiled:
     """The request's query over this index, with everything every hit must match besides:
     its query's filters, the language, the facet values, a date range."""
-    compiled = compile_tree(parse_for(searcher, request.q, request.lang), searcher.schema)
+    reader = searcher.reader()
+    tree = parse_for(searcher, request.q, request.lang)
+    words = segments_memo(reader, "compiled_words")
+    compiled = compile_tree(tree, searcher.schema, term_lookup(reader), words)
     compiled.filter = compile_filters(request_filters(compiled.tree, request, span))
     return compiled

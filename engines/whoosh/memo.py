@@ -9,6 +9,7 @@ server thread opens its own reader of the same segments: ``segments_memo`` is sh
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from whoosh.reading import IndexReader
 
@@ -42,3 +43,27 @@ def segments_memo(reader: IndexReader, name: str) -> dict:
             while len(_SHARED) > MAX_SHARED:
                 del _SHARED[next(iter(_SHARED))]
     return found
+
+
+_TERMS = "terms"  # the segments' answers of ``term_lookup``
+MAX_TERMS = 100_000  # (field, term) answers kept for the same segments
+
+
+def term_lookup(reader: IndexReader) -> Callable[[str, str], bool]:
+    """``has(fieldname, text)``: whether any segment of ``reader`` lists ``text`` in
+    ``fieldname`` (remembered per segments, shared by the server's threads: a query asks
+    about each of its words in every field of every language, each a lookup in every
+    segment, and most are in none)."""
+    memo = segments_memo(reader, _TERMS)
+
+    def has(fieldname: str, text: str) -> bool:
+        key = f"{fieldname}\0{text}"
+        found = memo.get(key)
+        if found is None:
+            found = (fieldname, text) in reader
+            if len(memo) >= MAX_TERMS:
+                memo.clear()
+            memo[key] = found
+        return found
+
+    return has

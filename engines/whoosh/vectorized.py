@@ -17,8 +17,10 @@ matchers, which stay the reference (``tests/search/test_vectorized.py`` and
 needed as sets of documents: a filter node this module does not know is asked for its
 documents through Whoosh (``Query.docs``), which is exact.
 
-Decoded posting lists are cached per segment and term (segments never change; deletions are
-applied at query time), bounded by the number of postings kept.
+The query is evaluated once over all the segments of the searcher's reader: a term's list is
+decoded from every segment, joined (each segment's offset added) and cached per set of
+segments and term (segments never change; deletions are applied at query time), bounded by
+the memory kept; a short list keeps its postings' scores with it.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import copy
 import os
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import reduce
 
 import numpy as np
@@ -39,12 +41,14 @@ from whoosh.util.numeric import byte_to_length
 
 from engines.whoosh import compat
 from engines.whoosh.codec import ArrayTermsReader
+from engines.whoosh.memo import reader_memo
 from engines.whoosh.scoring import MISSING_DATE, Ranking
 from index.schema import PUBLISHED_FIELD
 
 # MANCHETTE_VECTORIZED=0 turns the executor off: every query walks Whoosh's matchers.
 ENABLED = os.environ.get("MANCHETTE_VECTORIZED", "1") != "0"
-MAX_CACHED_POSTINGS = 2_000_000  # postings kept decoded (ids + weights: 16 bytes each)
+MAX_CACHED_WORDS = 12_000_000  # 8-byte numbers kept decoded (96 MB; ``Postings.cost``)
+SCORED_WHOLE = 4096  # postings of a list whose scores are kept with it (longer: as matched)
 
 _NO_IDS = np.empty(0, dtype=np.int64)
 _NO_SCORES = np.empty(0, dtype=np.float64)
@@ -57,15 +61,22 @@ class Unsupported(Exception):
 
 @dataclass(frozen=True)
 class Postings:
-    """One term's postings in one segment, deleted documents included."""
+    """One term's postings in the segments of a reader, deleted documents included."""
 
     ids: np.ndarray  # int64, ascending
     weights: np.ndarray  # float64, as Whoosh's matcher returns them
     values: tuple[bytes, ...] | None  # encoded positions, when asked for
+    # Each posting's score (the scorer's parameters → scores), made at the first query that
+    # scores the term: it depends on the segments only (idf and average length count
+    # deleted documents too), not on the query.
+    scored: dict[tuple, np.ndarray] = field(default_factory=dict, compare=False)
 
     @property
     def cost(self) -> int:
-        return 1 + len(self.ids) * (3 if self.values is not None else 1)
+        """Its memory, in 8-byte numbers: document numbers, weights, the scores of a short
+        list, and the values (a bytes object each, about six)."""
+        scores = len(self.ids) <= SCORED_WHOLE
+        return 1 + len(self.ids) * (2 + scores + (6 if self.values is not None else 0))
 
 
 @dataclass
@@ -83,7 +94,7 @@ class Hits:
 
 
 class _PostingCache:
-    """Least recently used decoded posting lists, bounded by their postings, for all threads."""
+    """Least recently used decoded posting lists, bounded by their memory, for all threads."""
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
@@ -118,41 +129,78 @@ class _PostingCache:
             self.used = 0
 
 
-CACHE = _PostingCache(MAX_CACHED_POSTINGS)
+CACHE = _PostingCache(MAX_CACHED_WORDS)
 
 
-def _decode(reader: IndexReader, fieldname: str, tbytes: bytes, values: bool) -> Postings:
-    """One term's whole posting list, as the codec stores it (``engines.whoosh.codec``): its
-    arrays read in place from the mapped segment, no per-posting Python."""
-    terms = compat.terms_reader(reader)
-    if not isinstance(terms, ArrayTermsReader):  # a segment of another codec: matchers answer
-        raise Unsupported(f"posting reader {type(terms).__name__}")
-    ids, weights, found = terms.term_arrays(fieldname, tbytes, values)
-    if values and found is None:
-        found = (b"",) * len(ids)
-    return Postings(ids, weights, found)
+class _Leaves:
+    """A reader's segments seen as one: their readers, each with the offset of its first
+    document in the reader's numbering, and a key naming the segments (a commit's unchanged
+    segments keep their key, so their decoded postings stay cached)."""
+
+    __slots__ = ("count", "key", "readers")
+
+    def __init__(self, reader: IndexReader) -> None:
+        self.readers = [(r, offset) for r, offset in reader.leaf_readers()]
+        self.key = tuple(r.segment().segment_id() for r, _ in self.readers)
+        self.count = reader.doc_count_all()
 
 
-def postings(
-    reader: IndexReader, fieldname: str, tbytes: bytes, values: bool, segment: str | None = None
-) -> Postings | None:
-    """One term's decoded postings in a segment (None when the segment lacks the term)."""
-    key = (segment or reader.segment().segment_id(), fieldname, tbytes)
+def leaves(reader: IndexReader) -> _Leaves:
+    memo = reader_memo(reader, "_manchette_leaves")
+    found = memo.get("leaves")
+    if found is None:
+        found = memo["leaves"] = _Leaves(reader)
+    return found
+
+
+def _decode(reader: IndexReader, fieldname: str, tbytes: bytes, values: bool) -> Postings | None:
+    """One term's whole posting list in every segment of ``reader`` (its document numbers
+    the reader's), as the codec stores it (``engines.whoosh.codec``): each segment's arrays
+    read in place from its mapping, no per-posting Python; None when no segment has it."""
+    ids, weights, found = [], [], []
+    for segment, offset in leaves(reader).readers:
+        terms = compat.terms_reader(segment)
+        if not isinstance(terms, ArrayTermsReader):  # a segment of another codec
+            raise Unsupported(f"posting reader {type(terms).__name__}")
+        try:
+            some, weighed, valued = terms.term_arrays(fieldname, tbytes, values)
+        except KeyError:  # the codec's MissingTerm: not in this segment
+            continue
+        ids.append(some + offset if offset else some)
+        weights.append(weighed)
+        if values:
+            found.append(valued if valued is not None else (b"",) * len(some))
+    if not ids:
+        return None
+    if len(ids) == 1:
+        made = Postings(ids[0], weights[0], found[0] if values else None)
+    else:
+        joined = tuple(v for part in found for v in part) if values else None
+        made = Postings(np.concatenate(ids), np.concatenate(weights), joined)
+    made.ids.flags.writeable = made.weights.flags.writeable = False  # shared by every query
+    return made
+
+
+def postings(reader: IndexReader, fieldname: str, tbytes: bytes, values: bool) -> Postings | None:
+    """One term's decoded postings in all of ``reader``'s segments (a segment reader's, or
+    a whole index's, numbered as the reader numbers its documents; None when no segment has
+    the term), deleted documents included."""
+    key = (leaves(reader).key, fieldname, tbytes)
     found, cached = CACHE.get(key)
     if found and (cached is None or not values or cached.values is not None):
         return cached
-    made = _decode(reader, fieldname, tbytes, values) if (fieldname, tbytes) in reader else None
+    made = _decode(reader, fieldname, tbytes, values)
     CACHE.put(key, made)
     return made
 
 
-_SEGMENT_ARRAYS: dict[tuple, np.ndarray | None] = {}
+_SEGMENT_ARRAYS: dict[tuple, object] = {}
 _SEGMENT_LOCK = threading.Lock()
 MAX_SEGMENT_ARRAYS = 4096
 
 
-def _segment_array(key: tuple, make) -> np.ndarray | None:
-    if key in _SEGMENT_ARRAYS:  # None is a value too (the segment has no such array)
+def _segment_array(key: tuple, make):
+    if key in _SEGMENT_ARRAYS:  # None is a value too (the segments have no such array)
         return _SEGMENT_ARRAYS[key]
     made = make()
     with _SEGMENT_LOCK:
@@ -162,49 +210,73 @@ def _segment_array(key: tuple, make) -> np.ndarray | None:
     return made
 
 
-def field_lengths(reader: IndexReader, fieldname: str) -> np.ndarray | None:
+@dataclass(frozen=True)
+class Lengths:
     """Each document's length byte in a field (``_LENGTH_OF_BYTE`` gives the length Whoosh
-    reads from it), or None when the segment has no length column (Whoosh then uses 1)."""
+    reads from it), and which documents sit in a segment without a length column (Whoosh
+    then uses 1)."""
 
-    def make() -> np.ndarray | None:
-        try:
-            found = compat.length_bytes(reader, fieldname)
-        except LookupError as exc:
-            raise Unsupported(str(exc)) from exc
-        if found is None:
-            return None
-        data, count = found
-        raw = np.frombuffer(data, dtype=np.uint8)
-        codes = np.zeros(reader.doc_count_all(), dtype=np.uint8)
-        codes[:count] = raw
-        return codes
+    codes: np.ndarray  # uint8, one per document of the reader
+    unmeasured: np.ndarray | None  # bool, True in segments without the column (None: none)
 
-    codes = _segment_array((reader.segment().segment_id(), "len", fieldname), make)
-    return codes
+
+def field_lengths(reader: IndexReader, fieldname: str) -> Lengths:
+    """The length bytes of a field in every segment of ``reader``, joined."""
+    where = leaves(reader)
+
+    def make() -> Lengths:
+        codes = np.zeros(where.count, dtype=np.uint8)
+        unmeasured = None
+        for segment, offset in where.readers:
+            try:
+                found = compat.length_bytes(segment, fieldname)
+            except LookupError as exc:
+                raise Unsupported(str(exc)) from exc
+            if found is None:
+                if unmeasured is None:
+                    unmeasured = np.zeros(where.count, dtype=bool)
+                unmeasured[offset : offset + segment.doc_count_all()] = True
+                continue
+            data, count = found
+            codes[offset : offset + count] = np.frombuffer(data, dtype=np.uint8, count=count)
+        return Lengths(codes, unmeasured)
+
+    return _segment_array((where.key, "len", fieldname), make)
 
 
 def published(reader: IndexReader) -> np.ndarray:
-    """The raw publication date column of a segment (Whoosh's missing-date sentinel kept)."""
+    """The raw publication date column of every segment of ``reader``, joined (Whoosh's
+    missing-date sentinel kept)."""
+    where = leaves(reader)
 
     def make() -> np.ndarray:
-        if not reader.has_column(PUBLISHED_FIELD):
-            raise Unsupported("a segment without a date column")
-        column = reader.column_reader(PUBLISHED_FIELD, translate=False)
-        return np.fromiter(iter(column), dtype=np.uint64, count=reader.doc_count_all())
+        parts = []
+        for segment, _offset in where.readers:
+            if not segment.has_column(PUBLISHED_FIELD):
+                raise Unsupported("a segment without a date column")
+            column = segment.column_reader(PUBLISHED_FIELD, translate=False)
+            count = segment.doc_count_all()
+            parts.append(np.fromiter(iter(column), dtype=np.uint64, count=count))
+        return np.concatenate(parts) if parts else np.empty(0, dtype=np.uint64)
 
-    found = _segment_array((reader.segment().segment_id(), "published"), make)
-    assert found is not None
-    return found
+    return _segment_array((where.key, "published"), make)
 
 
 def _alive(reader: IndexReader) -> np.ndarray | None:
-    """False for the segment's deleted documents (None when there are none)."""
-    deleted = reader.deleted_docs_set if reader.has_deletions() else None
-    if not deleted:
-        return None
-    alive = np.ones(reader.doc_count_all(), dtype=bool)
-    alive[np.fromiter(deleted, dtype=np.int64, count=len(deleted))] = False
-    return alive
+    """False for the reader's deleted documents (None when there are none); once per reader
+    (its deletions never change)."""
+    memo = reader_memo(reader, "_manchette_alive")
+    if "alive" not in memo:
+        alive = None
+        for segment, offset in leaves(reader).readers:
+            deleted = segment.deleted_docs_set if segment.has_deletions() else None
+            if not deleted:
+                continue
+            if alive is None:
+                alive = np.ones(reader.doc_count_all(), dtype=bool)
+            alive[np.fromiter(deleted, dtype=np.int64, count=len(deleted)) + offset] = False
+        memo["alive"] = alive
+    return memo["alive"]
 
 
 # --- set operations on sorted arrays ---------------------------------------------------------
@@ -260,17 +332,18 @@ def _field_model(weighting: scoring.WeightingModel, fieldname: str) -> scoring.W
 
 
 class _Segment:
-    """Evaluates query nodes on one segment, as Whoosh's matchers on its sub-searcher would."""
+    """Evaluates query nodes on all the segments of a searcher at once, numbered as its
+    reader numbers them, as Whoosh's matchers on each sub-searcher would (a node's matches
+    in a segment are its matches there: segments share no document)."""
 
-    def __init__(self, top: Searcher, sub: Searcher, scored: bool, phrased: set[int]) -> None:
+    def __init__(self, top: Searcher, scored: bool, phrased: set[int]) -> None:
         self.top = top
         self.phrased = phrased  # ids of the nodes that hold a phrase
-        self.reader = sub.reader()
+        self.reader = top.reader()
         self.schema = top.schema
         self.scored = scored
         self.weighting = top.weighting
         self.alive = _alive(self.reader)
-        self.segment = self.reader.segment().segment_id()
         self.doccount = self.reader.doc_count_all()
 
     def unscored(self) -> _Segment:
@@ -329,8 +402,9 @@ class _Segment:
         return _union([self.run(sub, within) for sub in q.subqueries], self.scored)
 
     def conjunction(self, subs: list[wq.Query], within: np.ndarray | None) -> Hits:
-        # Phrases last: their positions are then read for the surviving documents only.
-        ordered = sorted(subs, key=lambda sub: id(sub) in self.phrased)
+        # The rarest first, each next one looked for among the documents found so far only;
+        # phrases last: their positions are then read for the surviving documents only.
+        ordered = sorted(subs, key=lambda sub: (id(sub) in self.phrased, self.size(sub)))
         found: Hits | None = None
         for sub in ordered:
             narrowed = within if found is None else found.ids
@@ -341,8 +415,26 @@ class _Segment:
         assert found is not None
         return found
 
+    def size(self, q: wq.Query) -> int:
+        """How many documents ``q`` can match at most (for ordering a conjunction: its
+        terms' lists are read now, and kept for the evaluation)."""
+        kind = type(q)
+        if kind is wq.Term:
+            tbytes = self._tbytes(q.fieldname, q.text) if q.fieldname in self.schema else None
+            found = postings(self.reader, q.fieldname, tbytes, False) if tbytes else None
+            return 0 if found is None else len(found.ids)
+        if kind is wq.Or:
+            return sum(self.size(sub) for sub in q.subqueries)
+        if kind is wq.And and q.subqueries:
+            return min(self.size(sub) for sub in q.subqueries)
+        if kind is wq.AndNot:
+            return self.size(q.a)
+        if q is wq.NullQuery:
+            return 0
+        return self.doccount
+
     def _postings(self, fieldname: str, tbytes: bytes, values: bool = False) -> Postings | None:
-        found = postings(self.reader, fieldname, tbytes, values, self.segment)
+        found = postings(self.reader, fieldname, tbytes, values)
         if found is None or self.alive is None:
             return found
         keep = self.alive[found.ids]
@@ -370,17 +462,46 @@ class _Segment:
         if fieldname not in self.schema:
             return self.empty()
         tbytes = self._tbytes(fieldname, text)
-        found = self._postings(fieldname, tbytes) if tbytes is not None else None
+        found = postings(self.reader, fieldname, tbytes, False) if tbytes is not None else None
         if tbytes is None or found is None:
             return self.empty()
         ids, weights = found.ids, found.weights
-        if within is not None:
-            keep, _ = _common(ids, within)
+        # A short list's scores are kept with it; a long one is scored where it matches only.
+        whole = self.scored and len(ids) <= SCORED_WHOLE
+        scores = self.scores_of(fieldname, tbytes, found) if whole else None
+        keep = None if self.alive is None else self.alive[ids]
+        if keep is not None and not keep.all():
             ids, weights = ids[keep], weights[keep]
+            scores = None if scores is None else scores[keep]
+        if within is not None:
+            kept, _ = _common(ids, within)
+            ids, weights = ids[kept], weights[kept]
+            scores = None if scores is None else scores[kept]
         if not self.scored:
             return Hits(ids, None)
-        scores = self.term_scores(fieldname, tbytes, ids, weights)
+        if scores is None:
+            scores = self.term_scores(fieldname, tbytes, ids, weights)
         return self.boosted(Hits(ids, scores), boost)
+
+    def scores_of(self, fieldname: str, tbytes: bytes, found: Postings) -> np.ndarray:
+        """Each posting's score (``term_scores``), kept with the postings."""
+        model = _field_model(self.weighting, fieldname)
+        if type(model) is not scoring.BM25F:
+            raise Unsupported(f"weighting {type(model).__name__}")
+        if not self.schema[fieldname].scorable:
+            return found.weights  # BM25F hands unscorable fields to a WeightScorer
+        key = (
+            self.top.idf(fieldname, tbytes),
+            _average_length(self.top, fieldname),
+            compat.bm25_b(model, fieldname),
+            model.K1,
+        )
+        scores = found.scored.get(key)
+        if scores is None:
+            scores = self.term_scores(fieldname, tbytes, found.ids, found.weights)
+            scores.flags.writeable = False  # shared by every query
+            found.scored[key] = scores
+        return scores
 
     def term_scores(
         self, fieldname: str, tbytes: bytes, ids: np.ndarray, weights: np.ndarray
@@ -393,17 +514,20 @@ class _Segment:
             return weights.copy()  # BM25F hands unscorable fields to a WeightScorer
         top = self.top
         idf = top.idf(fieldname, tbytes)
-        avgfl = top.avg_field_length(fieldname) or 1
+        avgfl = _average_length(top, fieldname)
         b = compat.bm25_b(model, fieldname)
         k1 = model.K1
-        codes = field_lengths(self.reader, fieldname)
-        if codes is None:
-            lengths = np.ones(len(ids))
-        else:
-            picked = codes[ids]
+        measured = field_lengths(self.reader, fieldname)
+        picked = measured.codes[ids]
+        if measured.unmeasured is None:
             if len(picked) and not picked.min():
                 raise Unsupported("a matching document without a field length")
             lengths = _LENGTH_OF_BYTE[picked]
+        else:
+            ones = measured.unmeasured[ids]
+            if (picked[~ones] == 0).any():
+                raise Unsupported("a matching document without a field length")
+            lengths = np.where(ones, 1.0, _LENGTH_OF_BYTE[picked])
         return idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
 
     def phrase(self, q: wq.Phrase, within: np.ndarray | None) -> Hits:
@@ -459,22 +583,29 @@ def _phrase_holders(q: wq.Query, found: set[int]) -> bool:
 # --- the whole query -------------------------------------------------------------------------
 
 
-def _filter_docs(segment: _Segment, sub: Searcher, q: wq.Query) -> np.ndarray:
-    """The segment's documents that match a filter: vectorised where known, else Whoosh's own
-    ``docs`` (a set of documents needs no scores, so any node can be asked)."""
+def _filter_docs(segment: _Segment, q: wq.Query, within: np.ndarray) -> np.ndarray:
+    """The documents of ``within`` that match a filter: vectorised where known, else
+    Whoosh's own ``docs`` on each segment (a set of documents needs no scores, so any node
+    can be asked)."""
     kind = type(q)
     if kind is wq.And and len(q.subqueries) > 1:
-        parts = [_filter_docs(segment, sub, s) for s in q.subqueries]
-        return reduce(lambda a, b: a[_common(a, b)[0]], parts)
+        for sub in q.subqueries:
+            within = _filter_docs(segment, sub, within)
+        return within
     if kind is wq.Or and len(q.subqueries) > 1 and not q.scale and not q.minmatch:
-        return np.unique(np.concatenate([_filter_docs(segment, sub, s) for s in q.subqueries]))
+        parts = [_filter_docs(segment, sub, within) for sub in q.subqueries]
+        return np.unique(np.concatenate(parts))
     if kind in (wq.Term, wq.Phrase, wq.And, wq.Or):
         try:
-            return segment.run(q).ids
+            return segment.run(q, within).ids
         except Unsupported:
             pass
-    found = np.fromiter(q.docs(sub), dtype=np.int64)
-    return np.unique(found)
+    parts = [
+        np.fromiter(q.docs(sub), dtype=np.int64) + offset
+        for sub, offset in segment.top.leaf_searchers()
+    ]
+    found = np.unique(np.concatenate(parts)) if parts else _NO_IDS
+    return found[_common(found, within)[0]]
 
 
 def matches(
@@ -493,25 +624,29 @@ def matches(
         if tree is not None:
             _phrase_holders(tree, phrased)
     try:
-        ids_parts, score_parts = [], []
-        for sub, offset in searcher.leaf_searchers():
-            segment = _Segment(searcher, sub, scored, phrased)
-            found = segment.run(query)
-            if filter is not None and len(found.ids):
-                allowed = _filter_docs(segment.unscored(), sub, filter)
-                found = found.take(_common(found.ids, allowed)[0])
-            ids_parts.append(found.ids + offset)
-            if scored:
-                assert found.scores is not None
-                scores = found.scores
-                if weighting.use_final:
-                    scores = _recency(weighting, sub.reader(), found.ids, scores)
-                score_parts.append(scores)
+        segment = _Segment(searcher, scored, phrased)
+        found = segment.run(query)
+        if filter is not None and len(found.ids):
+            allowed = _filter_docs(segment.unscored(), filter, found.ids)
+            found = found.take(_common(found.ids, allowed)[0])
+        if not scored:
+            return found.ids, np.zeros(len(found.ids))
+        assert found.scores is not None
+        scores = found.scores
+        if weighting.use_final:
+            scores = _recency(weighting, searcher.reader(), found.ids, scores)
     except Unsupported:
         return None
-    ids = np.concatenate(ids_parts) if ids_parts else _NO_IDS
-    scores = np.concatenate(score_parts) if scored and score_parts else np.zeros(len(ids))
-    return ids, scores
+    return found.ids, scores
+
+
+def _average_length(searcher: Searcher, fieldname: str) -> float:
+    """Whoosh's average length of a field (1 when it has none), once per reader."""
+    memo = reader_memo(searcher.reader(), "_manchette_average_lengths")
+    found = memo.get(fieldname)
+    if found is None:
+        found = memo[fieldname] = searcher.avg_field_length(fieldname) or 1
+    return found
 
 
 def _recency(weighting: Ranking, reader: IndexReader, ids: np.ndarray, scores: np.ndarray):

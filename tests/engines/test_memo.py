@@ -77,3 +77,18 @@ def test_segments_memo_is_shared_by_readers_of_the_same_segments(tmp_path: Path)
     index_paths([src], tmp_path / "ix")
     newer = IndexHandle(tmp_path / "ix").searcher().reader()
     assert segments_memo(newer, "test") is not segments_memo(one, "test")
+
+
+def test_term_lookup_answers_for_every_segment(tmp_path: Path):
+    from engines.whoosh.memo import term_lookup
+
+    index_paths([write_jsonl(tmp_path / "a.jsonl", [ENGLISH])], tmp_path / "ix")
+    index_paths(
+        [write_jsonl(tmp_path / "a.jsonl", [ENGLISH]), write_jsonl(tmp_path / "b.jsonl", [FRENCH])],
+        tmp_path / "ix",
+    )
+    reader = IndexHandle(tmp_path / "ix").searcher().reader()
+    has = term_lookup(reader)
+    assert has("exact", "otters") and has("exact", "loutres")  # one segment each, or one merged
+    assert not has("exact", "badgers") and not has("title_en", "loutres")
+    assert has("exact", "otters")  # remembered answers are the same

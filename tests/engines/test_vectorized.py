@@ -293,3 +293,32 @@ def test_a_phrase_on_a_field_without_positions_is_left_to_whoosh(sample):
         vectorized.matches(searcher, wq.Phrase("body_en", ["new", "york"]), None, scored=True)
         is None
     )
+
+
+def test_terms_no_segment_holds_are_left_out_and_change_no_hit_or_score(segmented):
+    """The compiled query leaves out the fields where a word's tokens are not terms of any
+    segment; both paths then give what the query with every field gives."""
+    from engines.whoosh.collect import walk
+    from engines.whoosh.compile import compile_request, compile_tree, parse_for
+
+    searcher = segmented.searcher()
+    texts = queries(sorted(set(ENGLISH + FRENCH)), 46, seed=SEED + 3)
+    texts += ["banque zzzqqq", "zzzqqq", '"la banque" rates', "rates OR zzzqqq"]
+    fewer = 0
+    for text in texts:
+        request = SearchRequest(q=text).validate()
+        pruned = compile_request(searcher, request)
+        every = compile_tree(parse_for(searcher, text), searcher.schema)
+        ids, scores, _ = walk(searcher, every.query, every.filter, True, 3600.0)
+        for path in ("matchers", "vectorised"):
+            if path == "vectorised":
+                found = vectorized.matches(searcher, pruned.query, pruned.filter, scored=True)
+                if found is None:
+                    continue
+                got_ids, got_scores = found
+            else:
+                got_ids, got_scores, _ = walk(searcher, pruned.query, pruned.filter, True, 3600.0)
+            assert got_ids.tolist() == ids.tolist(), (text, path)
+            assert np.allclose(got_scores, scores, rtol=1e-6, atol=0), (text, path)
+        fewer += len(pruned.query.all_terms()) < len(every.query.all_terms())
+    assert fewer > len(texts) // 2  # most queries lose fields: the check is not of equal trees
