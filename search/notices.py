@@ -37,8 +37,7 @@ NOT_A_DISTANCE = N_("“{form}” is not a distance (a number from 0 to {limit})
 DISTANCE_CAPPED = N_("“{form}”: at most {limit} words may stand between; {limit} was used.")
 NEAR_ALONE = N_("“{form}” needs a word on each side; it was ignored.")
 WILDCARD_LITERAL = N_(
-    "No word matches the wildcard “{form}”; it was searched as written, its * and ? read as "
-    "spaces."
+    "No word matches the wildcard “{form}”; it was searched as written, its * and ? read as spaces."
 )
 NOT_FUZZY = N_("“{form}” is not a fuzzy word (word~, word~1 or word~2); it was searched as typed.")
 TOO_SLOW = N_("The search took too long: these are the results found in time.")
