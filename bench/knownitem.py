@@ -13,7 +13,8 @@ same queries:
 - ``rare4``: the title's four rarest words;
 - ``variants`` (French only): three distinctive title words, each replaced by another form of
   the corpus with the same Snowball stem (``manifestation`` → ``manifestations``), at least two
-  of them changed: what stemming is for.
+  of them changed: what stemming is for; ``variants_plain``: the same queries typed without
+  accents (``egorgees`` for ``égorgées``).
 
 Words are taken as a person types them: split on spaces, punctuation trimmed off the ends.
 
@@ -28,16 +29,25 @@ import itertools
 import math
 import random
 import re
+import unicodedata
 from collections import Counter, defaultdict
 
 import snowballstemmer
 
 PUNCTUATION = "\"'“”«»‘’„:;,.!?()[]<>{}|/\\-–—…*&^%$#@~`+="
-SETS = ("distinctive", "common2", "frequent2", "rare4", "variants")
+SETS = ("distinctive", "common2", "frequent2", "rare4", "variants", "variants_plain")
 FUNCTION_WORDS_TOP = 50  # a language's most frequent words count as function words
 PER_SET_DEFAULT = 200
 MIN_DF = 5  # "common" and "frequent" words occur in at least this many articles
 SAME_TEXT = 0.6  # word-set overlap (Jaccard) of two texts, from which they are copies
+
+
+def strip_accents(text: str) -> str:
+    """``text`` as typed without accents (``égorgées`` → ``egorgees``)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
+    )
 
 
 def headline(record: dict) -> str:
@@ -155,9 +165,11 @@ def make_sets(
             for name, chosen in made.items():
                 if chosen and counts[name] < per_set:
                     counts[name] += 1
-                    queries.append(
-                        {"set": name, "lang": lang, "id": str(r["id"]), "q": " ".join(chosen)}
-                    )
+                    text = " ".join(chosen)
+                    queries.append({"set": name, "lang": lang, "id": str(r["id"]), "q": text})
+                    if name == "variants":
+                        plain = {"set": "variants_plain", "q": strip_accents(text)}
+                        queries.append({**queries[-1], **plain})
     return queries
 
 

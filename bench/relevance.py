@@ -20,7 +20,6 @@ import sqlite3
 import sys
 import tempfile
 import time
-import unicodedata
 from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
@@ -29,7 +28,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from knownitem import SETS, duplicates, headline, make_sets, typed_words  # noqa: E402
+from knownitem import (  # noqa: E402
+    SETS,
+    duplicates,
+    headline,
+    make_sets,
+    strip_accents,
+    typed_words,
+)
 from workload import load_corpus  # noqa: E402
 
 from engines import index_paths  # noqa: E402
@@ -40,13 +46,6 @@ from search.request import SearchRequest  # noqa: E402
 
 SEED = 20261128
 START, END = "<!-- results:start -->", "<!-- results:end -->"  # doc/relevance.md's generated part
-
-
-def strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return unicodedata.normalize(
-        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
-    )
 
 
 def make_queries(records: list[dict], per_lang: int) -> list[dict]:

@@ -36,6 +36,9 @@ WALK_CAPPED = N_(
 NOT_A_DISTANCE = N_("“{form}” is not a distance (a number from 0 to {limit}); {default} was used.")
 DISTANCE_CAPPED = N_("“{form}”: at most {limit} words may stand between; {limit} was used.")
 NEAR_ALONE = N_("“{form}” needs a word on each side; it was ignored.")
+WILDCARD_LITERAL = N_(
+    "No word matches the wildcard “{form}”; it was searched as written, its * and ? read as spaces."
+)
 NOT_FUZZY = N_("“{form}” is not a fuzzy word (word~, word~1 or word~2); it was searched as typed.")
 TOO_SLOW = N_("The search took too long: these are the results found in time.")
 PARTIAL_SHARDS = N_("Partial results: {answered} of {total} shards answered.")

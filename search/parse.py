@@ -8,7 +8,8 @@ Never raises: anything malformed degrades to plain words, with a notice saying s
     "jens stoltenberg"     exact phrase («…» too): matches unstemmed forms
     otan*                  prefix, folded and lowercased (capped expansion)
     *                      every article (with the filters)
-    coop*ration  m?nistre  wildcards anywhere in a word (capped expansion)
+    coop*ration  m?nistre  wildcards anywhere in a word (capped expansion); one that matches
+                           no word is searched as written (USD*NUMBER: usd number)
     poutine~  word~1       fuzzy: 1 edit (2 for words of 8 letters or more), or as given
     "otan russie"~5        the words with at most 5 others between them, in any order
     otan NEAR/3 russie     the same as an operator (chainable; bare NEAR is NEAR/5)
@@ -236,6 +237,56 @@ def _filters(filters: dict[str, str], notices: list[Notice]) -> tuple[list[Filte
     return parts, lang
 
 
+def matches_nothing(text: str, part: str | None, langs: list[str]) -> bool:
+    """No chain of ``langs`` keeps a token of ``text``: nothing to search (the exact,
+    unstemmed field still finds a word every language drops as a stop word, unless a part is
+    named)."""
+    if any(analyze_query(text, lang) for lang in langs):
+        return False
+    return part is not None or not analyze_query(text, "xx", exact=True)
+
+
+def literal(node: Wildcard, langs: list[str]) -> tuple[Word | None, Notice]:
+    """A wildcard that matches no word of the archive, as the word written: its ``*`` and
+    ``?`` split it like any other punctuation (``USD*NUMBER`` → ``usd`` ``number``, the words
+    of a text that wrote ``USD*NUMBER*``). None when nothing of it is searchable; the notice
+    says what was done."""
+    word = None if matches_nothing(node.text, None, langs) else Word(node.text)
+    return word, Notice(say.WILDCARD_LITERAL, {"form": node.text})
+
+
+def literal_wildcards(tree: QueryTree, matches: Callable[[Wildcard], bool]) -> QueryTree:
+    """The tree with each wildcard that ``matches`` says matches no indexed word replaced by
+    the word as written (:func:`literal`), with a notice: for an engine that expands
+    wildcards itself (the parser had no vocabulary). Asks ``matches`` once per wildcard."""
+    replaced: dict[Wildcard, Clause] = {}
+    notices: list[Notice] = []
+
+    def swap(node: Clause) -> Clause:
+        if isinstance(node, Near):
+            return Near(tuple(swap(part) for part in node.parts), node.slop)
+        if not isinstance(node, Wildcard) or node.expansions is not None:
+            return node
+        if node not in replaced:
+            replaced[node] = node
+            if not matches(node):
+                word, notice = literal(node, tree.langs)
+                if word is not None:
+                    replaced[node] = word
+                    notices.append(notice)
+        return replaced[node]
+
+    def item(node: Clause | AnyOf) -> Clause | AnyOf:
+        if isinstance(node, AnyOf):
+            return AnyOf(tuple(swap(option) for option in node.options))
+        return swap(node)
+
+    tree.must = [item(node) for node in tree.must]
+    tree.must_not = [swap(node) for node in tree.must_not]
+    tree.notices = tree.notices + notices
+    return tree
+
+
 class _Clauses:
     """Turns split clauses into tree clauses, with the caps on expansions."""
 
@@ -248,11 +299,7 @@ class _Clauses:
         self.walked = 0  # vocabulary words read for patterns that start with a wildcard
 
     def _matches_nothing(self, text: str, part: str | None) -> bool:
-        """No chain keeps a token of ``text``: nothing to search (the exact, unstemmed field
-        still finds a word every language drops as a stop word, unless a part is named)."""
-        if any(analyze_query(text, lang) for lang in self.langs):
-            return False
-        return part is not None or not analyze_query(text, "xx", exact=True)
+        return matches_nothing(text, part, self.langs)
 
     def clause(self, item: Split) -> Clause | None:
         if item.phrase and item.distance is not None:
@@ -336,7 +383,16 @@ class _Clauses:
         walked = self._expanded(head) if head else self._walked(text)
         terms = (t for t in walked if regex.fullmatch(bare(t)) or regex.fullmatch(t))
         expansions = self._capped(terms, text, say.PATTERN_CAPPED)
-        return None if expansions is None else Wildcard(text, pattern, expansions)
+        if expansions is None:
+            return None
+        node = Wildcard(text, pattern, expansions)
+        if expansions or (not head and self.walked >= MAX_WALKED):
+            return node  # (a walk cut short proves nothing)
+        word, notice = literal(node, self.langs)
+        if word is None:
+            return node
+        self.notices.append(notice)
+        return word
 
     def fuzzy(self, text: str, word: str, edits: str) -> Clause | None:
         folded = analyze_query(word, "xx", exact=True)

@@ -28,7 +28,7 @@ from engines.base import (
     Unsupported,
     digest_pairs,
 )
-from engines.opensearch.compile import MATCH_ALL, filter_clauses, text_query
+from engines.opensearch.compile import MATCH_ALL, filter_clauses, pattern_query, text_query
 from engines.opensearch.highlights import highlight_request, marked_snippet
 from engines.opensearch.store import STATE_DIR, OpenSearchSink, OpenSearchStore
 from engines.opensearch.template import MAX_RESULT_WINDOW
@@ -53,7 +53,7 @@ from search.export import MAX_EXPORT_ROWS, ExportRow
 from search.facets import FACET_SIZE
 from search.filters import request_filters
 from search.notices import Notice
-from search.parse import parse_query
+from search.parse import literal_wildcards, parse_query
 from search.periods import MonthCounts
 from search.ranking import recency_rule
 from search.request import SearchRequest
@@ -61,7 +61,7 @@ from search.results import Facet, Hit, SearchResult, StoredArticle
 from search.similar import KEY_TERMS, Similar
 from search.snippets import Snippet, lead_snippet
 from search.suggest import SUGGEST_CANDIDATES, SUGGEST_PREFIX, corrected_query, corrections
-from search.tree import QueryTree
+from search.tree import QueryTree, Wildcard
 
 SNIPPET_CHARS = 240  # characters per fragment, as search.snippets' passages
 EXPORT_PAGE = 1000
@@ -72,11 +72,6 @@ BUSY_BACKOFF_SECONDS = 0.2  # doubled after each
 HISTOGRAMS = {"year": ("year", "yyyy"), "month": ("month", "yyyy-MM")}
 log = logging.getLogger("manchette")
 LIST_FIELDS = [ID_FIELD, "title", "url", "source", "lang", "date", "lead", CLUSTER_FIELD]
-
-
-def _parse(request: SearchRequest) -> QueryTree:
-    # NFC, like every article's text: OpenSearch has no Unicode normaliser without ICU
-    return parse_query(unicodedata.normalize("NFC", request.q), request.lang)
 
 
 def _marks(marks: dict, part: str, lang: str) -> list[str] | None:
@@ -141,6 +136,18 @@ class OpenSearchEngine(Engine):
         raise AssertionError("unreachable")
 
     # -- search ---------------------------------------------------------------------------
+
+    def _parse(self, request: SearchRequest) -> QueryTree:
+        # NFC, like every article's text: OpenSearch has no Unicode normaliser without ICU
+        tree = parse_query(unicodedata.normalize("NFC", request.q), request.lang)
+        return literal_wildcards(tree, functools.partial(self._matches_a_word, tree.langs))
+
+    def _matches_a_word(self, langs: list[str], node: Wildcard) -> bool:
+        """Whether a wildcard matches a word of the archive (one request, stopped at the
+        first article): one that matches none is searched as written (search.parse)."""
+        body = {"query": pattern_query(node, langs), "size": 0, "terminate_after": 1}
+        found = self._call(self.client.search, index=self.alias, body=body)
+        return int(found["hits"]["total"]["value"]) > 0
 
     def _query(self, tree: QueryTree, request: SearchRequest, span: DateSpan | None) -> dict:
         filters = filter_clauses(request_filters(tree, request, span))
@@ -222,7 +229,7 @@ class OpenSearchEngine(Engine):
 
     def search(self, request: SearchRequest, span: DateSpan | None = None) -> SearchResult:
         started = time.perf_counter()
-        tree = _parse(request)
+        tree = self._parse(request)
         offset = (request.page - 1) * request.limit
         body: dict = {
             "query": self._query(tree, request, span),
@@ -345,7 +352,7 @@ class OpenSearchEngine(Engine):
         if better is None:
             return None
         respelled = replace(request, q=better)
-        return better if self._count(_parse(respelled), respelled, span) > total else None
+        return better if self._count(self._parse(respelled), respelled, span) > total else None
 
     def export_rows(
         self,
@@ -361,7 +368,7 @@ class OpenSearchEngine(Engine):
         exports page with ``from``/``size``: OpenSearch 2.19 refuses ``search_after`` with
         ``collapse``, so they end at the template's ``max_result_window`` (100,000 stories).
         """
-        tree = _parse(request)
+        tree = self._parse(request)
         body: dict = {
             "query": self._query(tree, request, span),
             "sort": self._sort(request),
@@ -402,7 +409,7 @@ class OpenSearchEngine(Engine):
             allowed = filter_clauses(request_filters(QueryTree(text=""), request, span))
             query = {"bool": {"must": [MATCH_ALL], "filter": allowed}}
         else:
-            tree = _parse(request)
+            tree = self._parse(request)
             notice = tree.notice
             query = self._query(tree, replace(request, recency=False), span)
         key = json.dumps([query, request.collapse], sort_keys=True) if everything else None

@@ -6,12 +6,13 @@ Each chain is built from OpenSearch's own filters in the order of ours (``chains
     → [elision (fr, it) | possessive (en, nl)] → lowercase → ascii folding → stop → stemmer
 
 Folding runs BEFORE stemming, as in ours (the measured reason is in ``chains.py``); the stop
-lists are ours, folded like our tokens. The ``exact`` sub-field of every text field stops after
-folding (no stop words, no stemming): quoted phrases match it. ``cjk`` pairs characters into
-bigrams; ``xx`` only lowercases and folds. Where OpenSearch has no equivalent, the nearest
-filter is used; ``tests/contract/test_opensearch_store.py`` compares both on the golden token
-tables (identical for fr, en, de, es but one, it, pt, ru; the differences are listed in
-``doc/opensearch.md``).
+lists are ours, folded like our tokens. Portuguese and French put back the suffixes their
+stemmer expects (``pattern_replace``) and fold the stem again, as ours. The ``exact`` sub-field
+of every text field stops after folding (no stop words, no stemming): quoted phrases match it.
+``cjk`` pairs characters into bigrams; ``xx`` only lowercases and folds. Where OpenSearch has
+no equivalent, the nearest filter is used; ``tests/contract/test_opensearch_store.py`` compares
+both on the golden token tables (identical for fr, en, de, es but one, it, pt, ru; the
+differences are listed in ``doc/opensearch.md``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from index.analysis import LANGS
 from index.analysis.filters import ELISIONS, load_stopwords
 from search.ranking import bm25_parameters
 
-TEMPLATE_VERSION = 2  # bump with any change below; a new version needs `--rebuild`
+# 3: French endings. Bump with any change below; a new version needs `--rebuild`.
+TEMPLATE_VERSION = 3
 
 # The deepest hit a search page can ask for (search.request: MAX_PAGE × MAX_LIMIT): pages use
 # from/size because OpenSearch 2.19 cannot combine search_after with collapse.
@@ -42,6 +44,13 @@ POSSESSIVE = ("en", "nl")
 NO_ASCII_FOLDING = ("ru",)  # OpenSearch's folding drops the breve of й; ours keeps it
 
 
+FRENCH_ENDINGS = (
+    ("manchette_ending_fr_ee", "ee", "ée"),
+    ("manchette_ending_fr_iere", "iere", "ière"),
+    ("manchette_ending_fr_ite", "ite", "ité"),
+)
+
+
 def _filters() -> dict:
     filters: dict = {
         "manchette_possessive": {"type": "stemmer", "name": "possessive_english"},
@@ -57,6 +66,14 @@ def _filters() -> dict:
             "replacement": "$1ao",
         },
     }
+    # French -ée(s), -ière(s), -ité(s) after folding: the accent put back for Snowball (our
+    # FrenchEndingFilter: tokens of 5 characters or more, two word characters before)
+    for name, ending, accented in FRENCH_ENDINGS:
+        filters[name] = {
+            "type": "pattern_replace",
+            "pattern": f"(?U)^(?=.{{5}})(.*\\w\\w){ending}(s?)$",
+            "replacement": f"$1{accented}$2",
+        }
     for lang, articles in ELISIONS.items():
         filters[f"manchette_elision_{lang}"] = {
             "type": "elision",
@@ -97,6 +114,10 @@ def _chain(lang: str, exact: bool) -> dict:
         # ORDER: the nasal stage between the stop list and the stemmer, then fold the stem again
         nasal = ["manchette_nasal_pt_cao", "manchette_nasal_pt_ao"]
         filters += ["manchette_stop_pt", *nasal, "manchette_stem_pt", "asciifolding"]
+    elif not exact and lang == "fr":
+        # ORDER: the endings between the stop list and the stemmer, then fold the stem again
+        endings = [name for name, _, _ in FRENCH_ENDINGS]
+        filters += ["manchette_stop_fr", *endings, "manchette_stem_fr", "asciifolding"]
     elif not exact and lang in STEMMERS:
         filters += [f"manchette_stop_{lang}", f"manchette_stem_{lang}"]
     if lang == "ru":

@@ -7,7 +7,7 @@ Every chain starts the same way::
 
 then the stemmed chain (the default) adds ``stop → stem``; the exact chain stops there (it
 keeps stop words and inflected forms, for exact matching). Arabic normalises its letters after
-folding and prepares words for its stemmer; Portuguese restores two suffixes for its stemmer.
+folding and prepares words for its stemmer; Portuguese and French restore suffixes for theirs.
 ``cjk`` (Chinese, Japanese, Korean) pairs characters into bigrams and has no stop list and no
 stemmer; neither has ``xx``, the fallback for languages without a chain of their own: their
 two chains are equal.
@@ -30,6 +30,7 @@ from index.analysis.filters import (
     ConjunctionFilter,
     ElisionFilter,
     FoldFilter,
+    FrenchEndingFilter,
     NasalEndingFilter,
     PossessiveFilter,
     RefoldFilter,
@@ -66,7 +67,17 @@ def _build(lang: str, trim: Filter | None, exact: bool) -> CompositeAnalyzer:
 
 
 def build_french(exact: bool = False) -> CompositeAnalyzer:
-    return _build("fr", ElisionFilter("fr"), exact)
+    chain = _front(ElisionFilter("fr"))
+    if exact:
+        return chain
+    # ORDER: folding first, as everywhere (an unaccented query meets the accented text), then
+    # the accents of -ée(s), -ière(s) and -ité(s) put back for Snowball, whose rules for these
+    # suffixes are written with them, and the stem folded again. Measured on the French corpus:
+    # Snowball's own conflations kept 98.2% (85.2% folding alone: égorgé/égorgées,
+    # routier/routière stemmed apart), accented words meet their unaccented spelling 100%.
+    return (
+        chain | StopwordFilter("fr") | FrenchEndingFilter() | SnowballFilter("fr") | RefoldFilter()
+    )
 
 
 def build_english(exact: bool = False) -> CompositeAnalyzer:

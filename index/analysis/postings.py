@@ -43,6 +43,7 @@ from index.analysis.filters import (
     ConjunctionFilter,
     ElisionFilter,
     FoldFilter,
+    FrenchEndingFilter,
     NasalEndingFilter,
     PossessiveFilter,
     RefoldFilter,
@@ -66,7 +67,8 @@ Item = tuple[bytes, int, float, bytes]
 _PER_WORD: frozenset[type] = frozenset(
     {
         ApostropheFilter, ArabicLetterFilter, ArabicNormalizeFilter, ConjunctionFilter,
-        ElisionFilter, FoldFilter, LowercaseFilter, NasalEndingFilter, PossessiveFilter,
+        ElisionFilter, FoldFilter, FrenchEndingFilter, LowercaseFilter, NasalEndingFilter,
+        PossessiveFilter,
         RefoldFilter, SnowballFilter, SoftHyphenFilter, StopwordFilter, TaMarbutaFilter,
     }
 )  # fmt: skip

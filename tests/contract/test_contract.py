@@ -8,6 +8,7 @@ from collections import Counter
 
 import pytest
 
+from search.notices import WILDCARD_LITERAL
 from search.request import SearchRequest
 from tests.contract.archives import Archive
 from tests.contract.conftest import CORPUS
@@ -293,6 +294,23 @@ def test_a_42_word_query_searches_the_same_first_16_clauses(archive: Archive):
     assert result.notice == "Only the first 16 words and phrases were searched."
     assert [n.params for n in result.notices] == [{"limit": 16}]
     assert archive.ids("otan OR election", collapse=False) != ["fr-otan"]  # both match alone
+
+
+def test_a_wildcard_that_matches_no_word_is_searched_as_written(archive: Archive):
+    """``nations*unies`` matches no word of the archive (a dataset that writes its figures
+    ``USD*NUMBER*`` gets such queries): both engines search its words as written, in a
+    proximity and an exclusion too, and say so."""
+    result = archive.search("nations*unies", collapse=False)
+    assert [h.id for h in result.hits] == ["fr-crimee"]
+    assert [(n.template, n.params) for n in result.notices] == [
+        (WILDCARD_LITERAL, {"form": "nations*unies"})
+    ]
+    assert archive.ids("conseil NEAR/3 nations?unies", collapse=False) == ["fr-crimee"]
+    assert set(archive.ids("port -nations*unies", collapse=False)) == {
+        "fr-otan", "fr-manifestant", "en-nato", "en-undated",
+    }  # fmt: skip
+    matched = archive.search("m?nifestant", collapse=False)
+    assert [h.id for h in matched.hits] == ["fr-manifestant"] and not matched.notices
 
 
 def test_suggestion(archive: Archive):

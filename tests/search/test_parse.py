@@ -14,6 +14,7 @@ from search.notices import (
     TOO_MANY_PATTERNS,
     TOO_MANY_PREFIXES,
     WALK_CAPPED,
+    WILDCARD_LITERAL,
     Notice,
 )
 from search.parse import (
@@ -21,6 +22,7 @@ from search.parse import (
     MAX_CLAUSES,
     MAX_DISTANCE,
     MAX_EXPANSIONS_TOTAL,
+    literal_wildcards,
     parse_query,
 )
 from search.tree import (
@@ -215,3 +217,58 @@ def test_patterns_starting_with_a_wildcard_walk_a_capped_part_of_the_vocabulary(
         Notice(WALK_CAPPED, {"form": "*99", "limit": 1000}),
         Notice(WALK_CAPPED, {"form": "*98", "limit": 1000}),
     ]
+
+
+def _vocabulary(*words: str):
+    def expand(prefix: str):
+        return (w for w in sorted(words) if w.startswith(prefix))
+
+    return expand
+
+
+def test_a_wildcard_that_matches_no_word_is_searched_as_written():
+    """``USD*NUMBER`` in a dataset that writes its figures ``USD*NUMBER*``: no indexed word
+    matches the pattern, so the word is searched as written (its tokens usd, number), and the
+    notice says so."""
+    expand = _vocabulary("usd", "number", "numbers", "novia")
+    tree = parse_query("novia USD*NUMBER", expand=expand)
+    assert tree.must == [Word("novia"), Word("USD*NUMBER")]
+    assert tree.notices == [Notice(WILDCARD_LITERAL, {"form": "USD*NUMBER"})]
+    assert "USD*NUMBER" in str(tree.notices[0])
+    # the same inside a proximity, an OR group and an exclusion
+    tree = parse_query("novia NEAR/3 usd?number OR n?via -x*y", expand=expand)
+    near = Near((Word("novia"), Word("usd?number")), 3)
+    assert tree.must == [AnyOf((near, Wildcard("n?via", "n?via", ("novia",))))]
+    assert tree.must_not == [Word("x*y")]
+    assert [n.params["form"] for n in tree.notices] == ["usd?number", "x*y"]
+
+
+def test_a_wildcard_that_matches_a_word_is_not_taken_literally():
+    tree = parse_query("num*er", expand=_vocabulary("usd", "number"))
+    assert tree.must == [Wildcard("num*er", "num*er", ("number",))] and tree.notices == []
+    # nothing to search as written either (no token): the empty wildcard stays, quiet
+    tree = parse_query("_*_", expand=_vocabulary("usd"))
+    assert tree.must == [Wildcard("_*_", "_*_", ())] and tree.notices == []
+
+
+def test_the_literal_fallback_for_an_engine_that_expands_wildcards_itself():
+    """Without a vocabulary the parser leaves wildcards to the engine; ``literal_wildcards``
+    replaces those the engine says match nothing, asking once per wildcard."""
+    tree = parse_query("coop*ration usd*number -usd*number m?nistre NEAR/2 usd*number")
+    asked = []
+
+    def matches(node: Wildcard) -> bool:
+        asked.append(node.text)
+        return node.text != "usd*number"
+
+    tree = literal_wildcards(tree, matches)
+    assert asked == ["coop*ration", "usd*number", "m?nistre"]
+    assert tree.must == [
+        Wildcard("coop*ration", "coop*ration"),
+        Word("usd*number"),
+        Near((Wildcard("m?nistre", "m?nistre"), Word("usd*number")), 2),
+    ]
+    assert tree.must_not == [Word("usd*number")]
+    assert tree.notices == [Notice(WILDCARD_LITERAL, {"form": "usd*number"})]
+    unchanged = literal_wildcards(parse_query("coop*ration"), lambda node: True)
+    assert unchanged.must == [Wildcard("coop*ration", "coop*ration")] and not unchanged.notices

@@ -18,6 +18,7 @@ from engines.whoosh.execute import run_search
 from engines.whoosh.schema import build_schema
 from engines.whoosh.scoring import weighting
 from engines.whoosh.writer import open_index
+from search.notices import WILDCARD_LITERAL
 from search.parse import normalize_query, parse_query
 from search.request import SearchRequest
 
@@ -225,6 +226,17 @@ def test_fuzzy_and_wildcards_find_the_variants(ix_dir):
     assert ids(ix_dir, "m?nistres") == {"otan"}
     assert ids(ix_dir, "manif*ions") == {"manif"}
     assert ids(ix_dir, "*festant") == {"manifestant"}
+
+
+def test_a_wildcard_that_matches_no_word_is_searched_as_written(ix_dir):
+    """``défilé*contre`` matches no indexed word: its words, as written, find "ont défilé
+    contre", and the notice says so; a wildcard that matches a word is not touched."""
+    result = run(ix_dir, "défilé*contre")
+    assert {h.id for h in result.hits} == {"manif"}
+    assert [n.template for n in result.notices] == [WILDCARD_LITERAL]
+    assert ids(ix_dir, "défilé*contre NEAR/3 réforme") == {"manif"}
+    assert ids(ix_dir, "réforme -défilé*contre") == set()
+    assert not run(ix_dir, "manif*ions").notices
 
 
 def test_malformed_forms_never_fail(ix_dir):
