@@ -230,6 +230,7 @@ class Job:
                 kept = self.index_article(article, path)
             return kept
         self.report.unchanged += 1
+        self.report.passed_over += 1
         self.seen.add(article_id)
         self.first_read[article_id] = item.path
         return True
