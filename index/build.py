@@ -22,11 +22,12 @@ from index.dedup import body_simhash
 from index.document import article_to_doc, text_key
 from index.layout import LAST_RUN, job_lock, write_atomic
 from index.manifest import FileState, file_key, sha1_file, stat_state
-from index.parallel import parsed_files, safe_items
+from index.parallel import Item, parsed_files, safe_items
+from index.records import RecordReuse, Unchanged, make_entry, marked, place_of, split_entry
 from index.report import Duplicate, IndexReport, RejectedInput
 from index.schema import SCHEMA_VERSION
 from index.sink import JobState, Sink, WriteFailure
-from index.sources import Rejected, iter_files
+from index.sources import Rejected, iter_files, read_again
 
 BATCH_DOCS = 10_000  # documents per commit: bounds the writer's memory on large collections
 PROGRESS_ARTICLES = 64  # within a file, report progress every this many articles read
@@ -48,8 +49,16 @@ def list_inputs(paths: Iterable[Path], report: IndexReport) -> list[Path]:
     return list(iter_files([p for p in paths if Path(p).exists()]))
 
 
-def keep_articles(items: Iterable[Article | Rejected], report: IndexReport) -> Iterator[Article]:
+def keep_articles(items: Iterable[Item], report: IndexReport) -> Iterator[Article]:
     """The articles of a stream; rejections go to the report."""
+    for item in keep_records(items, report):
+        if isinstance(item, Article):
+            yield item
+
+
+def keep_records(items: Iterable[Item], report: IndexReport) -> Iterator[Article | Unchanged]:
+    """The articles of a stream and the records passed over unparsed (``index.records``);
+    rejections go to the report."""
     for item in items:
         if isinstance(item, Rejected):
             where = f"{item.path}#L{item.line}" if item.line else item.path
@@ -95,6 +104,7 @@ class Job:
         self.commit_bytes = int(commit_mb * 1024 * 1024)
         self.last_commit = time.monotonic()
         self.unsaved = False  # files done since the last checkpoint
+        self.parsed_whole: set[str] = set()  # files read this run without passing over records
         self.tick: Callable[[], None] | None = None  # progress within a file
 
     def plan(self, path: Path) -> FileState | None:
@@ -116,18 +126,32 @@ class Job:
             return None
         return FileState(size, mtime_ns, sha1)
 
-    def ingest(self, path: Path, state: FileState, items: Iterable[Article | Rejected]) -> None:
+    def ingest(self, path: Path, state: FileState, items: Iterable[Item]) -> None:
         """Index a file's parsed items and remember the file, with what it had that could not
-        be indexed: an unchanged file is not read (nor reported) again."""
+        be indexed: an unchanged file is not read (nor reported) again. Its records are
+        remembered too (``index.records``): those passed over unparsed keep their entries."""
         key = file_key(path)
         old = self.manifest.get(key)
         rejected_before = len(self.report.rejected)
         state.ids = []
-        for count, article in enumerate(keep_articles(items, self.report), start=1):
-            if self.index_article(article, path):
-                state.ids.append(article.id)
+        state.records = {}
+        state.learned = old.learned if old else 0
+        passed_over = False
+        for count, item in enumerate(keep_records(items, self.report), start=1):
+            if isinstance(item, Unchanged):
+                passed_over = True
+                if self.keep_unchanged(item, path):
+                    state.ids.append(item.id)
+                    state.records[place_of(item.path)] = item.entry
+            elif self.index_article(item, path):
+                state.ids.append(item.id)
+                if (where := marked(item)) is not None:
+                    place, digest = where
+                    state.records[place] = make_entry(digest, self.known[item.id], item.id)
             if self.tick is not None and count % PROGRESS_ARTICLES == 0:
                 self.tick()
+        if not passed_over:
+            self.parsed_whole.add(key)
         rejected = self.report.rejected[rejected_before:]
         gone = set(old.ids) - set(state.ids) - self.seen if old else set()
         if rejected:  # a partial read deletes nothing: the articles stay with their file
@@ -174,12 +198,61 @@ class Job:
         """The job's state as of the commit just made (see ``flush``)."""
         failed = {f.id for f in self.sink.failures}
         stale = {file_key(Path(p)) for p in self.revisit}
+        self.stamp_learned()
         manifest = {
             key: state
             for key, state in self.manifest.items()
             if key not in stale and not (failed and failed.intersection(state.ids))
         }
         return replace(self.state, manifest=manifest)
+
+    def stamp_learned(self) -> None:
+        """Note on each file read whole in this run the boilerplate its records were cleaned
+        with: all that is learned now (what is learned later makes its articles read again,
+        ``_revisit``; a file whose records were passed over keeps its older stamp)."""
+        size = self.learned.size()
+        for key in self.parsed_whole:
+            if key in self.manifest:
+                self.manifest[key].learned = size
+
+    def reusable(self, planned: Iterable[Path]) -> RecordReuse | None:
+        """What records of the files to read need no parsing: those of files remembered with
+        their records under the boilerplate learned now (``index.records``)."""
+        size = self.learned.size()
+        records = {}
+        for path in planned:
+            old = self.manifest.get(file_key(path))
+            if old is not None and old.records and old.learned == size:
+                records[path] = old.records
+        return RecordReuse(records, self.known, set(self.seen)) if records else None
+
+    def keep_unchanged(self, item: Unchanged, path: Path) -> bool:
+        """Count a record passed over unparsed as unchanged; parse it after all when this
+        run read its id before or the index no longer holds it as indexed from there (the
+        parsing process decided on what it knew when it started)."""
+        _digest, content, article_id = split_entry(item.entry)
+        if article_id in self.seen or not self.known.get(article_id, "").startswith(content):
+            kept = False
+            for article in read_again(path, {item.path}):
+                kept = self.index_article(article, path)
+            return kept
+        self.report.unchanged += 1
+        self.report.passed_over += 1
+        self.seen.add(article_id)
+        self.first_read[article_id] = item.path
+        return True
+
+    def refresh_records(self, paths: Iterable[str]) -> None:
+        """The records of files whose articles were written again (``_revisit``) name the
+        content hashes indexed now."""
+        for key in {file_key(Path(p)) for p in paths}:
+            state = self.manifest.get(key)
+            if state is None:
+                continue
+            for place, entry in state.records.items():
+                digest, _content, article_id = split_entry(entry)
+                if article_id in self.known:
+                    state.records[place] = make_entry(digest, self.known[article_id], article_id)
 
     def _skip(self, state: FileState, key: str) -> None:
         report = self.report
@@ -191,7 +264,7 @@ class Job:
             report.files_still_rejected += 1
             report.still_rejected_inputs.extend(RejectedInput(*r) for r in state.rejected)
 
-    def reindex_file(self, path: Path, items: Iterable[Article | Rejected]) -> None:
+    def reindex_file(self, path: Path, items: Iterable[Item]) -> None:
         """Index a file's items again regardless of the manifest (after new boilerplate was
         learned)."""
         for article in keep_articles(items, self.report):
@@ -366,8 +439,13 @@ def run_job(
                 progress(report, done, len(planned))
                 job.tick = lambda: progress(report, done, len(planned))
             known = set(job.known.values())  # content hashes: not prepared again
+            reuse = job.reusable(path for path, _ in planned)
             stream = parsed_files(
-                [path for path, _ in planned], parse_workers, prepare=sink.prepare, known=known
+                [path for path, _ in planned],
+                parse_workers,
+                prepare=sink.prepare,
+                known=known,
+                reuse=reuse,
             )
             with contextlib.closing(stream):  # stops the parsing process on any failure
                 for (path, new), items in zip(planned, stream, strict=True):
@@ -386,6 +464,8 @@ def run_job(
             if job.revisit:
                 report.relearned, again = _revisit(sink, job, parse_workers)
                 job.commits += again
+                job.refresh_records(job.revisit)
+            job.stamp_learned()
             _forget_unwritten(job, sink, report)
             report.committed = bool(report.changed or report.deleted or rebuild)
             report.commits = job.commits

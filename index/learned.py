@@ -46,6 +46,10 @@ class Learned:
         self._first_seen: dict[tuple[str, str], list[Location]] = {}
         self.learned_now = 0
 
+    def size(self) -> int:
+        """How many paragraphs are learned, all sources together (they are never forgotten)."""
+        return sum(map(len, self.known.values()))
+
     def clean(self, article: Article) -> Article:
         """The article without the paragraphs learned as its source's boilerplate."""
         learned = self.known.get(article.source)

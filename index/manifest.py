@@ -5,6 +5,9 @@ its bytes matches (one read, no parsing). The manifest lives in the build direct
 replaced atomically after each commit; if a job dies between the two, the next run re-reads the
 files and finds their articles unchanged by content hash, so nothing is lost.
 
+A changed JSON Lines or JSON file keeps, per record, the digest of its bytes and the article
+indexed from it: records whose bytes did not change are not parsed again (``index.records``).
+
 A file with inputs that could not be indexed (a broken line, a truncated archive) is kept with
 them: its rejections are reported when it is read, and only listed (``still_rejected``) while
 it stays unchanged.
@@ -29,6 +32,9 @@ class FileState:
     sha1: str
     ids: list[str] = field(default_factory=list)
     rejected: list[list[str]] = field(default_factory=list)  # [where, reason]: reported once
+    # place of a record in the file → its entry (``index.records``): what need not be parsed
+    records: dict[str, str] = field(default_factory=dict)
+    learned: int = 0  # paragraphs learned as boilerplate when ``records`` were last checked
 
 
 def file_key(path: Path) -> str:

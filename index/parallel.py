@@ -24,18 +24,27 @@ from pathlib import Path
 from index.article import Article
 from index.dedup import simhash_ahead
 from index.document import Prepare
+from index.records import RecordReuse, Unchanged
 from index.sources import Rejected, read_again, read_path
 
 BATCH = 256  # items per message
 QUEUE_BATCHES = 16  # bounded: the worker waits when the writer falls behind
-Item = Article | Rejected
+Item = Article | Rejected | Unchanged
 
 
-def safe_items(path: Path, only: Collection[str] | None = None) -> Iterator[Item]:
+def safe_items(
+    path: Path, only: Collection[str] | None = None, reuse: RecordReuse | None = None
+) -> Iterator[Item]:
     """A file's articles, and a ``Rejected`` for anything that cannot be read; never raises.
-    ``only``: just the articles at these locations (``index.sources.read_again``)."""
+    ``only``: just the articles at these locations (``index.sources.read_again``); ``reuse``:
+    an ``Unchanged`` for each record that need not be parsed (``index.records``)."""
     try:
-        yield from read_path(path) if only is None else read_again(path, only)
+        if only is not None:
+            yield from read_again(path, only)
+        elif reuse is None:
+            yield from read_path(path)
+        else:
+            yield from reuse.track(read_path(path, reuse.for_file(path)))
     except (OSError, ValueError, UnicodeError, EOFError) as exc:
         yield Rejected(str(path), str(exc) or "the file could not be read to its end")
 
@@ -60,11 +69,12 @@ def _worker(
     prepare: Prepare | None,
     known: Collection[str],
     only: Mapping[Path, Collection[str]] | None,
+    reuse: RecordReuse | None,
 ) -> None:
     die_with_parent(parent)
     for path in paths:
         batch: list[Item] = []
-        for item in safe_items(path, None if only is None else only[path]):
+        for item in safe_items(path, None if only is None else only[path], reuse):
             if isinstance(item, Article) and item.content_hash() not in known:
                 if prepare:
                     prepare(item)  # the writer process then has less to do
@@ -96,22 +106,24 @@ def parsed_files(
     prepare: Prepare | None = None,
     known: Collection[str] = (),
     only: Mapping[Path, Collection[str]] | None = None,
+    reuse: RecordReuse | None = None,
 ) -> Generator[Iterator[Item], None, None]:
     """For each path in order, an iterator of its items (consume each before the next).
 
     ``prepare`` runs on each article in the worker process (the engine's work done ahead),
     except on articles whose content hash is in ``known``: the index holds them already, so
     an incremental run does not prepare what it will skip. ``only`` (path → locations): read
-    just those articles of each file (``safe_items``).
+    just those articles of each file; ``reuse``: pass over the records that need no parsing
+    (``safe_items``).
     """
     if workers <= 0 or not paths:
         for path in paths:
-            yield safe_items(path, None if only is None else only[path])
+            yield safe_items(path, None if only is None else only[path], reuse)
         return
     ctx = mp.get_context("fork")
     channel: mp.Queue = ctx.Queue(maxsize=QUEUE_BATCHES)
     proc = ctx.Process(
-        target=_worker, args=(paths, channel, os.getpid(), prepare, known, only), daemon=True
+        target=_worker, args=(paths, channel, os.getpid(), prepare, known, only, reuse), daemon=True
     )
     proc.start()
     try:

@@ -42,6 +42,7 @@ class IndexReport:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    passed_over: int = 0  # of ``unchanged``: records of changed files not parsed again
     deleted: int = 0
     relearned: int = 0  # articles re-indexed after boilerplate was learned in this run
     duplicates: list[Duplicate] = field(default_factory=list)

@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from index.article import Article
+from index.records import Reuse, Unchanged, mark, marked
 from index.sources.html import read_html
 from index.sources.json import read_json
 from index.sources.jsonl import read_jsonl
@@ -26,7 +27,8 @@ from index.sources.rejected import Rejected
 from index.sources.text import read_text
 from index.sources.warc import read_warc
 
-Reader = Callable[[Path], Iterator[Article | Rejected]]
+Item = Article | Rejected | Unchanged
+Reader = Callable[[Path], Iterator[Item]]
 
 # File name endings and their readers, longest first (".jsonl.gz" before ".gz" would matter).
 READERS: dict[str, Reader] = {
@@ -53,12 +55,13 @@ def reader_for(path: Path) -> Reader | None:
     return next((reader for suffix, reader in READERS.items() if name.endswith(suffix)), None)
 
 
-def read_path(path: Path) -> Iterator[Article | Rejected]:
+def read_path(path: Path, reuse: Reuse | None = None) -> Iterator[Article | Rejected | Unchanged]:
     """The articles of one file, read by the reader its name calls for.
 
     Special files (FIFOs, devices, symlink loops) and empty files are rejected without being
     opened, a file that yields nothing at all is rejected, and titles are capped
-    (``index.sources.limits``).
+    (``index.sources.limits``). ``reuse``: the records of a JSON Lines or JSON file that
+    need not be parsed again (``index.records``).
     """
     path = Path(path)
     reader = reader_for(path)
@@ -72,11 +75,21 @@ def read_path(path: Path) -> Iterator[Article | Rejected]:
         yield Rejected(str(path), problem)
         return
     found = False
-    for item in reader(path):
+    items = _items(reader, path, reuse)
+    for item in items:
         found = True
         yield _capped(item)
     if not found:
         yield Rejected(str(path), "no articles in this file")
+
+
+def _items(reader: Reader, path: Path, reuse: Reuse | None) -> Iterator[Item]:
+    """What the reader yields; a JSON Lines or JSON reader is given ``reuse``."""
+    if reuse is not None and reader is read_jsonl:
+        return read_jsonl(path, reuse=reuse)
+    if reuse is not None and reader is read_json:
+        return read_json(path, reuse=reuse)
+    return reader(path)
 
 
 def read_again(path: Path, where: Collection[str]) -> Iterator[Article]:
@@ -85,7 +98,7 @@ def read_again(path: Path, where: Collection[str]) -> Iterator[Article]:
     file parses only those lines; other files are read whole."""
     path = Path(path)
     if reader_for(path) is read_jsonl and special_file(path) is None:
-        items: Iterable[Article | Rejected] = map(_capped, read_jsonl(path, only=where))
+        items: Iterable[Item] = map(_capped, read_jsonl(path, only=where))
     else:
         items = read_path(path)
     for item in items:
@@ -93,9 +106,11 @@ def read_again(path: Path, where: Collection[str]) -> Iterator[Article]:
             yield item
 
 
-def _capped(item: Article | Rejected) -> Article | Rejected:
+def _capped(item: Item) -> Item:
     if isinstance(item, Article) and len(item.title) > MAX_TITLE_CHARS:
-        return replace(item, title=cap_title(item.title))
+        capped = replace(item, title=cap_title(item.title))
+        where = marked(item)
+        return capped if where is None else mark(capped, *where)
     return item
 
 

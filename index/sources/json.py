@@ -12,14 +12,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from index.article import Article
+from index.records import Reuse, Unchanged, mark, record_digest
 from index.sources.jsonl import article_from_record
 from index.sources.limits import MAX_JSON_BYTES, read_capped, size_text
 from index.sources.rejected import Rejected
 from index.text import decode_bytes
 
 
-def read_json(path: Path) -> Iterator[Article | Rejected]:
-    """The articles of a JSON file, gzip-compressed if its name ends in ``.gz``."""
+def read_json(path: Path, reuse: Reuse | None = None) -> Iterator[Article | Rejected | Unchanged]:
+    """The articles of a JSON file, gzip-compressed if its name ends in ``.gz``.
+
+    Each article is marked with its record's place and the digest of the record
+    (``index.records.mark``); ``reuse``: what stands for a record that need not be read
+    (``index.records.RecordReuse``).
+    """
     path = Path(path)
     try:
         with (gzip.open if path.name.lower().endswith(".gz") else open)(path, "rb") as handle:
@@ -49,10 +55,20 @@ def read_json(path: Path) -> Iterator[Article | Rejected]:
         if not isinstance(record, dict):
             yield Rejected(str(path), f"{where}: not a JSON object but {type(record).__name__}")
             continue
+        digest = record_digest(_canonical(record))
+        if reuse is not None and (same := reuse(where, digest, f"{path}#{where}")):
+            yield same
+            continue
         try:
-            yield article_from_record(record, f"{path}#{where}")
+            yield mark(article_from_record(record, f"{path}#{where}"), where, digest)
         except ValueError as exc:
             yield Rejected(str(path), f"{where}: {exc}")
+
+
+def _canonical(record: dict) -> bytes:
+    """A record's bytes, the same whatever its key order and spacing in the file."""
+    text = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8", "surrogatepass")
 
 
 def _records(document: object) -> tuple[list | None, str]:

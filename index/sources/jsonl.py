@@ -18,17 +18,22 @@ from index.article import Article
 from index.dates import parse_date
 from index.fields import split_blocks
 from index.language import detect_language, language_code
+from index.records import Reuse, Unchanged, mark, record_digest
 from index.sources.limits import MAX_LINE_BYTES, ByteStream, size_text
 from index.sources.meta import site_name
 from index.sources.rejected import Rejected
 from index.text import decode_bytes, normalize_text
 
 
-def read_jsonl(path: Path, only: Collection[str] | None = None) -> Iterator[Article | Rejected]:
+def read_jsonl(
+    path: Path, only: Collection[str] | None = None, reuse: Reuse | None = None
+) -> Iterator[Article | Rejected | Unchanged]:
     """The articles of a JSON Lines file, gzip-compressed if its name ends in ``.gz``.
 
     ``only``: the locations (``Article.path``, "FILE#LN") of the lines to parse; the others
-    are passed over unread.
+    are passed over unread. Each article is marked with its line's place and digest
+    (``index.records.mark``); ``reuse``: what stands for a line that need not be parsed
+    (``index.records.RecordReuse``).
     """
     path = Path(path)
     opener = gzip.open if path.name.lower().endswith(".gz") else open
@@ -40,10 +45,16 @@ def read_jsonl(path: Path, only: Collection[str] | None = None) -> Iterator[Arti
                 if raw is None:
                     limit = size_text(MAX_LINE_BYTES)
                     yield Rejected(str(path), f"line longer than {limit}, skipped", number)
-                elif only is not None and f"{name}#L{number}" not in only:
                     continue
-                elif raw.strip():
-                    yield parse_line(raw, name, number)
+                place = f"L{number}"
+                if (only is not None and f"{name}#{place}" not in only) or not raw.strip():
+                    continue
+                digest = record_digest(raw)
+                if reuse is not None and (same := reuse(place, digest, f"{name}#{place}")):
+                    yield same
+                    continue
+                item = parse_line(raw, name, number)
+                yield mark(item, place, digest) if isinstance(item, Article) else item
     except (OSError, EOFError, zlib.error) as exc:
         reason = f"unreadable after line {number}: {exc}" if number else f"unreadable: {exc}"
         yield Rejected(str(path), reason)

@@ -1,0 +1,119 @@
+"""Records of a changed file that need no parsing: their bytes did not change since they were
+indexed.
+
+A JSON Lines line (or a JSON array's record) is remembered, in the manifest, by where it
+stands in its file (``L12``, ``/articles/3``: an article's location, ``Article.path``, ends so),
+the digest of its bytes, and the id and content hash of the article the index holds from it.
+When its file changes (one article edited among a thousand), a record whose bytes are the same
+at the same place is not parsed again: the reader yields an :class:`Unchanged` item instead of
+an article, and the job counts it as unchanged. Only a record the index still holds as it was
+indexed from there is passed over (``RecordReuse``); any doubt means parsing it, which is
+always right, only slower.
+
+A passed-over record is not observed for learned boilerplate, as the articles of an unchanged
+file are not: a file whose records were passed over in a run that learned new boilerplate is
+parsed whole the next time it changes (``FileState.learned``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from index.article import Article
+
+HASH_CHARS = 12  # of the content hash kept per record: enough to tell two versions apart
+_RECORD = "_record"  # an instance attribute, not a field: ``replace()`` drops it
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """A record read past without parsing: the article the index holds from it."""
+
+    id: str
+    path: str  # the article's location, ``Article.path``
+    entry: str  # its manifest entry (``make_entry``)
+
+
+Reuse = Callable[[str, str, str], Unchanged | None]  # (place, digest, location) → item or None
+T = TypeVar("T")
+
+
+def record_digest(raw: bytes) -> str:
+    """The digest of a record's bytes."""
+    return hashlib.blake2b(raw, digest_size=8).hexdigest()
+
+
+def make_entry(digest: str, content_hash: str, article_id: str) -> str:
+    """A record's manifest entry: its bytes' digest, the content hash and id indexed from it."""
+    return f"{digest} {content_hash[:HASH_CHARS]} {article_id}"
+
+
+def split_entry(entry: str) -> tuple[str, str, str]:
+    digest, content, article_id = entry.split(" ", 2)
+    return digest, content, article_id
+
+
+def place_of(location: str) -> str:
+    """Where a record stands in its file: the end of its location ("FILE#L12" → "L12")."""
+    return location.rpartition("#")[2]
+
+
+def mark(article: Article, place: str, digest: str) -> Article:
+    """Keep on the article where its record stands and the digest of its bytes."""
+    setattr(article, _RECORD, (place, digest))
+    return article
+
+
+def marked(article: Article) -> tuple[str, str] | None:
+    """The record's place and digest (``mark``), if the reader gave them."""
+    return getattr(article, _RECORD, None)
+
+
+class RecordReuse:
+    """Which records of the files a job reads again can be passed over (module doc).
+
+    ``records``: file (as the job was given it) → its manifest entries by place; ``known``:
+    the index's content hash by id; ``seen``: the ids already read in this run (those of
+    unchanged files).
+    A record is passed over when its bytes are those remembered at its place and the index
+    holds the article as indexed from there, and no article of that id was read before in
+    this run (else it is parsed: it may now be a duplicate). Articles read are added to
+    ``seen`` (``track``).
+    """
+
+    def __init__(
+        self, records: Mapping[Path, Mapping[str, str]], known: Mapping[str, str], seen: set[str]
+    ) -> None:
+        self.records = records
+        self.known = known
+        self.seen = seen
+
+    def for_file(self, path: Path) -> Reuse | None:
+        """The reader's test for one file (None when nothing of it can be passed over)."""
+        entries = self.records.get(path)
+        if not entries:
+            return None
+
+        def reuse(place: str, digest: str, location: str) -> Unchanged | None:
+            entry = entries.get(place)
+            if entry is None:
+                return None
+            old_digest, content, article_id = split_entry(entry)
+            if old_digest != digest or article_id in self.seen:
+                return None
+            if not self.known.get(article_id, "").startswith(content):
+                return None
+            return Unchanged(article_id, location, entry)
+
+        return reuse
+
+    def track(self, items: Iterable[T]) -> Iterator[T]:
+        """The items, noting the id of each article read or passed over."""
+        for item in items:
+            if isinstance(item, Article | Unchanged):
+                self.seen.add(item.id)
+            yield item
