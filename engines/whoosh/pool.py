@@ -528,13 +528,17 @@ def tiered_merges(segments: Sequence) -> list:
 
 def whoosh_small_merges(segments: Sequence) -> list:
     """What Whoosh's ``MERGE_SMALL`` merges: the smallest segments up to the first position
-    ``i > 3`` where they hold fewer than ``fib(i + 5)`` documents (many tiny segments)."""
+    ``i > 3`` where they hold fewer than ``fib(i + 5)`` documents (many tiny segments), cut to
+    ``MAX_MERGE_DOCS`` documents. Uncut, twenty segments of any size pass the test (``fib``
+    outgrows any archive), and a small edit's commit rewrote the whole index in the pool."""
     ordered = sorted(segments, key=lambda s: s.doc_count_all())
     total = 0
     for i, segment in enumerate(ordered):
         total += max(segment.doc_count_all(), 0)
         if i > 3 and total < fib(i + 5):
-            return ordered[: i + 1]
+            sizes = np.cumsum([max(s.doc_count_all(), 0) for s in ordered[: i + 1]])
+            fitting = int(np.searchsorted(sizes, MAX_MERGE_DOCS, side="right"))
+            return ordered[:fitting] if fitting >= 2 else []
     return []
 
 

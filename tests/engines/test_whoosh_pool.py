@@ -345,6 +345,16 @@ def test_tiered_merges_include_whoosh_merge_of_many_tiny_segments() -> None:
     assert tiered_merges([Segment(MAX_MERGE_DOCS * 3), *tiny[:4]]) == []
 
 
+def test_many_segments_never_merge_beyond_the_merge_bound() -> None:
+    """Forty mid-sized segments (a loaded job's commits by time): Whoosh's rule alone would
+    merge them all in the pool at once, whatever the archive's size."""
+    many = [Segment(FLOOR_DOCS + 700 + i) for i in range(40)]
+    chosen = tiered_merges(many)
+    assert 2 <= len(chosen) < len(many)
+    assert sum(s.docs for s in chosen) <= MAX_MERGE_DOCS
+    assert chosen == many[: len(chosen)]  # the smallest
+
+
 def test_a_field_pool_counts_the_bytes_it_holds() -> None:
     """``nbytes`` grows with every posting and value, and with each new term only once: the
     job's ``commit_mb`` budget is checked against it."""
