@@ -32,6 +32,7 @@ from engines.base import (
 )
 from engines.whoosh import compat
 from engines.whoosh.codec import ArrayTermsReader
+from engines.whoosh.columns import column_reader
 from engines.whoosh.writer import known_hashes, open_index
 from index.layout import CURRENT, LOCK_FILE, leftovers, live_dir, lock_holder
 from index.manifest import load_manifest
@@ -189,5 +190,5 @@ def _pid_alive(pid: object) -> bool:
 
 def _live_ids(ix: FileIndex) -> list[str]:
     with ix.reader() as reader:
-        ids = reader.column_reader(ID_FIELD)
+        ids = column_reader(reader, ID_FIELD)
         return [ids[n] for n in reader.all_doc_ids()]

@@ -12,6 +12,7 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from engines.whoosh.collect import collect
+from engines.whoosh.columns import column_reader
 from engines.whoosh.compile import compile_request
 from engines.whoosh.memo import reader_memo, segments_memo
 from engines.whoosh.scoring import recency_weighting
@@ -65,7 +66,7 @@ def newest_published(searcher: Searcher) -> int | None:
     )
     if not newest:
         return None
-    column = searcher.reader().column_reader(PUBLISHED_FIELD, translate=False)
+    column = column_reader(searcher.reader(), PUBLISHED_FIELD, translate=False)
     return column[newest.docnum(0)]
 
 

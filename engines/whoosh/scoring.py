@@ -6,6 +6,7 @@ from typing import Any
 
 from whoosh import scoring
 
+from engines.whoosh.columns import column_reader
 from search.ranking import bm25_parameters, recency_rule
 
 MISSING_DATE = 2**63
@@ -35,7 +36,7 @@ class Ranking(scoring.MultiWeighting):
         if self.newest is None:
             return score
         if self._column is None:
-            self._column = searcher.reader().column_reader("published", translate=False)
+            self._column = column_reader(searcher.reader(), "published", translate=False)
         value = self._column[docnum]
         if value >= MISSING_DATE:  # undated: Whoosh's sentinel for a missing column value
             return score

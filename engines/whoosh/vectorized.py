@@ -41,6 +41,7 @@ from whoosh.util.numeric import byte_to_length
 
 from engines.whoosh import compat
 from engines.whoosh.codec import ArrayTermsReader
+from engines.whoosh.columns import column_reader
 from engines.whoosh.memo import reader_memo
 from engines.whoosh.scoring import MISSING_DATE, Ranking
 from index.schema import PUBLISHED_FIELD
@@ -252,9 +253,7 @@ def published(reader: IndexReader) -> np.ndarray:
     def make() -> np.ndarray:
         parts = []
         for segment, _offset in where.readers:
-            if not segment.has_column(PUBLISHED_FIELD):
-                raise Unsupported("a segment without a date column")
-            column = segment.column_reader(PUBLISHED_FIELD, translate=False)
+            column = column_reader(segment, PUBLISHED_FIELD, translate=False)  # or the default
             count = segment.doc_count_all()
             parts.append(np.fromiter(iter(column), dtype=np.uint64, count=count))
         return np.concatenate(parts) if parts else np.empty(0, dtype=np.uint64)

@@ -24,6 +24,7 @@ from whoosh.writing import SegmentWriter
 from engines.base import IndexMissing, RebuildRequired
 from engines.whoosh import compat
 from engines.whoosh.codec import ArrayCodec
+from engines.whoosh.columns import column_reader
 from engines.whoosh.pool import ArrayPool, commit, open_pooled
 from engines.whoosh.schema import Analysed, AnalysedText, build_schema
 from index.analysis.postings import document_postings
@@ -152,7 +153,7 @@ def load_state(ix: FileIndex) -> IndexState:
         if reader.doc_count_all() == 0:
             return state
         columns = [
-            reader.column_reader(name)
+            column_reader(reader, name)
             for name in (ID_FIELD, HASH_FIELD, TEXT_HASH_FIELD, SIMHASH_FIELD, CLUSTER_FIELD)
         ]
         ids, hashes, texts, simhashes, clusters = columns
@@ -172,7 +173,7 @@ def whoosh_documents(ix: FileIndex) -> Iterator[dict]:
     """Every live document of a Whoosh archive, as ``article_to_doc`` makes it."""
     with ix.reader() as reader:
         names = (HASH_FIELD, TEXT_HASH_FIELD, SIMHASH_FIELD, CLUSTER_FIELD)
-        columns = {name: reader.column_reader(name) for name in names}
+        columns = {name: column_reader(reader, name) for name in names}
         for docnum, stored in reader.iter_docs():
             values = {name: column[docnum] for name, column in columns.items()}
             article = Article(**{k: stored[k] for k in ARTICLE_FIELDS if k in stored})
