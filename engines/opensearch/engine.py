@@ -67,7 +67,8 @@ SNIPPET_CHARS = 240  # characters per fragment, as search.snippets' passages
 EXPORT_PAGE = 1000
 COMPOSITE_PAGE = 5000  # clusters per page of the trends' composite aggregation
 EVERYTHING_SECONDS = 30.0  # how long the counts of every article (shares) are reused
-BUSY_ATTEMPTS = 4  # tries of a request answered 429 (back-pressure)
+BUSY_ATTEMPTS = 4  # tries of a request answered 429 (back-pressure) or 5xx (a node just died)
+TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504})
 BUSY_BACKOFF_SECONDS = 0.2  # doubled after each
 HISTOGRAMS = {"year": ("year", "yyyy"), "month": ("month", "yyyy-MM")}
 log = logging.getLogger("manchette")
@@ -120,8 +121,9 @@ class OpenSearchEngine(Engine):
         return self.store.client
 
     def _call(self, method, **kwargs) -> dict:
-        """One request; a 429 (a node shedding load: full queue, memory breaker) is retried
-        after a short backoff, as the client retries 502-504 on another node."""
+        """One request; a 429 (a node shedding load: full queue, memory breaker) or a 5xx (a
+        shard's node just died: ``node_not_connected_exception``) is retried after a short
+        backoff, besides the client's own retries of 502-504 on another node."""
         for attempt in range(1, BUSY_ATTEMPTS + 1):
             try:
                 return method(**kwargs)
@@ -130,7 +132,7 @@ class OpenSearchEngine(Engine):
             except NotFoundError as exc:
                 raise _unavailable(f"no index behind the alias {self.alias!r} ({exc})") from exc
             except TransportError as exc:
-                if exc.status_code != 429 or attempt == BUSY_ATTEMPTS:
+                if exc.status_code not in TRANSIENT_STATUSES or attempt == BUSY_ATTEMPTS:
                     raise
                 time.sleep(BUSY_BACKOFF_SECONDS * 2 ** (attempt - 1))
         raise AssertionError("unreachable")

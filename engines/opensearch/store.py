@@ -50,6 +50,7 @@ CHUNK_DOCS = 500  # documents per _bulk request
 MAX_ATTEMPTS = 6  # per item: the first try and five retries
 BACKOFF_SECONDS = 0.5  # doubled after each failed attempt, capped at MAX_BACKOFF_SECONDS
 MAX_BACKOFF_SECONDS = 10.0
+WAIT_ATTEMPTS = 10  # ``retrying``: about a minute, what an election and a node's eviction take
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 SCAN_PAGE = 1000
 STATE_DIR = "opensearch"  # under INDEX_DIR: manifest and learned boilerplate of the archive
@@ -65,12 +66,12 @@ def retrying(call: Callable[[], T]) -> T:
     the job must do there, for a refresh or a page of its state as for a bulk request.
     """
     delay = BACKOFF_SECONDS
-    for attempt in range(1, MAX_ATTEMPTS + 1):
+    for attempt in range(1, WAIT_ATTEMPTS + 1):
         try:
             return call()
         except (OSConnectionError, TransportError) as exc:
             retriable = isinstance(exc, OSConnectionError) or exc.status_code in RETRY_STATUSES
-            if not retriable or attempt == MAX_ATTEMPTS:
+            if not retriable or attempt == WAIT_ATTEMPTS:
                 raise
         time.sleep(delay)
         delay = min(delay * 2, MAX_BACKOFF_SECONDS)
