@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 from opensearchpy import OpenSearch, helpers
 from opensearchpy.exceptions import ConnectionError as OSConnectionError
-from opensearchpy.exceptions import NotFoundError, TransportError
+from opensearchpy.exceptions import ConnectionTimeout, NotFoundError, TransportError
 
 from engines.base import RebuildRequired
 from engines.opensearch.settings import OpenSearchConfig, load_opensearch_config
@@ -50,7 +50,7 @@ CHUNK_DOCS = 500  # documents per _bulk request
 MAX_ATTEMPTS = 6  # per item: the first try and five retries
 BACKOFF_SECONDS = 0.5  # doubled after each failed attempt, capped at MAX_BACKOFF_SECONDS
 MAX_BACKOFF_SECONDS = 10.0
-WAIT_ATTEMPTS = 10  # ``retrying``: about a minute, what an election and a node's eviction take
+WAIT_SECONDS = 60.0  # ``retrying``: what an election and a node's eviction take
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 SCAN_PAGE = 1000
 STATE_DIR = "opensearch"  # under INDEX_DIR: manifest and learned boilerplate of the archive
@@ -65,17 +65,18 @@ def retrying(call: Callable[[], T]) -> T:
     dead and ends on the dead node's refused connection. Waiting out the election is what
     the job must do there, for a refresh or a page of its state as for a bulk request.
     """
-    delay = BACKOFF_SECONDS
-    for attempt in range(1, WAIT_ATTEMPTS + 1):
+    delay, deadline = BACKOFF_SECONDS, time.monotonic() + WAIT_SECONDS
+    while True:
         try:
             return call()
+        except ConnectionTimeout:
+            raise  # the client already waited its timeout on every node: not an election
         except (OSConnectionError, TransportError) as exc:
             retriable = isinstance(exc, OSConnectionError) or exc.status_code in RETRY_STATUSES
-            if not retriable or attempt == WAIT_ATTEMPTS:
+            if not retriable or time.monotonic() + delay > deadline:
                 raise
         time.sleep(delay)
         delay = min(delay * 2, MAX_BACKOFF_SECONDS)
-    raise AssertionError("unreachable")
 
 
 def make_client(config: OpenSearchConfig) -> OpenSearch:
