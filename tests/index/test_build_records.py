@@ -71,28 +71,25 @@ def test_only_the_edited_record_is_parsed(folder: Path, tmp_path: Path, workers:
     assert documents(tmp_path / "ix")["r4"]["body"].endswith("Edited.")
 
 
-def test_added_and_removed_records(folder: Path, tmp_path: Path):
+@pytest.mark.parametrize(
+    ("ids", "expected"),
+    [
+        # r12 removed: r13-r15 move up a line (their location changes: written again); r16 added
+        ((10, 11, 13, 14, 15, 16), {"added": 1, "updated": 3, "deleted": 1, "passed_over": 2}),
+        # r16 appended: every other line left unparsed
+        (tuple(range(10, 17)), {"added": 1, "updated": 0, "passed_over": 6}),
+        # reordered: the records that moved are written at their new place
+        ((15, 11, 12, 13, 14, 10), {"added": 0, "updated": 2, "passed_over": 4, "deleted": 0}),
+    ],
+    ids=["added-and-removed", "appended", "reordered"],
+)
+def test_rewritten_file_writes_only_what_moved_or_changed(
+    folder: Path, tmp_path: Path, ids: tuple[int, ...], expected: dict[str, int]
+):
     index_paths([folder], tmp_path / "ix")
-    # r12 removed: r13-r15 move up a line (their location changes: written again); r16 added
-    write_jsonl(folder / "b.jsonl", [record(i) for i in (10, 11, 13, 14, 15, 16)])
+    write_jsonl(folder / "b.jsonl", [record(i) for i in ids])
     report = index_paths([folder], tmp_path / "ix")
-    assert (report.added, report.updated, report.deleted, report.passed_over) == (1, 3, 1, 2)
-    assert documents(tmp_path / "ix") == fresh(folder, tmp_path)
-
-
-def test_appended_record_leaves_every_other_line_unparsed(folder: Path, tmp_path: Path):
-    index_paths([folder], tmp_path / "ix")
-    write_jsonl(folder / "b.jsonl", [record(i) for i in range(10, 17)])
-    report = index_paths([folder], tmp_path / "ix")
-    assert (report.added, report.updated, report.passed_over) == (1, 0, 6)
-    assert documents(tmp_path / "ix") == fresh(folder, tmp_path)
-
-
-def test_reordered_records_are_written_at_their_new_place(folder: Path, tmp_path: Path):
-    index_paths([folder], tmp_path / "ix")
-    write_jsonl(folder / "b.jsonl", [record(i) for i in (15, 11, 12, 13, 14, 10)])
-    report = index_paths([folder], tmp_path / "ix")
-    assert (report.added, report.updated, report.passed_over, report.deleted) == (0, 2, 4, 0)
+    assert {name: getattr(report, name) for name in expected} == expected
     assert documents(tmp_path / "ix") == fresh(folder, tmp_path)
 
 
