@@ -1,7 +1,7 @@
 """Indexing throughput, paired: two Manchette builds and plain Whoosh on the same articles.
 
     python bench/index_paired.py --before /work/main/.venv/bin/manchette [--sizes 1000,10000]
-        [--rounds 2] [--corpus ../shared/corpus]
+        [--rounds 2] [--corpus ../shared/corpus] [--contenders before,after,whoosh] [--keep DIR]
 
 For each size, a seeded sample of the corpus (``bench/workload.py``, as ``bench/suite.py``
 draws it) is written as shards once; then, round after round, ``manchette index`` of the
@@ -9,7 +9,9 @@ draws it) is written as shards once; then, round after round, ``manchette index`
 Whoosh (``bench/contenders.py``) index it into fresh directories, one after the other (the
 order reversed every other round, so that a load that drifts weighs on both alike). Each run
 prints its wall time, articles/s and the CPU time of its processes (the parse worker's
-included): on a shared machine the CPU time is the steadier figure. One JSON line per run.
+included): on a shared machine the CPU time is the steadier figure; the peak RSS of its
+process tree (``measure.run_measured``, as ``make bench`` measures it: all of it, and the
+private part) and the segments the index ends with. One JSON line per run.
 """
 
 from __future__ import annotations
@@ -19,15 +21,14 @@ import json
 import os
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
+from measure import run_measured  # noqa: E402
 from workload import load_corpus, sample, write_shards  # noqa: E402
 
 CONTENDERS = str(ROOT / "bench" / "contenders.py")
@@ -43,12 +44,11 @@ def command(who: str, binary: str, folder: Path, dest: Path) -> list[str]:
 def run(who: str, binary: str, folder: Path, dest: Path, articles: int) -> dict:
     shutil.rmtree(dest, ignore_errors=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    proc = subprocess.run(command(who, binary, folder, dest), capture_output=True, text=True)
-    seconds = time.perf_counter() - started
+    measured = run_measured(command(who, binary, folder, dest))
+    seconds = measured["seconds"]
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"{who} failed: {proc.stderr[-2000:]}")
+    if measured["exit_code"] not in (0, 1):
+        raise SystemExit(f"{who} failed: {measured['stderr'][-2000:]}")
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     return {
         "who": who,
@@ -56,6 +56,9 @@ def run(who: str, binary: str, folder: Path, dest: Path, articles: int) -> dict:
         "seconds": round(seconds, 2),
         "articles_per_s": round(articles / seconds, 1),
         "cpu_s": round(cpu, 2),
+        "peak_rss_mb": measured["peak_rss_mb"],
+        "peak_anon_mb": measured["peak_anon_mb"],
+        "segments": len(list(dest.rglob("*.seg"))),
         "load": round(os.getloadavg()[0], 1),
     }
 
@@ -67,11 +70,15 @@ def main() -> int:
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--contenders", default="before,after,whoosh")
+    parser.add_argument("--keep", type=Path, help="build here and keep the last indexes")
     args = parser.parse_args()
     records = load_corpus(args.corpus)
-    binaries = {"before": args.before, "after": args.after, "whoosh": ""}
+    every = {"before": args.before, "after": args.after, "whoosh": ""}
+    binaries = {who: every[who] for who in args.contenders.split(",")}
     with tempfile.TemporaryDirectory(prefix="index-paired-") as tmp:
-        work = Path(tmp)
+        work = Path(tmp) if args.keep is None else args.keep
+        work.mkdir(parents=True, exist_ok=True)
         for size in map(int, args.sizes.split(",")):
             folder = work / f"in-{size}"
             write_shards(sample(records, size), folder)

@@ -559,6 +559,28 @@ class ArrayTermsReader(base.TermsReader):
         block, i = self._record(fieldname, tbytes)
         return block.record(i)[0]
 
+    def field_blocks(self, fieldname: str) -> Iterator[tuple[list[bytes], dict[str, np.ndarray]]]:
+        """A field's dictionary blocks in term order, each as its terms and their records'
+        columns (``_COLUMNS``' names, 64-bit; ``offset`` absolute in ``postings``): what a
+        streaming merge reads, block by block, without the process's block cache."""
+        index = self._index(fieldname)
+        if index is None:
+            return
+        for number in range(len(index.firsts)):
+            block = self._block(fieldname, number, keep=False)
+            columns = {
+                name: column.astype(np.int64)
+                for (name, _), column in zip(_COLUMNS, block._columns, strict=True)
+                if name not in ("weight", "max_weight", "min_length", "max_length")
+            }
+            columns["offset"] += block._post
+            yield block.terms, columns
+
+    @property
+    def postings(self):
+        """The mapped postings file (the runs that ``field_blocks``' offsets point into)."""
+        return self._posts
+
     def term_arrays(
         self, fieldname: str, tbytes: bytes, values: bool = False
     ) -> tuple[np.ndarray, np.ndarray, tuple[bytes, ...] | None]:

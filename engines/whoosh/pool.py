@@ -41,6 +41,7 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 from engines.whoosh import compat
+from engines.whoosh.merge import merge_segments, streamable
 from engines.whoosh.runs import TermPostings
 from engines.whoosh.schema import Analysed
 
@@ -464,6 +465,33 @@ class PooledWriter(SegmentWriter):
                     continue
             self.pool.field(fieldname).add_term(tbytes, docnums, weights, values)
 
+    def commit(self, mergetype=None, optimize=None, merge=None) -> None:
+        """Whoosh's commit; with ``merge_tiered`` on segments of Manchette's codec, the new
+        segment is written first, then ``streaming_merges`` of all the segments (the new one
+        included) are merged by ``engines.whoosh.merge`` (not through the pool)."""
+        if mergetype is not merge_tiered or not streamable(self.segments):
+            super().commit(mergetype=mergetype, optimize=optimize, merge=merge)
+            return
+        self._check_state()
+        segments = list(self.segments)
+        own = None
+        if self._added:
+            own = self._finalize_segment()
+            segments.append(own)
+        else:
+            self._close_segment()
+        chosen = streaming_merges(segments)
+        if len(chosen) > 1 or any(s.has_deletions() for s in chosen):
+            # the new documents first, as Whoosh's merges number them
+            ordered = sorted(chosen, key=lambda s: s is not own)
+            merged = merge_segments(self.storage, self.schema, self.codec, self.indexname, ordered)
+            dropped = set(map(id, chosen))
+            segments = [s for s in segments if id(s) not in dropped]
+            if merged is not None:
+                segments.append(merged)
+        self._commit_toc(segments)
+        self._finish()
+
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         perdoc = self.per_document_reader() if self.codec.length_stats else None
@@ -523,6 +551,33 @@ def tiered_merges(segments: Sequence) -> list:
                 break  # the pool holds a merge whole: its memory stays bounded
             chosen.add(id(segment))
     chosen.update(map(id, whoosh_small_merges(segments)))
+    return [s for s in segments if id(s) in chosen]
+
+
+STREAM_FAN_IN = 4  # segments of one size class merged together by a streaming merge
+
+
+def streaming_merges(segments: Sequence) -> list:
+    """Which segments a merging commit merges when the merge streams (``engines.whoosh.merge``:
+    its memory does not grow with the merge, so no ``MAX_MERGE_DOCS``): when a size class holds
+    ``STREAM_FAN_IN`` segments, every segment of it and of the smaller classes, again with the
+    merged segment counted in its class until no class is full; segments mostly deleted; and
+    what Whoosh's ``MERGE_SMALL`` merges. A full build's segments end as one; a small edit
+    adds a segment that is merged once ``STREAM_FAN_IN`` of its size gathered."""
+    chosen = {id(s) for s in segments if s.deleted_count() >= PURGE_DELETED * s.doc_count_all()}
+    chosen.update(map(id, whoosh_small_merges(segments)))
+    while True:
+        merged = sum(s.doc_count() for s in segments if id(s) in chosen)
+        classes = [size_class(s.doc_count_all()) for s in segments if id(s) not in chosen]
+        if merged:
+            classes.append(size_class(merged))
+        full = [c for c in set(classes) if classes.count(c) >= STREAM_FAN_IN]
+        if not full:
+            break
+        top = max(full)
+        chosen.update(
+            id(s) for s in segments if id(s) not in chosen and size_class(s.doc_count_all()) <= top
+        )
     return [s for s in segments if id(s) in chosen]
 
 

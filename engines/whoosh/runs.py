@@ -411,3 +411,118 @@ def encode_runs(postings: TermPostings) -> Runs:
         min_length,
         max_length,
     )
+
+
+def _read_uints(data: np.ndarray, at: np.ndarray, widths: np.ndarray) -> np.ndarray:
+    """The little-endian unsigned numbers of ``widths`` bytes (1, 2 or 4) at byte ``at`` of
+    ``data`` (uint8), as int64."""
+    out = np.zeros(len(at), dtype=np.int64)
+    for width in (1, 2, 4):
+        chosen = np.flatnonzero(widths == width)
+        if len(chosen):
+            where = at[chosen]
+            found = data[where].astype(np.int64)
+            for b in range(1, width):
+                found |= data[where + b].astype(np.int64) << (8 * b)
+            out[chosen] = found
+    return out
+
+
+@dataclass
+class Decoded:
+    """Several terms' runs decoded at once (``decode_runs``): term ``i``'s postings are
+    ``bounds[i]:bounds[i + 1]``; ``values`` joins every posting's value bytes in posting order
+    (None: no values asked for, or none there)."""
+
+    bounds: np.ndarray
+    docnums: np.ndarray
+    weights: np.ndarray
+    values: np.ndarray | None
+    value_lengths: np.ndarray | None
+
+
+def decode_runs(
+    data: np.ndarray,
+    df: np.ndarray,
+    first: np.ndarray,
+    kind: np.ndarray,
+    value_size: np.ndarray,
+    offset: np.ndarray,
+    values: bool,
+) -> Decoded:
+    """``decode_run`` of many terms at once, from their records' columns (int64 arrays;
+    ``offset``: where each run starts in ``data``, the postings file as uint8): the same
+    document numbers, weights and values, with numpy rather than a call per term (only a
+    deflated values section is inflated term by term)."""
+    count = len(df)
+    bounds = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(df, out=bounds[1:])
+    total = int(bounds[-1])
+    starts = bounds[:-1]
+    term_of = np.repeat(np.arange(count), df)
+    rank = np.arange(total) - starts[term_of]
+    id_code, w_code = kind & 3, kind >> 2 & 7
+    v_code, l_code = kind >> 5 & 7, kind >> 8 & 3
+    id_bytes = _WIDTH_BYTES[id_code]
+    steps = np.zeros(total, dtype=np.int64)
+    later = np.flatnonzero(rank > 0)
+    owner = term_of[later]
+    steps[later] = _read_uints(
+        data, offset[owner] + (rank[later] - 1) * id_bytes[owner], id_bytes[owner]
+    )
+    steps[starts] = first
+    ids = np.cumsum(steps)
+    ids -= np.repeat(ids[starts] - first, df)
+
+    floats = w_code == W_FLOAT
+    w_bytes = np.where(floats, 4, _WIDTH_BYTES[np.where(floats, 0, w_code)])
+    weights_at = offset + (df - 1) * id_bytes
+    weights = np.ones(total)
+    width = w_bytes[term_of]
+    stored = np.flatnonzero(width)
+    if len(stored):
+        owner = term_of[stored]
+        raw = _read_uints(data, weights_at[owner] + rank[stored] * width[stored], width[stored])
+        found = raw.astype(np.float64)
+        as_float = floats[owner]
+        if as_float.any():
+            found[as_float] = raw[as_float].astype("<u4").view("<f4").astype(np.float64)
+        weights[stored] = found
+    if not values or not (v_code != V_NONE).any():
+        return Decoded(bounds, ids, weights, None, None)
+
+    section_at = weights_at + df * w_bytes
+    l_bytes = _WIDTH_BYTES[l_code]
+    vlens = np.zeros(total, dtype=np.int64)
+    freq = (v_code == V_FREQ)[term_of]
+    vlens[freq] = 4
+    raw_terms = v_code == V_RAW
+    raw_each = np.flatnonzero(raw_terms[term_of])
+    owner = term_of[raw_each]
+    vlens[raw_each] = _read_uints(
+        data, section_at[owner] + rank[raw_each] * l_bytes[owner], l_bytes[owner]
+    )
+    inflated = {}
+    for t in np.flatnonzero(v_code == V_DEFLATED).tolist():
+        at = int(section_at[t])
+        section = zlib.decompress(bytes(data[at : at + int(value_size[t])]), -15)
+        lens = np.frombuffer(section, _UINT[int(l_code[t])], int(df[t]))
+        vlens[starts[t] : bounds[t + 1]] = lens
+        inflated[t] = np.frombuffer(section, np.uint8, offset=lens.nbytes)
+    vstart = np.cumsum(vlens) - vlens
+    blob = np.empty(int(vlens.sum()), dtype=np.uint8)
+    if freq.any():
+        word = weights[freq].astype(">u4").view(np.uint8).reshape(-1, 4)
+        blob[vstart[freq][:, None] + np.arange(4)] = word
+    chosen = np.flatnonzero(raw_terms)
+    if len(chosen):
+        sizes = np.add.reduceat(vlens, starts)[chosen]
+        source = section_at[chosen] + df[chosen] * l_bytes[chosen]
+        dest = vstart[starts[chosen]]
+        before = np.cumsum(sizes) - sizes
+        target = np.arange(int(sizes.sum())) + np.repeat(dest - before, sizes)
+        blob[target] = data[target + np.repeat(source - dest, sizes)]
+    for t, section in inflated.items():
+        at = int(vstart[starts[t]])
+        blob[at : at + len(section)] = section
+    return Decoded(bounds, ids, weights, blob, vlens)

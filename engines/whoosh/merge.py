@@ -1,0 +1,268 @@
+"""A streaming segment merge: segments merged into a new one, field by field and term by term,
+without the posting pool.
+
+The pool's merge (``PooledWriter.add_reader``) gathers every posting of the merged segments
+in memory before sorting them, so its memory grows with the merge, and merges were capped at
+``pool.MAX_MERGE_DOCS`` documents. ``merge_segments`` writes the new segment directly:
+
+- **documents**: each live document's stored fields, lengths, vectors and columns copied in
+  segment order (what Whoosh's ``write_per_doc`` does), which gives each segment's map from
+  old to new document numbers (deleted documents: -1);
+- **postings**: per field, the segments' dictionary blocks are read side by side
+  (``ArrayTermsReader.field_blocks``), a window of at least ``WINDOW_TERMS`` terms or
+  ``WINDOW_POSTINGS`` postings of each; every term up to the smallest last term of the
+  windows is decoded at once (``runs.decode_runs``), renumbered through the maps, ordered by
+  (term, segment) with one stable sort and written by the codec's batched encoder
+  (``ArrayFieldWriter.add_terms``).
+
+What it holds is one window per segment, one batch of decoded postings and the documents'
+field lengths of the new segment: not the merge. The mapped pages it read are handed back to
+the kernel after every batch (they count in the process's resident size).
+"""
+
+from __future__ import annotations
+
+import mmap
+from bisect import bisect_right
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import columns
+from whoosh.reading import SegmentReader
+
+from engines.whoosh import compat
+from engines.whoosh.codec import ArrayCodec, ArrayTermsReader
+from engines.whoosh.runs import TermPostings, decode_runs
+
+WINDOW_TERMS = 4_096  # terms of each segment read ahead, at least
+WINDOW_POSTINGS = 262_144  # or postings of each segment, at least
+
+
+def streamable(segments: Sequence) -> bool:
+    """Whether every segment was written by Manchette's codec (a streaming merge reads its
+    dictionary blocks and runs)."""
+    return all(isinstance(getattr(s, "_codec", None), ArrayCodec) for s in segments)
+
+
+def copy_documents(pdw, reader, schema, docnum: int) -> tuple[np.ndarray, int]:
+    """Copy a segment's live documents (stored fields, lengths, vectors, columns) to the
+    per-document writer ``pdw`` from number ``docnum`` on, as Whoosh's ``write_per_doc`` does;
+    the segment's map from old to new numbers (-1: deleted) and the next number."""
+    fieldnames = set(schema.names()) | {n for n in reader.indexed_field_names() if n in schema}
+    readers = {}
+    for name in fieldnames:
+        coltype = schema[name].column_type
+        if coltype and reader.has_column(name):
+            found = reader.column_reader(name, coltype)
+            if isinstance(found, columns.TranslatingColumnReader):
+                found = found.raw_column()
+            readers[name] = found
+    newdocs = np.full(reader.doc_count_all(), -1, dtype=np.int64)
+    for old, stored in reader.iter_docs():
+        newdocs[old] = docnum
+        pdw.start_doc(docnum)
+        for name in fieldnames | {s for s in stored if s in schema}:
+            field = schema[name]
+            pdw.add_field(name, field, stored.get(name), reader.doc_field_length(old, name))
+            if field.vector and reader.has_vector(old, name):
+                pdw.add_vector_matcher(name, field, reader.vector(old, name, field.vector))
+            if name in readers:
+                pdw.add_column_value(name, field.column_type, readers[name][old])
+        pdw.finish_doc()
+        docnum += 1
+    return newdocs, docnum
+
+
+class _Window:
+    """One segment's terms of a field, read a dictionary block at a time."""
+
+    def __init__(self, terms: ArrayTermsReader, fieldname: str, newdocs: np.ndarray) -> None:
+        self.blocks = terms.field_blocks(fieldname)
+        self.data = np.frombuffer(terms.postings, dtype=np.uint8)
+        self.newdocs = newdocs
+        self.terms: list[bytes] = []
+        self.columns: list[dict[str, np.ndarray]] = []
+        self.postings = 0
+        self.done = False
+
+    def fill(self) -> None:
+        while not self.done and (len(self.terms) < WINDOW_TERMS or self.postings < WINDOW_POSTINGS):
+            block = next(self.blocks, None)
+            if block is None:
+                self.done = True
+                break
+            self.terms.extend(block[0])
+            self.columns.append(block[1])
+            self.postings += int(block[1]["df"].sum())
+
+    def last(self) -> bytes | None:
+        return self.terms[-1] if self.terms else None
+
+    def take(self, bound: bytes | None) -> tuple[list[bytes], dict[str, np.ndarray]] | None:
+        """The window's terms up to ``bound`` (all when None) and their records."""
+        if not self.terms:
+            return None
+        cut = len(self.terms) if bound is None else bisect_right(self.terms, bound)
+        if not cut:
+            return None
+        merged = {k: np.concatenate([c[k] for c in self.columns]) for k in self.columns[0]}
+        taken = self.terms[:cut]
+        self.terms = self.terms[cut:]
+        rest = {k: v[cut:] for k, v in merged.items()}
+        self.columns = [rest] if self.terms else []
+        self.postings = int(rest["df"].sum()) if self.terms else 0
+        return taken, {k: v[:cut] for k, v in merged.items()}
+
+
+@dataclass
+class _Part:
+    """One segment's share of a batch: per posting its term's rank in the batch, new document
+    number, weight, and value (``vstart``/``vlens`` into ``blob``)."""
+
+    keys: np.ndarray
+    docs: np.ndarray
+    weights: np.ndarray
+    vlens: np.ndarray | None
+    vstart: np.ndarray | None
+    blob: np.ndarray | None
+
+
+def _part(window: _Window, terms: list[bytes], records: dict, rank: dict) -> _Part:
+    found = decode_runs(
+        window.data,
+        records["df"],
+        records["first"],
+        records["kind"],
+        records["value_size"],
+        records["offset"],
+        True,
+    )
+    ranks = np.fromiter(map(rank.__getitem__, terms), dtype=np.int64, count=len(terms))
+    keys = np.repeat(ranks, records["df"])
+    docs = window.newdocs[found.docnums]
+    weights, vlens, blob = found.weights, found.value_lengths, found.values
+    vstart = None if vlens is None else np.cumsum(vlens) - vlens
+    kept = docs >= 0
+    if not kept.all():
+        keys, docs, weights = keys[kept], docs[kept], weights[kept]
+        if vlens is not None and vstart is not None:
+            vlens, vstart = vlens[kept], vstart[kept]
+    return _Part(keys, docs, weights, vlens, vstart, blob)
+
+
+def _batch(parts: list[_Part], names: list[bytes], lengths: np.ndarray) -> TermPostings | None:
+    keys = np.concatenate([p.keys for p in parts])
+    if not len(keys):
+        return None
+    order = np.argsort(keys, kind="stable")  # segments in order: documents ascending per term
+    counts = np.bincount(keys, minlength=len(names))
+    present = np.flatnonzero(counts)
+    bounds = np.zeros(len(present) + 1, dtype=np.int64)
+    np.cumsum(counts[present], out=bounds[1:])
+    docs = np.concatenate([p.docs for p in parts])[order]
+    weights = np.concatenate([p.weights for p in parts])[order]
+    values = vlens = None
+    if any(p.blob is not None for p in parts):
+        blobs, lens, starts, at = [], [], [], 0
+        for p in parts:
+            size = len(p.keys)
+            if p.blob is None or p.vlens is None or p.vstart is None:
+                lens.append(np.zeros(size, dtype=np.int64))
+                starts.append(np.zeros(size, dtype=np.int64))
+                continue
+            blobs.append(p.blob)
+            lens.append(p.vlens)
+            starts.append(p.vstart + at)
+            at += len(p.blob)
+        joined = np.concatenate(blobs) if len(blobs) > 1 else blobs[0]
+        vlens = np.concatenate(lens)[order]
+        vstarts = np.concatenate(starts)[order]
+        packed = np.cumsum(vlens) - vlens
+        values = joined[np.arange(int(vlens.sum())) + np.repeat(vstarts - packed, vlens)]
+    chosen = names if len(present) == len(names) else [names[i] for i in present.tolist()]
+    return TermPostings(chosen, bounds, docs, weights, values, vlens, lengths[docs])
+
+
+def merged_postings(
+    windows: list[_Window], lengths: np.ndarray, release: Callable[[], None] | None = None
+) -> Iterator[TermPostings]:
+    """One field's postings of every segment, merged, as batches for ``add_terms``."""
+    while True:
+        for window in windows:
+            window.fill()
+        open_ = [w for w in windows if not w.done]
+        lasts = [w.last() for w in open_]
+        bound = min((t for t in lasts if t is not None), default=None) if open_ else None
+        taken = [(w, w.take(bound)) for w in windows]
+        taken = [(w, t) for w, t in taken if t is not None]
+        if not taken:
+            if all(w.done and not w.terms for w in windows):
+                return
+            continue
+        if len(taken) == 1:
+            names = taken[0][1][0]
+        else:
+            names = sorted(set().union(*(t[0] for _, t in taken)))
+        rank = dict(zip(names, range(len(names)), strict=True))
+        parts = [_part(w, terms, records, rank) for w, (terms, records) in taken]
+        found = _batch(parts, names, lengths)
+        if found is not None:
+            yield found
+        if release is not None:
+            release()
+
+
+def _release(readers: list) -> None:
+    """Hand the mapped pages of the merged segments back to the kernel."""
+    for reader in readers:
+        compound = getattr(getattr(reader, "_storage", None), "a", None)
+        source = getattr(compound, "_source", None)
+        if isinstance(source, mmap.mmap) and not getattr(compound, "is_closed", False):
+            source.madvise(mmap.MADV_DONTNEED)
+
+
+def merge_segments(storage, schema, codec, indexname: str, segments: Sequence):
+    """Merge ``segments`` (``streamable``) into a new segment of ``codec`` and return it
+    (None when none of their documents is live): stored fields, lengths, vectors, columns
+    and postings, deleted documents dropped, documents numbered in segment order."""
+    from engines.whoosh.pool import _lengths
+
+    readers = [SegmentReader(storage, schema, s) for s in segments]
+    newsegment = codec.new_segment(storage, indexname)
+    try:
+        pdw = codec.per_document_writer(storage, newsegment)
+        maps, docnum = [], 0
+        for reader in readers:
+            newdocs, docnum = copy_documents(pdw, reader, schema, docnum)
+            maps.append(newdocs)
+        pdw.close()
+        _release(readers)
+        newsegment.set_doc_count(docnum)
+        if not docnum:
+            for name in newsegment.list_files(storage):
+                storage.delete_file(name)
+            return None
+        perdoc = codec.per_document_reader(storage, newsegment)
+        fieldwriter = codec.field_writer(storage, newsegment)
+        sources = [(compat.segment_terms(r), m) for r, m in zip(readers, maps, strict=True)]
+        fieldnames = sorted({n for terms, _ in sources for n in terms.indexed_field_names()})
+        for fieldname in fieldnames:
+            if fieldname not in schema:
+                continue
+            field = schema[fieldname]
+            lengths = _lengths(perdoc, fieldname, docnum)
+            windows = [_Window(terms, fieldname, m) for terms, m in sources]
+            fieldwriter.start_field(fieldname, field)
+            for batch in merged_postings(windows, lengths, lambda: _release(readers)):
+                fieldwriter.add_terms(batch)
+            fieldwriter.finish_field()
+        fieldwriter.close()
+        perdoc.close()
+        if newsegment.should_assemble():
+            newsegment.create_compound_file(storage)
+    finally:
+        _release(readers)
+        for reader in readers:
+            reader.close()
+    return newsegment
