@@ -74,6 +74,21 @@ def copy_documents(pdw, reader, schema, docnum: int) -> tuple[np.ndarray, int]:
     return newdocs, docnum
 
 
+def field_totals(readers: list, maps: list[np.ndarray]) -> dict[str, int]:
+    """Each field's total length over the merged documents: the segments' totals, less their
+    deleted documents' lengths. Summing the documents' stored lengths (Whoosh's merge) would
+    add up their one-byte approximations; the totals are exact, and the deleted documents'
+    lengths only are approximated, so that a merge without deletions scores as a fresh
+    build does."""
+    totals: dict[str, int] = {}
+    for reader, newdocs in zip(readers, maps, strict=True):
+        deleted = np.flatnonzero(newdocs < 0).tolist()
+        for name, total in reader.segment()._fieldlengths.items():
+            gone = sum(reader.doc_field_length(d, name) or 0 for d in deleted)
+            totals[name] = totals.get(name, 0) + max(total - gone, 0)
+    return totals
+
+
 class _Window:
     """One segment's terms of a field, read a dictionary block at a time."""
 
@@ -237,6 +252,7 @@ def merge_segments(storage, schema, codec, indexname: str, segments: Sequence):
             newdocs, docnum = copy_documents(pdw, reader, schema, docnum)
             maps.append(newdocs)
         pdw.close()
+        newsegment._fieldlengths = field_totals(readers, maps)
         _release(readers)
         newsegment.set_doc_count(docnum)
         if not docnum:

@@ -26,6 +26,7 @@ from engines.whoosh.codec import ArrayCodec, ArrayTermsReader
 from engines.whoosh.runs import (
     TermPostings,
     decode_run,
+    decode_runs,
     encode_run,
     encode_runs,
     length_bytes,
@@ -105,6 +106,39 @@ def test_runs_are_compact():
     assert decode_run(run.body, 0, run.kind, 3, 7, 0, values=False)[0].tolist() == wide.tolist()
     with pytest.raises(ValueError, match="ascending"):
         encode_run(np.array([3, 3]), np.ones(2), None)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_runs_decoded_at_once_are_each_terms_decode_run(seed: int):
+    """Runs of every kind (gaps of each width, weights ones, counts or floats, values raw,
+    deflated or frequencies, or none) decoded together, against ``decode_run`` term by term."""
+    rng = random.Random(seed)
+    table = []
+    for n in range(120):
+        kind = rng.choice(KINDS)
+        count = rng.choice([1, 2, 3, 30, 400])
+        ids, weights, values = random_postings(rng, count, rng.choice([500, 5_000_000]), kind)
+        table.append((b"t%04d" % n, (ids, weights, values, np.ones(count, dtype=np.int64))))
+    runs = encode_runs(term_postings(table))
+    data = np.frombuffer(b"\0" * 5 + runs.body, dtype=np.uint8)
+    offset = 5 + np.cumsum(runs.sizes) - runs.sizes
+    got = decode_runs(data, runs.df, runs.first, runs.kind, runs.value_size, offset, True)
+    assert got.values is not None and got.value_lengths is not None
+    starts = (np.cumsum(got.value_lengths) - got.value_lengths).tolist()
+    kinds = set()
+    for t in range(len(table)):
+        a, b = int(got.bounds[t]), int(got.bounds[t + 1])
+        args = (runs.kind[t], runs.df[t], runs.first[t], runs.value_size[t])
+        ids, weights, values = decode_run(data, int(offset[t]), *map(int, args), values=True)
+        assert got.docnums[a:b].tolist() == ids.tolist()
+        assert got.weights[a:b].tolist() == weights.tolist()
+        lengths = got.value_lengths[a:b].tolist()
+        mine = [got.values[s : s + n].tobytes() for s, n in zip(starts[a:b], lengths, strict=True)]
+        assert mine == list(values or [b""] * (b - a))
+        kinds.add(int(runs.kind[t]) >> 5 & 7)
+    assert kinds == {0, 1, 2, 3}  # no values, frequencies, raw and deflated were all decoded
+    plain = decode_runs(data, runs.df, runs.first, runs.kind, runs.value_size, offset, False)
+    assert plain.values is None and plain.docnums.tolist() == got.docnums.tolist()
 
 
 FIELDS = {"body": POSITIONS, "counts": FREQUENCY, "key": EXISTENCE, "mixed": POSITIONS}
