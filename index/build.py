@@ -30,6 +30,10 @@ from index.sink import JobState, Sink, WriteFailure
 from index.sources import Rejected, iter_files, read_again
 
 BATCH_DOCS = 10_000  # documents per commit: bounds the writer's memory on large collections
+# A revisit of at most this many articles is parsed in the writing process: a parse worker
+# forked from the writer once it has grown (after a full build's commits) doubled the job's
+# resident memory (the pages they share count in both), for a few hundred articles.
+REVISIT_INLINE = 2_000
 PROGRESS_ARTICLES = 64  # within a file, report progress every this many articles read
 Progress = Callable[[IndexReport, int, int], None]  # report, files done, files total
 
@@ -462,7 +466,8 @@ def run_job(
             else:
                 sink.cancel()
             if job.revisit:
-                report.relearned, again = _revisit(sink, job, parse_workers)
+                small = sum(map(len, job.relearn.values())) <= REVISIT_INLINE
+                report.relearned, again = _revisit(sink, job, 0 if small else parse_workers)
                 job.commits += again
                 job.refresh_records(job.revisit)
             job.stamp_learned()

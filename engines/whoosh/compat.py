@@ -285,6 +285,11 @@ def segment_terms(reader: IndexReader) -> Any | None:
     return getattr(reader, "_terms", None) if reader.is_atomic() else None
 
 
+def length_column_name(fieldname: str) -> str:
+    """The name of a field's column of length bytes in a W3 segment."""
+    return _lenfield(fieldname)
+
+
 def perdoc_length_bytes(perdoc: Any, fieldname: str) -> bytes | None:
     """A per-document reader's raw length column of a field (one byte per document, maybe
     fewer bytes than documents: the rest are 0), or None when it has none; ``LookupError``

@@ -29,14 +29,17 @@ from dataclasses import dataclass
 
 import numpy as np
 from whoosh import columns
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.reading import SegmentReader
 
 from engines.whoosh import compat
 from engines.whoosh.codec import ArrayCodec, ArrayTermsReader
 from engines.whoosh.runs import TermPostings, decode_runs
 
-WINDOW_TERMS = 4_096  # terms of each segment read ahead, at least
-WINDOW_POSTINGS = 262_144  # or postings of each segment, at least
+# What the segments' windows read ahead, together (each window its share, at least a block):
+# a batch decodes about this many terms or postings of every segment together.
+WINDOW_TERMS = 4_096
+WINDOW_POSTINGS = 262_144
 
 
 def streamable(segments: Sequence) -> bool:
@@ -46,32 +49,54 @@ def streamable(segments: Sequence) -> bool:
 
 
 def copy_documents(pdw, reader, schema, docnum: int) -> tuple[np.ndarray, int]:
-    """Copy a segment's live documents (stored fields, lengths, vectors, columns) to the
-    per-document writer ``pdw`` from number ``docnum`` on, as Whoosh's ``write_per_doc`` does;
-    the segment's map from old to new numbers (-1: deleted) and the next number."""
+    """Copy a segment's live documents to the per-document writer ``pdw`` from number
+    ``docnum`` on: what Whoosh's ``write_per_doc`` writes (stored fields, vectors, length
+    bytes, column values), the lengths and columns a column at a time rather than a
+    document and a field at a time (Whoosh asks the file system whether a length column
+    exists for every document and field). Returns the segment's map from old to new numbers
+    (-1: deleted) and the next number."""
     fieldnames = set(schema.names()) | {n for n in reader.indexed_field_names() if n in schema}
-    readers = {}
-    for name in fieldnames:
-        coltype = schema[name].column_type
-        if coltype and reader.has_column(name):
-            found = reader.column_reader(name, coltype)
-            if isinstance(found, columns.TranslatingColumnReader):
-                found = found.raw_column()
-            readers[name] = found
+    vectors = sorted(n for n in fieldnames if schema[n].vector)
     newdocs = np.full(reader.doc_count_all(), -1, dtype=np.int64)
     for old, stored in reader.iter_docs():
         newdocs[old] = docnum
         pdw.start_doc(docnum)
-        for name in fieldnames | {s for s in stored if s in schema}:
-            field = schema[name]
-            pdw.add_field(name, field, stored.get(name), reader.doc_field_length(old, name))
-            if field.vector and reader.has_vector(old, name):
-                pdw.add_vector_matcher(name, field, reader.vector(old, name, field.vector))
-            if name in readers:
-                pdw.add_column_value(name, field.column_type, readers[name][old])
+        for name, value in stored.items():
+            if name in schema:
+                pdw.add_field(name, schema[name], value, 0)
+        for name in vectors:
+            if reader.has_vector(old, name):
+                pdw.add_vector_matcher(
+                    name, schema[name], reader.vector(old, name, schema[name].vector)
+                )
         pdw.finish_doc()
         docnum += 1
+    live = np.flatnonzero(newdocs >= 0)
+    perdoc = reader._perdoc
+    for name in sorted(fieldnames):
+        raw = compat.perdoc_length_bytes(perdoc, name)
+        if raw:
+            found = np.frombuffer(raw, dtype=np.uint8)[live[live < len(raw)]]
+            kept = live[: len(found)][found > 0]
+            add = _column(pdw, compat.length_column_name(name), LENGTHS_COLUMN)
+            for old, byte in zip(kept.tolist(), found[found > 0].tolist(), strict=True):
+                add(int(newdocs[old]), byte)
+        coltype = schema[name].column_type
+        if coltype and reader.has_column(name):
+            values = reader.column_reader(name, coltype)
+            if isinstance(values, columns.TranslatingColumnReader):
+                values = values.raw_column()
+            add = _column(pdw, name, coltype)
+            for old in live.tolist():
+                add(int(newdocs[old]), values[old])
     return newdocs, docnum
+
+
+def _column(pdw, name: str, column) -> Callable[[int, object], None]:
+    """The ``add(docnum, value)`` of the writer's column ``name`` (created when missing)."""
+    if not pdw._has_column(name):
+        pdw._create_column(name, column)
+    return pdw._get_column(name).add
 
 
 def field_totals(readers: list, maps: list[np.ndarray]) -> dict[str, int]:
@@ -92,8 +117,12 @@ def field_totals(readers: list, maps: list[np.ndarray]) -> dict[str, int]:
 class _Window:
     """One segment's terms of a field, read a dictionary block at a time."""
 
-    def __init__(self, terms: ArrayTermsReader, fieldname: str, newdocs: np.ndarray) -> None:
+    def __init__(
+        self, terms: ArrayTermsReader, fieldname: str, newdocs: np.ndarray, share: int
+    ) -> None:
         self.blocks = terms.field_blocks(fieldname)
+        self.min_terms = WINDOW_TERMS // share
+        self.min_postings = WINDOW_POSTINGS // share
         self.data = np.frombuffer(terms.postings, dtype=np.uint8)
         self.newdocs = newdocs
         self.terms: list[bytes] = []
@@ -102,7 +131,9 @@ class _Window:
         self.done = False
 
     def fill(self) -> None:
-        while not self.done and (len(self.terms) < WINDOW_TERMS or self.postings < WINDOW_POSTINGS):
+        while (
+            not self.done and len(self.terms) < self.min_terms and self.postings < self.min_postings
+        ):
             block = next(self.blocks, None)
             if block is None:
                 self.done = True
@@ -268,7 +299,7 @@ def merge_segments(storage, schema, codec, indexname: str, segments: Sequence):
                 continue
             field = schema[fieldname]
             lengths = _lengths(perdoc, fieldname, docnum)
-            windows = [_Window(terms, fieldname, m) for terms, m in sources]
+            windows = [_Window(terms, fieldname, m, len(sources)) for terms, m in sources]
             fieldwriter.start_field(fieldname, field)
             for batch in merged_postings(windows, lengths, lambda: _release(readers)):
                 fieldwriter.add_terms(batch)

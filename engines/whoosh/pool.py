@@ -292,10 +292,13 @@ def _lengths(perdoc, fieldname: str, doccount: int) -> np.ndarray:
     value; 0 when none), from the new segment's per-document reader."""
     if perdoc is None:
         return np.zeros(doccount, dtype=np.int64)
-    raw = compat.perdoc_length_bytes(perdoc, fieldname)
-    if raw is None:
+    try:
+        raw = compat.perdoc_length_bytes(perdoc, fieldname)
+    except LookupError:  # not a W3 reader: document by document
         lengths = [perdoc.doc_field_length(d, fieldname) or 0 for d in range(doccount)]
         return np.array(lengths, dtype=np.int64)
+    if raw is None:  # no length column: every length is 0
+        return np.zeros(doccount, dtype=np.int64)
     found = _BYTE_TO_LENGTH[np.frombuffer(raw, dtype=np.uint8)]
     if len(found) < doccount:
         found = np.concatenate((found, np.zeros(doccount - len(found), dtype=np.int64)))

@@ -11,6 +11,7 @@ segments read in place from their mapping) for searching and merging alike.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import shutil
 from collections.abc import Iterator
@@ -116,6 +117,14 @@ def open_writer(ix: FileIndex) -> SegmentWriter:
         return open_pooled(ix, limitmb=WRITER_LIMIT_MB, codec=ArrayCodec())
     except LockError:
         raise IndexLocked("another process holds this index's write lock") from None
+
+
+def release_free_memory() -> None:
+    """Hand the C heap's free pages back to the kernel (glibc's ``malloc_trim``): a commit
+    frees the pool's many small buffers, which the heap would otherwise keep resident (and
+    which a process forked later would share, counted twice). Nothing elsewhere."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def abandon_writer(writer: SegmentWriter) -> None:
@@ -268,6 +277,7 @@ class WhooshSink(Sink):
     def commit(self, merge: bool = True) -> None:
         commit(self.writer(), merge)
         self._writer = None
+        release_free_memory()
 
     def buffered_bytes(self) -> int:
         pool = getattr(self._writer, "pool", None)
