@@ -44,7 +44,14 @@ from whoosh.reading import TermInfo, TermNotFound
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from engines.whoosh import compat
-from engines.whoosh.runs import Run, TermPostings, decode_run, encode_run, encode_runs
+from engines.whoosh.runs import (
+    VALUES_LEVEL,
+    Run,
+    TermPostings,
+    decode_run,
+    encode_run,
+    encode_runs,
+)
 
 FORMAT = 2
 BLOCK = 64  # terms per dictionary block
@@ -181,7 +188,7 @@ class ArrayFieldWriter(base.FieldWriter):
                 low, high = int(positive.min()), int(positive.max())
         self._add_run(tbytes, run, low, high)
 
-    def add_terms(self, postings: TermPostings) -> None:
+    def add_terms(self, postings: TermPostings, level: int = VALUES_LEVEL) -> None:
         """Write many whole terms at once between ``start_field`` and ``finish_field``
         (``runs.TermPostings``; after any terms written before, in ascending byte order):
         the same files as ``add_term_arrays`` term by term, encoded with numpy at once."""
@@ -193,7 +200,7 @@ class ArrayFieldWriter(base.FieldWriter):
             raise base.OutOfOrderError(f"term {terms[0]!r} after {field.last!r}")
         if not all(itertools.starmap(bytes.__lt__, itertools.pairwise(terms))):
             raise base.OutOfOrderError("terms not in ascending byte order")
-        runs = encode_runs(postings)
+        runs = encode_runs(postings, level)
         records = np.empty(len(terms), dtype=_RECORD)
         for name, column in (
             ("df", runs.df),

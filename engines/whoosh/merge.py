@@ -22,6 +22,7 @@ the kernel after every batch (they count in the process's resident size).
 
 from __future__ import annotations
 
+import functools
 import mmap
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from whoosh import columns
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN
 from whoosh.reading import SegmentReader
 
 from engines.whoosh import compat
@@ -39,6 +40,10 @@ from engines.whoosh.runs import TermPostings, decode_runs
 # What the segments' windows read ahead, together (each window its share, at least a block):
 # a batch decodes about this many terms or postings of every segment together.
 WINDOW_TERMS = 4_096
+# zlib level of the merged values sections worth deflating: the flush's 6 made the merge's
+# deflating a fifth of its time; 1 is several times faster, the sections a little larger
+MERGE_LEVEL = 1
+STORED = "_stored"  # W3's column of stored fields
 WINDOW_POSTINGS = 262_144
 
 
@@ -58,21 +63,34 @@ def copy_documents(pdw, reader, schema, docnum: int) -> tuple[np.ndarray, int]:
     fieldnames = set(schema.names()) | {n for n in reader.indexed_field_names() if n in schema}
     vectors = sorted(n for n in fieldnames if schema[n].vector)
     newdocs = np.full(reader.doc_count_all(), -1, dtype=np.int64)
-    for old, stored in reader.iter_docs():
-        newdocs[old] = docnum
-        pdw.start_doc(docnum)
-        for name, value in stored.items():
-            if name in schema:
-                pdw.add_field(name, schema[name], value, 0)
-        for name in vectors:
-            if reader.has_vector(old, name):
-                pdw.add_vector_matcher(
-                    name, schema[name], reader.vector(old, name, schema[name].vector)
-                )
-        pdw.finish_doc()
-        docnum += 1
-    live = np.flatnonzero(newdocs >= 0)
     perdoc = reader._perdoc
+    if not vectors and perdoc.has_column(STORED):
+        # stored fields copied as they are stored (deflated pickles): not re-encoded
+        raw = perdoc.column_reader(STORED, columns.VarBytesColumn())
+        add_raw = _raw_stored(pdw)
+        for old in reader.all_doc_ids():
+            newdocs[old] = docnum
+            pdw.start_doc(docnum)
+            pdw.finish_doc()
+            value = raw[old]
+            if value:
+                add_raw(docnum, value)
+            docnum += 1
+    else:
+        for old, stored in reader.iter_docs():
+            newdocs[old] = docnum
+            pdw.start_doc(docnum)
+            for name, value in stored.items():
+                if name in schema:
+                    pdw.add_field(name, schema[name], value, 0)
+            for name in vectors:
+                if reader.has_vector(old, name):
+                    pdw.add_vector_matcher(
+                        name, schema[name], reader.vector(old, name, schema[name].vector)
+                    )
+            pdw.finish_doc()
+            docnum += 1
+    live = np.flatnonzero(newdocs >= 0)
     for name in sorted(fieldnames):
         raw = compat.perdoc_length_bytes(perdoc, name)
         if raw:
@@ -90,6 +108,18 @@ def copy_documents(pdw, reader, schema, docnum: int) -> tuple[np.ndarray, int]:
             for old in live.tolist():
                 add(int(newdocs[old]), values[old])
     return newdocs, docnum
+
+
+def _raw_stored(pdw) -> Callable[[int, bytes], None]:
+    """``add(docnum, raw)`` of the writer's stored-fields column below its pickling and
+    deflating (W3's ``PickleColumn(CompressedBytesColumn())``): ``raw`` as another segment
+    stored it."""
+    if not pdw._has_column(STORED):
+        pdw._create_column(STORED, STORED_COLUMN)
+    deflating = pdw._get_column(STORED)._child
+    if not isinstance(deflating, columns.CompressedBytesColumn.Writer):
+        raise TypeError("stored fields are not in a deflated column")
+    return functools.partial(columns.VarBytesColumn.Writer.add, deflating)
 
 
 def _column(pdw, name: str, column) -> Callable[[int, object], None]:
@@ -240,8 +270,7 @@ def merged_postings(
         open_ = [w for w in windows if not w.done]
         lasts = [w.last() for w in open_]
         bound = min((t for t in lasts if t is not None), default=None) if open_ else None
-        taken = [(w, w.take(bound)) for w in windows]
-        taken = [(w, t) for w, t in taken if t is not None]
+        taken = [(w, t) for w in windows if (t := w.take(bound)) is not None]
         if not taken:
             if all(w.done and not w.terms for w in windows):
                 return
@@ -257,6 +286,13 @@ def merged_postings(
             yield found
         if release is not None:
             release()
+
+
+def _terms(reader) -> ArrayTermsReader:
+    found = compat.segment_terms(reader)
+    if not isinstance(found, ArrayTermsReader):
+        raise TypeError("a streaming merge reads segments of Manchette's codec only")
+    return found
 
 
 def _release(readers: list) -> None:
@@ -292,7 +328,7 @@ def merge_segments(storage, schema, codec, indexname: str, segments: Sequence):
             return None
         perdoc = codec.per_document_reader(storage, newsegment)
         fieldwriter = codec.field_writer(storage, newsegment)
-        sources = [(compat.segment_terms(r), m) for r, m in zip(readers, maps, strict=True)]
+        sources = [(_terms(r), m) for r, m in zip(readers, maps, strict=True)]
         fieldnames = sorted({n for terms, _ in sources for n in terms.indexed_field_names()})
         for fieldname in fieldnames:
             if fieldname not in schema:
@@ -302,7 +338,7 @@ def merge_segments(storage, schema, codec, indexname: str, segments: Sequence):
             windows = [_Window(terms, fieldname, m, len(sources)) for terms, m in sources]
             fieldwriter.start_field(fieldname, field)
             for batch in merged_postings(windows, lengths, lambda: _release(readers)):
-                fieldwriter.add_terms(batch)
+                fieldwriter.add_terms(batch, MERGE_LEVEL)
             fieldwriter.finish_field()
         fieldwriter.close()
         perdoc.close()

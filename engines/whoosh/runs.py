@@ -35,6 +35,7 @@ _PACK = {1: "B", 2: "H", 3: "I"}
 W_ONES, W_FLOAT = 0, 4  # weight codes besides the integer widths 1..3
 V_NONE, V_FREQ, V_RAW, V_DEFLATED = 0, 1, 2, 3
 DEFLATE_FROM = 96  # values shorter than this are stored as they are
+VALUES_LEVEL = 6  # zlib level of a values section worth deflating
 SMALL = 24  # runs of fewer postings are encoded without numpy (most terms have 1 or 2)
 
 
@@ -278,9 +279,10 @@ def _scatter(out: np.ndarray, at: np.ndarray, numbers: np.ndarray, widths: np.nd
             out[at[chosen, None] + np.arange(width)] = raw[chosen, :width]
 
 
-def encode_runs(postings: TermPostings) -> Runs:
+def encode_runs(postings: TermPostings, level: int = VALUES_LEVEL) -> Runs:
     """Each term's run, as ``encode_run`` encodes it, for all the terms at once: the same
-    bytes, the same records (``tests/engines/test_whoosh_codec.py`` compares both)."""
+    bytes, the same records (``tests/engines/test_whoosh_codec.py`` compares both).
+    ``level``: zlib's, for the values sections worth deflating (a merge asks for less)."""
     bounds = postings.bounds
     starts = bounds[:-1]
     df = np.diff(bounds)
@@ -339,7 +341,7 @@ def encode_runs(postings: TermPostings) -> Runs:
             code = int(l_code[t])
             lo = int(vstart[a])
             raw = lens.astype(_UINT[code]).tobytes() + values[lo : lo + int(vbytes[t])].tobytes()
-            packed = zlib.compress(raw, 6, -15)
+            packed = zlib.compress(raw, level, -15)
             if len(packed) < len(raw) * 0.9:
                 deflated[t] = packed
                 section[t] = len(packed)
@@ -522,7 +524,7 @@ def decode_runs(
         before = np.cumsum(sizes) - sizes
         target = np.arange(int(sizes.sum())) + np.repeat(dest - before, sizes)
         blob[target] = data[target + np.repeat(source - dest, sizes)]
-    for t, section in inflated.items():
+    for t, unpacked in inflated.items():
         at = int(vstart[starts[t]])
-        blob[at : at + len(section)] = section
+        blob[at : at + len(unpacked)] = unpacked
     return Decoded(bounds, ids, weights, blob, vlens)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from test_vectorized import SEED, queries, variants, vocabulary
 from test_whoosh_pool import custom_schema, fill, generated, index_content, shards
-from whoosh import index
+from whoosh import fields, index
 
 from builders import SAMPLE_DIR, write_jsonl
 from engines import index_paths
@@ -36,12 +36,20 @@ def everything(segments: list) -> list:
     return list(segments)
 
 
-def build(path: Path, streaming: bool, monkeypatch) -> list[dict]:
+def without_vectors() -> fields.Schema:
+    """``custom_schema`` without its vectors (the streaming merge copies stored fields raw
+    when no field has vectors, as Manchette's schema has none)."""
+    schema = custom_schema()
+    schema._fields["text"] = fields.TEXT(stored=True, phrase=True)
+    return schema
+
+
+def build(path: Path, streaming: bool, monkeypatch, schema=custom_schema) -> list[dict]:
     """Three segments, deletions and an update, then one merging commit: by the streaming
     merge (every segment chosen), or by Whoosh's ``optimize`` through the pool."""
     path.mkdir()
     compat.install()
-    ix = index.create_in(str(path), custom_schema())
+    ix = index.create_in(str(path), schema())
     for batch in range(3):
         writer = PooledWriter(ix, codec=ArrayCodec())
         fill(writer, batch * 150, 150)
@@ -66,12 +74,14 @@ def build(path: Path, streaming: bool, monkeypatch) -> list[dict]:
     return index_content(ix)
 
 
-def test_streaming_merge_writes_what_whoosh_merge_writes(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("schema", [custom_schema, without_vectors])
+def test_streaming_merge_writes_what_whoosh_merge_writes(tmp_path: Path, monkeypatch, schema):
     """Terms, postings (ids, weights, values), term statistics, lengths, stored fields,
     columns and vectors, deleted documents dropped, documents in Whoosh's order."""
-    streamed = build(tmp_path / "streamed", True, monkeypatch)
-    pooled = build(tmp_path / "pooled", False, monkeypatch)
-    assert len(streamed) == 1 and streamed[0]["vectors"] and streamed[0]["columns"]
+    streamed = build(tmp_path / "streamed", True, monkeypatch, schema)
+    pooled = build(tmp_path / "pooled", False, monkeypatch, schema)
+    assert len(streamed) == 1 and streamed[0]["columns"] and streamed[0]["stored"]
+    assert bool(streamed[0]["vectors"]) is (schema is custom_schema)
     assert streamed[0]["docs"] == 450 + 20 - len(range(0, 450, 11)) - 1
     assert streamed == pooled
 
