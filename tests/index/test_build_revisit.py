@@ -13,6 +13,7 @@ import pytest
 from builders import write_jsonl
 from engines import index_paths
 from engines.whoosh.writer import WhooshSink, open_index
+from index import build
 from index.article import Article
 from index.build import run_job
 from index.layout import live_dir
@@ -93,10 +94,19 @@ def stored(ix_dir: Path) -> dict[str, dict]:
         return {fields["id"]: fields for fields in searcher.all_stored_fields()}
 
 
-@pytest.mark.parametrize("workers", [0, 1])
+@pytest.mark.parametrize(("workers", "inline"), [(0, 2_000), (1, 2_000), (1, 0)])
 def test_the_index_holds_every_article_cleaned_with_all_that_was_learned(
-    tmp_path: Path, workers: int
+    tmp_path: Path, workers: int, inline: int, monkeypatch
 ):
+    """With a parse worker, a revisit of up to ``REVISIT_INLINE`` articles is parsed in the
+    writing process (not by a worker forked from the grown writer), a larger one by a worker:
+    the same index either way."""
+    monkeypatch.setattr(build, "REVISIT_INLINE", inline)
+    forked = []
+    real = build.parsed_files
+    monkeypatch.setattr(
+        build, "parsed_files", lambda paths, n, **kw: forked.append(n) or real(paths, n, **kw)
+    )
     files = write_corpus(tmp_path / "in")
     report = index_paths([tmp_path / "in"], tmp_path / "ix", parse_workers=workers)
     learned = load_learned(live_dir(tmp_path / "ix"))
@@ -118,6 +128,7 @@ def test_the_index_holds_every_article_cleaned_with_all_that_was_learned(
         assert not any(p in fields["body"] for promos in PROMOS.values() for p in [*promos, LATE])
         relearned += expected is not raw  # cleaned by the revisit, or in the first pass
     assert 0 < report.relearned < relearned  # only those read before learning were revisited
+    assert forked == [workers, 0 if inline else workers]  # the first pass, then the revisit
     assert sum(RARE in f["body"] for f in docs.values()) == len(range(0, 132, 17))
 
 
