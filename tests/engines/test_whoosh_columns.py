@@ -29,12 +29,14 @@ def articles(prefix: str, count: int, dated: bool) -> list[dict]:
 
 
 def two_segments(tmp_path: Path) -> Path:
-    """Dated articles committed first, undated ones in a second commit."""
+    """Dated articles committed first, undated ones by a second job (a job's own commits of
+    single articles would be merged by its last commit)."""
     folder, index_dir = tmp_path / "in", tmp_path / "index"
     folder.mkdir()
     write_jsonl(folder / "a-dated.jsonl", articles("d", 3, dated=True))
+    index_paths([folder], index_dir, parse_workers=0)
     write_jsonl(folder / "b-undated.jsonl", articles("u", 5, dated=False))
-    index_paths([folder], index_dir, parse_workers=0, commit_seconds=0)
+    index_paths([folder], index_dir, parse_workers=0)
     return index_dir
 
 
