@@ -553,10 +553,23 @@ class ArrayTermsReader(base.TermsReader):
     def holds(self, fieldname: str, tbytes: bytes, hashed: int) -> bool:
         """Whether the segment has the term, ``hashed`` its ``term_hash`` (computed once
         for every segment asked)."""
+        return self._find(fieldname, tbytes, hashed) is not None
+
+    def _find(self, fieldname: str, tbytes: bytes, hashed: int) -> tuple[_Block, int] | None:
         index = self._index(fieldname)
         if index is None or not index.may_hold(hashed):
-            return False
-        return self._locate(fieldname, tbytes) is not None
+            return None
+        return self._locate(fieldname, tbytes)
+
+    def term_hashes(self, fieldname: str) -> np.ndarray | None:
+        """The field's term hashes, sorted (empty when the segment has no such field; None
+        when it was written without them)."""
+        index = self._index(fieldname)
+        if index is None:
+            return np.empty(0, dtype=np.uint32)
+        if index.hashes is None:
+            return None
+        return np.frombuffer(index.hashes, dtype=np.uint32)
 
     def indexed_field_names(self):
         return list(self._names)
@@ -621,6 +634,14 @@ class ArrayTermsReader(base.TermsReader):
         its values (Whoosh-encoded bytes; None when the term has none)."""
         block, i = self._record(fieldname, tbytes)
         return self._decode(block, i, values)
+
+    def arrays_if_any(
+        self, fieldname: str, tbytes: bytes, hashed: int, values: bool = False
+    ) -> tuple[np.ndarray, np.ndarray, tuple[bytes, ...] | None] | None:
+        """``term_arrays``, or None when the segment lacks the term (``hashed``: its
+        ``term_hash``, computed once for every segment asked)."""
+        found = self._find(fieldname, tbytes, hashed)
+        return None if found is None else self._decode(*found, values)
 
     def _decode(self, block: _Block, i: int, values: bool):
         df, first, _, _, _, _, _, kind, value_size, offset = block.record(i)

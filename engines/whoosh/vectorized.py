@@ -40,7 +40,7 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from engines.whoosh import compat
-from engines.whoosh.codec import ArrayTermsReader
+from engines.whoosh.codec import ArrayTermsReader, term_hash
 from engines.whoosh.columns import column_reader
 from engines.whoosh.memo import reader_memo
 from engines.whoosh.scoring import MISSING_DATE, Ranking
@@ -138,12 +138,25 @@ class _Leaves:
     document in the reader's numbering, and a key naming the segments (a commit's unchanged
     segments keep their key, so their decoded postings stay cached)."""
 
-    __slots__ = ("count", "key", "readers")
+    __slots__ = ("count", "key", "readers", "terms")
 
     def __init__(self, reader: IndexReader) -> None:
         self.readers = [(r, offset) for r, offset in reader.leaf_readers()]
         self.key = tuple(r.segment().segment_id() for r, _ in self.readers)
         self.count = reader.doc_count_all()
+        self.terms: list[tuple[ArrayTermsReader, int]] | None = None
+
+    def term_readers(self) -> list[tuple[ArrayTermsReader, int]]:
+        """Each segment's terms reader and offset (``Unsupported`` for another codec's)."""
+        if self.terms is None:
+            found = []
+            for r, offset in self.readers:
+                terms = compat.terms_reader(r)
+                if not isinstance(terms, ArrayTermsReader):
+                    raise Unsupported(f"posting reader {type(terms).__name__}")
+                found.append((terms, offset))
+            self.terms = found
+        return self.terms
 
 
 def leaves(reader: IndexReader) -> _Leaves:
@@ -159,14 +172,12 @@ def _decode(reader: IndexReader, fieldname: str, tbytes: bytes, values: bool) ->
     the reader's), as the codec stores it (``engines.whoosh.codec``): each segment's arrays
     read in place from its mapping, no per-posting Python; None when no segment has it."""
     ids, weights, found = [], [], []
-    for segment, offset in leaves(reader).readers:
-        terms = compat.terms_reader(segment)
-        if not isinstance(terms, ArrayTermsReader):  # a segment of another codec
-            raise Unsupported(f"posting reader {type(terms).__name__}")
-        try:
-            some, weighed, valued = terms.term_arrays(fieldname, tbytes, values)
-        except KeyError:  # the codec's MissingTerm: not in this segment
+    hashed = term_hash(tbytes)
+    for terms, offset in leaves(reader).term_readers():
+        arrays = terms.arrays_if_any(fieldname, tbytes, hashed, values)
+        if arrays is None:  # not in this segment
             continue
+        some, weighed, valued = arrays
         ids.append(some + offset if offset else some)
         weights.append(weighed)
         if values:
