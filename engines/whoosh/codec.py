@@ -49,7 +49,15 @@ from whoosh.reading import TermInfo, TermNotFound
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from engines.whoosh import compat
-from engines.whoosh.runs import Run, TermPostings, decode_run, encode_run, encode_runs
+from engines.whoosh.runs import (
+    PackedValues,
+    Run,
+    TermPostings,
+    decode_packed,
+    decode_run,
+    encode_run,
+    encode_runs,
+)
 
 FORMAT = 2
 BLOCK = 64  # terms per dictionary block
@@ -642,6 +650,16 @@ class ArrayTermsReader(base.TermsReader):
         ``term_hash``, computed once for every segment asked)."""
         found = self._find(fieldname, tbytes, hashed)
         return None if found is None else self._decode(*found, values)
+
+    def packed_if_any(
+        self, fieldname: str, tbytes: bytes, hashed: int
+    ) -> tuple[np.ndarray, np.ndarray, PackedValues | None] | None:
+        """``arrays_if_any`` with the values, packed (``runs.decode_packed``)."""
+        found = self._find(fieldname, tbytes, hashed)
+        if found is None:
+            return None
+        df, first, _, _, _, _, _, kind, value_size, offset = found[0].record(found[1])
+        return decode_packed(self._posts, offset, kind, df, first, value_size)
 
     def _decode(self, block: _Block, i: int, values: bool):
         df, first, _, _, _, _, _, kind, value_size, offset = block.record(i)

@@ -43,6 +43,7 @@ from engines.whoosh import compat
 from engines.whoosh.codec import ArrayTermsReader, term_hash
 from engines.whoosh.columns import column_reader
 from engines.whoosh.memo import reader_memo
+from engines.whoosh.runs import PackedValues
 from engines.whoosh.scoring import MISSING_DATE, Ranking
 from index.schema import PUBLISHED_FIELD
 
@@ -66,7 +67,7 @@ class Postings:
 
     ids: np.ndarray  # int64, ascending
     weights: np.ndarray  # float64, as Whoosh's matcher returns them
-    values: tuple[bytes, ...] | None  # encoded positions, when asked for
+    values: PackedValues | None  # encoded positions, when asked for
     # Each posting's score (the scorer's parameters → scores), made at the first query that
     # scores the term: it depends on the segments only (idf and average length count
     # deleted documents too), not on the query.
@@ -75,9 +76,10 @@ class Postings:
     @property
     def cost(self) -> int:
         """Its memory, in 8-byte numbers: document numbers, weights, the scores of a short
-        list, and the values (a bytes object each, about six)."""
+        list, and the values (their bytes, where each starts and ends)."""
         scores = len(self.ids) <= SCORED_WHOLE
-        return 1 + len(self.ids) * (2 + scores + (6 if self.values is not None else 0))
+        values = 0 if self.values is None else len(self.values.blob) // 8 + 2 * len(self.ids)
+        return 1 + len(self.ids) * (2 + scores) + values
 
 
 @dataclass
@@ -174,20 +176,25 @@ def _decode(reader: IndexReader, fieldname: str, tbytes: bytes, values: bool) ->
     ids, weights, found = [], [], []
     hashed = term_hash(tbytes)
     for terms, offset in leaves(reader).term_readers():
-        arrays = terms.arrays_if_any(fieldname, tbytes, hashed, values)
-        if arrays is None:  # not in this segment
-            continue
-        some, weighed, valued = arrays
+        if values:
+            packed = terms.packed_if_any(fieldname, tbytes, hashed)
+            if packed is None:  # not in this segment
+                continue
+            some, weighed, valued = packed
+            found.append(valued if valued is not None else PackedValues.empty(len(some)))
+        else:
+            plain = terms.arrays_if_any(fieldname, tbytes, hashed)
+            if plain is None:
+                continue
+            some, weighed, _ = plain
         ids.append(some + offset if offset else some)
         weights.append(weighed)
-        if values:
-            found.append(valued if valued is not None else (b"",) * len(some))
     if not ids:
         return None
     if len(ids) == 1:
         made = Postings(ids[0], weights[0], found[0] if values else None)
     else:
-        joined = tuple(v for part in found for v in part) if values else None
+        joined = PackedValues.join(found) if values else None
         made = Postings(np.concatenate(ids), np.concatenate(weights), joined)
     made.ids.flags.writeable = made.weights.flags.writeable = False  # shared by every query
     return made
@@ -443,15 +450,12 @@ class _Segment:
             return 0
         return self.doccount
 
-    def _postings(self, fieldname: str, tbytes: bytes, values: bool = False) -> Postings | None:
-        found = postings(self.reader, fieldname, tbytes, values)
-        if found is None or self.alive is None:
-            return found
-        keep = self.alive[found.ids]
-        if keep.all():
-            return found
-        kept = None if found.values is None else tuple(np.array(found.values, dtype=object)[keep])
-        return Postings(found.ids[keep], found.weights[keep], kept)
+    def _values(self, fieldname: str, tbytes: bytes) -> PackedValues:
+        """A term's values, as its postings (deleted documents included) hold them."""
+        found = postings(self.reader, fieldname, tbytes, True)
+        if found is None or found.values is None:
+            raise Unsupported("a term without values in a field with positions")
+        return found.values
 
     def _tbytes(self, fieldname: str, text: str | bytes) -> bytes | None:
         try:
@@ -553,21 +557,29 @@ class _Segment:
         words = [w for w in typed if w is not None]
         if len(words) < len(typed):
             return self.empty()
-        found = [self._postings(fieldname, w, values=True) for w in words]
-        lists = [p for p in found if p is not None]
-        if len(lists) < len(found):
+        lists = [postings(self.reader, fieldname, w, False) for w in words]
+        if any(p is None for p in lists):
             return self.empty()
-        values: list = [p.values for p in lists]  # asked for: never None
-        candidates = reduce(lambda a, b: a[_common(a, b)[0]], [p.ids for p in lists])
-        if within is not None:
+        # The documents that hold every word (alive, within), the rarest word's first; then
+        # the positions of those documents only.
+        ordered = sorted((p.ids for p in lists if p is not None), key=len)
+        candidates = reduce(lambda a, b: a[_common(a, b)[0]], ordered)
+        if self.alive is not None and len(candidates):
+            candidates = candidates[self.alive[candidates]]
+        if within is not None and len(candidates):
             candidates = candidates[_common(candidates, within)[0]]
-        at = [np.searchsorted(p.ids, candidates) for p in lists]
+        if not len(candidates):
+            return self.empty()
+        at = [np.searchsorted(p.ids, candidates) for p in lists if p is not None]
+        picked = [
+            self._values(fieldname, w).picked(where) for w, where in zip(words, at, strict=True)
+        ]
         decode = field.format.decoder("positions")
         keep = np.zeros(len(candidates), dtype=bool)
         for j in range(len(candidates)):
-            starts = set(decode(values[0][at[0][j]]))
-            for k in range(1, len(lists)):
-                starts.intersection_update(p - k for p in decode(values[k][at[k][j]]))
+            starts = set(decode(picked[0][j]))
+            for k in range(1, len(picked)):
+                starts.intersection_update(p - k for p in decode(picked[k][j]))
                 if not starts:
                     break
             keep[j] = bool(starts)
@@ -576,6 +588,7 @@ class _Segment:
             return Hits(ids, None)
         total = np.zeros(len(ids))
         for word, p, where in zip(words, lists, at, strict=True):  # Whoosh sums each word's
+            assert p is not None
             total += self.term_scores(fieldname, word, ids, p.weights[where[keep]])
         return self.boosted(Hits(ids, total), q.boost)
 
