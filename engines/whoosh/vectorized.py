@@ -31,6 +31,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import reduce
+from math import log
 
 import numpy as np
 from whoosh import query as wq
@@ -505,7 +506,7 @@ class _Segment:
         if not self.schema[fieldname].scorable:
             return found.weights  # BM25F hands unscorable fields to a WeightScorer
         key = (
-            self.top.idf(fieldname, tbytes),
+            self.idf(fieldname, tbytes),
             _average_length(self.top, fieldname),
             compat.bm25_b(model, fieldname),
             model.K1,
@@ -517,6 +518,15 @@ class _Segment:
             found.scored[key] = scores
         return scores
 
+    def idf(self, fieldname: str, tbytes: bytes) -> float:
+        """The weighting's idf of a term: Whoosh's formula (``WeightingModel.idf``) from the
+        length of the term's decoded list (deleted documents included, as Whoosh's document
+        frequency counts them), instead of a term lookup in every segment."""
+        if type(self.weighting).idf is not scoring.WeightingModel.idf:
+            return self.top.idf(fieldname, tbytes)
+        found = postings(self.reader, fieldname, tbytes, False)
+        return log(self.doccount / ((0 if found is None else len(found.ids)) + 1)) + 1
+
     def term_scores(
         self, fieldname: str, tbytes: bytes, ids: np.ndarray, weights: np.ndarray
     ) -> np.ndarray:
@@ -527,7 +537,7 @@ class _Segment:
         if not self.schema[fieldname].scorable:
             return weights.copy()  # BM25F hands unscorable fields to a WeightScorer
         top = self.top
-        idf = top.idf(fieldname, tbytes)
+        idf = self.idf(fieldname, tbytes)
         avgfl = _average_length(top, fieldname)
         b = compat.bm25_b(model, fieldname)
         k1 = model.K1
