@@ -19,7 +19,7 @@ from index.analysis import ANALYSIS_VERSION
 from index.article import Article
 from index.config import COMMIT_MB, COMMIT_SECONDS
 from index.dedup import body_simhash
-from index.document import article_to_doc, text_key
+from index.document import IndexState, article_to_doc, text_key
 from index.layout import LAST_RUN, job_lock, write_atomic
 from index.manifest import FileState, file_key, sha1_file, stat_state
 from index.parallel import Item, parsed_files, safe_items
@@ -90,10 +90,9 @@ class Job:
         self.observing = observing  # learn boilerplate from what is read (not when revisiting)
         self.revisit: set[str] = set()  # files holding articles to write again (``_revisit``)
         self.relearn: dict[str, set[str]] = {}  # file → locations of those articles in it
-        self.known = state.articles.by_id  # id → content hash
-        self.texts = state.articles.by_text  # text hash → id
-        self.clusters = state.articles.clusters
+        self.know(state.articles)
         self.manifest: dict[str, FileState] = state.manifest
+        self.manifest_changed = False  # since loaded: else a run that read nothing saves nothing
         self.report = report
         self.seen: set[str] = set()
         self.first_read: dict[str, str] = {}  # id → where it was read first in this run
@@ -106,6 +105,14 @@ class Job:
         self.unsaved = False  # files done since the last checkpoint
         self.parsed_whole: set[str] = set()  # files read this run without passing over records
         self.tick: Callable[[], None] | None = None  # progress within a file
+
+    def know(self, articles: IndexState) -> None:
+        """Take the stored articles (read apart from the files when the engine can:
+        ``Sink.load_articles``)."""
+        self.state.articles = articles
+        self.known = articles.by_id  # id → content hash
+        self.texts = articles.by_text  # text hash → id
+        self.clusters = articles.clusters
 
     def plan(self, path: Path) -> FileState | None:
         """The file's new state when it must be read, or None when it is unchanged."""
@@ -122,6 +129,7 @@ class Job:
             return None
         if old and old.sha1 == sha1:
             self.manifest[key] = replace(old, size=size, mtime_ns=mtime_ns)
+            self.manifest_changed = True
             self._skip(old, key)
             return None
         return FileState(size, mtime_ns, sha1)
@@ -160,6 +168,7 @@ class Job:
         else:
             self._delete(gone)
         self.manifest[key] = state
+        self.manifest_changed = True
         self.unsaved = True
         self.maybe_commit()
 
@@ -320,6 +329,7 @@ class Job:
         """Forget files that no longer exist, and delete their articles."""
         for key in [k for k in self.manifest if not os.path.exists(k)]:
             self._delete(set(self.manifest.pop(key).ids) - self.seen)
+            self.manifest_changed = True
 
 
 def _revisit(sink: Sink, job: Job, parse_workers: int) -> tuple[int, int]:
@@ -430,10 +440,14 @@ def run_job(
     with job_lock(index_dir, wait):
         sink = open_sink(rebuild)
         try:
-            job = Job(sink, sink.load(), report, commit_seconds=commit_seconds, commit_mb=commit_mb)
+            state = sink.load_files()
+            job = Job(sink, state, report, commit_seconds=commit_seconds, commit_mb=commit_mb)
             files = list_inputs(paths, report)
             report.files = len(files)
             planned = [(path, new) for path in files if (new := job.plan(path))]
+            # the stored articles are needed only when a file is read (not in a no-op re-run)
+            if (planned or prune) and (articles := sink.load_articles()) is not None:
+                job.know(articles)
             done = 0
             if progress is not None:
                 progress(report, done, len(planned))
@@ -469,7 +483,8 @@ def run_job(
             _forget_unwritten(job, sink, report)
             report.committed = bool(report.changed or report.deleted or rebuild)
             report.commits = job.commits
-            sink.save(job.state)
+            if job.manifest_changed or job.commits or rebuild:  # else the files are as loaded
+                sink.save(job.state)
         except BaseException:
             sink.abandon()
             raise

@@ -250,9 +250,19 @@ class WhooshSink(Sink):
         return self._writer
 
     def load(self) -> JobState:
+        state = self.load_files()
+        if (articles := self.load_articles()) is not None:
+            state.articles = articles
+        return state
+
+    def load_files(self) -> JobState:
         if self.rebuild:
             return JobState()
-        return read_job_files(self.build, load_state(self.ix))
+        return read_job_files(self.build, IndexState())
+
+    def load_articles(self) -> IndexState | None:
+        """The stored articles, read from the index's columns (none for a rebuild)."""
+        return None if self.rebuild else load_state(self.ix)
 
     def add(self, doc: dict) -> None:
         writer = self.writer()
