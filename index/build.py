@@ -332,11 +332,14 @@ class Job:
             self.manifest_changed = True
 
 
-def _revisit(sink: Sink, job: Job, parse_workers: int) -> tuple[int, int]:
+def _revisit(sink: Sink, job: Job, parse_workers: int, merge: bool) -> tuple[int, int]:
     """Second commit: read again the articles that held paragraphs learned later in the run.
 
     Whoosh cannot update a document still buffered in the open writer, so this runs after the
-    first commit; both commits are complete, consistent states of the index. Only those
+    first commit; both commits are complete, consistent states of the index. The run merges
+    segments once, in this commit (made even with nothing to write again when ``merge``: the
+    first commit left the merge to it); a merge rewrites whole segments, and the first
+    commit's new segment would be merged again here. Only those
     articles are read again (``Job.relearn``: a JSON Lines file parses only their lines), in
     file order, and only the occurrence of each id that the first pass kept: every other
     article would clean as it did then. Nothing is prepared ahead: cleaning changes each one.
@@ -354,7 +357,7 @@ def _revisit(sink: Sink, job: Job, parse_workers: int) -> tuple[int, int]:
             for path, items in zip(paths, stream, strict=True):
                 articles = keep_articles(items, sub)
                 again.reindex_file(path, (a for a in articles if kept.get(a.id) == a.path))
-        if again.pending:
+        if again.pending or merge:
             sink.commit()
             again.commits += 1
         else:
@@ -470,13 +473,14 @@ def run_job(
             if prune:
                 job.prune()
             report.deleted = job.deleted
-            if job.pending or report.deleted or job.commits or rebuild:
-                sink.commit()  # after intermediate commits, this one merges their segments
+            owed = bool(job.pending or report.deleted or job.commits or rebuild)
+            if owed:  # after intermediate commits, the run's last commit merges segments
+                sink.commit(merge=not job.revisit)  # a revisit's commit comes last: it merges
                 job.commits += 1
             else:
                 sink.cancel()
             if job.revisit:
-                report.relearned, again = _revisit(sink, job, parse_workers)
+                report.relearned, again = _revisit(sink, job, parse_workers, merge=owed)
                 job.commits += again
                 job.refresh_records(job.revisit)
             job.stamp_learned()
