@@ -15,11 +15,15 @@ doc/relevance.md has the measurements.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import numpy as np
 
+from index.document import parse_published
 from search.ranking import rule
 
 UNDATED = np.iinfo(np.int64).max  # the ``when`` of an undated copy: after every dated one
+_EPOCH = datetime(1970, 1, 1)
 
 
 def originals_first(
@@ -55,3 +59,23 @@ def originals_first(
         order[held] = by_age
         scores[by_age] = earned
     return order, scores
+
+
+def when_of(date: str | None) -> int:
+    """An article's ISO date as ``originals_first`` orders copies (seconds; ``UNDATED``)."""
+    published = parse_published(date)
+    return UNDATED if published is None else int((published - _EPOCH).total_seconds())
+
+
+def originals_first_of(
+    scores: list[float], clusters: list[str], dates: list[str | None]
+) -> list[tuple[int, float]]:
+    """The rule on a few hits already in the engine's order (an OpenSearch page): the
+    position of each hit in the new order, with the score of the place it takes."""
+    codes: dict[str, int] = {}
+    cluster_codes = np.array([codes.setdefault(c, len(codes)) for c in clusters], dtype=np.int64)
+    when = np.array([when_of(d) for d in dates], dtype=np.int64)
+    order, placed = originals_first(
+        np.arange(len(scores)), np.array(scores, dtype=float), cluster_codes, when
+    )
+    return [(int(i), float(placed[i])) for i in order]

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
 
 import search.ranking as ranking
-from builders import write_jsonl
+from builders import WIRE_COPIES, write_jsonl
 from engines import index_paths
 from engines.whoosh.engine import WhooshEngine
-from search.copies import UNDATED, originals_first
+from search.copies import UNDATED, originals_first, originals_first_of
 from search.request import SearchRequest
 
 # --- the rule on arrays -----------------------------------------------------------------
@@ -51,58 +51,21 @@ def test_each_story_is_sorted_among_its_own_places():
     assert order == [2, 3, 0, 1, 4]
 
 
-# --- on an index ----------------------------------------------------------------------------
+def test_a_page_of_hits_gets_the_same_rule():
+    # as an OpenSearch page gives them: scores, cluster keys and ISO dates, best first
+    placed = originals_first_of(
+        [10.0, 9.9, 9.8], ["a", "b", "a"], ["2021-03-02T08:00:00", None, "2021-03-01"]
+    )
+    assert placed == [(2, 10.0), (1, 9.9), (0, 9.8)]
 
-STORY = (
-    "The regional council voted on Tuesday to close the old harbour bridge for two years of "
-    "repairs, after engineers found corrosion in the steel cables that hold the main span. "
-    "Ferries will carry commuters across the bay while the work goes on, the council said, "
-    "and the cost will be shared between the region and the national transport agency. "
-    "Shop owners near the southern end of the bridge fear a long slump in trade, and the "
-    "chamber of commerce has asked for a temporary footbridge. Officials said a footbridge "
-    "would need its own permits and could not open before the autumn. The bridge was built "
-    "in the nineteen sixties and last repaired twenty years ago, when one lane stayed open "
-    "throughout the works. This time the engineers want the whole deck empty, because the "
-    "cables must be replaced one by one and every replacement shifts the load on the others."
-)
-OTHER = (
-    "Fishermen in the northern villages say the winter season was the worst in a decade, as "
-    "storms kept boats in port for weeks and prices at the auction fell sharply in January."
-)
+
+# --- on an index ----------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory) -> WhooshEngine:
+def engine(tmp_path_factory) -> Iterator[WhooshEngine]:
     base = tmp_path_factory.mktemp("copies")
-    records = [
-        # the original, then the same dispatch sent again the next day with a word dropped
-        # from its headline and a typo: its shorter title scores a little higher
-        {
-            "id": "original",
-            "lang": "en",
-            "source": "Wire",
-            "date": "2021-03-01T10:00:00",
-            "title": "Council to close harbour bridge for repairs next month",
-            "text": STORY,
-        },
-        {
-            "id": "resent",
-            "lang": "en",
-            "source": "Wire",
-            "date": "2021-03-02T08:00:00",
-            "title": "Council to close harbour bridge for repairs",
-            "text": STORY.replace("corrosion", "corosion"),
-        },
-        {
-            "id": "other",
-            "lang": "en",
-            "source": "Wire",
-            "date": "2021-01-05",
-            "title": "A bad winter for the fishermen",
-            "text": OTHER,
-        },
-    ]
-    index_paths([write_jsonl(base / "wire.jsonl", records)], base / "ix")
+    index_paths([write_jsonl(base / "wire.jsonl", WIRE_COPIES)], base / "ix")
     found = WhooshEngine(base / "ix")
     yield found
     found.close()
