@@ -54,7 +54,7 @@ WIRE_COPIES = [
         "lang": "en",
         "source": "Wire",
         "date": "2021-03-01T10:00:00",
-        "title": "Council to close harbour bridge for repairs next month",
+        "title": "Regional council to close the old harbour bridge for two years of repairs",
         "text": WIRE_STORY,
     },
     {
@@ -62,7 +62,7 @@ WIRE_COPIES = [
         "lang": "en",
         "source": "Wire",
         "date": "2021-03-02T08:00:00",
-        "title": "Council to close harbour bridge for repairs",
+        "title": "Regional council to close the harbour bridge for two years of repairs",
         "text": WIRE_STORY.replace("corrosion", "corosion"),
     },
     {
