@@ -47,17 +47,15 @@ def originals_first(
     if not grouped.any():
         return order, scores
     places = np.flatnonzero(grouped[order])  # places in the ranking held by grouped copies
-    members = order[places]
+    members = order[places]  # the copies holding them, best first
+    stories = clusters[members]
+    held = places[np.lexsort((places, stories))]  # each story's places, best first
+    # each story's copies, earliest first; equal dates keep the engine's order
+    by_age = members[np.lexsort((places, when[members], stories))]
     order, scores = order.copy(), scores.copy()
-    for code in np.unique(clusters[members]):
-        own = clusters[members] == code
-        held = places[own]  # this story's places, best first
-        copies = members[own]
-        # earliest first; ties keep the engine's order (``copies`` is in it, stable sort)
-        by_age = copies[np.argsort(when[copies], kind="stable")]
-        earned = scores[order[held]]
-        order[held] = by_age
-        scores[by_age] = earned
+    earned = scores[order[held]]
+    order[held] = by_age
+    scores[by_age] = earned
     return order, scores
 
 
