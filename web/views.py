@@ -37,7 +37,7 @@ from search.request import (
 from search.results import SearchResult, StoredArticle
 from search.similar import Similar
 from web.feeds import atom_feed
-from web.i18n import translate_notice
+from web.i18n import page_translations, translate_notice
 from web.openapi import openapi_spec
 from web.render import safe_url
 
@@ -67,6 +67,7 @@ def archive_languages() -> list[str]:
 
 @bp.app_context_processor
 def page_globals() -> dict:
+    _ = page_translations().ugettext  # Flask-Babel's ``gettext`` without its four lookups each
     return {
         "archive_languages": archive_languages,  # called by the form, only where it is shown
         "max_page": MAX_PAGE,
