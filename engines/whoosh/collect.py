@@ -64,6 +64,13 @@ _SEGMENTS_LOCK = threading.Lock()
 MAX_CACHED_SEGMENTS = 4096  # field arrays kept; merged-away segments drop out past this
 
 
+def retain_segments(live: frozenset[str]) -> None:
+    """Keep only the column arrays of segments in ``live`` (``engines.whoosh.caches``)."""
+    with _SEGMENTS_LOCK:
+        for key in [k for k in _SEGMENTS if k[0] not in live]:
+            del _SEGMENTS[key]
+
+
 def vocabulary(fieldname: str) -> Vocabulary:
     with _SEGMENTS_LOCK:
         return _VOCABULARIES.setdefault(fieldname, Vocabulary())
