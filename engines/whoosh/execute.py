@@ -14,7 +14,7 @@ from whoosh.searching import Searcher
 from engines.whoosh.collect import collect
 from engines.whoosh.columns import column_reader
 from engines.whoosh.compile import compile_request
-from engines.whoosh.memo import reader_memo, term_lookup
+from engines.whoosh.memo import reader_memo, segments_memo
 from engines.whoosh.scoring import recency_weighting
 from engines.whoosh.spelling import closest
 from index.analysis import analyze_query, lang_key
@@ -160,21 +160,28 @@ def suggest(
     return better if found.total > total else None
 
 
+_KNOWN_WORDS = "known_words"  # the segments' answers of ``known_word``
+MAX_KNOWN_WORDS = 50_000  # (word, language) answers kept for the same segments
+_LANGUAGES = "_manchette_languages"  # a reader's ``languages`` answer
+
+
 def known_word(reader: IndexReader, word: str, lang: str) -> bool:
     """Whether the language's vocabulary knows ``word``: every stem the query analysis makes
-    of it is a term of one of the language's text fields. The lookups are the compile step's
-    own (``memo.term_lookup``, in the same order): the query just compiled asked them, so "did
-    you mean" finds them answered."""
-    stems = analyze_query(word, lang)
-    if not stems:
-        return False
-    has = term_lookup(reader)
-    names = [n for n in (text_field(p, lang) for p in TEXT_PARTS) if n in reader.schema]
-    # A term of the index has postings (a frequency above 0) in the segments that list it.
-    return any(all(has(n, s) for s in stems) for n in names)
-
-
-_LANGUAGES = "_manchette_languages"  # a reader's ``languages`` answer
+    of it is a term of one of the language's text fields (remembered per segments: a query
+    asks about each of its words in every language of the archive, each a term lookup in
+    every segment; shared by the server's threads, whose readers read the same segments)."""
+    memo = segments_memo(reader, _KNOWN_WORDS)
+    key = (word, lang)
+    known = memo.get(key)
+    if known is None:
+        stems = analyze_query(word, lang)
+        names = [n for n in (text_field(p, lang) for p in TEXT_PARTS) if n in reader.schema]
+        # A term of the index has postings (a frequency above 0) in the segments that list it.
+        known = bool(stems) and any(all((n, s) in reader for s in stems) for n in names)
+        if len(memo) >= MAX_KNOWN_WORDS:
+            memo.clear()
+        memo[key] = known
+    return known
 
 
 def languages(searcher: Searcher) -> list[str]:

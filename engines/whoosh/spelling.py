@@ -6,11 +6,10 @@ Damerau-Levenshtein distance for each (a few thousand on a large index: 100-200 
 unknown word), then keeps the most frequent term within ``maxdist``. ``closest`` gives the
 same answer with two shortcuts:
 
-- a term is only compared when lower bounds of the distance allow it: the difference of
-  the lengths; the letters found in only one of the words, counted once (an edit adds or
-  removes two of them at most: a quick first sieve); and the letters one word has that the
-  other lacks (counted with repeats: an insertion, deletion or substitution changes each
-  count by one at most, a transposition not at all);
+- a term is only compared when two lower bounds of the distance allow it: the difference of
+  the lengths, and the letters one word has that the other lacks (counted with repeats: an
+  insertion, deletion or substitution changes each count by one at most, a transposition not
+  at all);
 - the prefix's terms are listed once per reader (a reader never changes; a commit opens a
   new one).
 
@@ -63,12 +62,9 @@ def closest(
     source = reader.schema[fieldname].spelling_fieldname(fieldname)
     size = len(word)
     letters = Counter(word)
-    kinds = set(word)
     best: tuple[float, str] | None = None
     for term in _terms(reader, source, word[:prefix]):
-        if abs(len(term) - size) > maxdist or len(kinds.symmetric_difference(term)) > 2 * maxdist:
-            continue
-        if _letters_apart(letters, term) > maxdist:
+        if abs(len(term) - size) > maxdist or _letters_apart(letters, term) > maxdist:
             continue
         if distance(term, word, limit=maxdist) > maxdist:
             continue
