@@ -33,6 +33,7 @@ from engines.whoosh import vectorized
 from engines.whoosh.compat import EveryMatch, EveryScoredMatch, segment_id
 from engines.whoosh.memo import reader_memo
 from index.schema import CLUSTER_FIELD, DATED_FIELD, PUBLISHED_FIELD
+from search.copies import UNDATED, originals_first
 
 # --- columns as integer codes, per segment -------------------------------------------------
 
@@ -208,6 +209,9 @@ def rank(
     clusters = column(searcher, CLUSTER_FIELD)[ids] if len(ids) else np.empty(0, np.int32)
 
     order = _order(searcher, ids, scores, sort)  # best first
+    if sort == "relevance" and len(ids) > 1:
+        # among copies of one story that score alike, the original first (search/copies.py)
+        order, scores = originals_first(order, scores, clusters, _when(searcher, ids))
     if collapse and len(ids):
         # The best copy of each cluster, in result order; sizes count every matching copy.
         _, first = np.unique(clusters[order], return_index=True)
@@ -279,6 +283,13 @@ def _order(searcher: Searcher, ids: np.ndarray, scores: np.ndarray, sort: str) -
     undated = column(searcher, DATED_FIELD)[ids] == 0  # code 0 is "" in every vocabulary
     when = -published if sort == "newest" else published
     return np.lexsort((ids, when, undated))
+
+
+def _when(searcher: Searcher, ids: np.ndarray) -> np.ndarray:
+    """The matches' publication dates as ``originals_first`` orders them (undated last)."""
+    published = column(searcher, PUBLISHED_FIELD, numeric=True)[ids]
+    undated = column(searcher, DATED_FIELD)[ids] == 0
+    return np.where(undated, UNDATED, published)
 
 
 def _facet(
