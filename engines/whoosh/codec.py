@@ -399,8 +399,19 @@ class _BlockCache:
                 self.items.popitem(last=False)
             self.items[key] = block
 
+    def retain(self, live: frozenset[str]) -> None:
+        """Drop the blocks of segments not in ``live`` (a key names "index/segment id")."""
+        with self.lock:
+            for key in [k for k in self.items if k[0].partition("/")[2] not in live]:
+                del self.items[key]
+
 
 _BLOCKS = _BlockCache(MAX_CACHED_BLOCKS)
+
+
+def retain_segments(live: frozenset[str]) -> None:
+    """Keep only the dictionary blocks of segments in ``live`` (``engines.whoosh.caches``)."""
+    _BLOCKS.retain(live)
 
 
 class ArrayTermInfo(TermInfo):

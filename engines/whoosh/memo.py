@@ -49,6 +49,13 @@ def segments_memo(reader: IndexReader, name: str) -> dict:
     return found
 
 
+def retain_segments(live: frozenset[str]) -> None:
+    """Keep only the memos of segment sets within ``live`` (``engines.whoosh.caches``)."""
+    with _SHARED_LOCK:
+        for key in [k for k in _SHARED if not live.issuperset(k[1])]:
+            del _SHARED[key]
+
+
 _TERMS = "terms"  # the segments' answers of ``term_lookup``
 _HASHES = "term_hashes"  # field → the segments' term hashes, merged (``_field_hashes``)
 MAX_TERMS = 100_000  # (field, term) answers kept for the same segments

@@ -132,6 +132,13 @@ class _PostingCache:
             self.items.clear()
             self.used = 0
 
+    def retain(self, live: frozenset[str]) -> None:
+        """Drop the lists of readers that read a segment not in ``live``."""
+        with self.lock:
+            for key in [k for k in self.items if not live.issuperset(k[0])]:
+                dropped = self.items.pop(key)
+                self.used -= dropped.cost if dropped is not None else 1
+
 
 CACHE = _PostingCache(MAX_CACHED_WORDS)
 
@@ -219,9 +226,19 @@ _SEGMENT_LOCK = threading.Lock()
 MAX_SEGMENT_ARRAYS = 4096
 
 
+def retain_segments(live: frozenset[str]) -> None:
+    """Keep only what is cached of readers whose segments are all in ``live``
+    (``engines.whoosh.caches``)."""
+    CACHE.retain(live)
+    with _SEGMENT_LOCK:
+        for key in [k for k in _SEGMENT_ARRAYS if not live.issuperset(k[0])]:
+            del _SEGMENT_ARRAYS[key]
+
+
 def _segment_array(key: tuple, make):
-    if key in _SEGMENT_ARRAYS:  # None is a value too (the segments have no such array)
-        return _SEGMENT_ARRAYS[key]
+    found = _SEGMENT_ARRAYS.get(key, _SEGMENT_LOCK)  # None is a value too (no such array)
+    if found is not _SEGMENT_LOCK:  # (a pruning may drop the key at any time: one lookup)
+        return found
     made = make()
     with _SEGMENT_LOCK:
         if len(_SEGMENT_ARRAYS) >= MAX_SEGMENT_ARRAYS:
