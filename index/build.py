@@ -19,7 +19,7 @@ from index.analysis import ANALYSIS_VERSION
 from index.article import Article
 from index.config import COMMIT_MB, COMMIT_SECONDS
 from index.dedup import body_simhash
-from index.document import article_to_doc, text_key
+from index.document import IndexState, article_to_doc, text_key
 from index.layout import LAST_RUN, job_lock, write_atomic
 from index.manifest import FileState, file_key, sha1_file, stat_state
 from index.parallel import Item, parsed_files, safe_items
@@ -94,10 +94,9 @@ class Job:
         self.observing = observing  # learn boilerplate from what is read (not when revisiting)
         self.revisit: set[str] = set()  # files holding articles to write again (``_revisit``)
         self.relearn: dict[str, set[str]] = {}  # file → locations of those articles in it
-        self.known = state.articles.by_id  # id → content hash
-        self.texts = state.articles.by_text  # text hash → id
-        self.clusters = state.articles.clusters
+        self.know(state.articles)
         self.manifest: dict[str, FileState] = state.manifest
+        self.manifest_changed = False  # since loaded: else a run that read nothing saves nothing
         self.report = report
         self.seen: set[str] = set()
         self.first_read: dict[str, str] = {}  # id → where it was read first in this run
@@ -110,6 +109,14 @@ class Job:
         self.unsaved = False  # files done since the last checkpoint
         self.parsed_whole: set[str] = set()  # files read this run without passing over records
         self.tick: Callable[[], None] | None = None  # progress within a file
+
+    def know(self, articles: IndexState) -> None:
+        """Take the stored articles (read apart from the files when the engine can:
+        ``Sink.load_articles``)."""
+        self.state.articles = articles
+        self.known = articles.by_id  # id → content hash
+        self.texts = articles.by_text  # text hash → id
+        self.clusters = articles.clusters
 
     def plan(self, path: Path) -> FileState | None:
         """The file's new state when it must be read, or None when it is unchanged."""
@@ -126,6 +133,7 @@ class Job:
             return None
         if old and old.sha1 == sha1:
             self.manifest[key] = replace(old, size=size, mtime_ns=mtime_ns)
+            self.manifest_changed = True
             self._skip(old, key)
             return None
         return FileState(size, mtime_ns, sha1)
@@ -164,6 +172,7 @@ class Job:
         else:
             self._delete(gone)
         self.manifest[key] = state
+        self.manifest_changed = True
         self.unsaved = True
         self.maybe_commit()
 
@@ -324,13 +333,17 @@ class Job:
         """Forget files that no longer exist, and delete their articles."""
         for key in [k for k in self.manifest if not os.path.exists(k)]:
             self._delete(set(self.manifest.pop(key).ids) - self.seen)
+            self.manifest_changed = True
 
 
-def _revisit(sink: Sink, job: Job, parse_workers: int) -> tuple[int, int]:
+def _revisit(sink: Sink, job: Job, parse_workers: int, merge: bool) -> tuple[int, int]:
     """Second commit: read again the articles that held paragraphs learned later in the run.
 
     Whoosh cannot update a document still buffered in the open writer, so this runs after the
-    first commit; both commits are complete, consistent states of the index. Only those
+    first commit; both commits are complete, consistent states of the index. The run merges
+    segments once, in this commit (made even with nothing to write again when ``merge``: the
+    first commit left the merge to it); a merge rewrites whole segments, and the first
+    commit's new segment would be merged again here. Only those
     articles are read again (``Job.relearn``: a JSON Lines file parses only their lines), in
     file order, and only the occurrence of each id that the first pass kept: every other
     article would clean as it did then. Nothing is prepared ahead: cleaning changes each one.
@@ -348,7 +361,7 @@ def _revisit(sink: Sink, job: Job, parse_workers: int) -> tuple[int, int]:
             for path, items in zip(paths, stream, strict=True):
                 articles = keep_articles(items, sub)
                 again.reindex_file(path, (a for a in articles if kept.get(a.id) == a.path))
-        if again.pending:
+        if again.pending or merge:
             sink.commit()
             again.commits += 1
         else:
@@ -434,10 +447,14 @@ def run_job(
     with job_lock(index_dir, wait):
         sink = open_sink(rebuild)
         try:
-            job = Job(sink, sink.load(), report, commit_seconds=commit_seconds, commit_mb=commit_mb)
+            state = sink.load_files()
+            job = Job(sink, state, report, commit_seconds=commit_seconds, commit_mb=commit_mb)
             files = list_inputs(paths, report)
             report.files = len(files)
             planned = [(path, new) for path in files if (new := job.plan(path))]
+            # the stored articles are needed only when a file is read (not in a no-op re-run)
+            if (planned or prune) and (articles := sink.load_articles()) is not None:
+                job.know(articles)
             done = 0
             if progress is not None:
                 progress(report, done, len(planned))
@@ -460,21 +477,24 @@ def run_job(
             if prune:
                 job.prune()
             report.deleted = job.deleted
-            if job.pending or report.deleted or job.commits or rebuild:
-                sink.commit()  # after intermediate commits, this one merges their segments
+            owed = bool(job.pending or report.deleted or job.commits or rebuild)
+            if owed:  # after intermediate commits, the run's last commit merges segments
+                sink.commit(merge=not job.revisit)  # a revisit's commit comes last: it merges
                 job.commits += 1
             else:
                 sink.cancel()
             if job.revisit:
                 small = sum(map(len, job.relearn.values())) <= REVISIT_INLINE
-                report.relearned, again = _revisit(sink, job, 0 if small else parse_workers)
+                workers = 0 if small else parse_workers
+                report.relearned, again = _revisit(sink, job, workers, merge=owed)
                 job.commits += again
                 job.refresh_records(job.revisit)
             job.stamp_learned()
             _forget_unwritten(job, sink, report)
             report.committed = bool(report.changed or report.deleted or rebuild)
             report.commits = job.commits
-            sink.save(job.state)
+            if job.manifest_changed or job.commits or rebuild:  # else the files are as loaded
+                sink.save(job.state)
         except BaseException:
             sink.abandon()
             raise

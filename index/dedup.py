@@ -137,6 +137,8 @@ class Clusters:
     def add(self, value: int, key: str, title: str = "", text: str = "") -> None:
         for band in _bands(value):
             self._bands.setdefault(band, []).append((value, key))
+        if not (title or text):  # a stored article, as a job loads them: nothing vouches
+            return
         for vouching in _vouching_keys(title, text):
             self._vouched.setdefault(vouching, []).append((value, key))
 

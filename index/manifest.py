@@ -19,7 +19,7 @@ import hashlib
 import json
 import os
 import stat
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 MANIFEST = "files.json"
@@ -55,7 +55,7 @@ def load_manifest(build_dir: Path) -> dict[str, FileState]:
 def save_manifest(build_dir: Path, manifest: dict[str, FileState]) -> None:
     target = Path(build_dir) / MANIFEST
     tmp = target.with_suffix(".tmp")
-    data = {k: asdict(v) for k, v in sorted(manifest.items())}
+    data = {k: vars(v) for k, v in sorted(manifest.items())}  # asdict would copy every record
     tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, target)
 

@@ -54,6 +54,16 @@ class Sink(ABC):
     def load(self) -> JobState:
         """The state the job starts from (empty for a rebuild)."""
 
+    def load_files(self) -> JobState:
+        """The state the job starts from, but for the stored articles when the engine reads
+        them apart (``load_articles``): a run with no file to read (a no-op re-run) never
+        reads them. By default, the whole state (``load``)."""
+        return self.load()
+
+    def load_articles(self) -> IndexState | None:
+        """The stored articles that ``load_files`` left out; None when it left nothing out."""
+        return None
+
     @abstractmethod
     def add(self, doc: dict) -> None: ...
 

@@ -34,6 +34,13 @@ RULES: tuple[Rule, ...] = (
         "the word as typed in the title (BM25, statistics shared by every language): a title "
         "holding the typed words themselves ranks first (doc/relevance.md)",
     ),
+    Rule(
+        "copies.margin",
+        0.05,
+        "copies of one story (one cluster) scoring within 5% of its best copy take the places "
+        "they earned earliest published first: the original before its re-sends "
+        "(search/copies.py, doc/relevance.md)",
+    ),
     Rule("bm25f.k1", 1.2, "term-frequency saturation of BM25F"),
     Rule("bm25f.b", 0.5, "BM25F length normalisation (0 none, 1 full), tuned with bench-relevance"),
 )

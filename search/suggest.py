@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from index.analysis import analyze
+from index.analysis import analyze_query
 from search.parse import fuzzy_distance
 from search.tree import Clause, Near, Phrase, QueryTree, Word
 
@@ -53,7 +53,7 @@ def suggestion_words(tree: QueryTree) -> list[tuple[str, str]]:
     of the searched clauses, not excluded, not prefixes, long enough, one token each."""
     words: list[tuple[str, str]] = []
     for word in query_words(tree):
-        folded = analyze(word, "xx", exact=True)
+        folded = analyze_query(word, "xx", exact=True)  # remembered: words recur
         if len(word) >= SUGGEST_MIN_CHARS and len(folded) == 1:
             words.append((word, folded[0]))
     return words
@@ -80,13 +80,18 @@ def corrections(
 ) -> list[tuple[str, str]]:
     """(word, correction) for each unknown word that has a close word in the query's
     language(s)."""
-    langs = query_languages(tree, languages_of)
     found = []
+    langs: set[str] | None = None
+    asked = False  # the query's languages, asked once a candidate needs them
     for word, folded in suggestion_words(tree):
         if languages_of(word):
             continue  # a word of the archive's languages, not a typo
         for candidate in candidates(folded, max_edits(folded)):
-            if candidate != folded and (langs is None or languages_of(candidate) & langs):
+            if candidate == folded:
+                continue
+            if not asked:
+                langs, asked = query_languages(tree, languages_of), True
+            if langs is None or languages_of(candidate) & langs:
                 found.append((word, candidate))
                 break
     return found

@@ -29,6 +29,53 @@ XSS_ARTICLE = {
 }
 
 
+# One story twice, for the rule that puts the original first among copies that score alike
+# (search/copies.py): the original, then the same dispatch sent again the next day with a word
+# dropped from its headline and a typo. Its shorter title scores a little higher.
+WIRE_STORY = (
+    "The regional council voted on Tuesday to close the old harbour bridge for two years of "
+    "repairs, after engineers found corrosion in the steel cables that hold the main span. "
+    "Ferries will carry commuters across the bay while the work goes on, the council said, "
+    "and the cost will be shared between the region and the national transport agency. "
+    "Shop owners near the southern end of the bridge fear a long slump in trade, and the "
+    "chamber of commerce has asked for a temporary footbridge. Officials said a footbridge "
+    "would need its own permits and could not open before the autumn. The bridge was built "
+    "in the nineteen sixties and last repaired twenty years ago, when one lane stayed open "
+    "throughout the works. This time the engineers want the whole deck empty, because the "
+    "cables must be replaced one by one and every replacement shifts the load on the others."
+)
+WIRE_OTHER = (
+    "Fishermen in the northern villages say the winter season was the worst in a decade, as "
+    "storms kept boats in port for weeks and prices at the auction fell sharply in January."
+)
+WIRE_COPIES = [
+    {
+        "id": "original",
+        "lang": "en",
+        "source": "Wire",
+        "date": "2021-03-01T10:00:00",
+        "title": "Regional council to close the old harbour bridge for two years of repairs",
+        "text": WIRE_STORY,
+    },
+    {
+        "id": "resent",
+        "lang": "en",
+        "source": "Wire",
+        "date": "2021-03-02T08:00:00",
+        "title": "Regional council to close the harbour bridge for two years of repairs",
+        "text": WIRE_STORY.replace("corrosion", "corosion"),
+    },
+    {
+        "id": "other",
+        "lang": "en",
+        "source": "Wire",
+        "date": "2021-01-05",
+        "title": "A bad winter for the fishermen",
+        "text": WIRE_OTHER,
+    },
+]
+
+
 def write_jsonl(path: Path, records: list[dict]) -> Path:
     path.write_text(
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"

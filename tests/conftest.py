@@ -17,7 +17,9 @@ def sample_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("sample")
     extra = write_jsonl(base / "xss.jsonl", [XSS_ARTICLE])
     index_dir = base / "index"
-    report = index_paths([SAMPLE_DIR, extra], index_dir)
+    # one commit at the end whatever the machine's load (commit-by-time would cut a slow
+    # build into two segments, and tests on one segment's reader rely on one)
+    report = index_paths([SAMPLE_DIR, extra], index_dir, commit_seconds=3600)
     assert not report.rejected, report.rejected
     return index_dir
 

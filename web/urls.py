@@ -13,8 +13,9 @@ both on many parameter sets.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from flask import Flask, has_request_context, request, url_for
 
@@ -63,11 +64,28 @@ class PageUrls:
         path = self.paths.get(key)
         if path is None:
             path = self.paths[key] = url_for(endpoint)
-        query = urlencode(
-            [(name, value) for name, value in values.items() if value is not None],
-            safe=QUERY_SAFE,
+        query = "&".join(
+            f"{quoted(name)}={quoted(str(value))}"
+            for name, value in values.items()
+            if value is not None
         )
         return f"{path}?{query}" if query else path
+
+
+MAX_REMEMBERED_CHARS = 100  # longer values (a pasted article, say) are quoted each time
+
+
+def quoted(text: str) -> str:
+    """``urlencode``'s quoting of one name or value (``quote_plus``), remembered for short
+    texts: a page's links repeat the search's parameters in each of its links."""
+    if len(text) > MAX_REMEMBERED_CHARS:
+        return quote_plus(text, safe=QUERY_SAFE)
+    return _quoted(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _quoted(text: str) -> str:
+    return quote_plus(text, safe=QUERY_SAFE)
 
 
 def install_page_urls(app: Flask) -> None:

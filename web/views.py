@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from itertools import chain
 
 from flask import (
@@ -36,7 +37,7 @@ from search.request import (
 from search.results import SearchResult, StoredArticle
 from search.similar import Similar
 from web.feeds import atom_feed
-from web.i18n import translate_notice
+from web.i18n import page_translations, translate_notice
 from web.openapi import openapi_spec
 from web.render import safe_url
 
@@ -66,6 +67,7 @@ def archive_languages() -> list[str]:
 
 @bp.app_context_processor
 def page_globals() -> dict:
+    _ = page_translations().ugettext  # Flask-Babel's ``gettext`` without its four lookups each
     return {
         "archive_languages": archive_languages,  # called by the form, only where it is shown
         "max_page": MAX_PAGE,
@@ -101,11 +103,24 @@ def _date_span() -> DateSpan | None:
     return DateSpan.from_params(*(request.args.get(name) for name in DATE_PARAMS))
 
 
+KEPT_PARAMS = ("q", "lang", "sort", "limit", "recency", "collapse", *FILTER_NAMES, *DATE_PARAMS)
+
+
+def kept_args() -> dict[str, object]:
+    """The current search's parameters that its links keep (the page is not one of them)."""
+    given = request.args.to_dict()  # a plain dict: MultiDict.get raises inside for a miss
+    return {k: given[k] for k in KEPT_PARAMS if given.get(k)}
+
+
 def search_args(**changes: object) -> dict:
     """The current search's parameters with some changed (None removes one); page resets."""
-    keep = ("q", "lang", "sort", "limit", "recency", "collapse", *FILTER_NAMES, *DATE_PARAMS)
-    given = request.args.to_dict()  # a plain dict: MultiDict.get raises inside for a miss
-    params: dict[str, object] = {k: given[k] for k in keep if given.get(k)}
+    return args_with(kept_args(), **changes)
+
+
+def args_with(kept: dict[str, object], **changes: object) -> dict:
+    """``search_args`` from the kept parameters read once (a results page builds a few dozen
+    links from the same request)."""
+    params = dict(kept)
     params.update(changes)
     if "page" not in changes:
         params.pop("page", None)
@@ -153,7 +168,7 @@ def search_page() -> str:
         sort=request.args.get("sort", "relevance"),
         date_from=request.args.get("from", ""),
         date_to=request.args.get("to", ""),
-        search_args=search_args,
+        search_args=functools.partial(args_with, kept_args()),
         active={k: request.args.get(k) for k in ("lang", *FILTER_NAMES, *DATE_PARAMS)},
     )
 

@@ -48,6 +48,7 @@ from index.schema import (
 )
 from index.stats import MAX_LISTED, IndexStats, last_run
 from search import notices as say
+from search.copies import originals_first_of
 from search.daterange import DateSpan
 from search.export import MAX_EXPORT_ROWS, ExportRow
 from search.facets import FACET_SIZE
@@ -70,6 +71,7 @@ EVERYTHING_SECONDS = 30.0  # how long the counts of every article (shares) are r
 BUSY_ATTEMPTS = 4  # tries of a request answered 429 (back-pressure) or 5xx (a node just died)
 TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504})
 BUSY_BACKOFF_SECONDS = 0.2  # doubled after each
+ALIKE_COPIES = 5  # a collapsed story's best copies read to pick the one that shows it
 HISTOGRAMS = {"year": ("year", "yyyy"), "month": ("month", "yyyy-MM")}
 log = logging.getLogger("manchette")
 LIST_FIELDS = [ID_FIELD, "title", "url", "source", "lang", "date", "lead", CLUSTER_FIELD]
@@ -80,6 +82,34 @@ def _marks(marks: dict, part: str, lang: str) -> list[str] | None:
     sub-field's (what proximities, wildcards and fuzzy words match)."""
     name = text_field(part, lang)
     return marks.get(name) or marks.get(f"{name}.exact")
+
+
+def _originals_first(raws: list[dict], start: int, limit: int, collapse: bool) -> list[dict]:
+    """The page's raw hits with ``copies.margin`` applied (search/copies.py): among copies of
+    one story that score alike, the earliest published takes the best place. Uncollapsed,
+    ``raws`` holds the page from ``start`` and some hits either side; collapsed, each hit's
+    ``alike`` inner hits are its story's best copies, and the one the rule puts first shows
+    the story (with the story's score and count)."""
+    if not collapse:
+        placed = originals_first_of(
+            [h.get("_score") or 0.0 for h in raws],
+            [h["_source"].get(CLUSTER_FIELD) or h["_id"] for h in raws],
+            [h["_source"].get("date") for h in raws],
+        )
+        return [raws[i] | {"_score": score} for i, score in placed][start : start + limit]
+    shown = []
+    for raw in raws:
+        alike = raw.get("inner_hits", {}).get("alike", {}).get("hits", {}).get("hits", [])
+        if len(alike) > 1:
+            first, _ = originals_first_of(
+                [h.get("_score") or 0.0 for h in alike],
+                ["story"] * len(alike),
+                [h["_source"].get("date") for h in alike],
+            )[0]
+            if alike[first]["_id"] != raw["_id"]:
+                raw = alike[first] | {"_score": raw.get("_score"), "inner_hits": raw["inner_hits"]}
+        shown.append(raw)
+    return shown
 
 
 def _unavailable(exc: Exception | str) -> EngineUnavailable:
@@ -243,15 +273,22 @@ class OpenSearchEngine(Engine):
             "highlight": highlight_request(SNIPPET_CHARS),
             "_source": LIST_FIELDS,
         }
+        ranked = request.sort == "relevance"
         if request.collapse:
-            body["collapse"] = {
-                "field": CLUSTER_FIELD,
-                "inner_hits": {"name": "copies", "size": 0, "track_scores": False},
-            }
+            inner: list[dict] = [{"name": "copies", "size": 0, "track_scores": False}]
+            if ranked:  # the story's best copies: which one shows it (search/copies.py)
+                inner.append(self._alike_copies())
+            body["collapse"] = {"field": CLUSTER_FIELD, "inner_hits": inner}
         notices = list(tree.notices)
         # from/size: OpenSearch 2.19 refuses search_after with collapse; the template's
         # max_result_window covers the deepest page a request may ask for
         body["from"] = offset
+        if ranked and not request.collapse:
+            # copies of a story may hold places on both sides of the page: read a page more
+            # on each side, hand the places out (search/copies.py), keep the page
+            body["from"] = max(0, offset - request.limit)
+            wanted = offset - body["from"] + 2 * request.limit
+            body["size"] = min(wanted, MAX_RESULT_WINDOW - body["from"])
         found = self._call(self.client.search, index=self.alias, body=body)
         shards = found.get("_shards", {})
         if shards.get("failed"):
@@ -262,10 +299,25 @@ class OpenSearchEngine(Engine):
             total = int(aggs.get("groups", {}).get("value", 0))
         else:
             total = found["hits"]["total"]["value"]
-        hits = [self._hit(h) for h in found["hits"]["hits"]]
+        raws = found["hits"]["hits"]
+        if ranked:
+            raws = _originals_first(raws, offset - body["from"], request.limit, request.collapse)
+        hits = [self._hit(h) for h in raws]
         facets = self._facets(aggs, request.collapse)
         respell = functools.partial(self._suggest, tree, request, span, total)
         return SearchResult.of_page(request, started, total, hits, notices, facets, respell)
+
+    def _alike_copies(self) -> dict:
+        """A collapsed story's best-scoring copies, ranked as the page is, with what a hit
+        shows: the copy ``copies.margin`` picks among them shows the story."""
+        return {
+            "name": "alike",
+            "size": ALIKE_COPIES,
+            "sort": self._sort(SearchRequest(q="")),
+            "track_scores": True,
+            "_source": LIST_FIELDS,
+            "highlight": highlight_request(SNIPPET_CHARS),
+        }
 
     def _hit(self, raw: dict) -> Hit:
         source = raw["_source"]

@@ -10,13 +10,16 @@ lengths, columns and vectors, and replaces the inverted side by two files per se
 - ``.mtd``, the term dictionary: per field, blocks of ``BLOCK`` terms in byte order (their
   bytes and records: document frequency, first and last document, total and largest weight,
   shortest and longest field length, run kind, values' size, where its run starts), each block
-  deflated; then the field's sparse index (every block's first term and offset); then a JSON
-  directory with a CRC-32 of every field's blocks and runs (``verify`` checks them, and
-  ``manchette check``).
+  deflated; then the field's sparse index (every block's first term and offset); then the
+  CRC-32 of every term of the field, sorted (``<u4``); then a JSON directory with a CRC-32 of
+  every field's blocks and runs (``verify`` checks them, and ``manchette check``).
 
 A reader maps both files (``compat.file_buffer``), loads a field's sparse index on first use,
 binary-searches it, and decodes the few blocks a query touches (kept in a cache shared by every
-reader of the process). ``term_arrays``
+reader of the process). A term whose hash the field lacks is known absent without a block:
+most lookups are of absent terms (a query asks for each word's stems in every language's
+fields, in every segment). A segment written before the hashes (no ``hashes`` in its field's
+directory entry) is read as before. ``term_arrays``
 gives a term's postings as numpy arrays (the vectorised executor and the array-wise merge
 read them); ``matcher`` wraps the same arrays in a ``ListMatcher`` for Whoosh's own paths.
 
@@ -31,9 +34,11 @@ from __future__ import annotations
 import itertools
 import json
 import struct
+import sys
 import threading
 import zlib
 from bisect import bisect_left, bisect_right
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 
 import numpy as np
@@ -46,8 +51,10 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from engines.whoosh import compat
 from engines.whoosh.runs import (
     VALUES_LEVEL,
+    PackedValues,
     Run,
     TermPostings,
+    decode_packed,
     decode_run,
     encode_run,
     encode_runs,
@@ -86,6 +93,16 @@ class DamagedIndex(ValueError):
     """A segment's terms or postings file does not read back as written."""
 
 
+def term_hash(tbytes: bytes) -> int:
+    """A term's hash in the dictionary's hash section (CRC-32: computed in C, and a term
+    absent from a field of a million terms shares a hash with one of them once in 4,000)."""
+    return zlib.crc32(tbytes)
+
+
+def term_hashes(terms: Sequence[bytes]) -> np.ndarray:
+    return np.fromiter(map(zlib.crc32, terms), dtype=np.uint32, count=len(terms))
+
+
 # --- writing ---------------------------------------------------------------------------------
 
 
@@ -105,6 +122,7 @@ class _FieldBuilder:
         self.single: list[tuple] = []  # records of terms written one by one, not yet chunked
         self.firsts: list[bytes] = []
         self.block_offsets: list[int] = []
+        self.hashes: list[np.ndarray] = []  # each written block's term hashes
         self.count = 0
         self.postings = 0
         self.last: bytes | None = None
@@ -306,8 +324,15 @@ class ArrayFieldWriter(base.FieldWriter):
             parts.append(column.astype(dtype).tobytes())
         parts.append(b"".join(terms))
         field.firsts.append(terms[0])
+        field.hashes.append(term_hashes(terms))
         packed = zlib.compress(b"".join(parts), BLOCK_LEVEL)
         field.block_offsets.append(self._write_terms(packed))
+
+    def _write_hashes(self, hashes: list[np.ndarray]) -> int:
+        """The field's term hashes, sorted, as plain ``<u4`` (read in place from the
+        mapping); where they start."""
+        joined = np.sort(np.concatenate(hashes)) if hashes else np.empty(0, np.uint32)
+        return self._write_terms(joined.astype("<u4").tobytes())
 
     def finish_field(self) -> None:
         field = self._field
@@ -323,12 +348,14 @@ class ArrayFieldWriter(base.FieldWriter):
         ends = np.array([*field.block_offsets, blocks_end], dtype="<u8")
         index = zlib.compress(starts.tobytes() + ends.tobytes() + b"".join(firsts), 6)
         index_at = self._write_terms(index)
+        hashes_at = self._write_hashes(field.hashes)
         if field.count and self._fieldname is not None:
             self._fields[self._fieldname] = {
                 "terms": field.count,
                 "postings": field.postings,
                 "blocks": len(firsts),
                 "index": [index_at, len(index)],
+                "hashes": hashes_at,
                 "term_bytes": [field.terms_start, self._terms_at],
                 "post_bytes": [field.posts_start, self._posts_at],
                 "terms_crc": self._terms_crc,
@@ -359,7 +386,9 @@ class _BlockCache:
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
-        self.items: dict[tuple, _Block] = {}
+        # (a plain dict's oldest key, after many deletions from its front, takes a scan of
+        # the deleted slots to find: 100 µs a put once the cache is full)
+        self.items: OrderedDict[tuple, _Block] = OrderedDict()
         self.lock = threading.Lock()
 
     def get(self, key: tuple) -> _Block | None:
@@ -368,11 +397,22 @@ class _BlockCache:
     def put(self, key: tuple, block: _Block) -> None:
         with self.lock:
             while len(self.items) >= self.budget:
-                del self.items[next(iter(self.items))]
+                self.items.popitem(last=False)
             self.items[key] = block
+
+    def retain(self, live: frozenset[str]) -> None:
+        """Drop the blocks of segments not in ``live`` (a key names "index/segment id")."""
+        with self.lock:
+            for key in [k for k in self.items if k[0].partition("/")[2] not in live]:
+                del self.items[key]
 
 
 _BLOCKS = _BlockCache(MAX_CACHED_BLOCKS)
+
+
+def retain_segments(live: frozenset[str]) -> None:
+    """Keep only the dictionary blocks of segments in ``live`` (``engines.whoosh.caches``)."""
+    _BLOCKS.retain(live)
 
 
 class ArrayTermInfo(TermInfo):
@@ -422,9 +462,10 @@ class _Block:
 
 
 class _FieldIndex:
-    """A field's sparse index: every block's first term and extent."""
+    """A field's sparse index: every block's first term and extent; and its terms' hashes,
+    sorted (None in a segment written without them)."""
 
-    __slots__ = ("extents", "firsts", "meta")
+    __slots__ = ("extents", "firsts", "hashes", "meta")
 
     def __init__(self, data, meta: dict) -> None:
         at, length = meta["index"]
@@ -436,6 +477,25 @@ class _FieldIndex:
         self.firsts = [blob[a:b] for a, b in itertools.pairwise(starts)]
         self.extents = list(itertools.pairwise(ends))
         self.meta = meta
+        self.hashes = _hash_view(data, meta)
+
+    def may_hold(self, hashed: int) -> bool:
+        """False when no term of the field has this hash (``term_hash``): the term is not
+        in the segment; True when one has (the term itself may still be absent)."""
+        hashes = self.hashes
+        if hashes is None:
+            return True
+        i = bisect_left(hashes, hashed)
+        return i < len(hashes) and hashes[i] == hashed
+
+
+def _hash_view(data, meta: dict):
+    """The field's sorted term hashes, read in place (a memoryview of ``uint32``: ``bisect``
+    searches it without numpy's per-call cost), or None."""
+    at = meta.get("hashes")
+    if at is None or sys.byteorder != "little":  # written little-endian
+        return None
+    return memoryview(data)[at : at + 4 * meta["terms"]].cast("I")
 
 
 class ArrayTermsReader(base.TermsReader):
@@ -489,7 +549,7 @@ class ArrayTermsReader(base.TermsReader):
 
     def _locate(self, fieldname: str, tbytes: bytes) -> tuple[_Block, int] | None:
         index = self._index(fieldname)
-        if index is None:
+        if index is None or not index.may_hold(term_hash(tbytes)):
             return None
         number = bisect_right(index.firsts, tbytes) - 1
         if number < 0:
@@ -509,6 +569,27 @@ class ArrayTermsReader(base.TermsReader):
     def __contains__(self, term) -> bool:
         fieldname, tbytes = term
         return self._locate(fieldname, tbytes) is not None
+
+    def holds(self, fieldname: str, tbytes: bytes, hashed: int) -> bool:
+        """Whether the segment has the term, ``hashed`` its ``term_hash`` (computed once
+        for every segment asked)."""
+        return self._find(fieldname, tbytes, hashed) is not None
+
+    def _find(self, fieldname: str, tbytes: bytes, hashed: int) -> tuple[_Block, int] | None:
+        index = self._index(fieldname)
+        if index is None or not index.may_hold(hashed):
+            return None
+        return self._locate(fieldname, tbytes)
+
+    def term_hashes(self, fieldname: str) -> np.ndarray | None:
+        """The field's term hashes, sorted (empty when the segment has no such field; None
+        when it was written without them)."""
+        index = self._index(fieldname)
+        if index is None:
+            return np.empty(0, dtype=np.uint32)
+        if index.hashes is None:
+            return None
+        return np.frombuffer(index.hashes, dtype=np.uint32)
 
     def indexed_field_names(self):
         return list(self._names)
@@ -595,6 +676,24 @@ class ArrayTermsReader(base.TermsReader):
         its values (Whoosh-encoded bytes; None when the term has none)."""
         block, i = self._record(fieldname, tbytes)
         return self._decode(block, i, values)
+
+    def arrays_if_any(
+        self, fieldname: str, tbytes: bytes, hashed: int, values: bool = False
+    ) -> tuple[np.ndarray, np.ndarray, tuple[bytes, ...] | None] | None:
+        """``term_arrays``, or None when the segment lacks the term (``hashed``: its
+        ``term_hash``, computed once for every segment asked)."""
+        found = self._find(fieldname, tbytes, hashed)
+        return None if found is None else self._decode(*found, values)
+
+    def packed_if_any(
+        self, fieldname: str, tbytes: bytes, hashed: int
+    ) -> tuple[np.ndarray, np.ndarray, PackedValues | None] | None:
+        """``arrays_if_any`` with the values, packed (``runs.decode_packed``)."""
+        found = self._find(fieldname, tbytes, hashed)
+        if found is None:
+            return None
+        df, first, _, _, _, _, _, kind, value_size, offset = found[0].record(found[1])
+        return decode_packed(self._posts, offset, kind, df, first, value_size)
 
     def _decode(self, block: _Block, i: int, values: bool):
         df, first, _, _, _, _, _, kind, value_size, offset = block.record(i)

@@ -33,6 +33,7 @@ from engines.whoosh import vectorized
 from engines.whoosh.compat import EveryMatch, EveryScoredMatch, segment_id
 from engines.whoosh.memo import reader_memo
 from index.schema import CLUSTER_FIELD, DATED_FIELD, PUBLISHED_FIELD
+from search.copies import UNDATED, originals_first
 
 # --- columns as integer codes, per segment -------------------------------------------------
 
@@ -62,6 +63,13 @@ _VOCABULARIES: dict[str, Vocabulary] = {}
 _SEGMENTS: dict[tuple[str, str], np.ndarray] = {}  # (segment id, field) → codes or values
 _SEGMENTS_LOCK = threading.Lock()
 MAX_CACHED_SEGMENTS = 4096  # field arrays kept; merged-away segments drop out past this
+
+
+def retain_segments(live: frozenset[str]) -> None:
+    """Keep only the column arrays of segments in ``live`` (``engines.whoosh.caches``)."""
+    with _SEGMENTS_LOCK:
+        for key in [k for k in _SEGMENTS if k[0] not in live]:
+            del _SEGMENTS[key]
 
 
 def vocabulary(fieldname: str) -> Vocabulary:
@@ -201,6 +209,9 @@ def rank(
     clusters = column(searcher, CLUSTER_FIELD)[ids] if len(ids) else np.empty(0, np.int32)
 
     order = _order(searcher, ids, scores, sort)  # best first
+    if sort == "relevance" and len(ids) > 1:
+        # among copies of one story that score alike, the original first (search/copies.py)
+        order, scores = originals_first(order, scores, clusters, _when(searcher, ids))
     if collapse and len(ids):
         # The best copy of each cluster, in result order; sizes count every matching copy.
         _, first = np.unique(clusters[order], return_index=True)
@@ -272,6 +283,13 @@ def _order(searcher: Searcher, ids: np.ndarray, scores: np.ndarray, sort: str) -
     undated = column(searcher, DATED_FIELD)[ids] == 0  # code 0 is "" in every vocabulary
     when = -published if sort == "newest" else published
     return np.lexsort((ids, when, undated))
+
+
+def _when(searcher: Searcher, ids: np.ndarray) -> np.ndarray:
+    """The matches' publication dates as ``originals_first`` orders them (undated last)."""
+    published = column(searcher, PUBLISHED_FIELD, numeric=True)[ids]
+    undated = column(searcher, DATED_FIELD)[ids] == 0
+    return np.where(undated, UNDATED, published)
 
 
 def _facet(

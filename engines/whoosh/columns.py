@@ -7,6 +7,10 @@ segment: on a 10,000-article index that was a fifth of a query's time (py-spy). 
 readers live as long as the searcher that ``IndexHandle`` keeps per thread (and ``refresh()``
 reuses the unchanged ones), so each reader remembers the column readers it has made.
 
+A job reads five columns of every document when it starts (``writer.load_state``):
+``column_values`` reads a segment's variable-length column in one piece and cuts it, about
+ten times faster than asking for each document's value.
+
 A segment has no file for a column none of its documents has a value in (a commit of undated
 articles has no ``published`` column). Whoosh's ``MultiReader.column_reader`` then leaves the
 segment out, and its documents are read from another segment's column: wrong values, or
@@ -50,3 +54,18 @@ def column_reader(reader: IndexReader, fieldname: str, translate: bool = True) -
         parts.append(column_reader(segment, fieldname, translate))
         offsets.append(offset)
     return columns.MultiColumnReader(parts, offsets)
+
+
+def column_values(reader: IndexReader, fieldname: str) -> list:
+    """Every document's value in the column ``fieldname`` of one segment (``reader`` is
+    atomic), read at once, as ``column_reader`` gives them one by one."""
+    raw = column_reader(reader, fieldname, translate=False)
+    count = reader.doc_count_all()
+    if isinstance(raw, columns.VarBytesColumn.Reader) and count:
+        offsets, lengths = raw._offsets, raw._lengths
+        data = raw._dbfile.get(raw._basepos, offsets[-1] + lengths[-1])
+        values = [data[start : start + size] for start, size in zip(offsets, lengths, strict=True)]
+    else:
+        values = [raw[docnum] for docnum in range(count)]
+    translate = reader.schema[fieldname].from_column_value
+    return [translate(value) for value in values]

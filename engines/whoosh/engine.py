@@ -8,7 +8,7 @@ from pathlib import Path
 from engines.base import CheckReport, Engine, Health, IndexMissing, RebuildRequired
 from engines.whoosh.check import check_index
 from engines.whoosh.compile import compile_request
-from engines.whoosh.execute import get_article, languages, run_search
+from engines.whoosh.execute import get_article, languages, run_search, with_recency
 from engines.whoosh.explain import explain_hit
 from engines.whoosh.export import export_rows
 from engines.whoosh.periods import month_counts
@@ -84,7 +84,10 @@ class WhooshEngine(Engine):
         searcher = self.handle.searcher()
         result = run_search(searcher, request)
         query = compile_request(searcher, request).query
-        return result, {h.id: explain_hit(searcher, query, h.id) for h in result.hits}
+        if request.sort != "relevance":
+            return result, {h.id: explain_hit(searcher, query, h.id) for h in result.hits}
+        scorer = with_recency(searcher) if request.recency else searcher  # as run_search scored
+        return result, {h.id: explain_hit(scorer, query, h.id, h.score) for h in result.hits}
 
     def close(self) -> None:
         self.handle.close()

@@ -14,7 +14,7 @@ from whoosh.searching import Searcher
 from engines.whoosh.collect import collect
 from engines.whoosh.columns import column_reader
 from engines.whoosh.compile import compile_request
-from engines.whoosh.memo import reader_memo, segments_memo
+from engines.whoosh.memo import reader_memo, segments_memo, term_lookup
 from engines.whoosh.scoring import recency_weighting
 from engines.whoosh.spelling import closest
 from index.analysis import analyze_query, lang_key
@@ -177,7 +177,8 @@ def known_word(reader: IndexReader, word: str, lang: str) -> bool:
         stems = analyze_query(word, lang)
         names = [n for n in (text_field(p, lang) for p in TEXT_PARTS) if n in reader.schema]
         # A term of the index has postings (a frequency above 0) in the segments that list it.
-        known = bool(stems) and any(all((n, s) in reader for s in stems) for n in names)
+        has = term_lookup(reader)
+        known = bool(stems) and any(all(has(n, s) for s in stems) for n in names)
         if len(memo) >= MAX_KNOWN_WORDS:
             memo.clear()
         memo[key] = known

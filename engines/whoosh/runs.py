@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import struct
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -188,7 +188,27 @@ def decode_run(
 ) -> tuple[np.ndarray, np.ndarray, tuple[bytes, ...] | None]:
     """A run's document numbers (int64), weights (float64) and, when asked, values (None when
     the term has none). ``data`` is any buffer (the mapped postings file)."""
-    id_code, w_code, v_code, l_code = unpack_kind(kind)
+    ids, weights, offset = _ids_and_weights(data, offset, kind, df, first)
+    if not values:
+        return ids, weights, None
+    packed = _values(data, offset, kind, df, value_size, weights)
+    return ids, weights, None if packed is None else tuple(packed)
+
+
+def decode_packed(
+    data, offset: int, kind: int, df: int, first: int, value_size: int
+) -> tuple[np.ndarray, np.ndarray, PackedValues | None]:
+    """``decode_run``'s arrays with the values packed (one bytes object, no bytes object per
+    posting: a phrase reads the values of a few of a long list's postings)."""
+    ids, weights, offset = _ids_and_weights(data, offset, kind, df, first)
+    return ids, weights, _values(data, offset, kind, df, value_size, weights)
+
+
+def _ids_and_weights(
+    data, offset: int, kind: int, df: int, first: int
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """The run's document numbers and weights, and where its values start."""
+    id_code, w_code, _, _ = unpack_kind(kind)
     if df == 1:
         ids = np.array([first], dtype=np.int64)
     else:
@@ -204,18 +224,67 @@ def decode_run(
         raw = np.frombuffer(data, "<f4" if w_code == W_FLOAT else _UINT[w_code], df, offset)
         weights = raw.astype(np.float64)
         offset += raw.nbytes
-    if not values or v_code == V_NONE:
-        return ids, weights, None
+    return ids, weights, offset
+
+
+def _values(
+    data, offset: int, kind: int, df: int, value_size: int, weights: np.ndarray
+) -> PackedValues | None:
+    _, _, v_code, l_code = unpack_kind(kind)
+    if v_code == V_NONE:
+        return None
     if v_code == V_FREQ:
-        blob = weights.astype(">u4").tobytes()
-        return ids, weights, tuple(blob[i : i + 4] for i in range(0, 4 * df, 4))
+        starts = np.arange(0, 4 * df, 4)
+        return PackedValues(weights.astype(">u4").tobytes(), starts, starts + 4)
     section = bytes(data[offset : offset + value_size])
     if v_code == V_DEFLATED:
         section = zlib.decompress(section, -15)
     lengths = np.frombuffer(section, _UINT[l_code], df)
-    ends = np.cumsum(lengths) + lengths.nbytes
-    starts = (ends - lengths).tolist()
-    return ids, weights, tuple(section[a:b] for a, b in zip(starts, ends.tolist(), strict=True))
+    ends = np.cumsum(lengths, dtype=np.int64) + lengths.nbytes
+    return PackedValues(section, ends - lengths, ends)
+
+
+@dataclass(frozen=True)
+class PackedValues:
+    """Postings' values in one bytes object: value ``i`` is ``blob[starts[i]:ends[i]]``."""
+
+    blob: bytes
+    starts: np.ndarray  # int64, one per value
+    ends: np.ndarray  # int64, one per value
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, i: int) -> bytes:
+        return self.blob[self.starts[i] : self.ends[i]]
+
+    def __iter__(self) -> Iterator[bytes]:
+        blob = self.blob
+        for a, b in zip(self.starts.tolist(), self.ends.tolist(), strict=True):
+            yield blob[a:b]
+
+    def picked(self, at: np.ndarray) -> list[bytes]:
+        """The values at positions ``at``."""
+        blob, starts, ends = self.blob, self.starts[at].tolist(), self.ends[at].tolist()
+        return [blob[a:b] for a, b in zip(starts, ends, strict=True)]
+
+    @classmethod
+    def empty(cls, count: int) -> PackedValues:
+        """``count`` empty values."""
+        none = np.zeros(count, dtype=np.int64)
+        return cls(b"", none, none)
+
+    @classmethod
+    def join(cls, parts: Sequence[PackedValues]) -> PackedValues:
+        """The values of ``parts``, one after the other."""
+        if len(parts) == 1:
+            return parts[0]
+        shifts = np.cumsum([0] + [len(p.blob) for p in parts[:-1]]).tolist()
+        return cls(
+            b"".join(p.blob for p in parts),
+            np.concatenate([p.starts + shift for p, shift in zip(parts, shifts, strict=True)]),
+            np.concatenate([p.ends + shift for p, shift in zip(parts, shifts, strict=True)]),
+        )
 
 
 # --- many terms at once ----------------------------------------------------------------------

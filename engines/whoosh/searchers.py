@@ -21,7 +21,9 @@ from pathlib import Path
 from whoosh.index import FileIndex
 from whoosh.searching import Searcher
 
+from engines.whoosh.caches import keep_live
 from engines.whoosh.columns import cache_columns
+from engines.whoosh.compat import segment_id
 from engines.whoosh.scoring import weighting
 from engines.whoosh.writer import open_index
 from index.layout import live_dir
@@ -63,6 +65,8 @@ class IndexHandle:
                 fresh = cache_columns(ix.searcher(weighting=weighting()))
                 if current is not None:
                     current.close()
+                segments = (segment_id(r) for r, _offset in fresh.reader().leaf_readers())
+                keep_live(self, (s for s in segments if s is not None))
                 local.searcher = current = fresh
                 local.generation = generation
         except Exception as exc:

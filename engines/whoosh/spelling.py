@@ -45,10 +45,16 @@ def _terms(reader: IndexReader, fieldname: str, prefix: str) -> list[str]:
     return found
 
 
-def _letters_apart(letters: Counter, other: str) -> int:
-    """How many letters, at least, an edit sequence between the two words must touch."""
-    theirs = Counter(other)
-    return max(sum((letters - theirs).values()), sum((theirs - letters).values()))
+def _letters_apart(letters: dict[str, int], size: int, other: str) -> int:
+    """How many letters, at least, an edit sequence between a word of ``size`` letters
+    (``letters``: each letter's count) and ``other`` must touch: the letters one has that the
+    other lacks, counted with repeats, on the longer side (``max(size, len(other))`` less the
+    letters they share; ``str.count`` per letter of the word, no ``Counter`` per term)."""
+    shared = 0
+    for letter, mine in letters.items():
+        theirs = other.count(letter)
+        shared += mine if mine < theirs else theirs
+    return max(size, len(other)) - shared
 
 
 def closest(
@@ -61,10 +67,10 @@ def closest(
         return found[0] if found else None
     source = reader.schema[fieldname].spelling_fieldname(fieldname)
     size = len(word)
-    letters = Counter(word)
+    letters = dict(Counter(word))
     best: tuple[float, str] | None = None
     for term in _terms(reader, source, word[:prefix]):
-        if abs(len(term) - size) > maxdist or _letters_apart(letters, term) > maxdist:
+        if abs(len(term) - size) > maxdist or _letters_apart(letters, size, term) > maxdist:
             continue
         if distance(term, word, limit=maxdist) > maxdist:
             continue

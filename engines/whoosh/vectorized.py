@@ -31,6 +31,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import reduce
+from math import log
 
 import numpy as np
 from whoosh import query as wq
@@ -40,9 +41,10 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from engines.whoosh import compat
-from engines.whoosh.codec import ArrayTermsReader
+from engines.whoosh.codec import ArrayTermsReader, term_hash
 from engines.whoosh.columns import column_reader
 from engines.whoosh.memo import reader_memo
+from engines.whoosh.runs import PackedValues
 from engines.whoosh.scoring import MISSING_DATE, Ranking
 from index.schema import PUBLISHED_FIELD
 
@@ -66,7 +68,7 @@ class Postings:
 
     ids: np.ndarray  # int64, ascending
     weights: np.ndarray  # float64, as Whoosh's matcher returns them
-    values: tuple[bytes, ...] | None  # encoded positions, when asked for
+    values: PackedValues | None  # encoded positions, when asked for
     # Each posting's score (the scorer's parameters → scores), made at the first query that
     # scores the term: it depends on the segments only (idf and average length count
     # deleted documents too), not on the query.
@@ -75,9 +77,10 @@ class Postings:
     @property
     def cost(self) -> int:
         """Its memory, in 8-byte numbers: document numbers, weights, the scores of a short
-        list, and the values (a bytes object each, about six)."""
+        list, and the values (their bytes, where each starts and ends)."""
         scores = len(self.ids) <= SCORED_WHOLE
-        return 1 + len(self.ids) * (2 + scores + (6 if self.values is not None else 0))
+        values = 0 if self.values is None else len(self.values.blob) // 8 + 2 * len(self.ids)
+        return 1 + len(self.ids) * (2 + scores) + values
 
 
 @dataclass
@@ -129,6 +132,13 @@ class _PostingCache:
             self.items.clear()
             self.used = 0
 
+    def retain(self, live: frozenset[str]) -> None:
+        """Drop the lists of readers that read a segment not in ``live``."""
+        with self.lock:
+            for key in [k for k in self.items if not live.issuperset(k[0])]:
+                dropped = self.items.pop(key)
+                self.used -= dropped.cost if dropped is not None else 1
+
 
 CACHE = _PostingCache(MAX_CACHED_WORDS)
 
@@ -138,12 +148,25 @@ class _Leaves:
     document in the reader's numbering, and a key naming the segments (a commit's unchanged
     segments keep their key, so their decoded postings stay cached)."""
 
-    __slots__ = ("count", "key", "readers")
+    __slots__ = ("count", "key", "readers", "terms")
 
     def __init__(self, reader: IndexReader) -> None:
         self.readers = [(r, offset) for r, offset in reader.leaf_readers()]
         self.key = tuple(r.segment().segment_id() for r, _ in self.readers)
         self.count = reader.doc_count_all()
+        self.terms: list[tuple[ArrayTermsReader, int]] | None = None
+
+    def term_readers(self) -> list[tuple[ArrayTermsReader, int]]:
+        """Each segment's terms reader and offset (``Unsupported`` for another codec's)."""
+        if self.terms is None:
+            found = []
+            for r, offset in self.readers:
+                terms = compat.terms_reader(r)
+                if not isinstance(terms, ArrayTermsReader):
+                    raise Unsupported(f"posting reader {type(terms).__name__}")
+                found.append((terms, offset))
+            self.terms = found
+        return self.terms
 
 
 def leaves(reader: IndexReader) -> _Leaves:
@@ -159,24 +182,27 @@ def _decode(reader: IndexReader, fieldname: str, tbytes: bytes, values: bool) ->
     the reader's), as the codec stores it (``engines.whoosh.codec``): each segment's arrays
     read in place from its mapping, no per-posting Python; None when no segment has it."""
     ids, weights, found = [], [], []
-    for segment, offset in leaves(reader).readers:
-        terms = compat.terms_reader(segment)
-        if not isinstance(terms, ArrayTermsReader):  # a segment of another codec
-            raise Unsupported(f"posting reader {type(terms).__name__}")
-        try:
-            some, weighed, valued = terms.term_arrays(fieldname, tbytes, values)
-        except KeyError:  # the codec's MissingTerm: not in this segment
-            continue
+    hashed = term_hash(tbytes)
+    for terms, offset in leaves(reader).term_readers():
+        if values:
+            packed = terms.packed_if_any(fieldname, tbytes, hashed)
+            if packed is None:  # not in this segment
+                continue
+            some, weighed, valued = packed
+            found.append(valued if valued is not None else PackedValues.empty(len(some)))
+        else:
+            plain = terms.arrays_if_any(fieldname, tbytes, hashed)
+            if plain is None:
+                continue
+            some, weighed, _ = plain
         ids.append(some + offset if offset else some)
         weights.append(weighed)
-        if values:
-            found.append(valued if valued is not None else (b"",) * len(some))
     if not ids:
         return None
     if len(ids) == 1:
         made = Postings(ids[0], weights[0], found[0] if values else None)
     else:
-        joined = tuple(v for part in found for v in part) if values else None
+        joined = PackedValues.join(found) if values else None
         made = Postings(np.concatenate(ids), np.concatenate(weights), joined)
     made.ids.flags.writeable = made.weights.flags.writeable = False  # shared by every query
     return made
@@ -200,9 +226,19 @@ _SEGMENT_LOCK = threading.Lock()
 MAX_SEGMENT_ARRAYS = 4096
 
 
+def retain_segments(live: frozenset[str]) -> None:
+    """Keep only what is cached of readers whose segments are all in ``live``
+    (``engines.whoosh.caches``)."""
+    CACHE.retain(live)
+    with _SEGMENT_LOCK:
+        for key in [k for k in _SEGMENT_ARRAYS if not live.issuperset(k[0])]:
+            del _SEGMENT_ARRAYS[key]
+
+
 def _segment_array(key: tuple, make):
-    if key in _SEGMENT_ARRAYS:  # None is a value too (the segments have no such array)
-        return _SEGMENT_ARRAYS[key]
+    found = _SEGMENT_ARRAYS.get(key, _SEGMENT_LOCK)  # None is a value too (no such array)
+    if found is not _SEGMENT_LOCK:  # (a pruning may drop the key at any time: one lookup)
+        return found
     made = make()
     with _SEGMENT_LOCK:
         if len(_SEGMENT_ARRAYS) >= MAX_SEGMENT_ARRAYS:
@@ -432,15 +468,12 @@ class _Segment:
             return 0
         return self.doccount
 
-    def _postings(self, fieldname: str, tbytes: bytes, values: bool = False) -> Postings | None:
-        found = postings(self.reader, fieldname, tbytes, values)
-        if found is None or self.alive is None:
-            return found
-        keep = self.alive[found.ids]
-        if keep.all():
-            return found
-        kept = None if found.values is None else tuple(np.array(found.values, dtype=object)[keep])
-        return Postings(found.ids[keep], found.weights[keep], kept)
+    def _values(self, fieldname: str, tbytes: bytes) -> PackedValues:
+        """A term's values, as its postings (deleted documents included) hold them."""
+        found = postings(self.reader, fieldname, tbytes, True)
+        if found is None or found.values is None:
+            raise Unsupported("a term without values in a field with positions")
+        return found.values
 
     def _tbytes(self, fieldname: str, text: str | bytes) -> bytes | None:
         try:
@@ -490,7 +523,7 @@ class _Segment:
         if not self.schema[fieldname].scorable:
             return found.weights  # BM25F hands unscorable fields to a WeightScorer
         key = (
-            self.top.idf(fieldname, tbytes),
+            self.idf(fieldname, tbytes),
             _average_length(self.top, fieldname),
             compat.bm25_b(model, fieldname),
             model.K1,
@@ -502,6 +535,15 @@ class _Segment:
             found.scored[key] = scores
         return scores
 
+    def idf(self, fieldname: str, tbytes: bytes) -> float:
+        """The weighting's idf of a term: Whoosh's formula (``WeightingModel.idf``) from the
+        length of the term's decoded list (deleted documents included, as Whoosh's document
+        frequency counts them), instead of a term lookup in every segment."""
+        if type(self.weighting).idf is not scoring.WeightingModel.idf:
+            return self.top.idf(fieldname, tbytes)
+        found = postings(self.reader, fieldname, tbytes, False)
+        return log(self.doccount / ((0 if found is None else len(found.ids)) + 1)) + 1
+
     def term_scores(
         self, fieldname: str, tbytes: bytes, ids: np.ndarray, weights: np.ndarray
     ) -> np.ndarray:
@@ -512,7 +554,7 @@ class _Segment:
         if not self.schema[fieldname].scorable:
             return weights.copy()  # BM25F hands unscorable fields to a WeightScorer
         top = self.top
-        idf = top.idf(fieldname, tbytes)
+        idf = self.idf(fieldname, tbytes)
         avgfl = _average_length(top, fieldname)
         b = compat.bm25_b(model, fieldname)
         k1 = model.K1
@@ -542,21 +584,29 @@ class _Segment:
         words = [w for w in typed if w is not None]
         if len(words) < len(typed):
             return self.empty()
-        found = [self._postings(fieldname, w, values=True) for w in words]
-        lists = [p for p in found if p is not None]
-        if len(lists) < len(found):
+        lists = [postings(self.reader, fieldname, w, False) for w in words]
+        if any(p is None for p in lists):
             return self.empty()
-        values: list = [p.values for p in lists]  # asked for: never None
-        candidates = reduce(lambda a, b: a[_common(a, b)[0]], [p.ids for p in lists])
-        if within is not None:
+        # The documents that hold every word (alive, within), the rarest word's first; then
+        # the positions of those documents only.
+        ordered = sorted((p.ids for p in lists if p is not None), key=len)
+        candidates = reduce(lambda a, b: a[_common(a, b)[0]], ordered)
+        if self.alive is not None and len(candidates):
+            candidates = candidates[self.alive[candidates]]
+        if within is not None and len(candidates):
             candidates = candidates[_common(candidates, within)[0]]
-        at = [np.searchsorted(p.ids, candidates) for p in lists]
+        if not len(candidates):
+            return self.empty()
+        at = [np.searchsorted(p.ids, candidates) for p in lists if p is not None]
+        picked = [
+            self._values(fieldname, w).picked(where) for w, where in zip(words, at, strict=True)
+        ]
         decode = field.format.decoder("positions")
         keep = np.zeros(len(candidates), dtype=bool)
         for j in range(len(candidates)):
-            starts = set(decode(values[0][at[0][j]]))
-            for k in range(1, len(lists)):
-                starts.intersection_update(p - k for p in decode(values[k][at[k][j]]))
+            starts = set(decode(picked[0][j]))
+            for k in range(1, len(picked)):
+                starts.intersection_update(p - k for p in decode(picked[k][j]))
                 if not starts:
                     break
             keep[j] = bool(starts)
@@ -565,6 +615,7 @@ class _Segment:
             return Hits(ids, None)
         total = np.zeros(len(ids))
         for word, p, where in zip(words, lists, at, strict=True):  # Whoosh sums each word's
+            assert p is not None
             total += self.term_scores(fieldname, word, ids, p.weights[where[keep]])
         return self.boosted(Hits(ids, total), q.boost)
 

@@ -25,7 +25,7 @@ from whoosh.writing import SegmentWriter
 from engines.base import IndexMissing, RebuildRequired
 from engines.whoosh import compat
 from engines.whoosh.codec import ArrayCodec
-from engines.whoosh.columns import column_reader
+from engines.whoosh.columns import column_reader, column_values
 from engines.whoosh.pool import ArrayPool, commit, open_pooled
 from engines.whoosh.schema import Analysed, AnalysedText, build_schema
 from index.analysis.postings import document_postings
@@ -158,18 +158,16 @@ def discard_uncommitted(ix: FileIndex, keep: SegmentWriter | None = None) -> lis
 def load_state(ix: FileIndex) -> IndexState:
     """Read the state from the index's columns (no stored fields are decompressed)."""
     state = IndexState()
+    names = (ID_FIELD, HASH_FIELD, TEXT_HASH_FIELD, SIMHASH_FIELD, CLUSTER_FIELD)
     with ix.reader() as reader:
-        if reader.doc_count_all() == 0:
-            return state
-        columns = [
-            column_reader(reader, name)
-            for name in (ID_FIELD, HASH_FIELD, TEXT_HASH_FIELD, SIMHASH_FIELD, CLUSTER_FIELD)
-        ]
-        ids, hashes, texts, simhashes, clusters = columns
-        for docnum in reader.all_doc_ids():
-            state.remember(
-                ids[docnum], hashes[docnum], texts[docnum], simhashes[docnum], clusters[docnum]
-            )
+        for segment, _offset in reader.leaf_readers():
+            if segment.doc_count_all() == 0:
+                continue
+            ids, hashes, texts, simhashes, clusters = (column_values(segment, n) for n in names)
+            for docnum in segment.all_doc_ids():
+                state.remember(
+                    ids[docnum], hashes[docnum], texts[docnum], simhashes[docnum], clusters[docnum]
+                )
     return state
 
 
@@ -259,9 +257,19 @@ class WhooshSink(Sink):
         return self._writer
 
     def load(self) -> JobState:
+        state = self.load_files()
+        if (articles := self.load_articles()) is not None:
+            state.articles = articles
+        return state
+
+    def load_files(self) -> JobState:
         if self.rebuild:
             return JobState()
-        return read_job_files(self.build, load_state(self.ix))
+        return read_job_files(self.build, IndexState())
+
+    def load_articles(self) -> IndexState | None:
+        """The stored articles, read from the index's columns (none for a rebuild)."""
+        return None if self.rebuild else load_state(self.ix)
 
     def add(self, doc: dict) -> None:
         writer = self.writer()

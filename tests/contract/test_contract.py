@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
+from builders import WIRE_COPIES, write_jsonl
 from search.notices import WILDCARD_LITERAL
 from search.request import SearchRequest
 from tests.contract.archives import Archive
@@ -413,3 +415,15 @@ def test_a_job_stopped_after_a_commit_by_time_keeps_its_articles(empty_archive: 
     again = empty_archive.index(folder)
     assert (again.files_skipped, again.added, again.unchanged) == (2, 2, 4)
     assert empty_archive.backend.doc_count() == 6
+
+
+def test_the_original_takes_the_best_place_among_copies_that_score_alike(
+    empty_archive: Archive, tmp_path: Path
+):
+    # the re-sent copy's shorter title scores a little higher (search/copies.py)
+    empty_archive.index(write_jsonl(tmp_path / "wire.jsonl", WIRE_COPIES))
+    query = "close harbour bridge repairs"
+    every = empty_archive.search(query, collapse=False)
+    assert [h.id for h in every.hits] == ["original", "resent"]
+    assert every.hits[0].score >= every.hits[1].score
+    assert [(h.id, h.cluster_size) for h in empty_archive.search(query).hits] == [("original", 2)]

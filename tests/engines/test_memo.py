@@ -92,3 +92,23 @@ def test_term_lookup_answers_for_every_segment(tmp_path: Path):
     assert has("exact", "otters") and has("exact", "loutres")  # one segment each, or one merged
     assert not has("exact", "badgers") and not has("title_en", "loutres")
     assert has("exact", "otters")  # remembered answers are the same
+
+
+def test_term_lookup_is_the_readers_membership_for_every_term(tmp_path: Path):
+    from engines.whoosh.memo import term_lookup
+
+    index_paths([write_jsonl(tmp_path / "a.jsonl", [ENGLISH])], tmp_path / "ix")
+    index_paths(
+        [write_jsonl(tmp_path / "a.jsonl", [ENGLISH]), write_jsonl(tmp_path / "b.jsonl", [FRENCH])],
+        tmp_path / "ix",
+    )
+    reader = IndexHandle(tmp_path / "ix").searcher().reader()
+    has = term_lookup(reader)
+    fields = ("exact", "exact_title", "title_en", "body_en", "lead_fr", "body_fr", "lang")
+    listed = {(f, t.decode()) for f in fields for t in reader.lexicon(f)}
+    assert len(listed) > 20
+    for fieldname, text in listed:
+        assert has(fieldname, text)
+        for other in fields:  # every term asked in every field: present only where listed
+            assert has(other, text) == ((other, text) in listed) == ((other, text) in reader)
+    assert not has("exact", "badgers") and not has("nofield", "otters")

@@ -22,7 +22,7 @@ from builders import write_jsonl
 from engines import index_paths
 from engines.base import RebuildRequired
 from engines.whoosh.check import check_index
-from engines.whoosh.codec import ArrayCodec, ArrayTermsReader
+from engines.whoosh.codec import ArrayCodec, ArrayTermsReader, term_hash
 from engines.whoosh.runs import (
     TermPostings,
     decode_run,
@@ -246,6 +246,37 @@ def test_a_segment_reads_back_every_posting(tmp_path: Path, arrays: bool | str):
         reader.term_info("body", b"nothere")
     with pytest.raises(KeyError):  # what Whoosh's readers catch
         reader.doc_frequency("nofield", b"w1")
+    reader.close()
+
+
+def test_absent_terms_are_told_by_the_hashes_without_a_block(tmp_path: Path):
+    terms = make_terms(7)
+    storage, segment = write_segment(tmp_path, terms, "many")
+    reader = ArrayCodec().terms_reader(storage, segment)
+    absent = [f"w{n}".encode() for n in range(2000)]
+    for fieldname, table in terms.items():
+        index = reader._index(fieldname)
+        assert index.hashes is not None and len(index.hashes) == len(table)
+        assert list(index.hashes) == sorted(term_hash(t) for t in table)
+        for tbytes in table:
+            assert reader.holds(fieldname, tbytes, term_hash(tbytes))
+        missing = [t for t in absent if t not in table]
+        assert not any(reader.holds(fieldname, t, term_hash(t)) for t in missing)
+        told = [t for t in missing if not index.may_hold(term_hash(t))]
+        assert len(told) == len(missing)  # no CRC-32 of these 2,000 collides with 300 terms
+    reader.close()
+
+
+def test_a_segment_written_without_hashes_is_read_by_its_blocks(tmp_path: Path):
+    terms = make_terms(7)
+    storage, segment = write_segment(tmp_path, terms, True)
+    reader = ArrayCodec().terms_reader(storage, segment)
+    for meta in reader._meta.values():
+        del meta["hashes"]  # as an older writer left the directory
+    for fieldname, table in terms.items():
+        assert reader._index(fieldname).hashes is None
+        assert all((fieldname, t) in reader for t in table)
+        assert (fieldname, b"nothere") not in reader
     reader.close()
 
 

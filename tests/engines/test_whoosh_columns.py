@@ -7,7 +7,7 @@ from pathlib import Path
 
 from builders import write_jsonl
 from engines import index_paths
-from engines.whoosh.columns import column_reader
+from engines.whoosh.columns import column_reader, column_values
 from engines.whoosh.equivalence import compare
 from engines.whoosh.execute import run_search
 from engines.whoosh.searchers import IndexHandle
@@ -50,6 +50,18 @@ def test_a_segment_without_dates_reads_as_undated(tmp_path: Path) -> None:
         ids = column_reader(reader, "id")
         undated = {ids[d] for d in range(reader.doc_count_all()) if column[d] >= 2**63}
     assert undated == {f"u{i}" for i in range(5)}
+
+
+def test_column_values_are_the_values_read_one_by_one(tmp_path: Path) -> None:
+    index_dir = two_segments(tmp_path)
+    with open_index(index_dir).reader() as reader:
+        leaves = [segment for segment, _offset in reader.leaf_readers()]
+        assert not all(segment.has_column("year") for segment in leaves)  # the undated one
+        for segment in leaves:
+            count = segment.doc_count_all()
+            for name in ("id", "hash", "text_hash", "simhash", "cluster", "year"):
+                one_by_one = column_reader(segment, name)
+                assert column_values(segment, name) == [one_by_one[d] for d in range(count)]
 
 
 def test_recency_ranks_an_archive_with_a_segment_without_dates(tmp_path: Path) -> None:

@@ -17,12 +17,18 @@ from engines.whoosh.writer import (
     VERSION_FILE,
     IndexLocked,
     RebuildRequired,
+    WhooshSink,
     create_or_open,
     known_hashes,
     open_index,
     open_writer,
 )
+from index.build import run_job
+from index.document import IndexState
 from index.layout import job_lock, live_dir
+from index.learned import LEARNED_FILE
+from index.manifest import MANIFEST
+from index.report import IndexReport
 
 RECORDS = [
     {
@@ -159,6 +165,44 @@ def test_unchanged_files_are_not_even_read(corpus: Path, tmp_path: Path, monkeyp
     monkeypatch.setattr(index.parallel, "read_path", no_reading)
     report = index_paths([corpus], tmp_path / "ix")
     assert (report.files_skipped, report.unchanged, report.added) == (2, 4, 0)
+
+
+class _CountingSink(WhooshSink):
+    """The engine's sink, counting the times the job reads the stored articles."""
+
+    def __init__(self, index_dir: Path, rebuild: bool) -> None:
+        super().__init__(index_dir, rebuild)
+        self.articles_read = 0
+
+    def load_articles(self) -> IndexState | None:
+        self.articles_read += 1
+        return super().load_articles()
+
+
+def _run_counting(corpus: Path, index_dir: Path) -> tuple[IndexReport, _CountingSink]:
+    sinks: list[_CountingSink] = []
+
+    def open_sink(rebuild: bool) -> _CountingSink:
+        sinks.append(_CountingSink(index_dir, rebuild))
+        return sinks[-1]
+
+    return run_job(open_sink, [corpus], index_dir), sinks[0]
+
+
+def test_a_no_op_rerun_reads_no_stored_article_and_rewrites_no_job_file(
+    corpus: Path, tmp_path: Path
+):
+    index_paths([corpus], tmp_path / "ix")
+    job_files = [live_dir(tmp_path / "ix") / name for name in (MANIFEST, LEARNED_FILE)]
+    before = [(p.stat().st_ino, p.stat().st_mtime_ns) for p in job_files]
+    report, sink = _run_counting(corpus, tmp_path / "ix")
+    assert (report.files_skipped, report.unchanged, report.changed) == (2, 4, 0)
+    assert sink.articles_read == 0
+    assert [(p.stat().st_ino, p.stat().st_mtime_ns) for p in job_files] == before
+    write_jsonl(corpus / "one.jsonl", [RECORDS[0], {**RECORDS[1], "text": "Edited."}])
+    report, sink = _run_counting(corpus, tmp_path / "ix")
+    assert (report.updated, report.unchanged, sink.articles_read) == (1, 3, 1)
+    assert [(p.stat().st_ino, p.stat().st_mtime_ns) for p in job_files] != before
 
 
 def test_touched_file_is_rehashed_but_not_reparsed(corpus: Path, tmp_path: Path):

@@ -195,3 +195,32 @@ def test_simhashes_computed_in_the_worker_are_those_of_the_bodies_indexed(tmp_pa
     inline = simhashes(tmp_path / "inline")
     assert sum(bool(value) for value, _cluster in inline.values()) > 100
     assert simhashes(tmp_path / "worker") == inline
+
+
+class _NotingMerges(WhooshSink):
+    """The engine's sink, noting whether each commit was asked to merge segments."""
+
+    def __init__(self, index_dir: Path, rebuild: bool) -> None:
+        super().__init__(index_dir, rebuild)
+        self.merges: list[bool] = []
+
+    def commit(self, merge: bool = True) -> None:
+        self.merges.append(merge)
+        super().commit(merge)
+
+
+@pytest.mark.parametrize("commit_seconds", [0, 3600])
+def test_a_run_with_a_revisit_merges_once_in_its_last_commit(tmp_path: Path, commit_seconds: int):
+    """The first pass's last commit leaves the merge to the revisit's: a merge rewrites whole
+    segments, and the first pass's new segment would be merged again."""
+    write_corpus(tmp_path / "in")
+    sinks: list[_NotingMerges] = []
+
+    def open_sink(rebuild: bool) -> _NotingMerges:
+        sinks.append(_NotingMerges(tmp_path / "ix", rebuild))
+        return sinks[-1]
+
+    report = run_job(open_sink, [tmp_path / "in"], tmp_path / "ix", commit_seconds=commit_seconds)
+    assert report.relearned > 0
+    assert sinks[0].merges[-1] is True and sinks[0].merges.count(True) == 1
+    assert len(sinks[0].merges) == report.commits >= 2

@@ -22,6 +22,7 @@ NAMES = st.sampled_from(["q", "lang", "page", "from", "to", "source", "year", "c
 VALUES = st.one_of(
     st.none(),
     st.text(max_size=30),
+    st.text(min_size=95, max_size=130),  # around web.urls.MAX_REMEMBERED_CHARS
     st.integers(min_value=-5, max_value=10**6),
     st.booleans(),
     st.sampled_from(["a+b", "l’OTAN & co", "100%", "x/y?z=1#f", "", " ", "élu", "😀"]),

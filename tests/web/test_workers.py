@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import os
 import signal
 import socket
@@ -79,6 +81,36 @@ def test_two_processes_share_the_port_and_answer(server):
     assert len(workers) == 2
     for _ in range(20):
         assert b"Stoltenberg" in _get(base + "/search?q=Stoltenberg")
+
+
+def _sockets(pid: int) -> int:
+    """Open sockets of a process: its listening socket and its connections."""
+    count = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            count += os.readlink(fd).startswith("socket:")
+    return count
+
+
+def test_long_lived_connections_are_shared_between_the_workers(server):
+    proc, base = server
+    workers = _wait_until(lambda: len(_children(proc.pid)) == 2 and _children(proc.pid))
+    host, port = base.removeprefix("http://").split(":")
+    connections = []
+    try:
+        for _ in range(8):  # kept open, as a browser's or a load test's connections
+            connection = http.client.HTTPConnection(host, int(port), timeout=10)
+            connection.connect()
+            connections.append(connection)
+            time.sleep(0.05)
+        for connection in connections:  # each one answered: accepted by some worker
+            connection.request("GET", "/healthz")
+        for connection in connections:
+            assert connection.getresponse().read()
+        assert sorted(_sockets(pid) - 1 for pid in workers) == [4, 4]
+    finally:
+        for connection in connections:
+            connection.close()
 
 
 def test_a_dead_worker_is_replaced_and_sigterm_stops_them_all(server):
