@@ -94,3 +94,19 @@ def corpus_lines() -> tuple[str, ...]:
                 text = path.read_text(encoding="utf-8", errors="replace")
                 lines.update(line for line in text.splitlines() if line.strip())
     return tuple(sorted(lines))
+
+
+class PolicySegment:
+    """What a merge policy reads of a segment (``engines/whoosh/pool.py``): its counts."""
+
+    def __init__(self, docs: int, deleted: int = 0) -> None:
+        self.docs, self.deleted = docs, deleted
+
+    def doc_count_all(self) -> int:
+        return self.docs
+
+    def doc_count(self) -> int:
+        return self.docs - self.deleted
+
+    def deleted_count(self) -> int:
+        return self.deleted

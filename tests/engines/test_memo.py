@@ -79,15 +79,20 @@ def test_segments_memo_is_shared_by_readers_of_the_same_segments(tmp_path: Path)
     assert segments_memo(newer, "test") is not segments_memo(one, "test")
 
 
-def test_term_lookup_answers_for_every_segment(tmp_path: Path):
-    from engines.whoosh.memo import term_lookup
-
+def two_jobs_reader(tmp_path: Path):
+    """A reader of an index fed by two jobs: English, then French added."""
     index_paths([write_jsonl(tmp_path / "a.jsonl", [ENGLISH])], tmp_path / "ix")
     index_paths(
         [write_jsonl(tmp_path / "a.jsonl", [ENGLISH]), write_jsonl(tmp_path / "b.jsonl", [FRENCH])],
         tmp_path / "ix",
     )
-    reader = IndexHandle(tmp_path / "ix").searcher().reader()
+    return IndexHandle(tmp_path / "ix").searcher().reader()
+
+
+def test_term_lookup_answers_for_every_segment(tmp_path: Path):
+    from engines.whoosh.memo import term_lookup
+
+    reader = two_jobs_reader(tmp_path)
     has = term_lookup(reader)
     assert has("exact", "otters") and has("exact", "loutres")  # one segment each, or one merged
     assert not has("exact", "badgers") and not has("title_en", "loutres")
@@ -97,12 +102,7 @@ def test_term_lookup_answers_for_every_segment(tmp_path: Path):
 def test_term_lookup_is_the_readers_membership_for_every_term(tmp_path: Path):
     from engines.whoosh.memo import term_lookup
 
-    index_paths([write_jsonl(tmp_path / "a.jsonl", [ENGLISH])], tmp_path / "ix")
-    index_paths(
-        [write_jsonl(tmp_path / "a.jsonl", [ENGLISH]), write_jsonl(tmp_path / "b.jsonl", [FRENCH])],
-        tmp_path / "ix",
-    )
-    reader = IndexHandle(tmp_path / "ix").searcher().reader()
+    reader = two_jobs_reader(tmp_path)
     has = term_lookup(reader)
     fields = ("exact", "exact_title", "title_en", "body_en", "lead_fr", "body_fr", "lang")
     listed = {(f, t.decode()) for f in fields for t in reader.lexicon(f)}

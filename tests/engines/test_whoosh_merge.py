@@ -14,6 +14,7 @@ from test_whoosh_pool import custom_schema, fill, generated, index_content, shar
 from whoosh import fields, index
 
 from builders import SAMPLE_DIR, write_jsonl
+from builders import PolicySegment as Segment
 from engines import index_paths
 from engines.whoosh import compat, pool, vectorized
 from engines.whoosh.codec import ArrayCodec
@@ -98,22 +99,6 @@ def test_a_merge_of_deleted_documents_only_leaves_no_segment(tmp_path: Path) -> 
     writer.commit(mergetype=merge_tiered)  # a segment all deleted is purged
     assert ix.doc_count_all() == 0 and compat.committed_segment_ids(ix) == set()
     assert not [n for n in ix.storage.list() if n.endswith((".seg", ".mpo", ".mtd"))]
-
-
-class Segment:
-    """What the merge policy reads of a segment."""
-
-    def __init__(self, docs: int, deleted: int = 0) -> None:
-        self.docs, self.deleted = docs, deleted
-
-    def doc_count_all(self) -> int:
-        return self.docs
-
-    def doc_count(self) -> int:
-        return self.docs - self.deleted
-
-    def deleted_count(self) -> int:
-        return self.deleted
 
 
 def test_a_full_build_merges_into_one_segment_and_an_edit_waits() -> None:

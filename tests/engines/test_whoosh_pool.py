@@ -13,6 +13,7 @@ from whoosh.analysis import StemmingAnalyzer
 from whoosh.writing import SegmentWriter
 
 from builders import SAMPLE_DIR, write_jsonl
+from builders import PolicySegment as Segment
 from engines import index_paths
 from engines.whoosh import compat
 from engines.whoosh import writer as writer_module
@@ -288,19 +289,6 @@ def test_whole_terms_reach_add_term_arrays_in_byte_order() -> None:
         (b"pear", [0, 3], [2.0, 5.0], [b"\x02", b"\x05"], [7, 9]),
         ("finish",),
     ]
-
-
-class Segment:
-    """What a merge policy reads of a segment."""
-
-    def __init__(self, docs: int, deleted: int = 0) -> None:
-        self.docs, self.deleted = docs, deleted
-
-    def doc_count_all(self) -> int:
-        return self.docs
-
-    def deleted_count(self) -> int:
-        return self.deleted
 
 
 def test_tiered_merges_leave_segments_alone_until_a_size_class_fills() -> None:
