@@ -32,6 +32,7 @@ import numpy as np
 from whoosh import columns
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN
 from whoosh.reading import SegmentReader
+from whoosh.util.numeric import byte_to_length
 
 from engines.whoosh import compat
 from engines.whoosh.codec import ArrayCodec, ArrayTermsReader
@@ -45,6 +46,8 @@ WINDOW_TERMS = 4_096
 MERGE_LEVEL = 1
 STORED = "_stored"  # W3's column of stored fields
 WINDOW_POSTINGS = 262_144
+
+_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.int64)
 
 
 def streamable(segments: Sequence) -> bool:
@@ -304,12 +307,28 @@ def _release(readers: list) -> None:
             source.madvise(mmap.MADV_DONTNEED)
 
 
+def document_lengths(perdoc, fieldname: str, doccount: int) -> np.ndarray:
+    """Each document's length in a field as Whoosh's flush reads it back (the length byte's
+    value; 0 when none), from the new segment's per-document reader."""
+    if perdoc is None:
+        return np.zeros(doccount, dtype=np.int64)
+    try:
+        raw = compat.perdoc_length_bytes(perdoc, fieldname)
+    except LookupError:  # not a W3 reader: document by document
+        lengths = [perdoc.doc_field_length(d, fieldname) or 0 for d in range(doccount)]
+        return np.array(lengths, dtype=np.int64)
+    if raw is None:  # no length column: every length is 0
+        return np.zeros(doccount, dtype=np.int64)
+    found = _BYTE_TO_LENGTH[np.frombuffer(raw, dtype=np.uint8)]
+    if len(found) < doccount:
+        found = np.concatenate((found, np.zeros(doccount - len(found), dtype=np.int64)))
+    return found
+
+
 def merge_segments(storage, schema, codec, indexname: str, segments: Sequence):
     """Merge ``segments`` (``streamable``) into a new segment of ``codec`` and return it
     (None when none of their documents is live): stored fields, lengths, vectors, columns
     and postings, deleted documents dropped, documents numbered in segment order."""
-    from engines.whoosh.pool import _lengths
-
     readers = [SegmentReader(storage, schema, s) for s in segments]
     newsegment = codec.new_segment(storage, indexname)
     try:
@@ -334,7 +353,7 @@ def merge_segments(storage, schema, codec, indexname: str, segments: Sequence):
             if fieldname not in schema:
                 continue
             field = schema[fieldname]
-            lengths = _lengths(perdoc, fieldname, docnum)
+            lengths = document_lengths(perdoc, fieldname, docnum)
             windows = [_Window(terms, fieldname, m, len(sources)) for terms, m in sources]
             fieldwriter.start_field(fieldname, field)
             for batch in merged_postings(windows, lengths, lambda: _release(readers)):

@@ -37,18 +37,16 @@ from typing import cast
 
 import numpy as np
 from whoosh.util import fib
-from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 from engines.whoosh import compat
-from engines.whoosh.merge import merge_segments, streamable
+from engines.whoosh.merge import document_lengths, merge_segments, streamable
 from engines.whoosh.runs import TermPostings
 from engines.whoosh.schema import Analysed
 
 POOL_ENV = "MANCHETTE_WHOOSH_POOL"  # "0": Whoosh's own SegmentWriter (for paired measurements)
 TERMS_PER_BATCH = 65_536  # postings turned into Python objects at once while writing a field
 POSTINGS_PER_BATCH = 262_144  # postings encoded at once by the codec's ``add_terms``
-_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.int64)
 _EMPTY = np.zeros(0, dtype=np.int64)
 # What ``FieldPool.size`` counts: a posting's term id, weight and value length; a chunk's
 # document number, count and blob object; a distinct term's dict entry and bytes object.
@@ -287,24 +285,6 @@ class ArrayPool:
         self.fields.clear()
 
 
-def _lengths(perdoc, fieldname: str, doccount: int) -> np.ndarray:
-    """Each document's length in a field as Whoosh's flush reads it back (the length byte's
-    value; 0 when none), from the new segment's per-document reader."""
-    if perdoc is None:
-        return np.zeros(doccount, dtype=np.int64)
-    try:
-        raw = compat.perdoc_length_bytes(perdoc, fieldname)
-    except LookupError:  # not a W3 reader: document by document
-        lengths = [perdoc.doc_field_length(d, fieldname) or 0 for d in range(doccount)]
-        return np.array(lengths, dtype=np.int64)
-    if raw is None:  # no length column: every length is 0
-        return np.zeros(doccount, dtype=np.int64)
-    found = _BYTE_TO_LENGTH[np.frombuffer(raw, dtype=np.uint8)]
-    if len(found) < doccount:
-        found = np.concatenate((found, np.zeros(doccount - len(found), dtype=np.int64)))
-    return found
-
-
 def write_field(fieldwriter, fieldname: str, fieldobj, pool: FieldPool, lengths: np.ndarray):
     """Hand one field's pooled postings to a field writer, term by term in byte order."""
     fieldwriter.start_field(fieldname, fieldobj)
@@ -504,7 +484,7 @@ class PooledWriter(SegmentWriter):
             pool = self.pool.fields[fieldname]
             if not len(pool) or fieldname not in self.schema:
                 continue
-            lengths = _lengths(perdoc, fieldname, doccount)
+            lengths = document_lengths(perdoc, fieldname, doccount)
             write_field(fieldwriter, fieldname, self.schema[fieldname], pool, lengths)
             self.pool.fields[fieldname] = FieldPool()  # its memory back before the next field
         fieldwriter.close()
