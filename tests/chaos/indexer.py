@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import whoosh.filedb.filestore as filestore
 import whoosh.writing as writing
 
+import engines.whoosh.pool as whoosh_pool
 import engines.whoosh.writer as whoosh_writer
 import index.build as build
 import index.layout as layout
@@ -101,9 +102,28 @@ _snapshots = os.environ.get("CHAOS_SNAPSHOTS")
 
 def _commit(self, *args, **kwargs):
     """A commit between two crash points; with CHAOS_SNAPSHOTS, log the committed state."""
+    if _pooled_inside:  # Whoosh's commit called by the pooled writer's, already marked
+        return _original_commit(self, *args, **kwargs)
+    return _marked(_original_commit, self, *args, **kwargs)
+
+
+_pooled_inside = False
+
+
+def _pooled_commit(self, *args, **kwargs):
+    """The pooled writer's commit (its merging commits never call Whoosh's), marked once."""
+    global _pooled_inside
+    _pooled_inside = True
+    try:
+        return _marked(_original_pooled_commit, self, *args, **kwargs)
+    finally:
+        _pooled_inside = False
+
+
+def _marked(commit, self, *args, **kwargs):
     reach("commit.begin")
     folder = self.storage.folder
-    _original_commit(self, *args, **kwargs)
+    commit(self, *args, **kwargs)
     reach("commit.end")
     if _snapshots:
         from whoosh.index import open_dir
@@ -115,6 +135,8 @@ def _commit(self, *args, **kwargs):
 
 
 writing.SegmentWriter.commit = _commit
+_original_pooled_commit = whoosh_pool.PooledWriter.commit
+whoosh_pool.PooledWriter.commit = _pooled_commit
 _original_rename = filestore.FileStorage.rename_file
 filestore.FileStorage.rename_file = _rename_file
 _original_replace = os.replace
