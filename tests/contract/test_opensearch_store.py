@@ -180,6 +180,34 @@ def test_a_job_waits_out_a_cluster_without_manager(opensearch_node: LocalCluster
         store.client.indices.delete(index=store.config.pattern)
 
 
+def test_a_job_waits_out_refreshes_held_by_a_node_just_killed(
+    opensearch_node: LocalCluster, tmp_path: Path
+):
+    """A node killed mid-job holds the operations on its shards until the cluster evicts it:
+    a refresh then gets no answer from any node within the client's timeout. The job tries
+    again after a while instead of failing with nothing committed."""
+    store = opensearch_store(opensearch_node)
+    try:
+        first_batch = write_jsonl(tmp_path / "a.jsonl", records("Harbour", n=4))
+        OpenSearchEngine(tmp_path / "state", store).index_paths([first_batch], parse_workers=0)
+        # the client tries 4 times (max_retries 3, retry_on_timeout): 5 held refreshes outlast it
+        with BusyRelay(opensearch_node.urls[0], first(5, "/_refresh"), hold=1.5) as relay:
+            held = OpenSearchStore(replace(store.config, hosts=(relay.url,), timeout=1.0))
+            lanterns = [
+                {**r, "id": f"b{r['id']}", "text": f"Lantern parade number {i} crossed town."}
+                for i, r in enumerate(records("Lantern", n=3))
+            ]
+            second = write_jsonl(tmp_path / "b.jsonl", lanterns)
+            report = OpenSearchEngine(tmp_path / "state", held).index_paths(
+                [first_batch, second], parse_workers=0
+            )
+            assert relay.refused("/_refresh") == 5
+        assert (report.added, report.rejected) == (3, [])
+        assert OpenSearchEngine(tmp_path / "state", store).doc_count() == 7
+    finally:
+        store.client.indices.delete(index=store.config.pattern)
+
+
 def test_a_busy_node_still_answers_searches(opensearch_node: LocalCluster, tmp_path: Path):
     store = opensearch_store(opensearch_node)
     try:

@@ -1,6 +1,8 @@
 """A loopback HTTP relay in front of a real OpenSearch node that answers some requests the
 way a node shedding load does (429 ``es_rejected_execution_exception``), or a cluster electing
-a new manager does (503 ``cluster_block_exception``), and passes the rest through untouched.
+a new manager does (503 ``cluster_block_exception``), or a node holding a request on the
+shards of a node just killed does (no answer within the client's timeout: ``hold``), and
+passes the rest through untouched.
 The node stays real; only the refusals are chosen, so the back-pressure paths (bulk retries,
 search retries, the job's waits) run on demand.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 import http.client
 import json
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
@@ -40,7 +43,11 @@ class BusyRelay:
     request is counted in ``seen`` as (method, path, refused)."""
 
     def __init__(
-        self, node_url: str, refuse: Callable[[str, str], bool], status: int = 429
+        self,
+        node_url: str,
+        refuse: Callable[[str, str], bool],
+        status: int = 429,
+        hold: float = 0.0,
     ) -> None:
         target = urlsplit(node_url)
         self.refuse = refuse
@@ -54,6 +61,10 @@ class BusyRelay:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 refused = relay.refuse(self.command, self.path)
                 relay.seen.append((self.command, self.path, refused))
+                if refused and hold:  # no answer until the client has given up
+                    time.sleep(hold)
+                    self.close_connection = True
+                    return
                 if refused:
                     self._answer(status, REFUSALS[status], "application/json")
                     return
