@@ -147,6 +147,15 @@ def test_a_busy_node_slows_the_job_down_without_losing_articles(
         store.client.indices.delete(index=store.config.pattern)
 
 
+def lanterns(path: Path) -> Path:
+    """Three new articles (ids and texts of their own) for a second job."""
+    made = [
+        {**r, "id": f"b{r['id']}", "text": f"Lantern parade number {i} crossed town."}
+        for i, r in enumerate(records("Lantern", n=3))
+    ]
+    return write_jsonl(path, made)
+
+
 def test_a_job_waits_out_a_cluster_without_manager(opensearch_node: LocalCluster, tmp_path: Path):
     """While a cluster elects a new manager every node answers 503 (the client, after trying
     each, gives up): the job's refreshes and state reads wait with backoff instead of
@@ -163,11 +172,7 @@ def test_a_job_waits_out_a_cluster_without_manager(opensearch_node: LocalCluster
 
         with BusyRelay(opensearch_node.urls[0], refuse, status=503) as relay:
             electing = OpenSearchStore(replace(store.config, hosts=(relay.url,)))
-            lanterns = [
-                {**r, "id": f"b{r['id']}", "text": f"Lantern parade number {i} crossed town."}
-                for i, r in enumerate(records("Lantern", n=3))
-            ]
-            second = write_jsonl(tmp_path / "b.jsonl", lanterns)
+            second = lanterns(tmp_path / "b.jsonl")
             report = OpenSearchEngine(tmp_path / "state", electing).index_paths(
                 [first_batch, second], parse_workers=0
             )
@@ -193,11 +198,7 @@ def test_a_job_waits_out_refreshes_held_by_a_node_just_killed(
         # the client tries 4 times (max_retries 3, retry_on_timeout): 5 held refreshes outlast it
         with BusyRelay(opensearch_node.urls[0], first(5, "/_refresh"), hold=1.5) as relay:
             held = OpenSearchStore(replace(store.config, hosts=(relay.url,), timeout=1.0))
-            lanterns = [
-                {**r, "id": f"b{r['id']}", "text": f"Lantern parade number {i} crossed town."}
-                for i, r in enumerate(records("Lantern", n=3))
-            ]
-            second = write_jsonl(tmp_path / "b.jsonl", lanterns)
+            second = lanterns(tmp_path / "b.jsonl")
             report = OpenSearchEngine(tmp_path / "state", held).index_paths(
                 [first_batch, second], parse_workers=0
             )
