@@ -54,6 +54,7 @@ MAX_BACKOFF_SECONDS = 10.0
 # killed mid-request holds the operations on its shards, a refresh, until the cluster evicts
 # it: the client's own tries time out for minutes, then end on the dead node's refusal)
 WAIT_SECONDS = 240.0
+ACTIVE_WAIT_SECONDS = 120  # for a new index's replicas to start before the job writes to it
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 SCAN_PAGE = 1000
 STATE_DIR = "opensearch"  # under INDEX_DIR: manifest and learned boilerplate of the archive
@@ -134,12 +135,29 @@ class OpenSearchStore:
         return sorted(found)[-1] if found else None
 
     def create_index(self) -> str:
-        """A new, empty concrete index (from the template), not yet behind the alias."""
+        """A new, empty concrete index (from the template), not yet behind the alias.
+
+        It is returned once every copy of each shard the cluster can hold is started
+        (``copies``): a write to a shard whose replica is still being set up is acknowledged
+        by the primary alone, and if the primary's node dies then, the replica, never in
+        sync, cannot take over: the shard stays red and the acknowledged articles with it.
+        """
         self.ensure_template()
         stamp = datetime.now(UTC).strftime("%Y%m%dt%H%M%S%f")
         name = f"{self.config.alias}-{stamp}"
-        self.client.indices.create(index=name, params={"wait_for_active_shards": "1"})
+        params: dict[str, Any] = {
+            "wait_for_active_shards": str(self.copies()),
+            "timeout": f"{ACTIVE_WAIT_SECONDS}s",  # then answered, shards acknowledged or not
+            "request_timeout": ACTIVE_WAIT_SECONDS + self.config.timeout,
+        }
+        self.client.indices.create(index=name, params=params)
         return name
+
+    def copies(self) -> int:
+        """Copies of each shard the cluster can hold now: the primary and its replicas, at
+        most one per data node."""
+        nodes = retrying(lambda: self.client.cluster.health())["number_of_data_nodes"]
+        return max(1, min(1 + self.config.replicas, int(nodes)))
 
     def ensure_live(self) -> str:
         """The live index, created and aliased when the archive is new.

@@ -176,6 +176,21 @@ def test_searches_keep_answering_when_a_node_dies(healthy: LocalCluster, tmp_pat
     assert backend.health().status == "degraded"
 
 
+def test_a_new_index_has_every_replica_started_before_the_job_writes_to_it(healthy: LocalCluster):
+    """A write acknowledged while a shard's replica is still being set up lives on the primary
+    alone: the job's new index must come back with every copy started, so that one node
+    dying can never take an acknowledged article with it."""
+    store = OpenSearchStore(config(healthy, "chaos-fresh"))
+    assert store.copies() == 2
+    index = store.create_index()
+    try:
+        shards = store.client.cat.shards(index=index, format="json")
+        assert len(shards) == 6, shards  # 3 primaries, 3 replicas
+        assert {shard["state"] for shard in shards} == {"STARTED"}, shards
+    finally:
+        store.delete_index(index)
+
+
 def test_no_acknowledged_article_is_lost_when_a_node_dies_during_indexing(
     healthy: LocalCluster, tmp_path: Path
 ):
