@@ -53,7 +53,6 @@ from engines.whoosh.runs import (
     VALUES_LEVEL,
     PackedValues,
     Run,
-    Runs,
     TermPostings,
     decode_packed,
     decode_run,
@@ -211,22 +210,15 @@ class ArrayFieldWriter(base.FieldWriter):
         """Write many whole terms at once between ``start_field`` and ``finish_field``
         (``runs.TermPostings``; after any terms written before, in ascending byte order):
         the same files as ``add_term_arrays`` term by term, encoded with numpy at once."""
-        self._open_field()
-        if len(postings.terms):
-            self.add_runs(postings.terms, encode_runs(postings, level))
-
-    def add_runs(self, terms: Sequence[bytes], runs: Runs) -> None:
-        """Write many terms' runs, encoded already (``encode_runs``, or copied as they are
-        from another segment by a merge, their records' documents shifted), between
-        ``start_field`` and ``finish_field``: terms in ascending byte order, after any
-        written before."""
         field = self._open_field()
+        terms = postings.terms
         if not len(terms):
             return
         if field.last is not None and terms[0] <= field.last:
             raise base.OutOfOrderError(f"term {terms[0]!r} after {field.last!r}")
         if not all(itertools.starmap(bytes.__lt__, itertools.pairwise(terms))):
             raise base.OutOfOrderError("terms not in ascending byte order")
+        runs = encode_runs(postings, level)
         records = np.empty(len(terms), dtype=_RECORD)
         for name, column in (
             ("df", runs.df),
@@ -243,7 +235,7 @@ class ArrayFieldWriter(base.FieldWriter):
         records["at"] = self._posts_at + np.cumsum(runs.sizes) - runs.sizes
         field.last = terms[-1]
         field.count += len(terms)
-        field.postings += int(runs.df.sum())
+        field.postings += int(postings.bounds[-1])
         self._add_posts(runs.body)
         self._settle(field)
         field.terms.extend(terms)
@@ -657,8 +649,7 @@ class ArrayTermsReader(base.TermsReader):
 
     def field_blocks(self, fieldname: str) -> Iterator[tuple[list[bytes], dict[str, np.ndarray]]]:
         """A field's dictionary blocks in term order, each as its terms and their records'
-        columns (``_COLUMNS``' names, 64-bit: the weights float, the rest integers; ``offset``
-        absolute in ``postings``): what a
+        columns (``_COLUMNS``' names, 64-bit; ``offset`` absolute in ``postings``): what a
         streaming merge reads, block by block, without the process's block cache."""
         index = self._index(fieldname)
         if index is None:
@@ -666,8 +657,9 @@ class ArrayTermsReader(base.TermsReader):
         for number in range(len(index.firsts)):
             block = self._block(fieldname, number, keep=False)
             columns = {
-                name: column.astype(np.float64 if dtype == "<f4" else np.int64)
-                for (name, dtype), column in zip(_COLUMNS, block._columns, strict=True)
+                name: column.astype(np.int64)
+                for (name, _), column in zip(_COLUMNS, block._columns, strict=True)
+                if name not in ("weight", "max_weight", "min_length", "max_length")
             }
             columns["offset"] += block._post
             yield block.terms, columns

@@ -36,7 +36,7 @@ from whoosh.util.numeric import byte_to_length
 
 from engines.whoosh import compat
 from engines.whoosh.codec import ArrayCodec, ArrayTermsReader
-from engines.whoosh.runs import Runs, TermPostings, decode_runs, encode_runs, run_sizes
+from engines.whoosh.runs import TermPostings, decode_runs
 
 # What the segments' windows read ahead, together (each window its share, at least a block):
 # a batch decodes about this many terms or postings of every segment together.
@@ -147,16 +147,6 @@ def field_totals(readers: list, maps: list[np.ndarray]) -> dict[str, int]:
     return totals
 
 
-def renumbering_shift(newdocs: np.ndarray) -> int | None:
-    """The number added to every document of a segment by a merge that keeps all of them
-    (its map from old to new numbers is a shift), else None (deletions: documents dropped,
-    numbers closed up). Only a shifted segment's runs can be copied as they are."""
-    if not len(newdocs) or newdocs[0] < 0:
-        return None
-    shift = int(newdocs[0])
-    return shift if np.array_equal(newdocs, np.arange(shift, shift + len(newdocs))) else None
-
-
 class _Window:
     """One segment's terms of a field, read a dictionary block at a time."""
 
@@ -168,7 +158,6 @@ class _Window:
         self.min_postings = WINDOW_POSTINGS // share
         self.data = np.frombuffer(terms.postings, dtype=np.uint8)
         self.newdocs = newdocs
-        self.shift = renumbering_shift(newdocs)
         self.terms: list[bytes] = []
         self.columns: list[dict[str, np.ndarray]] = []
         self.postings = 0
@@ -218,7 +207,7 @@ class _Part:
     blob: np.ndarray | None
 
 
-def _part(window: _Window, ranks: np.ndarray, records: dict) -> _Part:
+def _part(window: _Window, terms: list[bytes], records: dict, rank: dict) -> _Part:
     found = decode_runs(
         window.data,
         records["df"],
@@ -228,6 +217,7 @@ def _part(window: _Window, ranks: np.ndarray, records: dict) -> _Part:
         records["offset"],
         True,
     )
+    ranks = np.fromiter(map(rank.__getitem__, terms), dtype=np.int64, count=len(terms))
     keys = np.repeat(ranks, records["df"])
     docs = window.newdocs[found.docnums]
     weights, vlens, blob = found.weights, found.value_lengths, found.values
@@ -240,76 +230,7 @@ def _part(window: _Window, ranks: np.ndarray, records: dict) -> _Part:
     return _Part(keys, docs, weights, vlens, vstart, blob)
 
 
-# A term's record, as a batch of runs carries it (``runs.Runs``' columns but the body).
-_RECORD_KEYS = (
-    "df",
-    "first",
-    "last",
-    "weight",
-    "max_weight",
-    "min_length",
-    "max_length",
-    "kind",
-    "value_size",
-)
-
-
-@dataclass
-class _Piece:
-    """Runs of a batch that are written as they are, from one source: each term's rank in the
-    batch, its record (``_RECORD_KEYS``) and where its run lies in ``source``."""
-
-    ranks: np.ndarray
-    records: dict[str, np.ndarray]
-    source: np.ndarray  # uint8
-    starts: np.ndarray
-    sizes: np.ndarray
-
-
-def _copied(window: _Window, ranks: np.ndarray, records: dict[str, np.ndarray]) -> _Piece:
-    """The runs of terms that only ``window``'s segment holds, from a segment whose documents
-    all keep their order (``shift``): the same bytes (gaps, weights and values do not change),
-    the same records but the first and last documents, shifted."""
-    if window.shift is None:
-        raise ValueError("runs of a segment with deletions are decoded, not copied")
-    found = {key: records[key] for key in _RECORD_KEYS}
-    found["first"] = records["first"] + window.shift
-    found["last"] = records["last"] + window.shift
-    sizes = run_sizes(records["kind"], records["df"], records["value_size"])
-    return _Piece(ranks, found, window.data, records["offset"], sizes)
-
-
-def _encoded(ranks: np.ndarray, runs: Runs) -> _Piece:
-    records = {key: getattr(runs, key) for key in _RECORD_KEYS}
-    body = np.frombuffer(runs.body, dtype=np.uint8)
-    return _Piece(ranks, records, body, np.cumsum(runs.sizes) - runs.sizes, runs.sizes)
-
-
-def joined_runs(names: Sequence[bytes], pieces: list[_Piece]) -> tuple[list[bytes], Runs]:
-    """The pieces' terms in rank order (``names[rank]``) and their runs, one body: each
-    stretch of consecutive terms whose runs follow each other in one source is one slice."""
-    ranks = np.concatenate([p.ranks for p in pieces])
-    order = np.argsort(ranks, kind="stable")
-    columns = {k: np.concatenate([p.records[k] for p in pieces])[order] for k in _RECORD_KEYS}
-    which = np.repeat(np.arange(len(pieces)), [len(p.ranks) for p in pieces])[order]
-    starts = np.concatenate([p.starts for p in pieces])[order]
-    sizes = np.concatenate([p.sizes for p in pieces])[order]
-    ends = starts + sizes
-    new = np.ones(len(order), dtype=bool)
-    new[1:] = (which[1:] != which[:-1]) | (starts[1:] != ends[:-1])
-    firsts = np.flatnonzero(new)
-    lasts = np.append(firsts[1:], len(order)) - 1
-    spans = zip(which[firsts].tolist(), starts[firsts].tolist(), ends[lasts].tolist(), strict=True)
-    body = b"".join([pieces[w].source[a:b] for w, a, b in spans])
-    terms = [names[i] for i in ranks[order].tolist()]
-    return terms, Runs(body, sizes, **columns)
-
-
-def _batch(
-    parts: list[_Part], names: list[bytes], lengths: np.ndarray
-) -> tuple[np.ndarray, TermPostings] | None:
-    """The parts' postings ordered by (term, document), as ``TermPostings`` of the terms that
-    kept any, and those terms' ranks in ``names``."""
+def _batch(parts: list[_Part], names: list[bytes], lengths: np.ndarray) -> TermPostings | None:
     keys = np.concatenate([p.keys for p in parts])
     if not len(keys):
         return None
@@ -339,19 +260,13 @@ def _batch(
         packed = np.cumsum(vlens) - vlens
         values = joined[np.arange(int(vlens.sum())) + np.repeat(vstarts - packed, vlens)]
     chosen = names if len(present) == len(names) else [names[i] for i in present.tolist()]
-    return present, TermPostings(chosen, bounds, docs, weights, values, vlens, lengths[docs])
+    return TermPostings(chosen, bounds, docs, weights, values, vlens, lengths[docs])
 
 
-def merged_runs(
-    windows: list[_Window],
-    lengths: np.ndarray,
-    level: int = MERGE_LEVEL,
-    release: Callable[[], None] | None = None,
-) -> Iterator[tuple[list[bytes], Runs]]:
-    """One field's terms of every segment, merged, as batches of runs for ``add_runs``:
-    a term that only one segment holds, in a segment merged without deletions, keeps its run
-    as it is (copied, its record's documents shifted); the others are decoded, renumbered,
-    ordered and encoded again (``encode_runs``, zlib at ``level``)."""
+def merged_postings(
+    windows: list[_Window], lengths: np.ndarray, release: Callable[[], None] | None = None
+) -> Iterator[TermPostings]:
+    """One field's postings of every segment, merged, as batches for ``add_terms``."""
     while True:
         for window in windows:
             window.fill()
@@ -365,36 +280,13 @@ def merged_runs(
             continue
         if len(taken) == 1:
             names = taken[0][1][0]
-            ranked = [np.arange(len(names))]
-            alone = [np.ones(len(names), dtype=bool)]
         else:
             names = sorted(set().union(*(t[0] for _, t in taken)))
-            rank = dict(zip(names, range(len(names)), strict=True))
-            ranked = [
-                np.fromiter(map(rank.__getitem__, terms), dtype=np.int64, count=len(terms))
-                for _, (terms, _) in taken
-            ]
-            counts = np.bincount(np.concatenate(ranked), minlength=len(names))
-            alone = [counts[ranks] == 1 for ranks in ranked]
-        parts, pieces = [], []
-        for (window, (_, records)), ranks, single in zip(taken, ranked, alone, strict=True):
-            copy = single if window.shift is not None else np.zeros(len(ranks), dtype=bool)
-            if copy.any():
-                kept = {k: v[copy] for k, v in records.items()}
-                pieces.append(_copied(window, ranks[copy], kept))
-            if not copy.all():
-                rest = ~copy
-                parts.append(_part(window, ranks[rest], {k: v[rest] for k, v in records.items()}))
-        found = _batch(parts, names, lengths) if parts else None
+        rank = dict(zip(names, range(len(names)), strict=True))
+        parts = [_part(w, terms, records, rank) for w, (terms, records) in taken]
+        found = _batch(parts, names, lengths)
         if found is not None:
-            present, postings = found
-            runs = encode_runs(postings, level)
-            if not pieces:
-                yield list(postings.terms), runs
-            else:
-                pieces.append(_encoded(present, runs))
-        if pieces:
-            yield joined_runs(names, pieces)
+            yield found
         if release is not None:
             release()
 
@@ -464,10 +356,8 @@ def merge_segments(storage, schema, codec, indexname: str, segments: Sequence):
             lengths = document_lengths(perdoc, fieldname, docnum)
             windows = [_Window(terms, fieldname, m, len(sources)) for terms, m in sources]
             fieldwriter.start_field(fieldname, field)
-            for terms, runs in merged_runs(
-                windows, lengths, MERGE_LEVEL, lambda: _release(readers)
-            ):
-                fieldwriter.add_runs(terms, runs)
+            for batch in merged_postings(windows, lengths, lambda: _release(readers)):
+                fieldwriter.add_terms(batch, MERGE_LEVEL)
             fieldwriter.finish_field()
         fieldwriter.close()
         perdoc.close()

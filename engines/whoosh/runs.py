@@ -484,15 +484,6 @@ def encode_runs(postings: TermPostings, level: int = VALUES_LEVEL) -> Runs:
     )
 
 
-def run_sizes(kind: np.ndarray, df: np.ndarray, value_size: np.ndarray) -> np.ndarray:
-    """Each run's bytes, from its record alone (``Runs.sizes``): the ``df - 1`` gaps, the
-    ``df`` weights (none when all are 1) and the values section."""
-    w_code = kind >> 2 & 7
-    floats = w_code == W_FLOAT
-    w_bytes = np.where(floats, 4, _WIDTH_BYTES[np.where(floats, 0, w_code)])
-    return (df - 1) * _WIDTH_BYTES[kind & 3] + df * w_bytes + value_size
-
-
 def _read_uints(data: np.ndarray, at: np.ndarray, widths: np.ndarray) -> np.ndarray:
     """The little-endian unsigned numbers of ``widths`` bytes (1, 2 or 4) at byte ``at`` of
     ``data`` (uint8), as int64."""

@@ -16,7 +16,7 @@ from whoosh import fields, index
 from builders import SAMPLE_DIR, write_jsonl
 from builders import PolicySegment as Segment
 from engines import index_paths
-from engines.whoosh import compat, merge, pool, vectorized
+from engines.whoosh import compat, pool, vectorized
 from engines.whoosh.codec import ArrayCodec
 from engines.whoosh.collect import walk
 from engines.whoosh.compile import compile_request
@@ -85,65 +85,6 @@ def test_streaming_merge_writes_what_whoosh_merge_writes(tmp_path: Path, monkeyp
     assert bool(streamed[0]["vectors"]) is (schema is custom_schema)
     assert streamed[0]["docs"] == 450 + 20 - len(range(0, 450, 11)) - 1
     assert streamed == pooled
-
-
-def segment_terms(ix) -> list[set[tuple[str, bytes]]]:
-    with ix.reader() as reader:
-        return [set(leaf.all_terms()) for leaf, _ in reader.leaf_readers()]
-
-
-def three_segments(path: Path, deleted: list[int], streaming: bool, monkeypatch) -> tuple:
-    """Three commits of 150 documents, ``deleted`` keys deleted, then a merge of all three
-    (streaming, or Whoosh's ``optimize`` through the pool); each segment's terms before it,
-    the merged content and the terms the streaming merge encoded again."""
-    path.mkdir()
-    compat.install()
-    ix = index.create_in(str(path), without_vectors())
-    for batch in range(3):
-        writer = PooledWriter(ix, codec=ArrayCodec())
-        fill(writer, batch * 150, 150)
-        writer.commit(merge=False)
-    before = segment_terms(ix)
-    encoded: list[bytes] = []
-
-    def recording(postings, level):
-        encoded.extend(postings.terms)
-        return encode_runs(postings, level)
-
-    encode_runs = merge.encode_runs
-    monkeypatch.setattr(merge, "encode_runs", recording)
-    monkeypatch.setattr(pool, "streaming_merges", everything)
-    writer = PooledWriter(ix, codec=ArrayCodec())
-    for i in deleted:
-        writer.delete_by_term("key", f"k{i}")
-    if streaming:
-        writer.commit(mergetype=merge_tiered)
-    else:
-        writer.commit(optimize=True)
-    monkeypatch.undo()
-    return before, index_content(ix), set(encoded)
-
-
-def test_terms_of_one_segment_are_copied_and_read_as_merged(tmp_path: Path, monkeypatch):
-    """A term that one segment alone holds keeps its run as it was written (copied, not
-    decoded and encoded again) when that segment loses no document; a segment with deletions
-    has its terms encoded again. Either way the merged segment holds what Whoosh's merge
-    writes."""
-    deleted = [3, 40, 77]  # all in the first segment
-    before, streamed, encoded = three_segments(tmp_path / "s", deleted, True, monkeypatch)
-    _, pooled, _ = three_segments(tmp_path / "p", deleted, False, monkeypatch)
-    assert streamed == pooled and len(streamed) == 1
-    everywhere = set().union(*before)
-    alone = [
-        {t for f, t in terms if not any((f, t) in other for other in before if other is not terms)}
-        for terms in before
-    ]
-    # term bytes that name one (field, term) only: what ``encode_runs`` saw is unambiguous
-    single_name = {t for f, t in everywhere if sum(t == u for _, u in everywhere) == 1}
-    kept = (alone[1] | alone[2]) & single_name
-    assert len(kept) > 100 and not kept & encoded
-    assert alone[0] & single_name & encoded  # the segment with deletions: encoded again
-    assert {b"alpha", b"shared"} <= encoded  # held by several segments
 
 
 def test_a_merge_of_deleted_documents_only_leaves_no_segment(tmp_path: Path) -> None:
