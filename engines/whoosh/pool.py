@@ -586,7 +586,7 @@ def side_by_side(segments: Sequence) -> list[list]:
     before = np.cumsum(sizes)[:-1]  # live documents before each possible cut
     cut = 1 + int(np.argmin(np.abs(2 * before - total)))
     groups = [segments[:cut], segments[cut:]]
-    if not all(len(g) > 1 or g[0].has_deletions() for g in groups):
+    if not all(len(g) > 1 or g[0].deleted_count() for g in groups):
         return [segments]
     return groups
 
