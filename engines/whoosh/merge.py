@@ -29,6 +29,7 @@ import os
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 import numpy as np
@@ -394,5 +395,8 @@ def merge_side_by_side(storage, schema, codec, indexname: str, groups: Sequence[
     with ProcessPoolExecutor(1, context, _start_merging_process, (os.getpid(),)) as other:
         second = other.submit(merge_segments, storage, schema, codec, indexname, groups[1])
         first = merge_segments(storage, schema, codec, indexname, groups[0])
-        found = [first, second.result()]
+        try:
+            found = [first, second.result()]
+        except BrokenProcessPool:  # the process died (not an error of the merge): here, then
+            found = [first, merge_segments(storage, schema, codec, indexname, groups[1])]
     return [s for s in found if s is not None]

@@ -4,6 +4,7 @@ merge writes, and an index it merged answers every query as a fresh build does."
 from __future__ import annotations
 
 import json
+import os
 import random
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from whoosh import fields, index
 from builders import SAMPLE_DIR, write_jsonl
 from builders import PolicySegment as Segment
 from engines import index_paths
-from engines.whoosh import compat, pool, vectorized
+from engines.whoosh import compat, merge, pool, vectorized
 from engines.whoosh.codec import ArrayCodec
 from engines.whoosh.collect import walk
 from engines.whoosh.compile import compile_request
@@ -142,6 +143,25 @@ def test_a_small_or_lopsided_merge_stays_one() -> None:
     purged = [Segment(SIDE_BY_SIDE_DOCS + 100, deleted=100), Segment(10), Segment(10)]
     assert side_by_side(purged) == [purged[:1], purged[1:]]
     assert side_by_side(small[:2]) == [small[:2]]
+
+
+def dying(parent: int) -> None:
+    """A merging process that dies as it starts (killed, out of memory)."""
+    os._exit(3)
+
+
+def test_a_merge_whose_process_died_is_done_here(tmp_path: Path, monkeypatch) -> None:
+    compat.install()
+    ix = index.create_in(str(tmp_path), without_vectors())
+    for batch in range(4):
+        writer = PooledWriter(ix, codec=ArrayCodec())
+        fill(writer, batch * 30, 30)
+        writer.commit(merge=False)
+    segments = list(ix._read_toc().segments)
+    monkeypatch.setattr(merge, "_start_merging_process", dying)
+    halves = [segments[:2], segments[2:]]
+    merged = merge.merge_side_by_side(ix.storage, ix.schema, ArrayCodec(), ix.indexname, halves)
+    assert [s.doc_count() for s in merged] == [60, 60]
 
 
 def matched(handle: IndexHandle, request: SearchRequest) -> dict[str, float]:
