@@ -24,12 +24,8 @@ from __future__ import annotations
 
 import functools
 import mmap
-import multiprocessing as mp
-import os
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 import numpy as np
@@ -372,31 +368,3 @@ def merge_segments(storage, schema, codec, indexname: str, segments: Sequence):
         for reader in readers:
             reader.close()
     return newsegment
-
-
-def _start_merging_process(parent: int) -> None:
-    from index.parallel import die_with_parent
-
-    die_with_parent(parent)  # a job killed mid-merge leaves no process writing files
-    compat.install()
-
-
-def merge_side_by_side(storage, schema, codec, indexname: str, groups: Sequence[Sequence]) -> list:
-    """``merge_segments`` of each group (one or two), the second in a process of its own at
-    the same time as the first here: one new segment per group, in the groups' order (none for
-    a group of deleted documents only). The process is started afresh (``spawn``): a fork of
-    a grown writer would count its pages twice in the job's resident memory."""
-    if len(groups) == 1:
-        merged = merge_segments(storage, schema, codec, indexname, groups[0])
-        return [] if merged is None else [merged]
-    if len(groups) != 2:
-        raise ValueError("a merge runs side by side in two groups at most")
-    context = mp.get_context("spawn")
-    with ProcessPoolExecutor(1, context, _start_merging_process, (os.getpid(),)) as other:
-        second = other.submit(merge_segments, storage, schema, codec, indexname, groups[1])
-        first = merge_segments(storage, schema, codec, indexname, groups[0])
-        try:
-            found = [first, second.result()]
-        except BrokenProcessPool:  # the process died (not an error of the merge): here, then
-            found = [first, merge_segments(storage, schema, codec, indexname, groups[1])]
-    return [s for s in found if s is not None]

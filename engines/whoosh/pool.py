@@ -40,7 +40,7 @@ from whoosh.util import fib
 from whoosh.writing import SegmentWriter
 
 from engines.whoosh import compat
-from engines.whoosh.merge import document_lengths, merge_side_by_side, streamable
+from engines.whoosh.merge import document_lengths, merge_segments, streamable
 from engines.whoosh.runs import TermPostings
 from engines.whoosh.schema import Analysed
 
@@ -467,13 +467,11 @@ class PooledWriter(SegmentWriter):
         if len(chosen) > 1 or any(s.has_deletions() for s in chosen):
             # the new documents first, as Whoosh's merges number them
             ordered = sorted(chosen, key=lambda s: s is not own)
-            groups = side_by_side(ordered)
-            merged = merge_side_by_side(
-                self.storage, self.schema, self.codec, self.indexname, groups
-            )
+            merged = merge_segments(self.storage, self.schema, self.codec, self.indexname, ordered)
             dropped = set(map(id, chosen))
             segments = [s for s in segments if id(s) not in dropped]
-            segments.extend(merged)
+            if merged is not None:
+                segments.append(merged)
         self._commit_toc(segments)
         self._finish()
 
@@ -564,31 +562,6 @@ def streaming_merges(segments: Sequence) -> list:
             id(s) for s in segments if id(s) not in chosen and size_class(s.doc_count_all()) <= top
         )
     return [s for s in segments if id(s) in chosen]
-
-
-# A streaming merge of at least this many live documents is done as two merges side by side
-# (``merge.merge_side_by_side``), each half of the documents: a merging commit comes once the
-# parse worker is done (a job's last), so the second core is free. Measured on the full corpus
-# (65,547 articles, 9 segments): the merge was 17 s of the build's 149 s, the single-core tail.
-SIDE_BY_SIDE_DOCS = 40_000
-
-
-def side_by_side(segments: Sequence) -> list[list]:
-    """The segments of a merge split into two runs of about half the live documents each
-    (order kept) when it merges at least ``SIDE_BY_SIDE_DOCS`` and each half merges
-    something (two segments, or one with deletions); else the one group. Two segments of a
-    size class stay apart until ``STREAM_FAN_IN`` of it gather."""
-    segments = list(segments)
-    sizes = np.array([s.doc_count() for s in segments], dtype=np.int64)
-    total = int(sizes.sum())
-    if total < SIDE_BY_SIDE_DOCS or len(segments) < 3:
-        return [segments]
-    before = np.cumsum(sizes)[:-1]  # live documents before each possible cut
-    cut = 1 + int(np.argmin(np.abs(2 * before - total)))
-    groups = [segments[:cut], segments[cut:]]
-    if not all(len(g) > 1 or g[0].deleted_count() for g in groups):
-        return [segments]
-    return groups
 
 
 def whoosh_small_merges(segments: Sequence) -> list:

@@ -4,7 +4,6 @@ merge writes, and an index it merged answers every query as a fresh build does."
 from __future__ import annotations
 
 import json
-import os
 import random
 from pathlib import Path
 
@@ -17,17 +16,15 @@ from whoosh import fields, index
 from builders import SAMPLE_DIR, write_jsonl
 from builders import PolicySegment as Segment
 from engines import index_paths
-from engines.whoosh import compat, merge, pool, vectorized
+from engines.whoosh import compat, pool, vectorized
 from engines.whoosh.codec import ArrayCodec
 from engines.whoosh.collect import walk
 from engines.whoosh.compile import compile_request
 from engines.whoosh.pool import (
     FLOOR_DOCS,
-    SIDE_BY_SIDE_DOCS,
     STREAM_FAN_IN,
     PooledWriter,
     merge_tiered,
-    side_by_side,
     streaming_merges,
 )
 from engines.whoosh.searchers import IndexHandle
@@ -125,45 +122,6 @@ def test_merged_segments_cascade_into_their_new_size_class() -> None:
     assert streaming_merges([*larger, *small[: STREAM_FAN_IN - 1]]) == []
 
 
-def test_a_large_merge_is_split_into_two_halves_of_its_live_documents() -> None:
-    build = [Segment(10_000) for _ in range(6)] + [Segment(5_540), Segment(502), Segment(3_000)]
-    first, second = side_by_side(build)
-    assert first + second == build
-    halves = [sum(s.doc_count() for s in group) for group in (first, second)]
-    assert abs(halves[0] - halves[1]) <= 10_000
-    purged = Segment(20_000, deleted=15_000)  # halves of live documents: 25,000 and 20,000
-    assert [len(group) for group in side_by_side([purged, *build[:4]])] == [3, 2]
-
-
-def test_a_small_or_lopsided_merge_stays_one() -> None:
-    small = [Segment(SIDE_BY_SIDE_DOCS // 4) for _ in range(3)]
-    assert side_by_side(small) == [small]
-    lopsided = [Segment(SIDE_BY_SIDE_DOCS), Segment(10), Segment(10)]
-    assert side_by_side(lopsided) == [lopsided]  # a half of one whole segment: a copy
-    purged = [Segment(SIDE_BY_SIDE_DOCS + 100, deleted=100), Segment(10), Segment(10)]
-    assert side_by_side(purged) == [purged[:1], purged[1:]]
-    assert side_by_side(small[:2]) == [small[:2]]
-
-
-def dying(parent: int) -> None:
-    """A merging process that dies as it starts (killed, out of memory)."""
-    os._exit(3)
-
-
-def test_a_merge_whose_process_died_is_done_here(tmp_path: Path, monkeypatch) -> None:
-    compat.install()
-    ix = index.create_in(str(tmp_path), without_vectors())
-    for batch in range(4):
-        writer = PooledWriter(ix, codec=ArrayCodec())
-        fill(writer, batch * 30, 30)
-        writer.commit(merge=False)
-    segments = list(ix._read_toc().segments)
-    monkeypatch.setattr(merge, "_start_merging_process", dying)
-    halves = [segments[:2], segments[2:]]
-    merged = merge.merge_side_by_side(ix.storage, ix.schema, ArrayCodec(), ix.indexname, halves)
-    assert [s.doc_count() for s in merged] == [60, 60]
-
-
 def matched(handle: IndexHandle, request: SearchRequest) -> dict[str, float]:
     """Each matching article's id and score (both paths must agree)."""
     searcher = handle.searcher()
@@ -178,10 +136,10 @@ def matched(handle: IndexHandle, request: SearchRequest) -> dict[str, float]:
     return dict(zip(names, np.asarray(scores, dtype=float).tolist(), strict=True))
 
 
-@pytest.fixture(scope="module", params=[False, True], ids=["one merge", "side by side"])
-def fresh_and_merged(tmp_path_factory: pytest.TempPathFactory, request):
+@pytest.fixture(scope="module")
+def fresh_and_merged(tmp_path_factory: pytest.TempPathFactory):
     """The same articles: indexed at once, and in commits of 40 whose segments the last
-    commit streams into one (or, side by side, into two: ``merge_side_by_side``)."""
+    commit streams into one."""
     base = tmp_path_factory.mktemp("merge")
     records = [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines()]
     records += generated(120)
@@ -193,18 +151,16 @@ def fresh_and_merged(tmp_path_factory: pytest.TempPathFactory, request):
     shards(records, folder, per_file=40)
     monkeypatch = pytest.MonkeyPatch()
     monkeypatch.setattr(pool, "STREAM_FAN_IN", 2)
-    if request.param:
-        monkeypatch.setattr(pool, "SIDE_BY_SIDE_DOCS", 100)
     report = index_paths([folder], base / "merged", parse_workers=0, commit_seconds=0)
     monkeypatch.undo()
     assert report.commits > 5
-    return IndexHandle(fresh), IndexHandle(base / "merged"), 2 if request.param else 1
+    return IndexHandle(fresh), IndexHandle(base / "merged")
 
 
 def test_a_streamed_index_answers_as_a_fresh_build(fresh_and_merged) -> None:
-    fresh, merged, segments = fresh_and_merged
+    fresh, merged = fresh_and_merged
     reader = merged.searcher().reader()
-    assert len(reader.leaf_readers()) == segments and not reader.has_deletions()
+    assert len(reader.leaf_readers()) == 1 and not reader.has_deletions()
     assert reader.doc_count() == fresh.searcher().reader().doc_count()
     rng = random.Random(SEED)
     found = 0
