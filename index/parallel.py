@@ -17,7 +17,7 @@ import multiprocessing as mp
 import os
 import queue as queue_mod
 import signal
-from collections.abc import Collection, Generator, Iterator, Mapping
+from collections.abc import Callable, Collection, Generator, Iterator, Mapping
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
@@ -29,6 +29,10 @@ from index.sources import Rejected, read_again, read_path
 
 BATCH = 256  # items per message
 QUEUE_BATCHES = 16  # bounded: the worker waits when the writer falls behind
+# Fewer batches than this waiting: the writer is about to wait for the worker, so the worker
+# leaves the next batch's SimHashes to the writer (``index.dedup.body_simhash``), which
+# balances the two processes (on a full build the worker was the slower one by a fifth).
+WRITER_STARVING = 4
 Item = Article | Rejected | Unchanged
 
 
@@ -73,18 +77,48 @@ def _worker(
 ) -> None:
     die_with_parent(parent)
     for path in paths:
-        batch: list[Item] = []
-        for item in safe_items(path, None if only is None else only[path], reuse):
-            if isinstance(item, Article) and item.content_hash() not in known:
-                if prepare:
-                    prepare(item)  # the writer process then has less to do
-                simhash_ahead(item)
-            batch.append(item)
-            if len(batch) >= BATCH:
-                out.put(batch)
-                batch = []
-        out.put(batch)
+        for batch in prepared_batches(
+            safe_items(path, None if only is None else only[path], reuse),
+            prepare,
+            known,
+            lambda: writer_busy(out),
+        ):
+            out.put(batch)
         out.put(None)  # end of this file
+
+
+def writer_busy(out: mp.Queue) -> bool:
+    """Whether the writer has ``WRITER_STARVING`` batches or more waiting (True where the
+    queue cannot tell)."""
+    try:
+        return out.qsize() >= WRITER_STARVING
+    except NotImplementedError:  # macOS
+        return True
+
+
+def prepared_batches(
+    items: Iterator[Item],
+    prepare: Prepare | None,
+    known: Collection[str],
+    busy: Callable[[], bool],
+) -> Iterator[list[Item]]:
+    """The items in batches of ``BATCH`` (the last one possibly short or empty), each new
+    article prepared (``prepare``) and, while the writer is ``busy`` (asked before each
+    batch), given its SimHash ahead (``index.dedup.simhash_ahead``)."""
+    batch: list[Item] = []
+    simhash = busy()
+    for item in items:
+        if isinstance(item, Article) and item.content_hash() not in known:
+            if prepare:
+                prepare(item)  # the writer process then has less to do
+            if simhash:
+                simhash_ahead(item)
+        batch.append(item)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+            simhash = busy()
+    yield batch
 
 
 def _drain(source: mp.Queue, proc: BaseProcess) -> Iterator[Item]:
