@@ -75,7 +75,11 @@ _PER_WORD: frozenset[type] = frozenset(
 # Of those, the ones that drop tokens (the others always pass them on).
 _DROPPING: frozenset[type] = frozenset({StopwordFilter, ArabicNormalizeFilter})
 _TOKENIZERS: frozenset[type] = frozenset({WordTokenizer, CJKBigramTokenizer})
-MEMO_LIMIT = 100_000  # words remembered per chain (~140 bytes each); a full memo starts again
+# Words remembered, all chains together (~140 bytes each: ~14 MB): when they would pass it,
+# every chain's memo starts again. One budget, not one per chain: a parsing process analyses
+# a dozen chains (three text fields per language, the exact fields), and 100,000 words per
+# chain grew it by ~100 MB on the full corpus; 1,000 articles already fill about half of it.
+MEMO_LIMIT = 100_000
 _GAP = re.compile(r"\s+")
 # The encoded value of a single position, per encoder (a format's ``encode`` depends on the
 # positions only), for positions below the limit.
@@ -161,14 +165,27 @@ def _run(filters: tuple[Filter, ...], found: Iterable[str]) -> dict[str, bytes |
     return terms
 
 
+def memo_words() -> int:
+    """Words the memos of all chains remember (at most ``MEMO_LIMIT``)."""
+    return sum(len(plan.memo) for _analyzer, plan in list(_plans.values()) if plan is not None)
+
+
+def _forget_words() -> None:
+    """Start every chain's memo again (new dicts rather than ``clear()``: another thread may
+    be reading an old one)."""
+    for _analyzer, plan in list(_plans.values()):
+        if plan is not None:
+            plan.memo = {}
+
+
 def _terms(plan: _Plan, found: list[str]) -> list[bytes | None]:
-    """The term of each word, through the plan's memo."""
+    """The term of each word, through the plan's memo (all memos within ``MEMO_LIMIT``)."""
     memo = plan.memo
     missing = set(found).difference(memo)
     if missing:
-        if len(memo) + len(missing) > MEMO_LIMIT:
-            # A new dict rather than clear(): another thread may be reading the old one.
-            memo = plan.memo = {}
+        if memo_words() + len(missing) > MEMO_LIMIT:
+            _forget_words()
+            memo = plan.memo
             missing = set(found)
         memo.update(_run(plan.filters, missing))
     return list(map(memo.__getitem__, found))
