@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -106,41 +105,137 @@ def _vouching_keys(title: str, text: str) -> list[str]:
     return [k for k in keys if not k.endswith(":")]
 
 
-def _bands(value: int) -> list[tuple[int, int]]:
+def _vouching_hashes(title: str, text: str) -> list[int]:
+    """The vouching keys as 64-bit hashes: what ``Clusters`` keeps of them."""
+    return [
+        int.from_bytes(_blake(k.encode(), digest_size=8).digest(), "little")
+        for k in _vouching_keys(title, text)
+    ]
+
+
+def _bands(value: int) -> list[int]:
+    """The value's bands, each tagged with its band number (band ``i`` in bits 16-17)."""
     mask = (1 << BAND_BITS) - 1
-    return [(i, (value >> (i * BAND_BITS)) & mask) for i in range(BANDS)]
+    return [(i << BAND_BITS) | ((value >> (i * BAND_BITS)) & mask) for i in range(BANDS)]
 
 
-@dataclass
+SETTLE_FROM = 4_096  # entries added to a ``Buckets`` before they join its sorted arrays
+
+
+class Buckets:
+    """A multimap from 64-bit keys to entry numbers, each key's entries in the order added.
+
+    Held in two sorted numpy arrays (12 bytes an entry) and a dict of the entries added since
+    they were last merged into the arrays: at most ``SETTLE_FROM`` or an eighth of the
+    arrays, whichever is more (the merge sorts the whole, so it happens ever more rarely).
+    A Python dict of lists held ~150 bytes an entry: the job's clusters grew by ~100 MB on
+    the 65,547 articles of the corpus."""
+
+    def __init__(self) -> None:
+        self.keys = np.zeros(0, dtype=np.uint64)
+        self.entries = np.zeros(0, dtype=np.int64)
+        self.recent: dict[int, list[int]] = {}
+        self.pending = 0
+
+    def __len__(self) -> int:
+        return len(self.keys) + self.pending
+
+    def add(self, key: int, entry: int) -> None:
+        self.recent.setdefault(key, []).append(entry)
+        self.pending += 1
+        if self.pending >= max(SETTLE_FROM, len(self.keys) // 8):
+            self.settle()
+
+    def settle(self) -> None:
+        """Merge the recent entries into the sorted arrays."""
+        if not self.pending:
+            return
+        keys = np.fromiter(
+            (k for k, found in self.recent.items() for _ in found), np.uint64, self.pending
+        )
+        entries = np.fromiter(
+            (e for found in self.recent.values() for e in found), np.int64, self.pending
+        )
+        keys, entries = np.concatenate((self.keys, keys)), np.concatenate((self.entries, entries))
+        order = np.lexsort((entries, keys))  # by key, then in the order added
+        self.keys, self.entries = keys[order], entries[order]
+        self.recent, self.pending = {}, 0
+
+    def get(self, key: int) -> list[int]:
+        """The key's entries, in the order added."""
+        found: list[int] = []
+        if len(self.keys):
+            probe = np.uint64(key)
+            lo = int(np.searchsorted(self.keys, probe, side="left"))
+            hi = int(np.searchsorted(self.keys, probe, side="right"))
+            if hi > lo:
+                found = self.entries[lo:hi].tolist()
+        return found + self.recent.get(key, [])
+
+    def nbytes(self) -> int:
+        """Bytes of its sorted arrays (the recent entries are a bounded few)."""
+        return int(self.keys.nbytes + self.entries.nbytes)
+
+
 class Clusters:
-    """Every known SimHash with its cluster key, banded for fast near-duplicate look-up."""
+    """Every known SimHash with its cluster key, banded for fast near-duplicate look-up.
 
-    _bands: dict[tuple[int, int], list[tuple[int, str]]] = field(default_factory=dict)
-    _vouched: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    Held compact: the SimHashes in one numpy array, their cluster keys in a list (the
+    article ids the job holds anyway), the bands and the vouching keys (as 64-bit hashes) in
+    ``Buckets`` of entry numbers: about 60 bytes an article, against ~1.5 KB as dicts of
+    tuples (measured: 15 MB for 10,000 articles)."""
+
+    def __init__(self) -> None:
+        self._values = np.zeros(1024, dtype=np.uint64)
+        self._keys: list[str] = []
+        self._bands = Buckets()
+        self._vouched = Buckets()
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def _first_within(self, value: int, entries: list[int], most: int) -> str | None:
+        for entry in entries:
+            if distance(value, int(self._values[entry])) <= most:
+                return self._keys[entry]
+        return None
 
     def find(self, value: int) -> str | None:
         for band in _bands(value):
-            for other, key in self._bands.get(band, ()):
-                if distance(value, other) <= MAX_DISTANCE:
-                    return key
+            if (key := self._first_within(value, self._bands.get(band), MAX_DISTANCE)) is not None:
+                return key
         return None
 
     def find_vouched(self, value: int, title: str, text: str = "") -> str | None:
         """The cluster of an article with the same title or the same opening words and a
         SimHash within ``MAX_TITLED_DISTANCE`` bits (another capture of the same page)."""
-        for vouching in _vouching_keys(title, text):
-            for other, key in self._vouched.get(vouching, ()):
-                if distance(value, other) <= MAX_TITLED_DISTANCE:
-                    return key
+        for vouching in _vouching_hashes(title, text):
+            found = self._first_within(value, self._vouched.get(vouching), MAX_TITLED_DISTANCE)
+            if found is not None:
+                return found
         return None
 
     def add(self, value: int, key: str, title: str = "", text: str = "") -> None:
+        entry = len(self._keys)
+        if entry == len(self._values):
+            self._values = np.resize(self._values, 2 * entry)
+        self._values[entry] = value
+        self._keys.append(key)
         for band in _bands(value):
-            self._bands.setdefault(band, []).append((value, key))
+            self._bands.add(band, entry)
         if not (title or text):  # a stored article, as a job loads them: nothing vouches
             return
-        for vouching in _vouching_keys(title, text):
-            self._vouched.setdefault(vouching, []).append((value, key))
+        for vouching in _vouching_hashes(title, text):
+            self._vouched.add(vouching, entry)
+
+    def nbytes(self) -> int:
+        """Bytes of its arrays and key list (not the key strings: the job's article ids)."""
+        return (
+            int(self._values.nbytes)
+            + 8 * len(self._keys)
+            + self._bands.nbytes()
+            + self._vouched.nbytes()
+        )
 
     def assign(self, value: int | None, article_id: str, title: str = "", text: str = "") -> str:
         """The cluster key of an article (``text`` is what ``value`` hashes): an existing

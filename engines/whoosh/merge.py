@@ -45,7 +45,7 @@ WINDOW_TERMS = 4_096
 # deflating a fifth of its time; 1 is several times faster, the sections a little larger
 MERGE_LEVEL = 1
 STORED = "_stored"  # W3's column of stored fields
-WINDOW_POSTINGS = 262_144
+WINDOW_POSTINGS = 65_536  # a batch's decoding and encoding take ~300 bytes a posting
 
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.int64)
 

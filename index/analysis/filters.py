@@ -212,8 +212,9 @@ SNOWBALL_NAMES = {
     "it": "italian", "nl": "dutch", "ru": "russian", "ar": "arabic",
 }  # fmt: skip
 # A full cache starts again. Indexing stems only the words its memo (postings.py) misses: a
-# larger cache held the memo's words twice (200,000: ~150 MB in the parsing process).
-_STEM_CACHE_SIZE = 20_000
+# larger cache held the memo's words twice (200,000: ~150 MB in the parsing process). One
+# cache per language: 10,000 words (~1.5 MB) each.
+_STEM_CACHE_SIZE = 10_000
 _stem_caches: dict[str, dict[str, str]] = {}
 _local = threading.local()
 

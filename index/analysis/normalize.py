@@ -39,7 +39,8 @@ _LETTER_MAP = str.maketrans(
 # search expects (ёлка = елка, молоко́ = молоко).
 _DIACRITICS = re.compile("(?<![\u0418\u0438\u0423\u0443])\u0306|[\u0300-\u0305\u0307-\u036f]")
 
-_FOLD_CACHE_SIZE = 100_000
+# non-ASCII words (~200 bytes each); indexing folds only what its memos miss (postings.py)
+_FOLD_CACHE_SIZE = 20_000
 _fold_cache: dict[str, str] = {}
 
 

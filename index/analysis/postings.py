@@ -75,7 +75,13 @@ _PER_WORD: frozenset[type] = frozenset(
 # Of those, the ones that drop tokens (the others always pass them on).
 _DROPPING: frozenset[type] = frozenset({StopwordFilter, ArabicNormalizeFilter})
 _TOKENIZERS: frozenset[type] = frozenset({WordTokenizer, CJKBigramTokenizer})
-MEMO_LIMIT = 100_000  # words remembered per chain (~140 bytes each); a full memo starts again
+# Words remembered, all chains together (~140 bytes each: ~28 MB). One budget, not one per
+# chain: a parsing process analyses a dozen chains (three text fields per language, the exact
+# fields), and 100,000 words per chain grew it by ~100 MB on the full corpus. The memos are
+# two generations: when this one's words reach half the budget, the older is dropped and this
+# one becomes it; a word of the older generation met again moves to this one. So the words in
+# use stay, and starting all over (as one memo that filled did) is not paid again and again.
+MEMO_LIMIT = 200_000
 _GAP = re.compile(r"\s+")
 # The encoded value of a single position, per encoder (a format's ``encode`` depends on the
 # positions only), for positions below the limit.
@@ -90,12 +96,13 @@ class _Unsupported(Exception):
 @dataclass(eq=False)
 class _Plan:
     """What the fast path needs of one chain: its tokenizer, its filters, how it counts
-    positions, and the terms of the words seen so far."""
+    positions, and the terms of the words seen lately (``memo``, then ``older``)."""
 
     tokenizer: SpanTokenizer
     filters: tuple[Filter, ...]
     renumber: bool  # a stop filter numbers the kept words consecutively from the first one
     memo: dict[str, bytes | None] = field(default_factory=dict)
+    older: dict[str, bytes | None] = field(default_factory=dict)
 
 
 # id(analyzer) → (the analyzer, kept alive so that its id is not reused; its plan or None).
@@ -161,16 +168,36 @@ def _run(filters: tuple[Filter, ...], found: Iterable[str]) -> dict[str, bytes |
     return terms
 
 
+def _live_plans() -> list[_Plan]:
+    return [plan for _analyzer, plan in list(_plans.values()) if plan is not None]
+
+
+def memo_words() -> int:
+    """Words the memos of all chains remember, both generations (at most ``MEMO_LIMIT``)."""
+    return sum(len(plan.memo) + len(plan.older) for plan in _live_plans())
+
+
+def _age_words() -> None:
+    """Every chain's memo becomes its older generation (the older one dropped): new dicts
+    rather than ``clear()``, as another thread may be reading an old one."""
+    for plan in _live_plans():
+        plan.older, plan.memo = plan.memo, {}
+
+
 def _terms(plan: _Plan, found: list[str]) -> list[bytes | None]:
-    """The term of each word, through the plan's memo."""
+    """The term of each word, through the plan's memos (all within ``MEMO_LIMIT``)."""
     memo = plan.memo
     missing = set(found).difference(memo)
     if missing:
-        if len(memo) + len(missing) > MEMO_LIMIT:
-            # A new dict rather than clear(): another thread may be reading the old one.
-            memo = plan.memo = {}
+        if sum(len(p.memo) for p in _live_plans()) + len(missing) > MEMO_LIMIT // 2:
+            _age_words()
+            memo = plan.memo
             missing = set(found)
-        memo.update(_run(plan.filters, missing))
+        older = plan.older
+        again = {word: older[word] for word in missing if word in older}
+        memo.update(again)
+        if len(again) < len(missing):
+            memo.update(_run(plan.filters, missing.difference(again)))
     return list(map(memo.__getitem__, found))
 
 

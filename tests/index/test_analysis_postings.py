@@ -259,6 +259,24 @@ def test_a_full_memo_starts_again(monkeypatch: pytest.MonkeyPatch) -> None:
         assert fast.field_postings(ftype, text) == chain_items(ftype, text)
 
 
+def test_the_memos_of_all_chains_share_one_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every chain's memo together stays within ``MEMO_LIMIT`` words (one per chain grew the
+    parsing process by ~100 MB on the full corpus), and the items stay the chains'."""
+    limit = 400
+    monkeypatch.setattr(fast, "MEMO_LIMIT", limit)
+    fields = distinct_fields()
+    chains = {id(ftype.analyzer) for ftype in fields.values()}
+    assert len(chains) > 3
+    most = 0
+    for text in bundled_texts()[:60]:
+        for ftype in fields.values():
+            assert fast.field_postings(ftype, text) == chain_items(ftype, text)
+            if len(set(fast.words(WordTokenizer(), text))) < limit // 2:
+                assert fast.memo_words() <= limit
+            most = max(most, fast.memo_words())
+    assert most > limit // 2  # the budget was reached and started again
+
+
 def test_other_chains_and_formats_are_left_to_whoosh() -> None:
     """A filter that makes several tokens of one (n-grams), Whoosh's own stop filter, or
     another format: the items are still the chain's."""
