@@ -1,12 +1,13 @@
 """Indexing throughput, paired: two Manchette builds and plain Whoosh on the same articles.
 
     python bench/index_paired.py --before /work/main/.venv/bin/manchette [--sizes 1000,10000]
-        [--rounds 2] [--corpus ../shared/corpus] [--contenders before,after,whoosh] [--keep DIR]
+        [--rounds 2] [--corpus ../shared/corpus] [--contenders before,after,whoosh,fts5]
+        [--keep DIR]
 
 For each size, a seeded sample of the corpus (``bench/workload.py``, as ``bench/suite.py``
 draws it) is written as shards once; then, round after round, ``manchette index`` of the
 ``--before`` build, of this checkout (``--after``, default: beside this Python) and plain
-Whoosh (``bench/contenders.py``) index it into fresh directories, one after the other (the
+Whoosh or FTS5 (``bench/contenders.py``) index it into fresh directories, one after the other (the
 order reversed every other round, so that a load that drifts weighs on both alike). Each run
 prints its wall time, articles/s and the CPU time of its processes (the parse worker's
 included): on a shared machine the CPU time is the steadier figure; the peak RSS of its
@@ -35,9 +36,9 @@ CONTENDERS = str(ROOT / "bench" / "contenders.py")
 
 
 def command(who: str, binary: str, folder: Path, dest: Path) -> list[str]:
-    if who == "whoosh":
+    if who in ("whoosh", "fts5"):
         shards = sorted(map(str, folder.glob("*.jsonl.gz")))
-        return [sys.executable, CONTENDERS, "index", "whoosh", str(dest), *shards]
+        return [sys.executable, CONTENDERS, "index", who, str(dest), *shards]
     return [binary, "index", str(folder), "--index-dir", str(dest), "--quiet"]
 
 
@@ -74,7 +75,7 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="build here and keep the last indexes")
     args = parser.parse_args()
     records = load_corpus(args.corpus)
-    every = {"before": args.before, "after": args.after, "whoosh": ""}
+    every = {"before": args.before, "after": args.after, "whoosh": "", "fts5": ""}
     binaries = {who: every[who] for who in args.contenders.split(",")}
     with tempfile.TemporaryDirectory(prefix="index-paired-") as tmp:
         work = Path(tmp) if args.keep is None else args.keep
