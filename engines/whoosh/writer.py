@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import json
 import shutil
 from collections.abc import Iterator
@@ -123,23 +124,33 @@ M_MMAP_THRESHOLD = -3  # glibc's ``mallopt`` parameter
 MAPPED_BLOCK = 128 * 1024  # glibc's default threshold, kept fixed
 
 
+@functools.cache
+def _glibc() -> ctypes.CDLL | None:
+    """The C library, when it is glibc (None elsewhere: the calls below are then skipped)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
+    return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
+
+
 def map_big_blocks() -> None:
     """Have glibc serve every block of ``MAPPED_BLOCK`` bytes or more from a mapping of its own,
     unmapped when freed. Left alone, glibc raises that threshold each time such a block is
     freed (up to 32 MB): a commit's sort arrays then come from the heap and leave holes that
     the next batches only partly fill, and the job's resident memory grows commit after commit
-    (the full corpus's peak: 399 → 368 MB, ``doc/benchmarks.md``). The parsing process forked
-    later inherits the setting. Nothing elsewhere than glibc."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").mallopt(M_MMAP_THRESHOLD, MAPPED_BLOCK)
+    (``doc/decisions.md``, "Big blocks mapped"). The parsing process forked later inherits the
+    setting. Nothing elsewhere than glibc."""
+    if (libc := _glibc()) is not None:
+        libc.mallopt(M_MMAP_THRESHOLD, MAPPED_BLOCK)
 
 
 def release_free_memory() -> None:
     """Hand the C heap's free pages back to the kernel (glibc's ``malloc_trim``): a commit
     frees the pool's many small buffers, which the heap would otherwise keep resident (and
     which a process forked later would share, counted twice). Nothing elsewhere."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    if (libc := _glibc()) is not None:
+        libc.malloc_trim(0)
 
 
 def abandon_writer(writer: SegmentWriter) -> None:
