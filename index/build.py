@@ -362,8 +362,7 @@ def _revisit(sink: Sink, job: Job, parse_workers: int, merge: bool) -> tuple[int
                 articles = keep_articles(items, sub)
                 again.reindex_file(path, (a for a in articles if kept.get(a.id) == a.path))
         if again.pending or merge:
-            sink.commit()
-            again.commits += 1
+            again.commits += sink.commit()
         else:
             sink.cancel()
     except BaseException:
@@ -479,10 +478,15 @@ def run_job(
             report.deleted = job.deleted
             owed = bool(job.pending or report.deleted or job.commits or rebuild)
             if owed:  # after intermediate commits, the run's last commit merges segments
-                sink.commit(merge=not job.revisit)  # a revisit's commit comes last: it merges
-                job.commits += 1
-            else:
+                if job.pending and not job.revisit:
+                    # what was read is committed before the merge: the merge can be most of a
+                    # short run's time, and a job killed in it would lose what it read
+                    job.flush()
+                # a revisit's commit comes last: it merges
+                job.commits += sink.commit(merge=not job.revisit)
+            else:  # nothing new: only a merge a killed run left undone, when one is due
                 sink.cancel()
+                job.commits += sink.commit(merge=True)
             if job.revisit:
                 small = sum(map(len, job.relearn.values())) <= REVISIT_INLINE
                 workers = 0 if small else parse_workers

@@ -75,11 +75,12 @@ class Sink(ABC):
         """Delete an article by id; the number of documents deleted."""
 
     @abstractmethod
-    def commit(self, merge: bool = True) -> None:
+    def commit(self, merge: bool = True) -> bool:
         """Make what was written durable and visible; writing may go on afterwards.
 
         ``merge=False`` (the job's intermediate commits) may skip merging segments: the
-        commit is then quick, and the last one merges.
+        commit is then quick, and the last one merges. False when nothing was committed:
+        nothing was written since the last commit and there was nothing to merge.
         """
 
     def buffered_bytes(self) -> int:

@@ -12,7 +12,11 @@ would finish: it has only what the first did not commit left to do). Run time is
 time of the job's processes (the job and its parsing worker), not wall time: on a shared
 machine wall time varies twofold from one run to the next, CPU time much less. After each
 kill: no process of the job survives, ``manchette check`` passes, and the index holds more
-articles than after the previous kill.
+articles than after the previous kill, unless it already held them all: the job commits what
+it read before its last commit's merge, so a run with little left to do gets it in even when
+killed in that merge (the merge is most of such a run's time), and the runs after it have
+nothing left to add (they are still killed, and must lose nothing). Before that, a run with
+a file or two left committed nothing before its merge, and kill after kill added nothing.
 Then the job runs to its end: exit 0, every article, the very same content as a run never
 killed. Without commits by time (a job of fewer than 10,000 articles commits only at its
 end), every kill would leave the index empty.
@@ -128,7 +132,7 @@ def killed_run(inputs: Path, index_dir: Path, env: dict[str, str], after: float)
 
 
 def kill_once(
-    number: int, inputs: Path, work: Path, env: dict[str, str], at: float, before: int
+    number: int, inputs: Path, work: Path, env: dict[str, str], at: float, before: int, total: int
 ) -> Kill:
     """Measure the job's normal run time from the index as it is, then kill it at ``at`` of
     that time, and look at what it left."""
@@ -163,8 +167,10 @@ def kill_once(
         problems.append(f"{len(orphans)} process(es) of the killed job still alive")
     if verdict["exit_code"] != 0:
         problems.append(f"check failed after the kill: {verdict.get('problems')}")
-    if articles <= before:
+    if articles <= before and before < total:
         problems.append(f"no progress: {articles} article(s) after the kill, {before} before")
+    if articles < before:
+        problems.append(f"articles lost: {articles} after the kill, {before} before")
     return Kill(
         number,
         round(normal, 2),
@@ -207,15 +213,15 @@ def main() -> int:
         kills: list[Kill] = []
         count = 0
         for number in range(1, args.kills + 1):
-            kill = kill_once(number, inputs, work, env, args.at, count)
+            kill = kill_once(number, inputs, work, env, args.at, count, args.articles)
+            complete = count == args.articles  # all in before this kill: nothing left to add
             count = kill.articles
             kills.append(kill)
             flag = "FAIL " + "; ".join(kill.problems) if kill.problems else "ok"
             print(
                 f"  kill {number}: normal run {kill.normal_seconds:5.1f}s CPU, killed after "
                 f"{kill.killed_after:5.1f}s CPU (killed={kill.killed}, retries {kill.retries}): "
-                f"{kill.articles:5} "
-                f"articles, "
+                f"{kill.articles:5} articles{' (all in before it)' if complete else ''}, "
                 f"check {'ok' if kill.check_ok else 'FAILED'}; {flag}",
                 flush=True,
             )
@@ -241,6 +247,7 @@ def main() -> int:
         "commit_seconds": round(commit_seconds, 2),
         "kill_at": args.at,
         "counts_after_kills": [k.articles for k in kills],
+        "all_in_after_kill": next((k.run for k in kills if k.articles == args.articles), None),
         "kills": [asdict(k) for k in kills],
         "final_exit_code": final_code,
         "final_articles": final.get("articles"),

@@ -253,6 +253,7 @@ class OpenSearchSink(Sink):
         self.chunk = chunk
         self.acknowledged = 0
         self._actions: list[dict] = []
+        self._written = False  # since the last commit
         self._saved: JobState | None = None
 
     def load(self) -> JobState:
@@ -261,6 +262,7 @@ class OpenSearchSink(Sink):
         return read_job_files(self.state_dir, self.store.load_state(self.index))
 
     def add(self, doc: dict) -> None:
+        self._written = True
         source = to_source(doc)
         self._actions.append(
             {"_op_type": "index", "_index": self.index, "_id": source[ID_FIELD], "_source": source}
@@ -272,14 +274,19 @@ class OpenSearchSink(Sink):
         self.add(doc)  # indexing under an existing _id replaces the document
 
     def delete(self, article_id: str) -> int:
+        self._written = True
         self._actions.append({"_op_type": "delete", "_index": self.index, "_id": article_id})
         return 1
 
-    def commit(self, merge: bool = True) -> None:
+    def commit(self, merge: bool = True) -> bool:
         """Send what is buffered and make it visible to searchers (OpenSearch merges
-        segments by itself)."""
+        segments by itself): False when nothing was written since the last commit."""
+        if not self._written:
+            return False
         self._send()
         self.store.refresh(self.index)
+        self._written = False
+        return True
 
     def cancel(self) -> None:
         self._actions = []

@@ -148,9 +148,14 @@ def release_mapped_pages(searcher: Searcher) -> None:
 # --- segments and their files ---------------------------------------------------------------
 
 
+def committed_segments(ix: FileIndex) -> list:
+    """The segments of the index's latest commit."""
+    return ix._segments()
+
+
 def committed_segment_ids(ix: FileIndex) -> set[str]:
     """The segments the index's latest commit refers to."""
-    return {segment.segment_id() for segment in ix._segments()}
+    return {segment.segment_id() for segment in committed_segments(ix)}
 
 
 def segment_file_pattern(ix: FileIndex) -> re.Pattern:

@@ -466,7 +466,7 @@ class PooledWriter(SegmentWriter):
         else:
             self._close_segment()
         chosen = streaming_merges(segments)
-        if len(chosen) > 1 or any(s.has_deletions() for s in chosen):
+        if worth_merging(chosen):
             # the new documents first, as Whoosh's merges number them
             ordered = sorted(chosen, key=lambda s: s is not own)
             merged = merge_segments(self.storage, self.schema, self.codec, self.indexname, ordered)
@@ -564,6 +564,21 @@ def streaming_merges(segments: Sequence) -> list:
             id(s) for s in segments if id(s) not in chosen and size_class(s.doc_count_all()) <= top
         )
     return [s for s in segments if id(s) in chosen]
+
+
+def worth_merging(chosen: Sequence) -> bool:
+    """Whether a merge policy's choice rewrites anything: two segments or more, or one that
+    holds deleted documents."""
+    return len(chosen) > 1 or any(s.has_deletions() for s in chosen)
+
+
+def merge_due(segments: Sequence) -> bool:
+    """Whether a merging ``commit`` of ``segments`` with nothing new would merge any (always
+    assumed with ``MANCHETTE_WHOOSH_POOL=0``: Whoosh's own policy decides)."""
+    if not pool_enabled():
+        return True
+    policy = streaming_merges if streamable(segments) else tiered_merges
+    return worth_merging(policy(segments))
 
 
 def whoosh_small_merges(segments: Sequence) -> list:

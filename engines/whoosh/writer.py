@@ -27,7 +27,7 @@ from engines.base import IndexMissing, RebuildRequired
 from engines.whoosh import compat
 from engines.whoosh.codec import ArrayCodec
 from engines.whoosh.columns import column_reader, column_values
-from engines.whoosh.pool import ArrayPool, commit, open_pooled
+from engines.whoosh.pool import ArrayPool, commit, merge_due, open_pooled
 from engines.whoosh.schema import Analysed, AnalysedText, build_schema
 from index.analysis.postings import document_postings
 from index.article import Article
@@ -309,10 +309,16 @@ class WhooshSink(Sink):
     def delete(self, article_id: str) -> int:
         return self.writer().delete_by_term(ID_FIELD, article_id)
 
-    def commit(self, merge: bool = True) -> None:
+    def commit(self, merge: bool = True) -> bool:
+        # nothing written since the last commit: a merging commit with nothing to merge
+        # would only write the same segments again as a new generation
+        nothing = self._writer is None and merge and not self.rebuild
+        if nothing and not merge_due(compat.committed_segments(self.ix)):
+            return False
         commit(self.writer(), merge)
         self._writer = None
         release_free_memory()
+        return True
 
     def buffered_bytes(self) -> int:
         pool = getattr(self._writer, "pool", None)

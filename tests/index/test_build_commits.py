@@ -162,3 +162,35 @@ def test_a_job_killed_after_a_timed_commit_keeps_its_articles(tmp_path: Path):
     assert report["files_skipped"] == len(done_files)
     assert report["added"] == total - held
     assert len(known_hashes(open_index(ix_dir))) == total == 50 * len(files)
+
+
+def test_a_job_that_fails_in_its_last_merge_keeps_what_it_read(tmp_path: Path, monkeypatch):
+    """The run's last commit merges segments, and on a small run the merge is most of the
+    time: what the run read is committed before it, and the next run (with nothing new to
+    read) makes the merge a killed run left undone."""
+    import engines.whoosh.pool
+
+    def killed(*args, **kwargs):
+        raise RuntimeError("killed in the merge")
+
+    write_files(tmp_path / "in", files=4, per_file=3)
+    with monkeypatch.context() as patch:
+        patch.setattr(engines.whoosh.pool, "merge_segments", killed)
+        with pytest.raises(RuntimeError):  # four commits by time, then the merge fails
+            index_paths([tmp_path / "in"], tmp_path / "ix", commit_seconds=0)
+        write_jsonl(tmp_path / "in" / "new.jsonl", [record(100), record(101)])
+        with pytest.raises(RuntimeError):  # no commit by time: the new file's articles at the end
+            index_paths([tmp_path / "in"], tmp_path / "ix", commit_seconds=1e9)
+    ix = open_index(tmp_path / "ix")
+    assert {"c100", "c101"} <= set(known_hashes(ix))
+    assert file_key(tmp_path / "in" / "new.jsonl") in committed_manifest_is_consistent(
+        tmp_path / "ix"
+    )
+    with ix.reader() as reader:  # the commits' segments, left unmerged
+        assert len(reader.leaf_readers()) > 4
+    again = index_paths([tmp_path / "in"], tmp_path / "ix")
+    assert (again.added, again.files_skipped, again.commits) == (0, 5, 1)
+    with open_index(tmp_path / "ix").reader() as reader:
+        assert len(reader.leaf_readers()) == 1
+        assert reader.doc_count() == 14
+    assert index_paths([tmp_path / "in"], tmp_path / "ix").commits == 0  # nothing left to merge

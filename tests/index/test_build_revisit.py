@@ -204,9 +204,9 @@ class _NotingMerges(WhooshSink):
         super().__init__(index_dir, rebuild)
         self.merges: list[bool] = []
 
-    def commit(self, merge: bool = True) -> None:
+    def commit(self, merge: bool = True) -> bool:
         self.merges.append(merge)
-        super().commit(merge)
+        return super().commit(merge)
 
 
 @pytest.mark.parametrize("commit_seconds", [0, 3600])
