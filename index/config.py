@@ -15,8 +15,8 @@ COMMIT_MB = 40.0  # ... and when the writer's pooled postings reach this many me
 # (10,000 news articles pool about 140 MB, and a flush sorts about half as much again: 256 MB
 # let the job's peak follow BATCH_DOCS, 504 MB on the full corpus against 388 MB at 64; 40 with
 # big blocks mapped (``engines.whoosh.writer.map_big_blocks``): 340 MB against 368 MB at 64 and
-# 414 MB before, for 5 % more time (``doc/decisions.md``); the final commit's streaming merge
-# makes one segment of a build whatever the commits)
+# 414 MB before; 64 was 6 % faster, 377 MB (``doc/decisions.md``); the final commit's
+# streaming merge makes one segment of a build whatever the commits)
 
 
 def default_index_dir() -> str:
