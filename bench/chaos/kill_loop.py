@@ -71,6 +71,7 @@ class Kill:
     retries: int  # runs that finished before their kill (then measured the normal time again)
     killed: bool  # False when the job ended before the signal
     articles: int  # in the index after the kill
+    all_in_before: bool  # every article was in before the kill: nothing left to add
     check_ok: bool
     orphans: int
     problems: list[str] = field(default_factory=list)
@@ -167,7 +168,8 @@ def kill_once(
         problems.append(f"{len(orphans)} process(es) of the killed job still alive")
     if verdict["exit_code"] != 0:
         problems.append(f"check failed after the kill: {verdict.get('problems')}")
-    if articles <= before and before < total:
+    all_in_before = before == total
+    if articles <= before and not all_in_before:
         problems.append(f"no progress: {articles} article(s) after the kill, {before} before")
     if articles < before:
         problems.append(f"articles lost: {articles} after the kill, {before} before")
@@ -178,6 +180,7 @@ def kill_once(
         retries,
         killed,
         articles,
+        all_in_before,
         verdict["exit_code"] == 0,
         len(orphans),
         problems,
@@ -214,14 +217,13 @@ def main() -> int:
         count = 0
         for number in range(1, args.kills + 1):
             kill = kill_once(number, inputs, work, env, args.at, count, args.articles)
-            complete = count == args.articles  # all in before this kill: nothing left to add
             count = kill.articles
             kills.append(kill)
             flag = "FAIL " + "; ".join(kill.problems) if kill.problems else "ok"
             print(
                 f"  kill {number}: normal run {kill.normal_seconds:5.1f}s CPU, killed after "
                 f"{kill.killed_after:5.1f}s CPU (killed={kill.killed}, retries {kill.retries}): "
-                f"{kill.articles:5} articles{' (all in before it)' if complete else ''}, "
+                f"{kill.articles:5} articles{' (all in before it)' if kill.all_in_before else ''}, "
                 f"check {'ok' if kill.check_ok else 'FAILED'}; {flag}",
                 flush=True,
             )

@@ -121,9 +121,10 @@ def open_writer(ix: FileIndex) -> SegmentWriter:
 
 
 M_MMAP_THRESHOLD = -3  # glibc's ``mallopt`` parameter
-# glibc's threshold, kept fixed: at 1 MiB the full corpus indexed 6-10 % faster than at
-# 128 KiB (glibc's starting value: every mid-sized numpy temporary mapped and unmapped) for
-# 3-7 MB more at the peak; 4 MiB no faster, 9 MB more (``doc/decisions.md``)
+# glibc's threshold, kept fixed: 1 MiB, against 128 KiB (glibc's starting value: every
+# mid-sized numpy temporary mapped and unmapped), was 6-10 % faster on the full corpus in runs
+# one after the other, but even (-8 % and +1 %) in two paired runs: no clear gain, the same
+# peak within 7 MB (``doc/decisions.md``)
 MAPPED_BLOCK = 1024 * 1024
 
 
