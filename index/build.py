@@ -20,6 +20,7 @@ from index.article import Article
 from index.config import COMMIT_MB, COMMIT_SECONDS
 from index.dedup import body_simhash
 from index.document import IndexState, article_to_doc, text_key
+from index.known import Reads, hash_key
 from index.layout import LAST_RUN, job_lock, write_atomic
 from index.manifest import FileState, file_key, sha1_file, stat_state
 from index.parallel import Item, parsed_files, safe_items
@@ -94,12 +95,11 @@ class Job:
         self.observing = observing  # learn boilerplate from what is read (not when revisiting)
         self.revisit: set[str] = set()  # files holding articles to write again (``_revisit``)
         self.relearn: dict[str, set[str]] = {}  # file → locations of those articles in it
+        self.seen = Reads(state.articles.known)  # the ids read in this run, and where first
         self.know(state.articles)
         self.manifest: dict[str, FileState] = state.manifest
         self.manifest_changed = False  # since loaded: else a run that read nothing saves nothing
         self.report = report
-        self.seen: set[str] = set()
-        self.first_read: dict[str, str] = {}  # id → where it was read first in this run
         self.deleted = 0
         self.pending = 0  # documents written (or deleted) since the last commit
         self.commits = 0
@@ -114,9 +114,10 @@ class Job:
         """Take the stored articles (read apart from the files when the engine can:
         ``Sink.load_articles``)."""
         self.state.articles = articles
-        self.known = articles.by_id  # id → content hash
-        self.texts = articles.by_text  # text hash → id
+        self.known = articles.known  # content hash by id, id by text hash
         self.clusters = articles.clusters
+        if self.seen.table is not self.known:  # ids read before (unchanged files) stay read
+            self.seen = self.seen.moved_to(self.known)
 
     def plan(self, path: Path) -> FileState | None:
         """The file's new state when it must be read, or None when it is unchanged."""
@@ -159,13 +160,15 @@ class Job:
                 state.ids.append(item.id)
                 if (where := marked(item)) is not None:
                     place, digest = where
-                    state.records[place] = make_entry(digest, self.known[item.id], item.id)
+                    state.records[place] = make_entry(
+                        digest, self.known.content_hex(item.id), item.id
+                    )
             if self.tick is not None and count % PROGRESS_ARTICLES == 0:
                 self.tick()
         if not passed_over:
             self.parsed_whole.add(key)
         rejected = self.report.rejected[rejected_before:]
-        gone = set(old.ids) - set(state.ids) - self.seen if old else set()
+        gone = {i for i in set(old.ids) - set(state.ids) if i not in self.seen} if old else set()
         if rejected:  # a partial read deletes nothing: the articles stay with their file
             state.ids.extend(sorted(gone))
             state.rejected = [[r.path, r.reason] for r in rejected]
@@ -244,15 +247,14 @@ class Job:
         run read its id before or the index no longer holds it as indexed from there (the
         parsing process decided on what it knew when it started)."""
         _digest, content, article_id = split_entry(item.entry)
-        if article_id in self.seen or not self.known.get(article_id, "").startswith(content):
+        if article_id in self.seen or not self.known.content_hex(article_id).startswith(content):
             kept = False
             for article in read_again(path, {item.path}):
                 kept = self.index_article(article, path)
             return kept
         self.report.unchanged += 1
         self.report.passed_over += 1
-        self.seen.add(article_id)
-        self.first_read[article_id] = item.path
+        self.seen.read(article_id, item.path)
         return True
 
     def refresh_records(self, paths: Iterable[str]) -> None:
@@ -265,14 +267,14 @@ class Job:
             for place, entry in state.records.items():
                 digest, _content, article_id = split_entry(entry)
                 if article_id in self.known:
-                    state.records[place] = make_entry(digest, self.known[article_id], article_id)
+                    content = self.known.content_hex(article_id)
+                    state.records[place] = make_entry(digest, content, article_id)
 
     def _skip(self, state: FileState, key: str) -> None:
         report = self.report
         report.files_skipped += 1
         report.unchanged += len(state.ids)
-        self.seen.update(state.ids)
-        self.first_read.update(dict.fromkeys(state.ids, key))
+        self.seen.read_all(state.ids, key)
         if state.rejected:  # reported when the file was read: listed, not reported again
             report.files_still_rejected += 1
             report.still_rejected_inputs.extend(RejectedInput(*r) for r in state.rejected)
@@ -291,20 +293,19 @@ class Job:
                 self.relearn.setdefault(file, set()).add(where)
         article = self.learned.clean(article)
         report = self.report
-        if article.id in self.seen:  # the first occurrence in a run wins
-            kept = self.first_read.get(article.id, "")
+        kept = self.seen.where(article.id)
+        if kept is not None:  # the first occurrence in a run wins
             report.duplicates.append(Duplicate(article.id, kept, article.path, "same id"))
             return False
         content_hash = article.content_hash()
         text_hash = text_key(article)
-        original = self.texts.get(text_hash) if text_hash else None
+        original = self.known.holder_of(text_hash) if text_hash else None
         if original is not None and original != article.id:
             report.duplicates.append(Duplicate(article.id, original, article.path, "same text"))
             return False
-        self.seen.add(article.id)
-        self.first_read[article.id] = article.path
-        previous = self.known.get(article.id)
-        if previous == content_hash:
+        self.seen.read(article.id, article.path)
+        previous = self.known.content(article.id)
+        if previous == hash_key(content_hash):
             report.unchanged += 1
             return True
         value = body_simhash(article)  # computed ahead by the parsing process, if any
@@ -318,21 +319,19 @@ class Job:
             report.updated += 1
         self.pending += 1
         self.maybe_commit()
-        self.known[article.id] = content_hash
-        if text_hash:
-            self.texts[text_hash] = article.id
+        self.known.hold(article.id, content_hash, text_hash)
         return True
 
     def _delete(self, ids: Iterable[str]) -> None:
         for article_id in ids:
             self.deleted += self.sink.delete(article_id)
             self.pending += 1
-            self.known.pop(article_id, None)
+            self.known.forget(article_id)
 
     def prune(self) -> None:
         """Forget files that no longer exist, and delete their articles."""
         for key in [k for k in self.manifest if not os.path.exists(k)]:
-            self._delete(set(self.manifest.pop(key).ids) - self.seen)
+            self._delete({i for i in self.manifest.pop(key).ids if i not in self.seen})
             self.manifest_changed = True
 
 
@@ -354,13 +353,13 @@ def _revisit(sink: Sink, job: Job, parse_workers: int, merge: bool) -> tuple[int
     again.revisit = set(job.revisit)  # not done until re-read: kept out of its checkpoints
     paths = [Path(p) for p in sorted(job.revisit)]
     only = {Path(p): job.relearn.get(p, set()) for p in job.revisit}
-    kept = job.first_read  # id → where the first pass read the article it kept
+    kept = job.seen  # the ids read, and where the first pass read the article it kept
     try:
         stream = parsed_files(paths, parse_workers, only=only)
         with contextlib.closing(stream):
             for path, items in zip(paths, stream, strict=True):
                 articles = keep_articles(items, sub)
-                again.reindex_file(path, (a for a in articles if kept.get(a.id) == a.path))
+                again.reindex_file(path, (a for a in articles if kept.where(a.id) == a.path))
         if again.pending or merge:
             again.commits += sink.commit()
         else:
@@ -458,7 +457,7 @@ def run_job(
             if progress is not None:
                 progress(report, done, len(planned))
                 job.tick = lambda: progress(report, done, len(planned))
-            known = set(job.known.values())  # content hashes: not prepared again
+            known = job.known.contents()  # content hashes: not prepared again
             reuse = job.reusable(path for path, _ in planned)
             stream = parsed_files(
                 [path for path, _ in planned],

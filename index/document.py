@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from index.analysis import lang_key
 from index.article import Article
 from index.dedup import Clusters
+from index.known import KnownArticles
 from index.schema import (
     CLUSTER_FIELD,
     DATED_FIELD,
@@ -43,17 +44,14 @@ Prepare = Callable[[Article], None]  # run on each new article in the parsing pr
 class IndexState:
     """What a job needs to know of the live index: hashes by id and by text, the clusters."""
 
-    by_id: dict[str, str] = field(default_factory=dict)  # id → content hash
-    by_text: dict[str, str] = field(default_factory=dict)  # text hash → id
+    known: KnownArticles = field(default_factory=KnownArticles)  # by id and by text hash
     clusters: Clusters = field(default_factory=Clusters)
 
     def remember(
         self, article_id: str, content_hash: str, text_hash: str, simhash: str, cluster: str
     ) -> None:
         """Add one stored article (its hashes and cluster key, as the engine stored them)."""
-        self.by_id[article_id] = content_hash
-        if text_hash:
-            self.by_text[text_hash] = article_id
+        self.known.hold(article_id, content_hash, text_hash)
         if simhash:
             self.clusters.add(int(simhash, 16), cluster or article_id)
 

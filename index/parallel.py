@@ -17,7 +17,7 @@ import multiprocessing as mp
 import os
 import queue as queue_mod
 import signal
-from collections.abc import Callable, Collection, Generator, Iterator, Mapping
+from collections.abc import Callable, Collection, Container, Generator, Iterator, Mapping
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
@@ -71,7 +71,7 @@ def _worker(
     out: mp.Queue,
     parent: int,
     prepare: Prepare | None,
-    known: Collection[str],
+    known: Container[str],
     only: Mapping[Path, Collection[str]] | None,
     reuse: RecordReuse | None,
 ) -> None:
@@ -99,7 +99,7 @@ def writer_busy(out: mp.Queue) -> bool:
 def prepared_batches(
     items: Iterator[Item],
     prepare: Prepare | None,
-    known: Collection[str],
+    known: Container[str],
     busy: Callable[[], bool],
 ) -> Iterator[list[Item]]:
     """The items in batches of ``BATCH`` (the last one possibly short or empty), each new
@@ -138,7 +138,7 @@ def parsed_files(
     paths: list[Path],
     workers: int = 1,
     prepare: Prepare | None = None,
-    known: Collection[str] = (),
+    known: Container[str] = (),
     only: Mapping[Path, Collection[str]] | None = None,
     reuse: RecordReuse | None = None,
 ) -> Generator[Iterator[Item], None, None]:

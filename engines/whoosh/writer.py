@@ -202,8 +202,16 @@ def load_state(ix: FileIndex) -> IndexState:
 
 
 def known_hashes(ix: FileIndex) -> dict[str, str]:
-    """Map every live article id to the content hash it was indexed with."""
-    return load_state(ix).by_id
+    """Map every live article id to the content hash it was indexed with (whole)."""
+    found: dict[str, str] = {}
+    with ix.reader() as reader:
+        for segment, _offset in reader.leaf_readers():
+            if segment.doc_count_all() == 0:
+                continue
+            ids, hashes = column_values(segment, ID_FIELD), column_values(segment, HASH_FIELD)
+            for docnum in segment.all_doc_ids():
+                found[ids[docnum]] = hashes[docnum]
+    return found
 
 
 def whoosh_documents(ix: FileIndex) -> Iterator[dict]:
