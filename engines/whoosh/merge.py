@@ -337,6 +337,9 @@ def merge_segments(storage, schema, codec, indexname: str, segments: Sequence):
         for reader in readers:
             newdocs, docnum = copy_documents(pdw, reader, schema, docnum)
             maps.append(newdocs)
+            # its stored fields were read through the mapping: handed back segment by
+            # segment, else a full build's final merge held all of them at once (~100 MB)
+            _release([reader])
         pdw.close()
         newsegment._fieldlengths = field_totals(readers, maps)
         _release(readers)

@@ -68,7 +68,7 @@ class FieldPool:
     ``CHUNK_BYTES`` a chunk, ``TERM_BYTES`` plus the term's bytes a distinct term): the job
     flushes the pool by that count (``ArrayPool.nbytes``), not by documents."""
 
-    __slots__ = ("blobs", "counts", "docs", "next_id", "size", "terms", "tids", "vlens", "weights")
+    __slots__ = ("blob", "counts", "docs", "next_id", "size", "terms", "tids", "vlens", "weights")
 
     def __init__(self) -> None:
         self.terms: dict[bytes, int] = {}  # term bytes → term id (increasing, not contiguous)
@@ -78,7 +78,9 @@ class FieldPool:
         self.vlens = array("I")  # per posting: its value's length in the chunk's blob
         self.docs = array("q")  # per chunk (a document's postings, or one term of a merge)
         self.counts = array("I")  # per chunk: how many postings
-        self.blobs: list[bytes] = []  # per chunk: its values joined
+        # every posting's value, one after the other: grown in place (a big buffer is a
+        # mapping that ``realloc`` moves without copying), never joined into a second copy
+        self.blob = bytearray()
         self.size = 0  # bytes held (see the class's docstring)
 
     def __len__(self) -> int:
@@ -108,7 +110,7 @@ class FieldPool:
         given = [v or b"" for v in values] if None in values else cast(Sequence[bytes], values)
         self.vlens.extend(map(len, given))
         blob = b"".join(given)
-        self.blobs.append(blob)
+        self.blob += blob
         self.docs.append(docnum)
         self.counts.append(len(tbytes))
         self.size += POSTING_BYTES * len(tbytes) + len(blob) + CHUNK_BYTES
@@ -121,7 +123,7 @@ class FieldPool:
         self.tids.extend(self._ids(found.terms))
         self.weights.frombytes(weights)
         self.vlens.frombytes(found.value_lengths)
-        self.blobs.append(found.blob)
+        self.blob += found.blob
         self.docs.append(docnum)
         self.counts.append(len(found.terms))
         self.size += POSTING_BYTES * len(found.terms) + len(found.blob) + CHUNK_BYTES
@@ -139,7 +141,7 @@ class FieldPool:
         self.weights.frombytes(np.ascontiguousarray(weights, dtype=np.float64).tobytes())
         self.vlens.extend(map(len, values))
         blob = b"".join(values)
-        self.blobs.append(blob)
+        self.blob += blob
         self.docs.extend(docnums.tolist())
         self.counts.extend(array("I", [1]) * size)
         self.size += (POSTING_BYTES + CHUNK_BYTES) * size + len(blob)
@@ -152,9 +154,10 @@ class FieldPool:
     def _sorted(self) -> _Sorted | None:
         """The postings ordered by (term bytes, document), gathered a batch at a time.
 
-        What it allocates besides the pool stays small: per posting a 32-bit term rank and
-        document number, the 64-bit sort order and value offset; ``_Sorted.batch`` gathers a
-        batch's postings through the order as it is handed over."""
+        What it allocates besides the pool stays small: per posting a 32-bit term rank (freed
+        once sorted), document number, sort order and value offset (64-bit only for a pool
+        of 2**31 postings or value bytes); ``_Sorted.batch`` gathers a batch's postings
+        through the order as it is handed over."""
         total = len(self.tids)
         if not total:
             return None
@@ -166,6 +169,8 @@ class FieldPool:
         keys = rank_of[np.frombuffer(self.tids, dtype=np.uint32)]
         del rank_of
         order = np.argsort(keys, kind="stable")  # documents were added in ascending order
+        if total < 2**31:
+            order = order.astype(np.int32)
         bounds = np.zeros(len(names) + 1, dtype=np.int64)
         np.cumsum(np.bincount(keys, minlength=len(names)), out=bounds[1:])
         del keys
@@ -173,12 +178,11 @@ class FieldPool:
         narrow = np.int32 if int(chunk_docs.max()) < 2**31 else np.int64
         docs = np.repeat(chunk_docs.astype(narrow), np.frombuffer(self.counts, dtype=np.uint32))
         vlens = np.frombuffer(self.vlens, dtype=np.uint32)
-        starts = np.zeros(total, dtype=np.int64)
-        np.cumsum(vlens[:-1], out=starts[1:])
-        blob = b"".join(self.blobs)
-        self.blobs = [blob]  # the same values, held once
+        offset = np.int32 if len(self.blob) < 2**31 else np.int64
+        starts = np.zeros(total, dtype=offset)
+        np.cumsum(vlens[:-1], dtype=offset, out=starts[1:])
         weights = np.frombuffer(self.weights, dtype=np.float64)
-        return _Sorted(names, bounds, order, docs, weights, starts, vlens, blob)
+        return _Sorted(names, bounds, order, docs, weights, starts, vlens, self.blob)
 
     def sorted_terms(self) -> Iterable[tuple[bytes, np.ndarray, np.ndarray, list[bytes]]]:
         """Each term in byte order with its postings: (term, document numbers ascending,
@@ -194,7 +198,7 @@ class FieldPool:
             batch_docs, batch_weights, vstarts, vlens = found.batch(term, last)
             cuts = (bounds[term : last + 1] - bounds[term]).tolist()
             spans = zip(vstarts.tolist(), (vstarts + vlens).tolist(), strict=True)
-            values = [blob[s:e] for s, e in spans]
+            values = [bytes(blob[s:e]) for s, e in spans]
             for i in range(last - term):
                 a, b = cuts[i], cuts[i + 1]
                 yield names[term + i], batch_docs[a:b], batch_weights[a:b], values[a:b]
@@ -221,7 +225,11 @@ class FieldPool:
                 vlens = vlens64
                 packed = np.cumsum(vlens) - vlens  # where each value lands in the batch
                 size = int(vlens.sum())
-                gathered = values[np.arange(size) + np.repeat(vstarts - packed, vlens)]
+                # each value byte's offset in the pool, in the offsets' own width (a batch's
+                # values can be megabytes: three 64-bit temporaries of that were 24 MB)
+                at = np.repeat((vstarts - packed).astype(vstarts.dtype), vlens)
+                at += np.arange(size, dtype=vstarts.dtype)
+                gathered = values[at]
             yield TermPostings(
                 found.terms[term:last],
                 bounds[term : last + 1] - lo,
@@ -248,7 +256,7 @@ class _Sorted:
     weights: np.ndarray
     vstarts: np.ndarray
     vlens: np.ndarray
-    blob: bytes
+    blob: bytes | bytearray
 
     def batch(self, first: int, last: int) -> tuple[np.ndarray, ...]:
         """Terms ``first:last``'s postings in order: documents, weights, value starts and
