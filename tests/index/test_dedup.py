@@ -158,6 +158,16 @@ def test_buckets_keep_each_keys_entries_in_the_order_added(monkeypatch):
     assert len(buckets) == 200 and len(buckets.recent) <= 7
 
 
+def test_buckets_keep_the_order_added_even_when_entries_decrease(monkeypatch):
+    monkeypatch.setattr("index.dedup.SETTLE_FROM", 3)
+    buckets = Buckets()
+    for entry in [50, 40, 30, 20, 10, 60, 5]:
+        buckets.add(9, entry)
+        buckets.add(entry, entry)
+    assert buckets.get(9) == [50, 40, 30, 20, 10, 60, 5]
+    assert buckets.get(40) == [40] and len(buckets) == 14
+
+
 def test_clusters_are_held_in_arrays_a_few_dozen_bytes_an_article():
     """The job keeps every article's SimHash, bands and vouching keys: in arrays (dicts of
     tuples took ~1.5 KB an article, 100 MB on the corpus)."""
