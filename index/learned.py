@@ -13,10 +13,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from array import array
 from dataclasses import replace
 from pathlib import Path
 
 from index.article import Article
+from index.dedup import Buckets
+from index.known import Places
 
 LEARNED_FILE = "boilerplate.json"
 MIN_ARTICLES = 5  # a paragraph seen in this many articles of one source is boilerplate
@@ -43,12 +46,16 @@ class Learned:
     def __init__(self, known: dict[str, set[str]] | None = None) -> None:
         self.known: dict[str, set[str]] = known or {}  # source → learned paragraph keys
         # Until learned, each (source, paragraph key) seen, as a 64-bit number, → where the
-        # articles that hold it were read: one place (an index in ``_places``) until a second
-        # article holds it, then a list. Dicts of strings, tuples and lists (the key counted
-        # in one, listed in another) held ~330 bytes a paragraph: 30 MB on the corpus.
-        self._seen: dict[int, int | list[int]] = {}
-        self._places: list[Location] = []  # where each article observed with a paragraph was
-        self._files: dict[str, str] = {}  # one string per file for all its places
+        # articles that hold it were read (their numbers in ``_where``), in sorted arrays:
+        # dicts of strings, tuples and lists held ~330 bytes a paragraph (30 MB on the
+        # corpus), then a dict of numbers and a list of tuples ~14 MB. A learned paragraph's
+        # entries stay (it is never looked up again).
+        self._seen = Buckets()
+        self._pending = 0  # paragraphs seen and not learned
+        self._where = array("q")  # per article observed: its file's number and location
+        self._files: dict[str, int] = {}  # file → number
+        self._file_names: list[str] = []
+        self._places = Places()
         self.learned_now = 0
 
     def size(self) -> int:
@@ -83,27 +90,36 @@ class Learned:
         place = -1
         for key in _candidates(article) - learned:
             if place < 0:
-                place = len(self._places)
-                self._places.append((self._files.setdefault(path, path), article.path))
+                place = self._place(path, article.path)
             slot = int(key, 16) ^ salt
-            held = self._seen.get(slot)
-            if held is None:
-                self._seen[slot] = place
-                continue
-            places = [held] if isinstance(held, int) else held
+            places = self._seen.get(slot)
             if len(places) + 1 < MIN_ARTICLES:
-                places.append(place)
-                self._seen[slot] = places
+                self._seen.add(slot, place)
+                self._pending += not places
                 continue
-            del self._seen[slot]
+            self._pending -= 1
             learned.add(key)
             self.learned_now += 1
-            revisit.update(self._places[i] for i in places)
+            revisit.update(map(self._location, places))
         return revisit
+
+    def _place(self, path: str, location: str) -> int:
+        """Number an article observed (read from ``path`` at ``location``)."""
+        file = self._files.get(path)
+        if file is None:
+            file = self._files[path] = len(self._file_names)
+            self._file_names.append(path)
+        self._where.append(file)
+        self._where.append(self._places.code(location))
+        return len(self._where) // 2 - 1
+
+    def _location(self, place: int) -> Location:
+        where = self._where
+        return self._file_names[where[2 * place]], self._places.location(where[2 * place + 1])
 
     def pending(self) -> int:
         """Paragraphs seen but not learned (yet) in this run."""
-        return len(self._seen)
+        return self._pending
 
 
 def load_learned(build_dir: Path) -> Learned:
