@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -149,6 +150,19 @@ class Buckets:
         if self.pending >= max(SETTLE_FROM, len(self.keys) // SETTLE_SHARE):
             self.settle()
 
+    def add_many(self, keys: Sequence[int], entry: int) -> None:
+        """``add(key, entry)`` for each key."""
+        recent = self.recent
+        for key in keys:
+            found = recent.get(key)
+            if found is None:
+                recent[key] = [entry]
+            else:
+                found.append(entry)
+        self.pending += len(keys)
+        if self.pending >= max(SETTLE_FROM, len(self.keys) // SETTLE_SHARE):
+            self.settle()
+
     def settle(self) -> None:
         """Merge the recent entries into the sorted arrays: sorted alone, then inserted
         after the entries of the same key already there (one pass over the arrays)."""
@@ -172,13 +186,37 @@ class Buckets:
     def get(self, key: int) -> list[int]:
         """The key's entries, in the order added."""
         found: list[int] = []
-        if len(self.keys):
+        keys = self.keys
+        if len(keys):
             probe = np.uint64(key)
-            lo = int(np.searchsorted(self.keys, probe, side="left"))
-            hi = int(np.searchsorted(self.keys, probe, side="right"))
-            if hi > lo:
-                found = self.entries[lo:hi].tolist()
-        return found + self.recent.get(key, [])
+            lo = int(keys.searchsorted(probe))
+            if lo < len(keys) and keys[lo] == probe:  # most keys looked up are absent
+                found = self.entries[lo : int(keys.searchsorted(probe, side="right"))].tolist()
+        recent = self.recent.get(key)
+        return found + recent if recent else found
+
+    def get_many(self, keys: Sequence[int]) -> list[list[int]]:
+        """``get`` of each key, the arrays searched once for all of them."""
+        found: list[list[int]] = [[] for _ in keys]
+        held = self.keys
+        if len(held) and len(keys):
+            probe = np.array(keys, dtype=np.uint64)
+            lo = held.searchsorted(probe)
+            hit = lo < len(held)
+            hit[hit] = held[lo[hit]] == probe[hit]
+            if hit.any():
+                hi = held.searchsorted(probe[hit], side="right")
+                for i, a, b in zip(
+                    np.flatnonzero(hit).tolist(), lo[hit].tolist(), hi.tolist(), strict=True
+                ):
+                    found[i] = self.entries[a:b].tolist()
+        recent = self.recent
+        if recent:
+            for i, key in enumerate(keys):
+                more = recent.get(key)
+                if more:
+                    found[i] = found[i] + more
+        return found
 
     def nbytes(self) -> int:
         """Bytes of its sorted arrays (the recent entries are a bounded few)."""

@@ -87,20 +87,22 @@ class Learned:
         learned = self.known.setdefault(article.source, set())
         revisit: set[Location] = set()
         salt = hash(article.source) & _MASK
-        place = -1
-        for key in _candidates(article) - learned:
-            if place < 0:
-                place = self._place(path, article.path)
-            slot = int(key, 16) ^ salt
-            places = self._seen.get(slot)
+        keys = list(_candidates(article) - learned)
+        if not keys:
+            return revisit
+        place = self._place(path, article.path)
+        slots = [int(key, 16) ^ salt for key in keys]
+        held = []  # slots this article holds, not learned yet
+        for key, slot, places in zip(keys, slots, self._seen.get_many(slots), strict=True):
             if len(places) + 1 < MIN_ARTICLES:
-                self._seen.add(slot, place)
+                held.append(slot)
                 self._pending += not places
                 continue
             self._pending -= 1
             learned.add(key)
             self.learned_now += 1
             revisit.update(map(self._location, places))
+        self._seen.add_many(held, place)
         return revisit
 
     def _place(self, path: str, location: str) -> int:
