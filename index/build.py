@@ -24,7 +24,14 @@ from index.known import Reads, hash_key
 from index.layout import LAST_RUN, job_lock, write_atomic
 from index.manifest import FileState, file_key, sha1_file, stat_state
 from index.parallel import Item, parsed_files, safe_items
-from index.records import RecordReuse, Unchanged, make_entry, marked, place_of, split_entry
+from index.records import (
+    RecordReuse,
+    Records,
+    Unchanged,
+    marked,
+    place_of,
+    split_entry,
+)
 from index.report import Duplicate, IndexReport, RejectedInput
 from index.schema import SCHEMA_VERSION
 from index.sink import JobState, Sink, WriteFailure
@@ -147,7 +154,7 @@ class Job:
         old = self.manifest.get(key)
         rejected_before = len(self.report.rejected)
         state.ids = []
-        state.records = {}
+        state.records = Records()
         state.learned = old.learned if old else 0
         passed_over = False
         for count, item in enumerate(keep_records(items, self.report), start=1):
@@ -160,9 +167,7 @@ class Job:
                 state.ids.append(item.id)
                 if (where := marked(item)) is not None:
                     place, digest = where
-                    state.records[place] = make_entry(
-                        digest, self.known.content_hex(item.id), item.id
-                    )
+                    state.records.put(place, digest, self.known.content_hex(item.id), item.id)
             if self.tick is not None and count % PROGRESS_ARTICLES == 0:
                 self.tick()
         if not passed_over:
@@ -268,7 +273,7 @@ class Job:
                 digest, _content, article_id = split_entry(entry)
                 if article_id in self.known:
                     content = self.known.content_hex(article_id)
-                    state.records[place] = make_entry(digest, content, article_id)
+                    state.records.put(place, digest, content, article_id)
 
     def _skip(self, state: FileState, key: str) -> None:
         report = self.report

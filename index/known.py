@@ -119,10 +119,6 @@ class KnownArticles:
         value = self.content(article_id)
         return "" if value is None else f"{value:016x}"
 
-    def get(self, article_id: str, default: str = "") -> str:
-        """``content_hex``, or ``default`` when not held (what ``index.records`` asks)."""
-        return self.content_hex(article_id) or default
-
     def same(self, article_id: str, content_hash: str) -> bool:
         """The index holds the article with this content hash."""
         return self.content(article_id) == hash_key(content_hash)

@@ -22,6 +22,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.records import Records
+
 MANIFEST = "files.json"
 
 
@@ -33,7 +35,7 @@ class FileState:
     ids: list[str] = field(default_factory=list)
     rejected: list[list[str]] = field(default_factory=list)  # [where, reason]: reported once
     # place of a record in the file → its entry (``index.records``): what need not be parsed
-    records: dict[str, str] = field(default_factory=dict)
+    records: Records = field(default_factory=Records)
     learned: int = 0  # paragraphs learned as boilerplate when ``records`` were last checked
 
 
@@ -49,15 +51,23 @@ def load_manifest(build_dir: Path) -> dict[str, FileState]:
         raw = json.loads((Path(build_dir) / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return {k: FileState(**v) for k, v in raw.items()}
+    return {k: FileState(**{**v, "records": Records(v.get("records"))}) for k, v in raw.items()}
 
 
 def save_manifest(build_dir: Path, manifest: dict[str, FileState]) -> None:
     target = Path(build_dir) / MANIFEST
     tmp = target.with_suffix(".tmp")
     data = {k: vars(v) for k, v in sorted(manifest.items())}  # asdict would copy every record
-    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    text = json.dumps(data, ensure_ascii=False, default=_records)
+    tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, target)
+
+
+def _records(value: object) -> dict[str, str]:
+    """A file's ``Records`` as JSON writes them: an object of entries by place."""
+    if not isinstance(value, Records):
+        raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+    return dict(value)
 
 
 def sha1_file(path: Path) -> str:
