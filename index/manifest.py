@@ -51,7 +51,11 @@ def load_manifest(build_dir: Path) -> dict[str, FileState]:
         raw = json.loads((Path(build_dir) / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return {k: FileState(**{**v, "records": Records(v.get("records"))}) for k, v in raw.items()}
+    manifest = {}
+    for key, value in raw.items():
+        state = manifest[key] = FileState(**{**value, "records": Records(value.get("records"))})
+        state.records.share(state.ids)  # one string per id, not one more in its record
+    return manifest
 
 
 def save_manifest(build_dir: Path, manifest: dict[str, FileState]) -> None:
@@ -67,7 +71,7 @@ def _records(value: object) -> dict[str, str]:
     """A file's ``Records`` as JSON writes them: an object of entries by place."""
     if not isinstance(value, Records):
         raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-    return dict(value)
+    return dict(value.items())
 
 
 def sha1_file(path: Path) -> str:

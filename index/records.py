@@ -20,8 +20,9 @@ from __future__ import annotations
 import hashlib
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import TypeVar
 
@@ -68,25 +69,45 @@ class Records(MutableMapping[str, str]):
     records as four numbers each (line, digest, content hash prefix, and the id, a string
     the job holds anyway), not two strings and a dict slot (~200 bytes a record: 12 MB of
     a full build's manifest). Places other than ``L<n>`` (a JSON array's ``/articles/3``)
-    and entries of another form are kept as they are."""
+    and entries of another form are kept as they are.
 
-    __slots__ = ("_contents", "_digests", "_ids", "_lines", "_odd", "_other", "_rows")
+    It reads like the dict it replaces, insertion order included: ``files.json`` is written
+    from it byte for byte as from that dict (``index.manifest.save_manifest``)."""
+
+    __slots__ = (
+        "_contents",
+        "_digests",
+        "_ids",
+        "_lines",
+        "_odd",
+        "_other",
+        "_other_at",
+        "_rows",
+    )
 
     def __init__(self, entries: Mapping[str, str] | None = None) -> None:
+        self.clear()
+        if entries:
+            self.update(entries)
+
+    def clear(self) -> None:  # at once: ``MutableMapping.clear`` deletes entries one by one
         self._lines = array("q")
         self._digests = array("Q")
         self._contents = array("Q")
         self._ids: list[str] = []
         self._rows: dict[int, int] | None = None  # line → row, once lines come out of order
         self._other: dict[str, str] = {}  # places other than L<n>
+        # for each of those, how many line rows came before it: where iteration yields it
+        self._other_at = array("q")
         self._odd: set[int] = set()  # rows whose entry is of another form: in ``_ids``, whole
-        if entries:
-            self.update(entries)
 
     @staticmethod
-    def _line(place: str) -> int:
-        digits = place[1:]
-        if place[:1] == "L" and digits.isdigit() and digits[:1] != "0" and len(digits) < 16:
+    def _line(place: object) -> int:
+        """The line number of an ``L<n>`` place as the reader writes it, else -1."""
+        if not isinstance(place, str) or place[:1] != "L":
+            return -1
+        digits = place[1:]  # ASCII only: int() also reads "٣", which would come back as "3"
+        if digits.isascii() and digits.isdigit() and digits[:1] != "0" and len(digits) < 16:
             return int(digits)
         return -1
 
@@ -97,6 +118,33 @@ class Records(MutableMapping[str, str]):
         at = bisect_left(lines, line)
         return at if at < len(lines) and lines[at] == line else -1
 
+    def _new_row(self, line: int) -> int:
+        row = len(self._lines)
+        if row and line < self._lines[-1] and self._rows is None:
+            self._rows = {n: i for i, n in enumerate(self._lines)}
+        self._lines.append(line)
+        self._digests.append(0)
+        self._contents.append(0)
+        self._ids.append("")
+        if self._rows is not None:
+            self._rows[line] = row
+        return row
+
+    def _store(self, row: int, digest: str, content: str, article_id: str) -> bool:
+        """Hold an entry's parts as numbers; False (nothing held) when they are of another form
+        than ``make_entry`` writes, so that they would not come back the same."""
+        if len(digest) != 16 or len(content) != HASH_CHARS or not _HEX.issuperset(digest + content):
+            return False
+        self._digests[row], self._contents[row] = int(digest, 16), int(content, 16)
+        self._ids[row] = article_id
+        self._odd.discard(row)
+        return True
+
+    def _entry(self, row: int) -> str:
+        if row in self._odd:  # kept whole
+            return self._ids[row]
+        return f"{self._digests[row]:016x} {self._contents[row]:012x} {self._ids[row]}"
+
     def __getitem__(self, place: str) -> str:
         line = self._line(place)
         if line < 0:
@@ -104,57 +152,126 @@ class Records(MutableMapping[str, str]):
         row = self._row(line)
         if row < 0:
             raise KeyError(place)
-        if row in self._odd:  # kept whole
-            return self._ids[row]
-        digest, content = self._digests[row], self._contents[row]
-        return f"{digest:016x} {content:012x} {self._ids[row]}"
+        return self._entry(row)
+
+    def __contains__(self, place: object) -> bool:
+        line = self._line(place)
+        if line < 0:
+            return place in self._other
+        return self._row(line) >= 0
 
     def __setitem__(self, place: str, entry: str) -> None:
         line = self._line(place)
         if line < 0:
+            if place not in self._other:
+                self._other_at.append(len(self._lines))
             self._other[place] = entry
             return
         row = self._row(line)
         if row < 0:
-            row = len(self._lines)
-            if row and line < self._lines[-1] and self._rows is None:
-                self._rows = {n: i for i, n in enumerate(self._lines)}
-            self._lines.append(line)
-            self._digests.append(0)
-            self._contents.append(0)
-            self._ids.append("")
-            if self._rows is not None:
-                self._rows[line] = row
-        digest, content, article_id = split_entry(entry) if entry.count(" ") >= 2 else ("", "", "")
-        if len(digest) == 16 and len(content) == HASH_CHARS and _HEX.issuperset(digest + content):
-            self._digests[row], self._contents[row] = int(digest, 16), int(content, 16)
-            self._ids[row] = article_id
-            self._odd.discard(row)
-        else:
+            row = self._new_row(line)
+        parts = entry.split(" ", 2)
+        if len(parts) != 3 or not self._store(row, *parts):
             self._ids[row] = entry
             self._odd.add(row)
 
     def put(self, place: str, digest: str, content_hash: str, article_id: str) -> None:
         """``self[place] = make_entry(digest, content_hash, article_id)``, holding the very
         id string given (the job's own) rather than a copy parsed out of the entry."""
-        self[place] = make_entry(digest, content_hash, article_id)
         line = self._line(place)
-        row = self._row(line) if line >= 0 else -1
-        if row >= 0 and row not in self._odd:
-            self._ids[row] = article_id
+        if line < 0:
+            self[place] = make_entry(digest, content_hash, article_id)
+            return
+        row = self._row(line)
+        if row < 0:
+            row = self._new_row(line)
+        if not self._store(row, digest, content_hash[:HASH_CHARS], article_id):
+            self._ids[row] = make_entry(digest, content_hash, article_id)
+            self._odd.add(row)
+
+    def share(self, ids: Iterable[str]) -> None:
+        """Hold the equal strings among ``ids`` instead of this mapping's own copies (read from
+        ``files.json``, the ids of a file's records and its ``FileState.ids`` are two copies)."""
+        same = {article_id: article_id for article_id in ids}
+        odd = self._odd
+        self._ids = [
+            held if row in odd else same.get(held, held) for row, held in enumerate(self._ids)
+        ]
 
     def __delitem__(self, place: str) -> None:
-        raise TypeError("a file's records are replaced whole, never deleted one by one")
+        """Rare (the job replaces a file's records whole), so plain: O(records)."""
+        line = self._line(place)
+        if line < 0:
+            at = list(self._other).index(place) if place in self._other else -1
+            if at < 0:
+                raise KeyError(place)
+            del self._other[place]
+            del self._other_at[at]
+            return
+        row = self._row(line)
+        if row < 0:
+            raise KeyError(place)
+        for column in (self._lines, self._digests, self._contents, self._ids):
+            del column[row]
+        self._odd = {r - (r > row) for r in self._odd if r != row}
+        if self._rows is not None:
+            self._rows = {n: i for i, n in enumerate(self._lines)}
+        self._other_at = array("q", (at - (at > row) for at in self._other_at))
+
+    def _in_order(self, rows: Iterable[T], others: Iterable[T]) -> Iterator[T]:
+        """The line rows' items, with the other places' items where they were inserted."""
+        if not self._other:
+            yield from rows
+            return
+        rows = iter(rows)
+        done = 0
+        for at, item in zip(self._other_at, others, strict=True):
+            if at > done:
+                yield from islice(rows, at - done)
+                done = at
+            yield item
+        yield from rows
 
     def __iter__(self) -> Iterator[str]:
-        yield from (f"L{line}" for line in self._lines)
-        yield from self._other
+        return self._in_order((f"L{line}" for line in self._lines), self._other)
+
+    def _pairs(self) -> Iterator[tuple[str, str]]:
+        """(place, entry) in order, without looking each place up again (``items``)."""
+        columns = zip(self._lines, self._digests, self._contents, self._ids, strict=True)
+        if self._odd:
+            odd = self._odd
+            rows: Iterator[tuple[str, str]] = (
+                (f"L{line}", held if row in odd else f"{digest:016x} {content:012x} {held}")
+                for row, (line, digest, content, held) in enumerate(columns)
+            )
+        else:
+            rows = (
+                (f"L{line}", f"{digest:016x} {content:012x} {held}")
+                for line, digest, content, held in columns
+            )
+        return self._in_order(rows, self._other.items())
+
+    def items(self) -> ItemsView[str, str]:
+        return _Items(self)
 
     def __len__(self) -> int:
         return len(self._lines) + len(self._other)
 
     def __repr__(self) -> str:
-        return f"Records({dict(self)!r})"
+        return f"Records({dict(self.items())!r})"
+
+
+class _Items(ItemsView[str, str]):
+    """``Records.items()``: each entry made once, not looked up again by its place."""
+
+    __slots__ = ("_records",)
+
+    def __init__(self, records: Records) -> None:
+        super().__init__(records)
+        self._records = records
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return self._records._pairs()
 
 
 def place_of(location: str) -> str:
