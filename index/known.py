@@ -56,8 +56,9 @@ class Places:
         if not sep:
             return self._file(location) << _LINE_BITS | _NO_LINE
         digits = tail[1:]
-        if tail[:1] == "L" and digits.isdigit() and digits[0] != "0" and len(digits) < 10:
-            line = int(digits)
+        # ASCII digits only: int() also reads "²" (raises) and "٣" (would come back as "3")
+        if tail[:1] == "L" and digits.isascii() and digits.isdigit() and digits[0] != "0":
+            line = int(digits) if len(digits) < 10 else _NO_LINE
             if line < _NO_LINE:
                 return self._file(file) << _LINE_BITS | line
         self._other.append(location)

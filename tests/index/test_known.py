@@ -26,6 +26,8 @@ def sha1(text: str) -> str:
         "/data/news/huge.jsonl#L99999999999",
         "/data/news/whole-file.html",
         "relative/path.jsonl#L1",
+        "/data/odd#L²",
+        "/data/odd#L٣",
     ],
 )
 def test_every_location_comes_back_as_it_was(location):

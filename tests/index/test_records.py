@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from index.manifest import FileState, load_manifest, save_manifest
 from index.records import Records, make_entry, record_digest
 
@@ -61,3 +63,55 @@ def test_records_cost_a_few_dozen_bytes_each():
         tracemalloc.stop()
     assert len(records) == 20_000 and grown < 50 * 20_000
     assert records["L8"] == entry(7, ids[7])
+
+
+def test_records_read_like_a_dict_whatever_was_done_to_them():
+    """Random sets, updates, puts and deletes: the same entries in the same order as a dict."""
+    import random
+
+    rng = random.Random(20261204)
+    places = [f"L{n}" for n in range(1, 40)] + ["L0", "L07", "L٣", "/articles/2", "/0", ""]
+    records, plain = Records(), {}
+    for step in range(3000):
+        place, n = rng.choice(places), rng.randrange(10_000)
+        action = rng.random()
+        if action < 0.5:
+            value = entry(n, rng.choice(["r1", "an id with spaces", "https://x.org/é", ""]))
+            records[place] = plain[place] = value
+        elif action < 0.7:
+            digest, content = record_digest(str(n).encode()), rng.choice([f"{n:040x}", "F" * 40])
+            records.put(place, digest, content, f"id-{n}")
+            plain[place] = make_entry(digest, content, f"id-{n}")
+        elif action < 0.8:
+            records[place] = plain[place] = rng.choice(["odd", "a b", "0" * 16 + " x y", "z" * 40])
+        elif place in plain:
+            del records[place], plain[place]
+        else:
+            with pytest.raises(KeyError):
+                del records[place]
+        if step % 100 == 0 or step == 2999:
+            assert list(records.items()) == list(plain.items())
+            assert list(records) == list(plain) and len(records) == len(plain)
+            assert all((p in records) == (p in plain) for p in places)
+            assert all(records.get(p) == plain.get(p) for p in places)
+    records.clear()
+    assert not records and list(records.items()) == []
+
+
+def test_entries_rewritten_while_read_in_order():
+    """As ``Job.refresh_records`` does: each entry updated in place during ``items()``."""
+    plain = {f"L{n}": entry(n) for n in range(1, 100)} | {"/articles/0": entry(0)}
+    records = Records(plain)
+    for place, old in records.items():
+        digest, _content, article_id = old.split(" ", 2)
+        records.put(place, digest, "f" * 40, article_id)
+        plain[place] = make_entry(digest, "f" * 40, article_id)
+    assert list(records.items()) == list(plain.items())
+
+
+def test_other_keys_are_missing_as_from_a_dict():
+    records = Records({"L1": entry(1)})
+    assert 5 not in records and None not in records and "L١" not in records
+    assert records.get(5) is None and records.get("L1") == entry(1)
+    with pytest.raises(KeyError):
+        records["L2"]
