@@ -8,8 +8,9 @@ from builders import write_jsonl
 from engines import index_paths
 from engines.whoosh.writer import open_index
 from index.article import Article
+from index.dedup import SETTLE_FROM
 from index.layout import live_dir
-from index.learned import MIN_ARTICLES, Learned, load_learned
+from index.learned import MIN_ARTICLES, Learned, load_learned, paragraph_key
 
 PROMO = "Subscribe to the Daily Bugle newsletter for more stories like this."
 TOPICS = ["harbour", "bridge", "museum", "election", "orchestra", "rainfall", "library", "tram"]
@@ -130,3 +131,58 @@ def test_paragraphs_seen_once_cost_a_few_dozen_bytes_each():
         tracemalloc.stop()
     assert learned.pending() == 3 * len(articles)
     assert grown < 60 * 3 * len(articles)
+
+
+def test_learning_after_thousands_of_paragraphs_returns_the_places_as_they_were_read():
+    """What a user sees of the compact state: among thousands of paragraphs seen once (the
+    multimap merges its recent entries into its arrays several times), a paragraph is learned
+    on its MIN_ARTICLES-th article of a source, not before, not for another source, and the
+    earlier holders' places come back exactly as read, whatever their form."""
+    forms = [
+        ("/d/part-00012.jsonl.gz", "/d/part-00012.jsonl.gz#L{n}"),
+        ("/d/a.json", "/d/a.json#/articles/{n}"),
+        ("/d/c.warc.gz", "/d/c.warc.gz#offset={n}"),
+        ("/d/page-{n}.html", "/d/page-{n}.html"),  # a whole file
+        ("/d/odd#name.jsonl", "/d/odd#name.jsonl#L{n}"),  # a "#" in the file name
+        ("/d/z.jsonl", "/d/z.jsonl#L0{n}"),  # a leading zero: not a plain line number
+        ("/d/été.jsonl", "/d/été.jsonl#L{n}"),
+        ("/d/moved.jsonl", "/elsewhere/moved.jsonl#L{n}"),  # not the file's own prefix
+    ]
+    promos = [PROMO, "Follow the Daily Bugle on every network."]
+    step = 100 * len(forms) + 1  # holders far apart, each read from the next form
+    half = len(forms) // 2  # the second promo's holders start at the forms the first's end
+    # Article number → its source and the promo it holds. Source S0 holds each promo in
+    # MIN_ARTICLES + 1 articles (learned, then read again), S1 the first in one fewer than
+    # learning takes; S0's articles have even numbers, S1's odd ones.
+    at = {
+        2 * (i * step + j * half): ("S0", promo)
+        for j, promo in enumerate(promos)
+        for i in range(MIN_ARTICLES + 1)
+    }
+    at |= {2 * (i * step + 50) + 1: ("S1", PROMO) for i in range(MIN_ARTICLES - 1)}
+    learned = Learned()
+    holders: dict[tuple[str, str], list[tuple[str, str]]] = {held: [] for held in at.values()}
+    returned = {}  # article number → what observe returned, when not empty
+    count = 2 * step * (MIN_ARTICLES + 1)
+    for n in range(count):
+        source = f"S{n % 2}"
+        file, location = (form.format(n=n) for form in forms[(n // 2) % len(forms)])
+        body = [f"Story {n}, first paragraph.", f"Story {n}, second paragraph."]
+        if n in at:
+            body.append(at[n][1])
+            holders[at[n]].append((file, location))
+        article = Article(id=f"a{n}", source=source, body="\n\n".join(body), path=location)
+        if found := learned.observe(article, file):
+            returned[n] = found
+    assert len(learned._seen.keys) > 2 * SETTLE_FROM  # the premise: entries were merged
+    assert returned == {
+        2 * ((MIN_ARTICLES - 1) * step + j * half): set(holders["S0", promo][: MIN_ARTICLES - 1])
+        for j, promo in enumerate(promos)
+    }
+    returned_forms = {
+        (i + j * half) % len(forms) for j in range(len(promos)) for i in range(MIN_ARTICLES - 1)
+    }
+    assert returned_forms == set(range(len(forms)))  # the premise: every form is read again
+    assert learned.known == {"S0": set(map(paragraph_key, promos)), "S1": set()}
+    assert learned.learned_now == len(promos)
+    assert learned.pending() == 2 * count + 1  # every story paragraph, and S1's promo
