@@ -21,7 +21,7 @@ term) with:
 
 The pool lives in memory until the commit. It counts its bytes as it grows (``nbytes``: about
 16 bytes a posting plus the values and each distinct term), and the indexing job commits when
-they reach ``commit_mb`` (24 MB), every 10,000 documents or every ``commit_seconds``, which
+they reach ``commit_mb`` (40 MB), every 10,000 documents or every ``commit_seconds``, which
 bounds it whatever the articles; sorting it at flush allocates about 24 bytes a posting of the
 field being written (``FieldPool.sorted_terms``).
 """
