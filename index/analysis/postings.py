@@ -75,14 +75,14 @@ _PER_WORD: frozenset[type] = frozenset(
 # Of those, the ones that drop tokens (the others always pass them on).
 _DROPPING: frozenset[type] = frozenset({StopwordFilter, ArabicNormalizeFilter})
 _TOKENIZERS: frozenset[type] = frozenset({WordTokenizer, CJKBigramTokenizer})
-# Words remembered, all chains together (~140 bytes each: ~14 MB; 200,000 grew the parsing
-# process by ~11 MB more on the full corpus, for little speed). One budget, not one per
+# Words remembered, all chains together (~140 bytes each: ~28 MB; 100,000 saved ~10 MB of the
+# parsing process on the full corpus but cost ~6 % of its time there). One budget, not one per
 # chain: a parsing process analyses a dozen chains (three text fields per language, the exact
 # fields), and 100,000 words per chain grew it by ~100 MB on the full corpus. The memos are
 # two generations: when this one's words reach half the budget, the older is dropped and this
 # one becomes it; a word of the older generation met again moves to this one. So the words in
 # use stay, and starting all over (as one memo that filled did) is not paid again and again.
-MEMO_LIMIT = 100_000
+MEMO_LIMIT = 200_000
 _GAP = re.compile(r"\s+")
 # The encoded value of a single position, per encoder (a format's ``encode`` depends on the
 # positions only), for positions below the limit.
