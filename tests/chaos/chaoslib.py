@@ -502,7 +502,7 @@ def run_trial(
     commits = events.count("commit.end")
     allowed = _allowed(scenario, reference, events, commits, point if killed else "")
     verdict = check_here(target)
-    state = _state_name(reference, verdict.get("digest", ""))
+    state = _state_name(reference, verdict.get("digest", ""), allowed)
     if not killed and code != 0:
         problems.append(f"the job exited {code} instead of being killed")
     if verdict["exit_code"] != 0:
@@ -573,11 +573,12 @@ def _allowed(
     return names
 
 
-def _state_name(reference: Reference, found: str) -> str:
-    for number, known in enumerate(reference.states):
-        if known == found:
-            return f"S{number}"
-    return "?"
+def _state_name(reference: Reference, found: str, allowed: list[str] | None = None) -> str:
+    """The name of the reference state with this digest. Two commits can hold the same
+    articles (a run's last commit only merges what the one before wrote): an allowed name is
+    preferred to an earlier one with the same digest."""
+    names = [f"S{number}" for number, known in enumerate(reference.states) if known == found]
+    return next((n for n in names if n in (allowed or [])), names[0] if names else "?")
 
 
 def kill_corpus(work: Path, base_articles: int = 600, new_articles: int = 1400) -> KillScenario:
