@@ -33,6 +33,16 @@ def hash_key(hex_digest: str) -> int:
     return int(hex_digest[:16] or "0", 16)
 
 
+def line_number(place: str) -> int:
+    """The line of a place ``L<n>`` as the readers write it (``index.records.place_of``);
+    -1 for any other place. ASCII digits only: int() also reads "²" (raises) and "٣" (which
+    would come back as "3"); no leading zero, or ``L012`` would come back as ``L12``."""
+    digits = place[1:]
+    if place[:1] == "L" and digits.isascii() and digits.isdigit() and digits[0] != "0":
+        return int(digits) if len(digits) < 16 else -1
+    return -1
+
+
 class Places:
     """Locations (``Article.path``: ``FILE#L12``, ``FILE#/articles/3``, or a whole file) as
     numbers: a file's number and a line number when the location ends in ``#L<n>``, else an
@@ -55,12 +65,9 @@ class Places:
         file, sep, tail = location.rpartition("#")
         if not sep:
             return self._file(location) << _LINE_BITS | _NO_LINE
-        digits = tail[1:]
-        # ASCII digits only: int() also reads "²" (raises) and "٣" (would come back as "3")
-        if tail[:1] == "L" and digits.isascii() and digits.isdigit() and digits[0] != "0":
-            line = int(digits) if len(digits) < 10 else _NO_LINE
-            if line < _NO_LINE:
-                return self._file(file) << _LINE_BITS | line
+        line = line_number(tail)
+        if 0 <= line < _NO_LINE:
+            return self._file(file) << _LINE_BITS | line
         self._other.append(location)
         return -2 - (len(self._other) - 1)
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from index.article import Article
-from index.known import KnownArticles
+from index.known import KnownArticles, line_number
 
 HASH_CHARS = 12  # of the content hash kept per record: enough to tell two versions apart
 _RECORD = "_record"  # an instance attribute, not a field: ``replace()`` drops it
@@ -104,12 +104,7 @@ class Records(MutableMapping[str, str]):
     @staticmethod
     def _line(place: object) -> int:
         """The line number of an ``L<n>`` place as the reader writes it, else -1."""
-        if not isinstance(place, str) or place[:1] != "L":
-            return -1
-        digits = place[1:]  # ASCII only: int() also reads "٣", which would come back as "3"
-        if digits.isascii() and digits.isdigit() and digits[:1] != "0" and len(digits) < 16:
-            return int(digits)
-        return -1
+        return line_number(place) if isinstance(place, str) else -1
 
     def _row(self, line: int) -> int:
         lines = self._lines
