@@ -11,14 +11,15 @@ from pathlib import Path
 
 ENV_PREFIX = "MANCHETTE_"
 COMMIT_SECONDS = 20.0  # the indexing job commits at least this often (seconds of work)
-COMMIT_MB = 40.0  # ... and when the writer's pooled postings reach this many megabytes
+COMMIT_MB = 32.0  # ... and when the writer's pooled postings reach this many megabytes
 # (10,000 news articles pool about 140 MB, and a flush sorts about half as much again: 256 MB
 # let the job's peak follow BATCH_DOCS, 504 MB on the full corpus against 388 MB at 64; 40 with
 # big blocks mapped (``engines.whoosh.writer.map_big_blocks``): 340 MB against 368 MB at 64 and
 # 414 MB before; 64 was 6 % faster, 377 MB. With the job's state compact, 24 made the full
 # corpus's peak 265 MB against ~283 MB but cost 6-8 % CPU, too near the speed target
-# (``doc/decisions.md``); the final commit's streaming merge makes one segment whatever the
-# commits)
+# (``doc/decisions.md``). 32, with the codec encoding 16,384 postings at once and a smaller
+# memo in the writing process: 261 MB against 297 MB, and no slower (session 9); the final
+# commit's streaming merge makes one segment whatever the commits)
 
 
 def default_index_dir() -> str:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Collection, Container, Generator, Iterator
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
+from index.analysis.postings import WRITER_MEMO_LIMIT, memo_limit
 from index.article import Article
 from index.dedup import simhash_ahead
 from index.document import Prepare
@@ -161,11 +162,14 @@ def parsed_files(
     )
     proc.start()
     try:
-        for _ in paths:
-            items = _drain(channel, proc)
-            yield items
-            for _rest in items:  # if the caller stopped early, keep the stream aligned
-                pass
+        # the worker (forked with the whole budget) analyses the articles; this process only
+        # those that learned boilerplate changes after, with a smaller memo
+        with memo_limit(WRITER_MEMO_LIMIT):
+            for _ in paths:
+                items = _drain(channel, proc)
+                yield items
+                for _rest in items:  # if the caller stopped early, keep the stream aligned
+                    pass
     finally:
         if proc.is_alive():
             proc.kill()

@@ -21,7 +21,7 @@ term) with:
 
 The pool lives in memory until the commit. It counts its bytes as it grows (``nbytes``: about
 16 bytes a posting plus the values and each distinct term), and the indexing job commits when
-they reach ``commit_mb`` (40 MB), every 10,000 documents or every ``commit_seconds``, which
+they reach ``commit_mb`` (32 MB), every 10,000 documents or every ``commit_seconds``, which
 bounds it whatever the articles; sorting it at flush allocates about 24 bytes a posting of the
 field being written (``FieldPool.sorted_terms``).
 """
@@ -47,8 +47,9 @@ from engines.whoosh.schema import Analysed
 POOL_ENV = "MANCHETTE_WHOOSH_POOL"  # "0": Whoosh's own SegmentWriter (for paired measurements)
 TERMS_PER_BATCH = 65_536  # postings turned into Python objects at once while writing a field
 # postings encoded at once by the codec's ``add_terms``: its temporaries take ~300 bytes a
-# posting (262,144 at once: +80 MB at every flush of the exact field; 65,536 flush as fast)
-POSTINGS_PER_BATCH = 65_536
+# posting (262,144 at once: +80 MB at every flush of the exact field; 65,536: +27 MB over the
+# pooled postings, which set the full corpus's peak; 16,384: +9 MB, and flush as fast)
+POSTINGS_PER_BATCH = 16_384
 _EMPTY = np.zeros(0, dtype=np.int64)
 # What ``FieldPool.size`` counts: a posting's term id, weight and value length; a chunk's
 # document number, count and blob object; a distinct term's dict entry and bytes object.

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from whoosh.analysis import CompositeAnalyzer, Filter, LowercaseFilter, Token
@@ -83,6 +84,11 @@ _TOKENIZERS: frozenset[type] = frozenset({WordTokenizer, CJKBigramTokenizer})
 # one becomes it; a word of the older generation met again moves to this one. So the words in
 # use stay, and starting all over (as one memo that filled did) is not paid again and again.
 MEMO_LIMIT = 200_000
+# The budget of the process that writes while a parse worker analyses ahead
+# (``index.parallel``): it analyses only the articles that boilerplate learned after the worker
+# prepared them, and 200,000 words there held ~14 MB of the full corpus's peak; 40,000 hold
+# ~4 MB and cost no measurable time (``doc/decisions.md``).
+WRITER_MEMO_LIMIT = 40_000
 _GAP = re.compile(r"\s+")
 # The encoded value of a single position, per encoder (a format's ``encode`` depends on the
 # positions only), for positions below the limit.
@@ -176,6 +182,32 @@ def _live_plans() -> list[_Plan]:
 def memo_words() -> int:
     """Words the memos of all chains remember, both generations (at most ``MEMO_LIMIT``)."""
     return sum(len(plan.memo) + len(plan.older) for plan in _live_plans())
+
+
+@contextmanager
+def memo_limit(words: int) -> Iterator[None]:
+    """Within the block, the memos of all chains remember at most ``words`` words (both
+    generations); what they hold beyond that is dropped on the way in and on the way out."""
+    global MEMO_LIMIT
+    before = MEMO_LIMIT
+    MEMO_LIMIT = words
+    _fit_words()
+    try:
+        yield
+    finally:
+        MEMO_LIMIT = before
+        _fit_words()
+
+
+def _fit_words() -> None:
+    """Drop generations until the memos hold at most ``MEMO_LIMIT`` words, this one at most
+    half of them (as ``_terms`` keeps them)."""
+    for _ in range(2):
+        if sum(len(plan.memo) for plan in _live_plans()) <= MEMO_LIMIT // 2 and (
+            memo_words() <= MEMO_LIMIT
+        ):
+            return
+        _age_words()
 
 
 def _age_words() -> None:

@@ -277,6 +277,30 @@ def test_the_memos_of_all_chains_share_one_budget(monkeypatch: pytest.MonkeyPatc
     assert most > limit // 2  # the budget was reached and started again
 
 
+def test_a_smaller_memo_budget_holds_within_its_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``memo_limit`` (the writing process beside a parse worker): what the memos hold beyond
+    the smaller budget is dropped on the way in, they stay within it inside, the items stay the
+    chains', and the budget before is back on the way out."""
+    monkeypatch.setattr(fast, "MEMO_LIMIT", 20_000)
+    fields = distinct_fields()
+    texts = bundled_texts()[:40]
+    for text in texts:
+        for ftype in fields.values():
+            fast.field_postings(ftype, text)
+    assert fast.memo_words() > 300
+    with fast.memo_limit(300):
+        assert fast.memo_words() <= 300
+        most = 0
+        for text in texts:
+            for ftype in fields.values():
+                assert fast.field_postings(ftype, text) == chain_items(ftype, text)
+                if len(set(fast.words(WordTokenizer(), text))) < 150:
+                    assert fast.memo_words() <= 300
+                most = max(most, fast.memo_words())
+        assert most > 150  # the smaller budget was used, not just the memos emptied
+    assert fast.MEMO_LIMIT == 20_000
+
+
 def test_other_chains_and_formats_are_left_to_whoosh() -> None:
     """A filter that makes several tokens of one (n-grams), Whoosh's own stop filter, or
     another format: the items are still the chain's."""

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing as mp
+from pathlib import Path
 
+from index.analysis import postings
 from index.article import Article
 from index.dedup import body_simhash, simhash
-from index.parallel import BATCH, WRITER_STARVING, prepared_batches, writer_busy
+from index.parallel import (
+    BATCH,
+    WRITER_STARVING,
+    parsed_files,
+    prepared_batches,
+    writer_busy,
+)
 from index.sources import Rejected
 
 
@@ -55,3 +64,30 @@ def test_the_writer_is_busy_with_enough_batches_waiting() -> None:
     finally:
         queue.close()
         queue.join_thread()
+
+
+def _note_budget(article: Article) -> None:
+    article._memo_budget = postings.MEMO_LIMIT  # type: ignore[attr-defined]
+
+
+def test_the_writing_process_keeps_a_smaller_memo_than_the_worker(tmp_path: Path) -> None:
+    """The worker analyses every new article with the whole memo budget; the writing process
+    only analyses again what learned boilerplate changed, with ``WRITER_MEMO_LIMIT`` words
+    (its memos set part of the job's peak), and has its budget back once the files are read."""
+    path = tmp_path / "news.jsonl"
+    lines = [
+        {"id": f"n{i}", "title": f"Storm {i}", "body": f"The harbour flooded {i}."}
+        for i in range(5)
+    ]
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    before = postings.MEMO_LIMIT
+    assert before > postings.WRITER_MEMO_LIMIT
+    in_worker, in_writer = set(), set()
+    for items in parsed_files([path], 1, prepare=_note_budget):
+        for item in items:
+            assert isinstance(item, Article)
+            in_worker.add(item._memo_budget)  # type: ignore[attr-defined]
+            in_writer.add(postings.MEMO_LIMIT)
+    assert in_worker == {before}
+    assert in_writer == {postings.WRITER_MEMO_LIMIT}
+    assert before == postings.MEMO_LIMIT
