@@ -145,10 +145,7 @@ class Buckets:
         return len(self.keys) + self.pending
 
     def add(self, key: int, entry: int) -> None:
-        self.recent.setdefault(key, []).append(entry)
-        self.pending += 1
-        if self.pending >= max(SETTLE_FROM, len(self.keys) // SETTLE_SHARE):
-            self.settle()
+        self.add_many((key,), entry)
 
     def add_many(self, keys: Sequence[int], entry: int) -> None:
         """``add(key, entry)`` for each key."""
@@ -267,12 +264,10 @@ class Clusters:
             self._values = np.resize(self._values, 2 * entry)
         self._values[entry] = value
         self._keys.append(key)
-        for band in _bands(value):
-            self._bands.add(band, entry)
+        self._bands.add_many(_bands(value), entry)
         if not (title or text):  # a stored article, as a job loads them: nothing vouches
             return
-        for vouching in _vouching_hashes(title, text):
-            self._vouched.add(vouching, entry)
+        self._vouched.add_many(_vouching_hashes(title, text), entry)
 
     def nbytes(self) -> int:
         """Bytes of its arrays and key list (not the key strings: the job's article ids)."""

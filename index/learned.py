@@ -52,9 +52,7 @@ class Learned:
         # entries stay (it is never looked up again).
         self._seen = Buckets()
         self._pending = 0  # paragraphs seen and not learned
-        self._where = array("q")  # per article observed: its file's number and location
-        self._files: dict[str, int] = {}  # file → number
-        self._file_names: list[str] = []
+        self._where = array("q")  # per article observed: its file's and location's codes
         self._places = Places()
         self.learned_now = 0
 
@@ -107,17 +105,13 @@ class Learned:
 
     def _place(self, path: str, location: str) -> int:
         """Number an article observed (read from ``path`` at ``location``)."""
-        file = self._files.get(path)
-        if file is None:
-            file = self._files[path] = len(self._file_names)
-            self._file_names.append(path)
-        self._where.append(file)
+        self._where.append(self._places.code(path))
         self._where.append(self._places.code(location))
         return len(self._where) // 2 - 1
 
     def _location(self, place: int) -> Location:
         where = self._where
-        return self._file_names[where[2 * place]], self._places.location(where[2 * place + 1])
+        return self._places.location(where[2 * place]), self._places.location(where[2 * place + 1])
 
     def pending(self) -> int:
         """Paragraphs seen but not learned (yet) in this run."""

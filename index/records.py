@@ -113,6 +113,11 @@ class Records(MutableMapping[str, str]):
         at = bisect_left(lines, line)
         return at if at < len(lines) and lines[at] == line else -1
 
+    def _row_for(self, line: int) -> int:
+        """The line's row, made when the line is new."""
+        row = self._row(line)
+        return row if row >= 0 else self._new_row(line)
+
     def _new_row(self, line: int) -> int:
         row = len(self._lines)
         if row and line < self._lines[-1] and self._rows is None:
@@ -162,9 +167,7 @@ class Records(MutableMapping[str, str]):
                 self._other_at.append(len(self._lines))
             self._other[place] = entry
             return
-        row = self._row(line)
-        if row < 0:
-            row = self._new_row(line)
+        row = self._row_for(line)
         parts = entry.split(" ", 2)
         if len(parts) != 3 or not self._store(row, *parts):
             self._ids[row] = entry
@@ -177,9 +180,7 @@ class Records(MutableMapping[str, str]):
         if line < 0:
             self[place] = make_entry(digest, content_hash, article_id)
             return
-        row = self._row(line)
-        if row < 0:
-            row = self._new_row(line)
+        row = self._row_for(line)
         if not self._store(row, digest, content_hash[:HASH_CHARS], article_id):
             self._ids[row] = make_entry(digest, content_hash, article_id)
             self._odd.add(row)
@@ -233,17 +234,11 @@ class Records(MutableMapping[str, str]):
     def _pairs(self) -> Iterator[tuple[str, str]]:
         """(place, entry) in order, without looking each place up again (``items``)."""
         columns = zip(self._lines, self._digests, self._contents, self._ids, strict=True)
-        if self._odd:
-            odd = self._odd
-            rows: Iterator[tuple[str, str]] = (
-                (f"L{line}", held if row in odd else f"{digest:016x} {content:012x} {held}")
-                for row, (line, digest, content, held) in enumerate(columns)
-            )
-        else:
-            rows = (
-                (f"L{line}", f"{digest:016x} {content:012x} {held}")
-                for line, digest, content, held in columns
-            )
+        odd = self._odd
+        rows = (
+            (f"L{line}", held if row in odd else f"{digest:016x} {content:012x} {held}")
+            for row, (line, digest, content, held) in enumerate(columns)
+        )
         return self._in_order(rows, self._other.items())
 
     def items(self) -> ItemsView[str, str]:
